@@ -1,0 +1,136 @@
+// Command landinv keeps a development zone's land inventory. It only wires the packages
+// together; each subcommand reads DATABASE_URL.
+//
+//	landinv migrate                 apply the schema migrations
+//	landinv demo                    load the illustrative Linfen demo dataset (again is harmless)
+//	landinv serve [--addr :8080]    migrate, then serve the API and the map
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	"github.com/landinv/landinv/data"
+	"github.com/landinv/landinv/inventory/postgis"
+)
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every command gets: where to write, the logger and the database URL.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	databaseURL    string
+}
+
+// commands lists the subcommands; other files of this package add theirs in init.
+var commands = map[string]command{
+	"migrate": {"apply the schema migrations", runMigrate},
+	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
+	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080)", runServe},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL")}
+	if err := run(ctx, e, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "landinv:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return flag.ErrHelp
+		}
+		return nil
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		usage(e.stderr)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: landinv COMMAND [options]\n\nEvery command reads DATABASE_URL (a PostGIS database).\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+}
+
+// open connects to the database and applies the migrations.
+func (e *env) open(ctx context.Context) (*postgis.DB, error) {
+	if e.databaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set; `make run` sets up a local PostGIS and sets it for you")
+	}
+	db, err := postgis.Open(ctx, e.databaseURL, e.log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx, data.Migrations, "migrations"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(e.stdout, "migrations applied")
+	return nil
+}
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	stats, err := db.LoadDataset(ctx, data.Demo, "demo")
+	if err != nil {
+		return err
+	}
+	for _, s := range stats {
+		fmt.Fprintf(e.stdout, "%-11s %4d loaded, %4d already there\n", s.Layer, s.Inserted, s.Skipped)
+	}
+	fmt.Fprintln(e.stdout, "demo data is illustrative: see data/demo/README.md")
+	return nil
+}

@@ -1,0 +1,299 @@
+package postgis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+var _ inventory.Service = (*DB)(nil)
+
+func jsonUnmarshal(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// DefaultZone returns the configured default zone, or the first zone by code.
+func (db *DB) DefaultZone(ctx context.Context) (string, error) {
+	if db.defaultZone != "" {
+		return db.defaultZone, nil
+	}
+	var code string
+	err := db.Pool.QueryRow(ctx, "select code from zones order by code limit 1").Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", inventory.Errorf(inventory.ENotFound, "zone", "the inventory holds no zone yet; load one (landinv demo)")
+	}
+	if err != nil {
+		return "", fmt.Errorf("default zone: %w", err)
+	}
+	return code, nil
+}
+
+func (db *DB) zoneCode(ctx context.Context, code string) (string, error) {
+	if code != "" {
+		return code, nil
+	}
+	return db.DefaultZone(ctx)
+}
+
+const zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
+	area_m2 / 1e6, area_m2 * 0.0015, illustrative,
+	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom), ST_AsGeoJSON(geom, 7)`
+
+func scanZone(row pgx.Row) (*inventory.Zone, error) {
+	var z inventory.Zone
+	var geom string
+	err := row.Scan(&z.Code, &z.Name, &z.NameEN, &z.Province, &z.Level, &z.PlannedAreaKm2,
+		&z.AreaKm2, &z.AreaMu, &z.Illustrative, &z.BBox[0], &z.BBox[1], &z.BBox[2], &z.BBox[3], &geom)
+	if err != nil {
+		return nil, err
+	}
+	z.Geometry = json.RawMessage(geom)
+	return &z, nil
+}
+
+// Zones lists the zones by code.
+func (db *DB) Zones(ctx context.Context) ([]inventory.Zone, error) {
+	rows, err := db.Pool.Query(ctx, "select "+zoneColumns+" from zones order by code")
+	if err != nil {
+		return nil, fmt.Errorf("list zones: %w", err)
+	}
+	defer rows.Close()
+	var out []inventory.Zone
+	for rows.Next() {
+		z, err := scanZone(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list zones: %w", err)
+		}
+		out = append(out, *z)
+	}
+	return out, rows.Err()
+}
+
+// Zone returns one zone; an empty code means the default zone.
+func (db *DB) Zone(ctx context.Context, code string) (*inventory.Zone, error) {
+	code, err := db.zoneCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	z, err := scanZone(db.Pool.QueryRow(ctx, "select "+zoneColumns+" from zones where code = $1", code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, inventory.Errorf(inventory.ENotFound, "zone", "no zone %q", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get zone %s: %w", code, err)
+	}
+	return z, nil
+}
+
+// selectList is the SQL select list of a layer's stored properties for the viewer: every
+// field that is a column, computed areas in 亩 and ha, and nothing confidential unless the
+// viewer may see it. Names come from the layer's allow-list only.
+func selectList(l *inventory.Layer, v inventory.Viewer) string {
+	var b strings.Builder
+	b.WriteString("t.code")
+	for _, f := range l.Fields {
+		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) {
+			continue
+		}
+		b.WriteString(", ")
+		switch f.Name {
+		case "area_mu":
+			b.WriteString("t.area_m2 * 0.0015 as area_mu") // 1 亩 = 10000/15 m²
+		case "area_ha":
+			b.WriteString("t.area_m2 / 10000.0 as area_ha")
+		default:
+			b.WriteString("t." + pgx.Identifier{f.Name}.Sanitize())
+		}
+	}
+	return b.String()
+}
+
+// timeClause restricts a layer's rows (alias a) to those live now, or live at asOf.
+func timeClause(a string, asOf *time.Time, args *[]any) string {
+	if asOf == nil {
+		return fmt.Sprintf("%s.valid_to = 'infinity' and not %s.archived", a, a)
+	}
+	*args = append(*args, *asOf)
+	n := len(*args)
+	return fmt.Sprintf("%s.valid_from <= $%d and %s.valid_to > $%d and not %s.archived", a, n, a, n, a)
+}
+
+// where builds the WHERE clause of a list query. Every value is bound; every identifier is a
+// field name from the layer.
+func where(q inventory.Query, zone string, args *[]any) (string, error) {
+	*args = append(*args, zone)
+	conds := []string{"t.zone_id = (select id from zones where code = $1)", timeClause("t", q.AsOf, args)}
+	add := func(v any) string {
+		*args = append(*args, v)
+		return "$" + strconv.Itoa(len(*args))
+	}
+	for _, c := range q.Conditions {
+		if _, ok := q.Layer.Field(c.Field); !ok {
+			return "", fmt.Errorf("filter on unknown field %q", c.Field)
+		}
+		col := "t." + pgx.Identifier{c.Field}.Sanitize()
+		switch c.Kind {
+		case inventory.FilterIn:
+			conds = append(conds, col+" = any("+add(c.Values)+"::text[])")
+		case inventory.FilterEquals:
+			conds = append(conds, col+" = "+add(c.Value))
+		case inventory.FilterPrefix:
+			conds = append(conds, "starts_with("+col+", "+add(c.Value)+")")
+		case inventory.FilterBool:
+			conds = append(conds, col+" = "+add(c.Value))
+		case inventory.FilterMin:
+			conds = append(conds, col+" >= "+add(c.Value))
+		case inventory.FilterMax:
+			conds = append(conds, col+" <= "+add(c.Value))
+		default:
+			return "", fmt.Errorf("unknown condition kind %q", c.Kind)
+		}
+	}
+	if q.BBox != nil {
+		b := q.BBox
+		conds = append(conds, fmt.Sprintf("t.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
+		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326))", len(*args)-3, len(*args)-2, len(*args)-1, len(*args)))
+	}
+	if q.NearRoadM != nil {
+		rc := "r.zone_id = t.zone_id and " + timeClause("r", q.AsOf, args)
+		if len(q.RoadStatus) > 0 {
+			rc += " and r.status = any(" + add(q.RoadStatus) + "::text[])"
+		}
+		conds = append(conds, fmt.Sprintf("exists (select 1 from roads r where %s and ST_DWithin(r.geom::geography, t.geom::geography, %s))", rc, add(*q.NearRoadM)))
+	}
+	return strings.Join(conds, " and "), nil
+}
+
+// List returns one page of q's layer, in code order.
+func (db *DB) List(ctx context.Context, q inventory.Query) (*inventory.Page, error) {
+	zone, err := db.zoneCode(ctx, q.Zone)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.checkZone(ctx, zone); err != nil {
+		return nil, err
+	}
+	v := inventory.ViewerFrom(ctx)
+	var args []any
+	w, err := where(q, zone, &args)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+	}
+	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	args = append(args, q.Limit, q.Offset)
+	sql := fmt.Sprintf(`select x.geojson, to_jsonb(x) - 'geojson'
+		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t where %s order by t.code limit $%d offset $%d) x`,
+		selectList(q.Layer, v), table, w, len(args)-1, len(args))
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+	}
+	page := &inventory.Page{Features: make([]inventory.Feature, 0, min(q.Limit, 1024))}
+	for rows.Next() {
+		var geom, props []byte
+		if err := rows.Scan(&geom, &props); err != nil {
+			return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+		}
+		f, err := toFeature(q.Layer, geom, props, v)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+		}
+		page.Features = append(page.Features, *f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+	}
+	n := len(page.Features)
+	if n < q.Limit && (n > 0 || q.Offset == 0) {
+		page.NumberMatched = int64(q.Offset + n)
+		return page, nil
+	}
+	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
+	if err := db.Pool.QueryRow(ctx, count, args[:len(args)-2]...).Scan(&page.NumberMatched); err != nil {
+		return nil, fmt.Errorf("count %s: %w", q.Layer.Name, err)
+	}
+	return page, nil
+}
+
+func (db *DB) checkZone(ctx context.Context, zone string) error {
+	var ok bool
+	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from zones where code = $1)", zone).Scan(&ok); err != nil {
+		return fmt.Errorf("check zone: %w", err)
+	}
+	if !ok {
+		return inventory.Errorf(inventory.ENotFound, "zone", "no zone %q", zone)
+	}
+	return nil
+}
+
+// Get returns the live feature with the given code.
+func (db *DB) Get(ctx context.Context, l *inventory.Layer, zone, code string) (*inventory.Feature, error) {
+	return db.get(ctx, l, zone, code, nil)
+}
+
+// GetAsOf returns the feature as it stood at asOf (live now when asOf is nil).
+func (db *DB) GetAsOf(ctx context.Context, l *inventory.Layer, zone, code string, asOf *time.Time) (*inventory.Feature, error) {
+	return db.get(ctx, l, zone, code, asOf)
+}
+
+func (db *DB) get(ctx context.Context, l *inventory.Layer, zone, code string, asOf *time.Time) (*inventory.Feature, error) {
+	zone, err := db.zoneCode(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	v := inventory.ViewerFrom(ctx)
+	args := []any{zone, code}
+	tc := timeClause("t", asOf, &args)
+	sql := fmt.Sprintf(`select x.geojson, to_jsonb(x) - 'geojson'
+		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t
+		      where t.zone_id = (select id from zones where code = $1) and t.code = $2 and %s) x`,
+		selectList(l, v), pgx.Identifier{l.Table}.Sanitize(), tc)
+	var geom, props []byte
+	err = db.Pool.QueryRow(ctx, sql, args...).Scan(&geom, &props)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", strings.TrimSuffix(l.Name, "s"), code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", l.Name, code, err)
+	}
+	return toFeature(l, geom, props, v)
+}
+
+// toFeature splits a row's properties into public and confidential ones.
+func toFeature(l *inventory.Layer, geom, props []byte, v inventory.Viewer) (*inventory.Feature, error) {
+	var m map[string]any
+	if err := jsonUnmarshal(props, &m); err != nil {
+		return nil, fmt.Errorf("decode properties: %w", err)
+	}
+	f := &inventory.Feature{Layer: l.Name, Geometry: json.RawMessage(geom), Properties: m}
+	f.Code, _ = m["code"].(string)
+	if n, ok := m["version"].(json.Number); ok {
+		if i, err := n.Int64(); err == nil {
+			f.Version = int(i)
+		}
+	}
+	if s, ok := m["valid_from"].(string); ok {
+		f.ValidFrom, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	if v.SeesConfidential() {
+		f.Confidential = map[string]any{}
+		for _, fd := range l.Fields {
+			if fd.Confidential {
+				f.Confidential[fd.Name] = m[fd.Name]
+				delete(m, fd.Name)
+			}
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	links := []map[string]string{
+		{"rel": "self", "href": "/api/v1/"},
+		{"rel": "describedby", "href": "/api/v1/meta", "title": "layers, fields, units and filters"},
+		{"rel": "data", "href": "/api/v1/zone", "title": "zone"},
+		{"rel": "data", "href": "/api/v1/layout", "title": "layout"},
+	}
+	for _, l := range []*inventory.Layer{inventory.PlotLayer, inventory.PlantLayer, inventory.IdleSiteLayer, inventory.RoadLayer} {
+		links = append(links, map[string]string{"rel": "data", "href": "/api/v1/" + l.Name, "title": l.LabelEN})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"title": "landinv API", "links": links})
+}
+
+// meta describes the layers: fields with Chinese and English labels and units, and filters.
+// The page builds its legends, forms and detail panels from it.
+func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSON(w, http.StatusOK, map[string]any{"layers": inventory.Layers()})
+}
+
+func (s *Server) zones(w http.ResponseWriter, r *http.Request) {
+	zs, err := s.Inventory.Zones(r.Context())
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	fc := featureCollectionHeader{Type: "FeatureCollection", NumberMatched: int64(len(zs)), NumberReturned: len(zs)}
+	feats := make([]json.RawMessage, 0, len(zs))
+	for i := range zs {
+		b, err := json.Marshal(zoneFeature(&zs[i]))
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		feats = append(feats, b)
+	}
+	writeJSON(w, http.StatusOK, struct {
+		featureCollectionHeader
+		Features []json.RawMessage `json:"features"`
+	}{fc, feats})
+}
+
+func zoneFeature(z *inventory.Zone) map[string]any {
+	return map[string]any{
+		"type": "Feature", "id": z.Code, "bbox": z.BBox, "geometry": z.Geometry,
+		"properties": map[string]any{
+			"code": z.Code, "name": z.Name, "name_en": z.NameEN, "province": z.Province, "level": z.Level,
+			"planned_area_km2": z.PlannedAreaKm2, "area_km2": z.AreaKm2, "area_mu": z.AreaMu,
+			"illustrative": z.Illustrative,
+		},
+	}
+}
+
+// zone answers GET /api/v1/zone[?zone=CODE]: the zone as a Feature with its planned and its
+// measured (geodesic) area.
+func (s *Server) zone(w http.ResponseWriter, r *http.Request) {
+	for k := range r.URL.Query() {
+		if k != "zone" && k != "lang" {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, k, "is not a parameter of zone; known: zone"))
+			return
+		}
+	}
+	z, err := s.Inventory.Zone(r.Context(), r.URL.Query().Get("zone"))
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, zoneFeature(z))
+}
+
+type featureCollectionHeader struct {
+	Type           string              `json:"type"`
+	NumberMatched  int64               `json:"number_matched"`
+	NumberReturned int                 `json:"number_returned"`
+	TimeStamp      string              `json:"time_stamp,omitempty"`
+	Next           string              `json:"next,omitempty"`
+	Links          []map[string]string `json:"links,omitempty"`
+}
+
+// list answers GET /api/v1/{layer}: one page of features as a FeatureCollection, in code order,
+// with number_matched, number_returned and, when more remain, a next link (also in a Link
+// header).
+func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, err := inventory.ParseQuery(l, r.URL.Query())
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		page, err := s.Inventory.List(r.Context(), q)
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		h := featureCollectionHeader{
+			Type: "FeatureCollection", NumberMatched: page.NumberMatched, NumberReturned: len(page.Features),
+			TimeStamp: time.Now().UTC().Format(time.RFC3339),
+		}
+		self := *r.URL
+		h.Links = []map[string]string{{"rel": "self", "href": self.RequestURI(), "type": "application/geo+json"}}
+		if int64(q.Offset+len(page.Features)) < page.NumberMatched {
+			next := *r.URL
+			vals := next.Query()
+			vals.Set("offset", strconv.Itoa(q.Offset+len(page.Features)))
+			next.RawQuery = vals.Encode()
+			h.Next = next.RequestURI()
+			h.Links = append(h.Links, map[string]string{"rel": "next", "href": h.Next, "type": "application/geo+json"})
+			w.Header().Set("Link", "<"+h.Next+">; rel=\"next\"")
+		}
+		if q.Offset > 0 {
+			prev := *r.URL
+			vals := prev.Query()
+			vals.Set("offset", strconv.Itoa(max(0, q.Offset-q.Limit)))
+			prev.RawQuery = vals.Encode()
+			h.Links = append(h.Links, map[string]string{"rel": "prev", "href": prev.RequestURI(), "type": "application/geo+json"})
+		}
+		writeCollection(w, h, page.Features)
+	}
+}
+
+// writeCollection streams a FeatureCollection feature by feature, without building the whole
+// body in memory.
+func writeCollection(w http.ResponseWriter, h featureCollectionHeader, feats []inventory.Feature) {
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head, _ := json.Marshal(h)
+	bw.Write(head[:len(head)-1]) //nolint:errcheck // drop the closing brace
+	bw.WriteString(`,"features":[`)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range feats {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		if err := enc.Encode(feats[i]); err != nil {
+			return
+		}
+	}
+	bw.WriteString("]}\n")
+	bw.Flush() //nolint:errcheck
+}
+
+// get answers GET /api/v1/{layer}/{code}: one live feature, with its ETag.
+func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		code := chi.URLParam(r, "code")
+		if !inventory.ValidCode(code) {
+			Problem(w, r, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", l.Name, code))
+			return
+		}
+		zone, err := zoneParam(r.URL.Query())
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		f, err := s.Inventory.Get(r.Context(), l, zone, code)
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		w.Header().Set("ETag", f.ETag())
+		if match := r.Header.Get("If-None-Match"); match != "" && match == f.ETag() {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/geo+json")
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(f)
+	}
+}
+
+func zoneParam(v url.Values) (string, error) {
+	for k := range v {
+		if k != "zone" && k != "lang" {
+			return "", inventory.Errorf(inventory.EInvalid, k, "is not a parameter here; known: zone")
+		}
+	}
+	z := v.Get("zone")
+	if z != "" && !inventory.ValidCode(z) {
+		return "", inventory.Errorf(inventory.EInvalid, "zone", "is not a zone code")
+	}
+	return z, nil
+}
