@@ -166,7 +166,11 @@ func asError(err error) error {
 		}
 		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not allowed: " + pg.Message, Err: err}
 	case "XX000", "22023": // PostGIS parse errors (e.g. ST_GeomFromGeoJSON)
-		if strings.Contains(strings.ToLower(pg.Message), "geojson") || strings.Contains(pg.Message, "geometry") {
+		msg := strings.ToLower(pg.Message)
+		if strings.Contains(msg, "does not match column type") {
+			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "has the wrong type for this layer: " + pg.Message, Err: err}
+		}
+		if strings.Contains(msg, "geojson") || strings.Contains(msg, "geometry") {
 			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "is not valid GeoJSON: " + pg.Message, Err: err}
 		}
 		return err
@@ -209,4 +213,13 @@ func constraintField(name string) string {
 		}
 	}
 	return name
+}
+
+// AsError turns a rule violation raised by the database into an *inventory.Error (other errors
+// pass through). Exported for callers that run their own SQL through the pool, such as tests.
+func AsError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return asError(err)
 }
