@@ -32,9 +32,9 @@ import (
 
 // Feature is one version of one feature of a layer, as GeoJSON needs it.
 type Feature struct {
-	Layer    string
-	Code     string
-	Version  int
+	Layer     string
+	Code      string
+	Version   int
 	ValidFrom time.Time
 	// Geometry is the GeoJSON geometry in EPSG:4326 (lon, lat), as PostGIS wrote it.
 	Geometry json.RawMessage
@@ -118,15 +118,15 @@ func ViewerFrom(ctx context.Context) Viewer {
 // Error kinds. A store returns *Error so that callers (the HTTP layer, the CLI) can answer
 // with the right status and name the field at fault.
 const (
-	EInvalid      = "invalid"       // bad input: 400 for a parameter, 422 for a body
-	ENotFound     = "not_found"     // 404
-	EConflict     = "conflict"      // 409: clashes with other features
-	EUnauthorized = "unauthorized"  // 401
-	EForbidden    = "forbidden"     // 403
-	EPrecondition = "precondition"  // 412: stale If-Match
+	EInvalid              = "invalid"               // bad input: 400 for a parameter, 422 for a body
+	ENotFound             = "not_found"             // 404
+	EConflict             = "conflict"              // 409: clashes with other features
+	EUnauthorized         = "unauthorized"          // 401
+	EForbidden            = "forbidden"             // 403
+	EPrecondition         = "precondition"          // 412: stale If-Match
 	EPreconditionRequired = "precondition_required" // 428: If-Match missing
-	ETooLarge     = "too_large"     // 413
-	EInternal     = "internal"      // 500
+	ETooLarge             = "too_large"             // 413
+	EInternal             = "internal"              // 500
 )
 
 // Error is a domain error: what kind, which field (or parameter), and why.
