@@ -55,17 +55,13 @@ func newDB(t testing.TB, demo bool) *postgis.DB {
 	t.Helper()
 	u := URL(t, demo)
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, u, slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	db, err := postgis.Open(ctx, u, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(db.Close)
 	return db
 }
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
 func withDB(t testing.TB, server, name string) string {
 	t.Helper()
