@@ -40,6 +40,10 @@ type Service interface {
 	Zone(ctx context.Context, code string) (*Zone, error)
 	// List returns one page of q's layer, in code order.
 	List(ctx context.Context, q Query) (*Page, error)
+	// StreamList writes one page of q's layer, in code order, feature by feature: each call of
+	// emit gets one complete GeoJSON Feature (as List's features would marshal). It returns how
+	// many features matched in all and how many it emitted. Nothing is held beyond one row.
+	StreamList(ctx context.Context, q Query, emit func(feature []byte) error) (matched int64, returned int, err error)
 	// Get returns the live feature of layer with the given code in zone (ENotFound if none).
 	Get(ctx context.Context, layer *Layer, zone, code string) (*Feature, error)
 	// Ping checks that the store is reachable.

@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,7 +95,8 @@ type featureCollectionHeader struct {
 
 // list answers GET /api/v1/{layer}: one page of features as a FeatureCollection, in code order,
 // with number_matched, number_returned and, when more remain, a next link (also in a Link
-// header).
+// header). Features are streamed as the database produces them; the counts and links follow
+// them in the same object, so nothing but one row is held in memory.
 func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, err := inventory.ParseQuery(l, r.URL.Query())
@@ -102,25 +104,45 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		page, err := s.Inventory.List(r.Context(), q)
+		bw := bufio.NewWriterSize(w, 64<<10)
+		started := false
+		start := func() {
+			w.Header().Set("Content-Type", "application/geo+json")
+			w.WriteHeader(http.StatusOK)
+			bw.WriteString(`{"type":"FeatureCollection","features":[`)
+			started = true
+		}
+		matched, returned, err := s.Inventory.StreamList(r.Context(), q, func(f []byte) error {
+			if !started {
+				start()
+			} else if err := bw.WriteByte(','); err != nil {
+				return err
+			}
+			_, err := bw.Write(f)
+			return err
+		})
 		if err != nil {
-			Problem(w, r, err)
+			if !started {
+				Problem(w, r, err)
+				return
+			}
+			// Too late for a problem document: end the body short so the client sees broken JSON.
+			slog.ErrorContext(r.Context(), "list failed mid-stream", "layer", l.Name, "err", err)
+			bw.Flush() //nolint:errcheck
 			return
 		}
-		h := featureCollectionHeader{
-			Type: "FeatureCollection", NumberMatched: page.NumberMatched, NumberReturned: len(page.Features),
-			TimeStamp: time.Now().UTC().Format(time.RFC3339),
+		if !started {
+			start()
 		}
-		self := *r.URL
-		h.Links = []map[string]string{{"rel": "self", "href": self.RequestURI(), "type": "application/geo+json"}}
-		if int64(q.Offset+len(page.Features)) < page.NumberMatched {
+		h := featureCollectionTail{NumberMatched: matched, NumberReturned: returned, TimeStamp: time.Now().UTC().Format(time.RFC3339)}
+		h.Links = []map[string]string{{"rel": "self", "href": r.URL.RequestURI(), "type": "application/geo+json"}}
+		if int64(q.Offset+returned) < matched {
 			next := *r.URL
 			vals := next.Query()
-			vals.Set("offset", strconv.Itoa(q.Offset+len(page.Features)))
+			vals.Set("offset", strconv.Itoa(q.Offset+returned))
 			next.RawQuery = vals.Encode()
 			h.Next = next.RequestURI()
 			h.Links = append(h.Links, map[string]string{"rel": "next", "href": h.Next, "type": "application/geo+json"})
-			w.Header().Set("Link", "<"+h.Next+">; rel=\"next\"")
 		}
 		if q.Offset > 0 {
 			prev := *r.URL
@@ -129,31 +151,21 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			prev.RawQuery = vals.Encode()
 			h.Links = append(h.Links, map[string]string{"rel": "prev", "href": prev.RequestURI(), "type": "application/geo+json"})
 		}
-		writeCollection(w, h, page.Features)
+		tail, _ := json.Marshal(h)
+		bw.WriteString("],")
+		bw.Write(tail[1:]) //nolint:errcheck // drop the opening brace
+		bw.WriteByte('\n')
+		bw.Flush() //nolint:errcheck
 	}
 }
 
-// writeCollection streams a FeatureCollection feature by feature, without building the whole
-// body in memory.
-func writeCollection(w http.ResponseWriter, h featureCollectionHeader, feats []inventory.Feature) {
-	w.Header().Set("Content-Type", "application/geo+json")
-	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 64<<10)
-	head, _ := json.Marshal(h)
-	bw.Write(head[:len(head)-1]) //nolint:errcheck // drop the closing brace
-	bw.WriteString(`,"features":[`)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for i := range feats {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		if err := enc.Encode(feats[i]); err != nil {
-			return
-		}
-	}
-	bw.WriteString("]}\n")
-	bw.Flush() //nolint:errcheck
+// featureCollectionTail is what follows the features of a streamed FeatureCollection.
+type featureCollectionTail struct {
+	NumberMatched  int64               `json:"number_matched"`
+	NumberReturned int                 `json:"number_returned"`
+	TimeStamp      string              `json:"time_stamp"`
+	Next           string              `json:"next,omitempty"`
+	Links          []map[string]string `json:"links"`
 }
 
 // get answers GET /api/v1/{layer}/{code}: one live feature, with its ETag.

@@ -226,6 +226,75 @@ func (db *DB) List(ctx context.Context, q inventory.Query) (*inventory.Page, err
 	return page, nil
 }
 
+// featureSQL is the SQL expression that builds a whole GeoJSON Feature from the subquery x
+// made by selectList plus geojson: the public properties, and the confidential ones under
+// "confidential" when the viewer may see them.
+func featureSQL(l *inventory.Layer, v inventory.Viewer) string {
+	var conf []string
+	for _, f := range l.Fields {
+		if f.Confidential {
+			conf = append(conf, f.Name)
+		}
+	}
+	props := "(to_jsonb(x) - 'geojson')"
+	if v.SeesConfidential() && len(conf) > 0 {
+		pairs := make([]string, 0, 2*len(conf))
+		for _, c := range conf {
+			pairs = append(pairs, "'"+c+"'", "x."+pgx.Identifier{c}.Sanitize())
+		}
+		props = fmt.Sprintf("(to_jsonb(x) - 'geojson' - '{%s}'::text[]) || jsonb_build_object('confidential', jsonb_build_object(%s))",
+			strings.Join(conf, ","), strings.Join(pairs, ", "))
+	}
+	return fmt.Sprintf("json_build_object('type', 'Feature', 'id', x.code, 'geometry', x.geojson::json, 'properties', %s)", props)
+}
+
+// StreamList writes one page of q's layer feature by feature, as PostGIS builds them.
+func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byte) error) (int64, int, error) {
+	zone, err := db.zoneCode(ctx, q.Zone)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := db.checkZone(ctx, zone); err != nil {
+		return 0, 0, err
+	}
+	v := inventory.ViewerFrom(ctx)
+	var args []any
+	w, err := where(q, zone, &args)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+	}
+	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	args = append(args, q.Limit, q.Offset)
+	sql := fmt.Sprintf(`select %s::text
+		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t where %s order by t.code limit $%d offset $%d) x`,
+		featureSQL(q.Layer, v), selectList(q.Layer, v), table, w, len(args)-1, len(args))
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+	}
+	n := 0
+	for rows.Next() {
+		raw := rows.RawValues()
+		if err := emit(raw[0]); err != nil {
+			rows.Close()
+			return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+	}
+	if n < q.Limit && (n > 0 || q.Offset == 0) {
+		return int64(q.Offset + n), n, nil
+	}
+	var matched int64
+	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
+	if err := db.Pool.QueryRow(ctx, count, args[:len(args)-2]...).Scan(&matched); err != nil {
+		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
+	}
+	return matched, n, nil
+}
+
 func (db *DB) checkZone(ctx context.Context, zone string) error {
 	var ok bool
 	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from zones where code = $1)", zone).Scan(&ok); err != nil {
