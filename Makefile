@@ -25,7 +25,7 @@ db:
 run: build
 	url="$$(data/pg/cluster.sh landinv)"; \
 	DATABASE_URL="$$url" bin/landinv demo; \
-	echo "serving http://localhost$(ADDR)/  (DATABASE_URL=$$url)"; \
+	addr="$(ADDR)"; echo "serving on $$addr: open http://localhost:$${addr##*:}/  (DATABASE_URL=$$url)"; \
 	DATABASE_URL="$$url" exec bin/landinv serve --addr "$(ADDR)"
 
 # Tests make their own throwaway databases (CREATE DATABASE ... TEMPLATE) on this server.
