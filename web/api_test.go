@@ -525,3 +525,47 @@ func inRing(p [2]float64, ring [][2]float64) bool {
 	}
 	return in
 }
+
+// TestOtherLayerFiltersMatchAnIndependentComputation checks the plant, idle-site and road
+// filters against the same selection made in Go from the unfiltered list.
+func TestOtherLayerFiltersMatchAnIndependentComputation(t *testing.T) {
+	srv := demo(t)
+	num := func(f feature, k string) float64 { x, _ := f.Properties[k].(float64); return x }
+	str := func(f feature, k string) string { s, _ := f.Properties[k].(string); return s }
+	tests := []struct {
+		layer, query string
+		keep         func(f feature) bool
+	}{
+		{"plants", "district=D1", func(f feature) bool { return str(f, "district") == "D1" }},
+		{"plants", "status=completed", func(f feature) bool { return str(f, "status") == "completed" }},
+		{"plants", "min_free_area_m2=2000", func(f feature) bool { return num(f, "free_area_m2") >= 2000 }},
+		{"plants", "min_floor_load_kn_m2=20", func(f feature) bool { return num(f, "floor_load_kn_m2") >= 20 }},
+		{"plants", "min_floor_height_m=8", func(f feature) bool { return num(f, "floor_height_m") >= 8 }},
+		{"plants", "max_floors=1", func(f feature) bool { return num(f, "floors") <= 1 }},
+		{"idle-sites", "stage=survey,determination", func(f feature) bool { s := str(f, "stage"); return s == "survey" || s == "determination" }},
+		{"idle-sites", "kind=zombie_enterprise", func(f feature) bool { return str(f, "kind") == "zombie_enterprise" }},
+		{"idle-sites", "district=D2", func(f feature) bool { return str(f, "district") == "D2" }},
+		{"roads", "status=existing", func(f feature) bool { return str(f, "status") == "existing" }},
+		{"roads", "status=planned,preliminary", func(f feature) bool { s := str(f, "status"); return s == "planned" || s == "preliminary" }},
+		{"roads", "name=" + url.QueryEscape("第六大道"), func(f feature) bool { return str(f, "name") == "第六大道" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.layer+"?"+tt.query, func(t *testing.T) {
+			var all, got fc
+			getJSON(t, srv, "/api/v1/"+tt.layer+"?limit=10000", 200, &all)
+			getJSON(t, srv, "/api/v1/"+tt.layer+"?limit=10000&"+tt.query, 200, &got)
+			var want []string
+			for _, f := range all.Features {
+				if tt.keep(f) {
+					want = append(want, f.ID)
+				}
+			}
+			if g := strings.Join(codes(got.Features), ","); g != strings.Join(want, ",") || got.NumberMatched != len(want) {
+				t.Errorf("got %d: %s\nwant %d: %s", got.NumberMatched, g, len(want), strings.Join(want, ","))
+			}
+			if len(want) == 0 || len(want) == len(all.Features) {
+				t.Errorf("filter keeps %d of %d: the demo data does not exercise it", len(want), len(all.Features))
+			}
+		})
+	}
+}
