@@ -85,10 +85,10 @@ func (g *gen) assignLandUseAndStatus() {
 			if public(p.landUse) {
 				p.status = pick(g, ws{{"in_production", 6}, {"planned", 4}})
 			} else {
-				p.status = pick(g, ws{{"in_production", 32}, {"under_construction", 15}, {"supplied", 10}, {"ready", 25}, {"planned", 12}, {"reserved", 6}})
+				p.status = pick(g, ws{{"in_production", 36}, {"under_construction", 15}, {"supplied", 10}, {"ready", 18}, {"planned", 15}, {"reserved", 6}})
 			}
 		default: // D3 and the outlying starting-area plots: land waiting for investors
-			p.status = pick(g, ws{{"ready", 40}, {"planned", 50}, {"reserved", 10}})
+			p.status = pick(g, ws{{"ready", 22}, {"planned", 68}, {"reserved", 10}})
 		}
 	}
 	// Idle plots: 13 in the old area, 6 in the starting area, chosen among industrial plots
@@ -206,9 +206,9 @@ func (g *gen) attributes() {
 			case st == "ready":
 				std = true
 			case d != "D1" && (st == "planned" || st == "reserved"):
-				std = g.rng.Float64() < 0.2
+				std = g.rng.Float64() < 0.05
 			case d != "D1":
-				std = g.rng.Float64() < 0.45
+				std = g.rng.Float64() < 0.4
 			}
 		}
 		pr["standard_land"] = std
@@ -289,6 +289,9 @@ func (g *gen) attributes() {
 					started = agreed.AddDate(0, g.rng.IntN(12), 0)
 					builtShare = r2(g.u(0.05, 0.3))
 					stopped = started.AddDate(1+g.rng.IntN(2), g.rng.IntN(12), 0)
+					if lim := asOf.AddDate(-1, -1, 0); stopped.After(lim) {
+						stopped = lim // stopped for over a year: idle in law
+					}
 				} else {
 					stopped = time.Time{}
 				}
@@ -311,7 +314,11 @@ func (g *gen) attributes() {
 
 		// Buildings.
 		built := st == "in_production" || (st == "under_construction" && builtShare >= 0.5) || (st == "idle" && !started.IsZero())
-		meets := g.rng.Float64() < 0.8 // standard-land firm keeps its commitments
+		meets := true // standard-land firm keeps its commitments; every fourth one falls short
+		if std && supplied(st) {
+			g.stdN++
+			meets = g.stdN%4 != 0
+		}
 		var footprint, floor float64
 		if built {
 			cov := g.u(0.30, 0.55)

@@ -69,8 +69,10 @@ func (g *gen) plantProps(n int, p *plot, b rect) *plant {
 	switch {
 	case p.status == "under_construction":
 		status = pick(g, ws{{"under_construction", 3}, {"planned", 1}})
-	case g.rng.Float64() < 0.12:
+	case g.rng.Float64() < 0.1:
 		status = "under_construction"
+	case g.rng.Float64() < 0.08:
+		status = "planned" // a later phase of the park
 	}
 	floors := pick(g, []weighted[int]{{1, 5}, {2, 2}, {3, 2}, {4, 1}, {5, 1}})
 	height, load := 0.0, 0.0
