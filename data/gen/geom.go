@@ -228,3 +228,18 @@ func ringLineDist(r orb.Ring, l orb.LineString) float64 {
 	}
 	return best
 }
+
+// densifyRing adds vertices so that no edge is longer than maxLen (keeps long straight clip
+// edges from straying from the geodesic that PostGIS draws between their ends).
+func densifyRing(r orb.Ring, maxLen float64) orb.Ring {
+	var out orb.Ring
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		n := int(math.Ceil(math.Hypot(b[0]-a[0], b[1]-a[1]) / maxLen))
+		for k := 0; k < n; k++ {
+			t := float64(k) / float64(n)
+			out = append(out, orb.Point{math.Round(a[0] + (b[0]-a[0])*t), math.Round(a[1] + (b[1]-a[1])*t)})
+		}
+	}
+	return closeRing(out)
+}

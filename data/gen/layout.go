@@ -299,12 +299,12 @@ func (g *gen) buildLayoutExtras() {
 	c1 := clipHalf(in, func(p orb.Point) float64 { return g.riverRoadU - 20 - p[0] })
 	c1 = clipHalf(c1, func(p orb.Point) float64 { return 2200 - p[1] })
 	c1 = clipHalf(c1, func(p orb.Point) float64 { return p[1] + 2200 })
-	g.c1 = c1
+	g.c1 = densifyRing(c1, 1000)
 	// C2: industrial corridor along 南大街 across Ganting.
 	in = scaleRing(g.gt.outline, 0.99)
 	c2 := clipHalf(in, func(p orb.Point) float64 { return p[1] + 2450 })
 	c2 = clipHalf(c2, func(p orb.Point) float64 { return -1550 - p[1] })
-	g.c2 = c2
+	g.c2 = densifyRing(c2, 1000)
 	longest := func(r orb.Ring, a, b orb.Point) orb.LineString {
 		var best orb.LineString
 		for _, l := range clipLine(r, a, b, 0) {
