@@ -46,6 +46,10 @@ type Service interface {
 	StreamList(ctx context.Context, q Query, emit func(feature []byte) error) (matched int64, returned int, err error)
 	// Get returns the live feature of layer with the given code in zone (ENotFound if none).
 	Get(ctx context.Context, layer *Layer, zone, code string) (*Feature, error)
+	// Revision returns a number that grows whenever anything in the inventory changes (a
+	// plot's list may depend on the roads, through near_road_m): collection ETags are built
+	// from it.
+	Revision(ctx context.Context) (int64, error)
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -102,6 +104,21 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		q, err := inventory.ParseQuery(l, r.URL.Query())
 		if err != nil {
 			Problem(w, r, err)
+			return
+		}
+		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
+		// client that has the page already gets 304 without the database running the query.
+		rev, err := s.Inventory.Revision(r.Context())
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
+		etag := fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8])
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Vary", "Authorization")
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)

@@ -569,3 +569,26 @@ func TestOtherLayerFiltersMatchAnIndependentComputation(t *testing.T) {
 		})
 	}
 }
+
+func TestCollectionETag(t *testing.T) {
+	srv := demo(t)
+	path := "/api/v1/plots?status=ready&limit=5"
+	h := getJSON(t, srv, path, 200, nil)
+	etag := h.Get("ETag")
+	if !strings.HasPrefix(etag, `W/"plots-`) {
+		t.Fatalf("ETag %q", etag)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+path, nil)
+	req.Header.Set("If-None-Match", etag)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match with the current ETag: %d, want 304", resp.StatusCode)
+	}
+	if other := getJSON(t, srv, "/api/v1/plots?status=planned&limit=5", 200, nil).Get("ETag"); other == etag {
+		t.Error("two different queries share an ETag")
+	}
+}

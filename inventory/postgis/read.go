@@ -295,6 +295,21 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	return matched, n, nil
 }
 
+// Revision sums the layers' highest row ids and counts the zones: every create, edit, archive
+// and restore inserts a row, and rows are never deleted, so it grows with every change.
+func (db *DB) Revision(ctx context.Context) (int64, error) {
+	var parts []string
+	for _, l := range inventory.Layers() {
+		parts = append(parts, fmt.Sprintf("(select coalesce(max(id), 0) from %s)", pgx.Identifier{l.Table}.Sanitize()))
+	}
+	parts = append(parts, "(select count(*) + coalesce(max(id), 0) from zones)")
+	var rev int64
+	if err := db.Pool.QueryRow(ctx, "select "+strings.Join(parts, " + ")).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("inventory revision: %w", err)
+	}
+	return rev, nil
+}
+
 func (db *DB) checkZone(ctx context.Context, zone string) error {
 	var ok bool
 	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from zones where code = $1)", zone).Scan(&ok); err != nil {
