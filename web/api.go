@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -193,12 +194,24 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", l.Name, code))
 			return
 		}
-		zone, err := zoneParam(r.URL.Query())
+		asOf, rest, err := AsOfParam(r.URL.Query())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		f, err := s.Inventory.Get(r.Context(), l, zone, code)
+		zone, err := zoneParam(rest)
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		var f *inventory.Feature
+		if g, ok := s.Inventory.(asOfGetter); ok && asOf != nil {
+			f, err = g.GetAsOf(r.Context(), l, zone, code, asOf)
+		} else if asOf != nil {
+			err = inventory.Errorf(inventory.EInvalid, "as_of", "is not supported by this store")
+		} else {
+			f, err = s.Inventory.Get(r.Context(), l, zone, code)
+		}
 		if err != nil {
 			Problem(w, r, err)
 			return
@@ -213,6 +226,11 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(f)
 	}
+}
+
+// asOfGetter reads a feature as it stood at a time (GET /api/v1/{layer}/{code}?as_of=T).
+type asOfGetter interface {
+	GetAsOf(ctx context.Context, l *inventory.Layer, zone, code string, t *time.Time) (*inventory.Feature, error)
 }
 
 func zoneParam(v url.Values) (string, error) {

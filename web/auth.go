@@ -1,0 +1,50 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// TokenAuthenticator returns a Server.Authenticate hook that reads
+// "Authorization: Bearer TOKEN" and asks check who the token belongs to. A request without
+// the header is the anonymous public; a malformed header or an unknown or revoked token is
+// refused with 401, never silently served as public.
+func TokenAuthenticator(check func(ctx context.Context, token string) (inventory.Viewer, error)) func(r *http.Request) (inventory.Viewer, error) {
+	return func(r *http.Request) (inventory.Viewer, error) {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			return inventory.Anonymous, nil
+		}
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return inventory.Anonymous, inventory.Errorf(inventory.EUnauthorized, "Authorization", "must be \"Bearer TOKEN\"")
+		}
+		return check(r.Context(), strings.TrimSpace(token))
+	}
+}
+
+// me answers GET /api/v1/me: who the credentials belong to. The page's sign-in form uses it
+// to check a pasted token.
+func me(w http.ResponseWriter, r *http.Request) {
+	v := inventory.ViewerFrom(r.Context())
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name": v.Name, "role": v.Role, "signed_in": v.Name != "",
+		"can_edit": v.CanEdit(), "sees_confidential": v.SeesConfidential(),
+	})
+}
+
+// requireEditor answers 401 (with WWW-Authenticate) or 403 unless the viewer may edit.
+func requireEditor(w http.ResponseWriter, r *http.Request) bool {
+	err := inventory.CanWrite(inventory.ViewerFrom(r.Context()))
+	if err == nil {
+		return true
+	}
+	if inventory.ErrorKind(err) == inventory.EUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
+	}
+	Problem(w, r, err)
+	return false
+}
