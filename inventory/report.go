@@ -1,0 +1,319 @@
+package inventory
+
+// Reports (报表): the land-use intensity evaluation (土地集约利用评价, DOMAIN.md §6), standard-land
+// compliance (标准地承诺履约), idle and zombie land (闲置土地/僵尸企业用地, 腾笼换鸟), supply
+// (地等项目、厂房等项目) and road analyses (断头路, 区域道路闭环, 新路带动地块).
+//
+// Every report is computed by the store (inventory/postgis) from the versioned layers, live now
+// or as of a time, for one zone, optionally narrowed to districts and a cluster. Each report is a
+// JSON document and also a set of Tables (for CSV and XLSX). Figures that rest on confidential
+// data (DOMAIN.md §7: investment, tax, output, population) are computed only for planners and
+// admins; the public gets the rest, and the report says what was withheld.
+
+import (
+	"context"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Report kinds, as they appear in URLs and on the command line.
+const (
+	ReportIntensity  = "intensity"
+	ReportCompliance = "compliance"
+	ReportIdle       = "idle"
+	ReportSupply     = "supply"
+	ReportRoads      = "roads"
+)
+
+// ReportKinds lists the reports.
+var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads}
+
+// Report groupings of the intensity report.
+const (
+	GroupZone     = "zone"
+	GroupDistrict = "district"
+	GroupCluster  = "cluster"
+)
+
+// Road-analysis defaults.
+const (
+	DefaultToleranceM   = 5.0  // an end closer than this to another road is connected
+	DefaultFrontageM    = 50.0 // a plot within this of a road has frontage on it
+	DefaultLoopCoverPct = 95.0 // share of a district that the network's faces must cover
+	MaxToleranceM       = 1000.0
+	MaxFrontageM        = 5000.0
+)
+
+// ReportParams are a report request's parameters, parsed and checked.
+type ReportParams struct {
+	Kind string
+	// Zone is the zone's code; empty means the default zone.
+	Zone string
+	// Districts and Cluster narrow the report; empty means all.
+	Districts []string
+	Cluster   string
+	// AsOf, when set, computes the report on the inventory as it stood then; the legal idle
+	// test and the report date use it too.
+	AsOf *time.Time
+	// Group is zone, district or cluster (intensity only).
+	Group string
+	// IncludePlots adds the plot codes behind every class total (intensity: include=plots).
+	IncludePlots bool
+	// ToleranceM, FrontageM and LoopCoverPct tune the road analyses.
+	ToleranceM   float64
+	FrontageM    float64
+	LoopCoverPct float64
+	// Format is json, csv or xlsx; Table picks the table written as CSV (default: the first).
+	Format string
+	Table  string
+}
+
+// Date is the report date: as_of, or now.
+func (p ReportParams) Date() time.Time {
+	if p.AsOf != nil {
+		return *p.AsOf
+	}
+	return time.Now()
+}
+
+// reportParams lists the parameters each report accepts.
+var reportParams = map[string][]string{
+	ReportIntensity:  {"group", "include"},
+	ReportCompliance: {},
+	ReportIdle:       {},
+	ReportSupply:     {},
+	ReportRoads:      {"tolerance_m", "frontage_m", "loop_cover_pct"},
+}
+
+var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "lang"}
+
+// ReportParamNames lists the parameters the report of the given kind accepts.
+func ReportParamNames(kind string) []string {
+	out := append(append([]string{}, reportCommonParams...), reportParams[kind]...)
+	sort.Strings(out)
+	return out
+}
+
+// ParseReportParams checks a report request's parameters. An unknown parameter, a malformed
+// value or an unknown enumerated value is an EInvalid error naming the parameter.
+func ParseReportParams(kind string, v url.Values) (ReportParams, error) {
+	p := ReportParams{Kind: kind, Group: GroupZone, ToleranceM: DefaultToleranceM, FrontageM: DefaultFrontageM,
+		LoopCoverPct: DefaultLoopCoverPct, Format: "json"}
+	if _, ok := reportParams[kind]; !ok {
+		return p, Errorf(EInvalid, "report", "unknown report %q; known: %s", kind, strings.Join(ReportKinds, ", "))
+	}
+	known := ReportParamNames(kind)
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		vals := v[name]
+		if !contains(known, name) {
+			return p, Errorf(EInvalid, name, "is not a parameter of the %s report; known: %s", kind, strings.Join(known, ", "))
+		}
+		if len(vals) != 1 {
+			return p, Errorf(EInvalid, name, "is given %d times; give it once", len(vals))
+		}
+		raw := strings.TrimSpace(vals[0])
+		if raw == "" {
+			return p, Errorf(EInvalid, name, "is empty")
+		}
+		switch name {
+		case "zone":
+			if !validCode(raw) {
+				return p, Errorf(EInvalid, name, "is not a zone code")
+			}
+			p.Zone = raw
+		case "district":
+			for _, d := range strings.Split(raw, ",") {
+				d = strings.TrimSpace(d)
+				if !validCode(d) {
+					return p, Errorf(EInvalid, name, "has malformed district code %q", d)
+				}
+				p.Districts = append(p.Districts, d)
+			}
+		case "cluster":
+			if !contains(Clusters, raw) {
+				return p, Errorf(EInvalid, name, "has unknown value %q; known: %s", raw, strings.Join(Clusters, ", "))
+			}
+			p.Cluster = raw
+		case "as_of":
+			t, err := parseAsOf(raw)
+			if err != nil {
+				return p, Errorf(EInvalid, name, "%s", err)
+			}
+			p.AsOf = &t
+		case "format":
+			if raw != "json" && raw != "csv" && raw != "xlsx" {
+				return p, Errorf(EInvalid, name, "must be json, csv or xlsx")
+			}
+			p.Format = raw
+		case "table":
+			if !validCode(raw) {
+				return p, Errorf(EInvalid, name, "is not a table name")
+			}
+			p.Table = raw
+		case "lang":
+			// accepted for symmetry with the read API; reports carry both languages.
+		case "group":
+			if raw != GroupZone && raw != GroupDistrict && raw != GroupCluster {
+				return p, Errorf(EInvalid, name, "must be zone, district or cluster")
+			}
+			p.Group = raw
+		case "include":
+			if raw != "plots" {
+				return p, Errorf(EInvalid, name, "must be plots")
+			}
+			p.IncludePlots = true
+		case "tolerance_m", "frontage_m", "loop_cover_pct":
+			x, err := strconv.ParseFloat(raw, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return p, Errorf(EInvalid, name, "must be a number")
+			}
+			switch name {
+			case "tolerance_m":
+				if x < 0 || x > MaxToleranceM {
+					return p, Errorf(EInvalid, name, "must be from 0 to %g metres", MaxToleranceM)
+				}
+				p.ToleranceM = x
+			case "frontage_m":
+				if x <= 0 || x > MaxFrontageM {
+					return p, Errorf(EInvalid, name, "must be more than 0 and at most %g metres", MaxFrontageM)
+				}
+				p.FrontageM = x
+			case "loop_cover_pct":
+				if x <= 0 || x > 100 {
+					return p, Errorf(EInvalid, name, "must be more than 0 and at most 100")
+				}
+				p.LoopCoverPct = x
+			}
+		}
+	}
+	if p.Table != "" && p.Format != "csv" {
+		return p, Errorf(EInvalid, "table", "only applies with format=csv (XLSX holds every table, JSON everything)")
+	}
+	return p, nil
+}
+
+// parseAsOf accepts an RFC 3339 time or a date (the end of that day is not implied: a date
+// means its first instant, UTC).
+func parseAsOf(raw string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", raw); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errorString("must be an RFC 3339 time or a date, e.g. 2026-01-31T12:00:00+08:00 or 2026-01-31")
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// ReportHeader is what every report starts with.
+type ReportHeader struct {
+	Report string `json:"report"`
+	Title  string `json:"title"`
+	// Zone is the zone's code and name.
+	Zone     string `json:"zone"`
+	ZoneName string `json:"zone_name"`
+	// AsOf is the time the inventory was read at (null: live); Date is the report date used by
+	// date rules (as_of, or the time the report was made).
+	AsOf        *time.Time `json:"as_of"`
+	GeneratedAt time.Time  `json:"generated_at"`
+	Districts   []string   `json:"district,omitempty"`
+	Cluster     string     `json:"cluster,omitempty"`
+	// Confidential says whether confidential figures were used; Withheld lists what the viewer
+	// was not shown.
+	Confidential bool     `json:"confidential"`
+	Withheld     []string `json:"withheld,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
+	Illustrative bool     `json:"illustrative"`
+}
+
+// Column is one column of a table: its key, bilingual label and unit.
+type Column struct {
+	Key     string `json:"key"`
+	Label   string `json:"label"`
+	LabelEN string `json:"label_en"`
+	Unit    string `json:"unit,omitempty"`
+}
+
+// Header is the column's heading in CSV and XLSX: labels and unit, e.g. "面积 Area (亩)".
+func (c Column) Header() string {
+	h := c.Label
+	if c.LabelEN != "" {
+		h += " " + c.LabelEN
+	}
+	if c.Unit != "" {
+		h += " (" + c.Unit + ")"
+	}
+	return h
+}
+
+// Table is one table of a report, as written to CSV or an XLSX sheet. Cells are strings,
+// numbers (float64, int, int64), booleans, nil, or *float64.
+type Table struct {
+	Name    string   `json:"name"`
+	Title   string   `json:"title"`
+	Columns []Column `json:"columns"`
+	Rows    [][]any  `json:"rows"`
+}
+
+// Tabular is a report that can be written as tables.
+type Tabular interface {
+	Tables() []Table
+}
+
+// Reports computes the reports. The viewer comes from the context (ViewerFrom).
+type Reports interface {
+	Intensity(ctx context.Context, p ReportParams) (*IntensityReport, error)
+	Compliance(ctx context.Context, p ReportParams) (*ComplianceReport, error)
+	Idle(ctx context.Context, p ReportParams) (*IdleReport, error)
+	Supply(ctx context.Context, p ReportParams) (*SupplyReport, error)
+	Roads(ctx context.Context, p ReportParams) (*RoadsReport, error)
+}
+
+// RunReport computes the report p.Kind asks for.
+func RunReport(ctx context.Context, r Reports, p ReportParams) (Tabular, error) {
+	switch p.Kind {
+	case ReportIntensity:
+		return r.Intensity(ctx, p)
+	case ReportCompliance:
+		return r.Compliance(ctx, p)
+	case ReportIdle:
+		return r.Idle(ctx, p)
+	case ReportSupply:
+		return r.Supply(ctx, p)
+	case ReportRoads:
+		return r.Roads(ctx, p)
+	}
+	return nil, Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
+}
+
+// Unit conversions used by the reports (DOMAIN.md §7).
+const (
+	M2PerMu = 10000.0 / 15 // 1 亩 = 666.667 m²
+	M2PerHa = 10000.0      // 1 公顷
+)
+
+// Mu converts m² to 亩.
+func Mu(m2 float64) float64 { return m2 / M2PerMu }
+
+// Ratio returns num/den × scale, or nil when den is zero (or either is unknown).
+func Ratio(num, den *float64, scale float64) *float64 {
+	if num == nil || den == nil || *den == 0 {
+		return nil
+	}
+	v := *num / *den * scale
+	return &v
+}
+
+func f64(x float64) *float64 { return &x }

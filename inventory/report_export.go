@@ -1,0 +1,195 @@
+package inventory
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// PickTable returns the table named name, or the first table when name is empty.
+func PickTable(tables []Table, name string) (Table, error) {
+	if len(tables) == 0 {
+		return Table{}, Errorf(EInternal, "table", "the report has no table")
+	}
+	if name == "" {
+		return tables[0], nil
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		if t.Name == name {
+			return t, nil
+		}
+		names[i] = t.Name
+	}
+	return Table{}, Errorf(EInvalid, "table", "has unknown value %q; known: %s", name, strings.Join(names, ", "))
+}
+
+// CellText renders a cell for CSV: numbers in full precision, nil as empty.
+func CellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case *string:
+		if x == nil {
+			return ""
+		}
+		return *x
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// WriteCSV writes one table as UTF-8 CSV with a byte-order mark (so that spreadsheet programs
+// read the Chinese headings right); headings carry labels and units.
+func WriteCSV(w io.Writer, t Table) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	head := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		head[i] = c.Header()
+	}
+	if err := cw.Write(head); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	rec := make([]string, len(t.Columns))
+	for _, row := range t.Rows {
+		for i := range rec {
+			rec[i] = ""
+			if i < len(row) {
+				rec[i] = CellText(row[i])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteXLSX writes the tables as a workbook, one sheet per table, headings (labels and units)
+// in bold on the first row, then the title and the report's notes on a sheet "about".
+func WriteXLSX(w io.Writer, h ReportHeader, tables []Table) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	for i, t := range tables {
+		name := sheetName(t.Name)
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return fmt.Errorf("write xlsx: %w", err)
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+		sw, err := f.NewStreamWriter(name)
+		if err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+		head := make([]any, len(t.Columns))
+		for j, c := range t.Columns {
+			head[j] = excelize.Cell{StyleID: bold, Value: c.Header()}
+			_ = sw.SetColWidth(j+1, j+1, float64(min(60, max(10, len([]rune(c.Header()))+4))))
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+		for r, row := range t.Rows {
+			cells := make([]any, len(row))
+			for j, v := range row {
+				cells[j] = xlsxValue(v)
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, r+2)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return fmt.Errorf("write xlsx: %w", err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+	}
+	about := "about"
+	if _, err := f.NewSheet(about); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	lines := [][2]any{{"report", h.Report}, {"title", h.Title}, {"zone", h.Zone + " " + h.ZoneName},
+		{"generated_at", h.GeneratedAt.Format("2006-01-02 15:04:05 MST")}}
+	if h.AsOf != nil {
+		lines = append(lines, [2]any{"as_of", h.AsOf.Format("2006-01-02 15:04:05 MST")})
+	}
+	if len(h.Districts) > 0 {
+		lines = append(lines, [2]any{"district", strings.Join(h.Districts, ", ")})
+	}
+	if h.Cluster != "" {
+		lines = append(lines, [2]any{"cluster", h.Cluster})
+	}
+	lines = append(lines, [2]any{"confidential", h.Confidential}, [2]any{"illustrative", h.Illustrative})
+	for _, x := range h.Withheld {
+		lines = append(lines, [2]any{"withheld", x})
+	}
+	for _, n := range h.Notes {
+		lines = append(lines, [2]any{"note", n})
+	}
+	for i, l := range lines {
+		if err := f.SetSheetRow(about, fmt.Sprintf("A%d", i+1), &[]any{l[0], l[1]}); err != nil {
+			return fmt.Errorf("write xlsx: %w", err)
+		}
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+func xlsxValue(v any) any {
+	switch x := v.(type) {
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *string:
+		if x == nil {
+			return nil
+		}
+		return *x
+	}
+	return v
+}
+
+// sheetName makes a valid sheet name (at most 31 characters).
+func sheetName(s string) string {
+	if len(s) > 31 {
+		s = s[:31]
+	}
+	return s
+}
+
+// Header returns the report's header (every report embeds one).
+func (h *ReportHeader) Header() *ReportHeader { return h }
+
+// Headed is a report with a header and tables.
+type Headed interface {
+	Tabular
+	Header() *ReportHeader
+}

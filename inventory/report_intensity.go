@@ -1,0 +1,455 @@
+package inventory
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// TotalDef defines one class total (分类汇总) that the intensity indicators divide: what it sums
+// over which plots. Every total is over the plots of the report (live, or as of a time; in the
+// chosen districts and cluster). Areas are plots.area_m2, computed by PostGIS on the ellipsoid.
+type TotalDef struct {
+	Key        string `json:"key"`
+	Label      string `json:"label"`
+	LabelEN    string `json:"label_en"`
+	Unit       string `json:"unit"`
+	Definition string `json:"definition"`
+	// Confidential totals sum confidential figures; only planners and admins get them.
+	Confidential bool `json:"confidential,omitempty"`
+}
+
+// IntensityTotals are the class totals, in the order reported. The mapping from the plot's
+// fields to the evaluation's land classes is:
+//
+//	A   = eval_class A1, A2, A31, A32, A4, A51, A52, A6 (built-up urban construction land)
+//	A1  = eval_class A1;  A2 = eval_class A2
+//	B   = eval_class B11, B12, B21, B22 (not yet built);  B21 = eval_class B21
+//	D   = supply_class D1, D21, D22 (supplied)
+//	G   = status idle (闲置)
+//	H   = hightech_class H1 or H2
+//
+// Floor area and footprint are summed over A plots (A2 plots for the industrial ones); the
+// confidential sums likewise (investment and industrial tax over A2, all tax and population
+// over A). A plot with no figure adds nothing (it counts as zero), and the number of plots that
+// did carry the figure is reported with every total.
+var IntensityTotals = []TotalDef{
+	{Key: "A", Label: "已建成城镇建设用地", LabelEN: "Built-up urban construction land (A)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A1, A2, A31, A32, A4, A51, A52 or A6"},
+	{Key: "A1", Label: "住宅用地", LabelEN: "Residential land (A1)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A1"},
+	{Key: "A2", Label: "工矿仓储用地", LabelEN: "Industrial and warehousing land (A2)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A2"},
+	{Key: "B", Label: "尚可建设土地", LabelEN: "Land not yet built (B)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class B11, B12, B21 or B22"},
+	{Key: "B21", Label: "已达到供地条件的其他土地", LabelEN: "Other land meeting supply conditions (B21)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class B21"},
+	{Key: "D", Label: "已供应国有建设用地", LabelEN: "Supplied land (D)", Unit: "m²", Definition: "sum of area_m2 of plots with supply_class D1, D21 or D22"},
+	{Key: "G", Label: "闲置土地", LabelEN: "Idle land (G)", Unit: "m²", Definition: "sum of area_m2 of plots with status idle"},
+	{Key: "H", Label: "高新技术产业用地", LabelEN: "High-tech industry land (H1 + H2)", Unit: "m²", Definition: "sum of area_m2 of plots with hightech_class H1 or H2"},
+	{Key: "floor_area", Label: "总建筑面积", LabelEN: "Total floor area", Unit: "m²", Definition: "sum of floor_area_m2 of A plots"},
+	{Key: "footprint", Label: "建筑基底总面积", LabelEN: "Total building footprint", Unit: "m²", Definition: "sum of footprint_m2 of A plots"},
+	{Key: "industrial_floor_area", Label: "工业用地总建筑面积", LabelEN: "Industrial floor area", Unit: "m²", Definition: "sum of floor_area_m2 of A2 plots"},
+	{Key: "industrial_footprint", Label: "工业用地建筑基底面积", LabelEN: "Industrial building footprint", Unit: "m²", Definition: "sum of footprint_m2 of A2 plots"},
+	{Key: "industrial_investment", Label: "工业用地累计固定资产投资", LabelEN: "Cumulative industrial fixed-asset investment", Unit: "万元", Definition: "sum of investment_wan of A2 plots", Confidential: true},
+	{Key: "industrial_tax", Label: "工业税收", LabelEN: "Industrial tax", Unit: "万元/年", Definition: "sum of tax_wan_per_year of A2 plots", Confidential: true},
+	{Key: "tax", Label: "二、三产业税收", LabelEN: "Secondary and tertiary industry tax", Unit: "万元/年", Definition: "sum of tax_wan_per_year of A plots", Confidential: true},
+	{Key: "population", Label: "常住人口", LabelEN: "Resident population", Unit: "人", Definition: "sum of population of A plots", Confidential: true},
+}
+
+// TotalDefNamed returns the total with the given key.
+func TotalDefNamed(key string) (TotalDef, bool) {
+	for _, t := range IntensityTotals {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return TotalDef{}, false
+}
+
+// IndicatorDef is one indicator of the land-use intensity evaluation (开发区土地集约利用评价,
+// 2014 national rules, DOMAIN.md §6): value = Numerator / Denominator × Scale.
+type IndicatorDef struct {
+	Key     string `json:"key"`
+	Label   string `json:"label"`
+	LabelEN string `json:"label_en"`
+	// Group is the rules' indicator group: degree_of_use, structure, intensity, efficiency,
+	// management.
+	Group       string  `json:"group"`
+	Formula     string  `json:"formula"`
+	Numerator   string  `json:"numerator_key"`
+	Denominator string  `json:"denominator_key"`
+	Scale       float64 `json:"scale"`
+	Unit        string  `json:"unit"`
+	// LessIsBetter inverts attainment: ideal / value.
+	LessIsBetter bool `json:"less_is_better,omitempty"`
+	// National is the national reference figure (531 national zones, end of 2018), when known.
+	National *float64 `json:"national"`
+	// Note records what is unconfirmed or chosen.
+	Note string `json:"note,omitempty"`
+}
+
+// Confidential reports whether the indicator rests on a confidential figure.
+func (d IndicatorDef) Confidential() bool {
+	n, _ := TotalDefNamed(d.Numerator)
+	m, _ := TotalDefNamed(d.Denominator)
+	return n.Confidential || m.Confidential
+}
+
+// IndicatorGroups names the indicator groups in order.
+var IndicatorGroups = []struct{ Key, Label, LabelEN string }{
+	{"degree_of_use", "土地利用状况", "Degree of land use"},
+	{"structure", "用地结构状况", "Land-use structure"},
+	{"intensity", "土地利用强度", "Land-use intensity"},
+	{"efficiency", "产业用地投入产出效益", "Input and output efficiency"},
+	{"management", "土地利用监管绩效", "Land management"},
+}
+
+// Indicators are the evaluation's indicators, with the keys the reports API uses.
+var Indicators = []IndicatorDef{
+	{Key: "land_development_rate", Label: "土地开发率", LabelEN: "Land development rate", Group: "degree_of_use",
+		Formula: "(A + B21) / (A + B)", Numerator: "A+B21", Denominator: "A+B", Scale: 100, Unit: "%", National: f64(89.46)},
+	{Key: "land_supply_rate", Label: "土地供应率", LabelEN: "Land supply rate", Group: "degree_of_use",
+		Formula: "D / (A + B21)", Numerator: "D", Denominator: "A+B21", Scale: 100, Unit: "%", National: f64(92.68)},
+	{Key: "land_completion_rate", Label: "土地建成率", LabelEN: "Land completion rate", Group: "degree_of_use",
+		Formula: "A / D", Numerator: "A", Denominator: "D", Scale: 100, Unit: "%", National: f64(92.77)},
+	{Key: "industrial_land_share", Label: "工业用地率", LabelEN: "Industrial land share", Group: "structure",
+		Formula: "A2 / A", Numerator: "A2", Denominator: "A", Scale: 100, Unit: "%", National: f64(48.52)},
+	{Key: "hightech_land_share", Label: "高新技术产业用地率", LabelEN: "High-tech industry land share", Group: "structure",
+		Formula: "(H1 + H2) / A", Numerator: "H", Denominator: "A", Scale: 100, Unit: "%",
+		Note: "evaluated in high-tech zones; weight 0 by default"},
+	{Key: "composite_far", Label: "综合容积率", LabelEN: "Composite floor-area ratio", Group: "intensity",
+		Formula: "total floor area / A", Numerator: "floor_area", Denominator: "A", Scale: 1, Unit: "", National: f64(0.98)},
+	{Key: "building_density", Label: "建筑密度", LabelEN: "Building density", Group: "intensity",
+		Formula: "total building footprint / A", Numerator: "footprint", Denominator: "A", Scale: 100, Unit: "%"},
+	{Key: "industrial_far", Label: "工业用地综合容积率", LabelEN: "Industrial floor-area ratio", Group: "intensity",
+		Formula: "industrial floor area / A2", Numerator: "industrial_floor_area", Denominator: "A2", Scale: 1, Unit: "", National: f64(0.93)},
+	{Key: "industrial_building_coverage", Label: "工业用地建筑系数", LabelEN: "Industrial building coverage", Group: "intensity",
+		Formula: "industrial building footprint / A2", Numerator: "industrial_footprint", Denominator: "A2", Scale: 100, Unit: "%"},
+	{Key: "industrial_investment_intensity", Label: "工业用地固定资产投入强度", LabelEN: "Industrial fixed-asset investment intensity", Group: "efficiency",
+		Formula: "cumulative industrial fixed-asset investment / A2", Numerator: "industrial_investment", Denominator: "A2", Scale: M2PerHa, Unit: "万元/公顷", National: f64(8984.3)},
+	{Key: "industrial_tax_per_ha", Label: "工业用地地均税收", LabelEN: "Industrial tax per hectare", Group: "efficiency",
+		Formula: "industrial tax / A2", Numerator: "industrial_tax", Denominator: "A2", Scale: M2PerHa, Unit: "万元/公顷", National: f64(678.99)},
+	{Key: "composite_tax_per_ha", Label: "综合地均税收", LabelEN: "Composite tax per hectare", Group: "efficiency",
+		Formula: "secondary + tertiary industry tax / A", Numerator: "tax", Denominator: "A", Scale: M2PerHa, Unit: "万元/公顷", National: f64(539.96),
+		Note: "denominator A is unconfirmed (DOMAIN.md §6)"},
+	{Key: "population_density", Label: "人口密度", LabelEN: "Population density", Group: "efficiency",
+		Formula: "resident population / A", Numerator: "population", Denominator: "A", Scale: M2PerHa, Unit: "人/公顷",
+		Note: "unit 人/公顷 chosen to match the other per-area indicators; weight 0 by default"},
+	{Key: "idle_land_rate", Label: "土地闲置率", LabelEN: "Idle land rate", Group: "management",
+		Formula: "G / D", Numerator: "G", Denominator: "D", Scale: 100, Unit: "%", LessIsBetter: true},
+}
+
+// NationalScore is the national zones' mean intensity score (end of 2018).
+const NationalScore = 61.53
+
+// IndicatorNamed returns the indicator with the given key.
+func IndicatorNamed(key string) (IndicatorDef, bool) {
+	for _, d := range Indicators {
+		if d.Key == key {
+			return d, true
+		}
+	}
+	return IndicatorDef{}, false
+}
+
+// EvalConfig holds a zone's ideal values (理想值) and weights (权重), kept in zones.evaluation as
+// {"ideal": {key: value}, "weights": {key: weight}}; keys missing there take the defaults.
+type EvalConfig struct {
+	Ideal   map[string]float64 `json:"ideal"`
+	Weights map[string]float64 `json:"weights"`
+}
+
+// DefaultEvalConfig is used where a zone sets nothing. Ideal values are in the indicator's
+// unit. They are this project's choice, not the national rules' (which leave ideal values to
+// each zone's evaluation): full use for the degree-of-use rates, the national averages rounded
+// up for the structure and intensity figures, 300 万元/亩 (4500 万元/公顷, Shanxi's floor for
+// national-level zones) for investment intensity, and 2 % for the idle rate. The weights sum to
+// 1; high-tech share and population density weigh 0 (they do not apply to every zone).
+func DefaultEvalConfig() EvalConfig {
+	return EvalConfig{
+		Ideal: map[string]float64{
+			"land_development_rate": 100, "land_supply_rate": 100, "land_completion_rate": 100,
+			"industrial_land_share": 50, "hightech_land_share": 30,
+			"composite_far": 1.0, "building_density": 35, "industrial_far": 1.0, "industrial_building_coverage": 50,
+			"industrial_investment_intensity": 4500, "industrial_tax_per_ha": 680, "composite_tax_per_ha": 540,
+			"population_density": 100, "idle_land_rate": 2,
+		},
+		Weights: map[string]float64{
+			"land_development_rate": 0.10, "land_supply_rate": 0.10, "land_completion_rate": 0.10,
+			"industrial_land_share": 0.10, "hightech_land_share": 0,
+			"composite_far": 0.10, "building_density": 0.05, "industrial_far": 0.10, "industrial_building_coverage": 0.05,
+			"industrial_investment_intensity": 0.10, "industrial_tax_per_ha": 0.05, "composite_tax_per_ha": 0.05,
+			"population_density": 0, "idle_land_rate": 0.10,
+		},
+	}
+}
+
+// Merge returns the defaults overridden by c's entries. Unknown keys and bad values are
+// skipped and reported as notes.
+func (c EvalConfig) Merge() (EvalConfig, []string) {
+	out := DefaultEvalConfig()
+	var notes []string
+	for _, part := range []struct {
+		name string
+		src  map[string]float64
+		dst  map[string]float64
+	}{{"ideal", c.Ideal, out.Ideal}, {"weights", c.Weights, out.Weights}} {
+		keys := make([]string, 0, len(part.src))
+		for k := range part.src {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := part.src[k]
+			if _, ok := IndicatorNamed(k); !ok {
+				notes = append(notes, fmt.Sprintf("zone evaluation %s.%s: unknown indicator, ignored", part.name, k))
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || (part.name == "ideal" && v == 0) {
+				notes = append(notes, fmt.Sprintf("zone evaluation %s.%s: %v is not allowed, default used", part.name, k, v))
+				continue
+			}
+			part.dst[k] = v
+		}
+	}
+	return out, notes
+}
+
+// Quantity is one class total as reported: its definition, value and the plots behind it.
+type Quantity struct {
+	Key        string   `json:"key"`
+	Label      string   `json:"label"`
+	LabelEN    string   `json:"label_en"`
+	Definition string   `json:"definition"`
+	Unit       string   `json:"unit"`
+	Value      *float64 `json:"value"`
+	// Plots is the number of plots that add to the total; PlotCodes lists them (include=plots).
+	Plots     int64    `json:"plots"`
+	PlotCodes []string `json:"plot_codes,omitempty"`
+}
+
+// Indicator is one indicator's result.
+type Indicator struct {
+	IndicatorDef
+	Value       *float64 `json:"value"`
+	NumeratorQ  Quantity `json:"numerator"`
+	DenomQ      Quantity `json:"denominator"`
+	Ideal       *float64 `json:"ideal"`
+	Weight      float64  `json:"weight"`
+	Attainment  *float64 `json:"attainment"`
+	IsSensitive bool     `json:"confidential"`
+}
+
+// ZoneType is the derived zone type.
+type ZoneType struct {
+	Key     string   `json:"key"` // industry_led | city_industry_integrated
+	Label   string   `json:"label"`
+	LabelEN string   `json:"label_en"`
+	Rule    string   `json:"rule"`
+	A2Share *float64 `json:"industrial_share_pct"`
+	A1Share *float64 `json:"residential_share_pct"`
+}
+
+// IntensityGroup is the evaluation of one group of plots: the whole selection, a district or a
+// cluster.
+type IntensityGroup struct {
+	Key        string      `json:"key"`
+	Plots      int64       `json:"plots"`
+	Totals     []Quantity  `json:"totals"`
+	Indicators []Indicator `json:"indicators"`
+	ZoneType   *ZoneType   `json:"zone_type"`
+	// Score is the 0–100 intensity score: Σ weight × attainment / Σ weight over the indicators
+	// that have a value and a weight. Null when withheld or when nothing can be scored.
+	Score     *float64 `json:"score"`
+	ScoreNote string   `json:"score_note,omitempty"`
+}
+
+// ClassSums are the raw sums a store computes for one group: by total key, the value and the
+// number of plots (and, when asked, their codes).
+type ClassSums struct {
+	Key    string
+	Plots  int64
+	Values map[string]float64
+	Counts map[string]int64
+	Codes  map[string][]string
+}
+
+// IntensityReport is the land-use intensity report.
+type IntensityReport struct {
+	ReportHeader
+	Group         string           `json:"group"`
+	Definitions   []TotalDef       `json:"definitions"`
+	Config        EvalConfig       `json:"config"`
+	NationalScore float64          `json:"national_score"`
+	Total         IntensityGroup   `json:"total"`
+	Groups        []IntensityGroup `json:"groups,omitempty"`
+}
+
+// Zone types.
+const (
+	ZoneIndustryLed = "industry_led"
+	ZoneIntegrated  = "city_industry_integrated"
+)
+
+// EvaluateIntensity turns a group's sums into indicators, zone type and score. Confidential
+// totals and indicators are left out unless seesConfidential; the score is withheld from the
+// public when any indicator it weighs rests on a confidential figure.
+func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) IntensityGroup {
+	g := IntensityGroup{Key: s.Key, Plots: s.Plots}
+	get := func(key string) Quantity {
+		q := Quantity{Key: key}
+		parts := strings.Split(key, "+")
+		var sum float64
+		var defs []string
+		for _, part := range parts {
+			d, _ := TotalDefNamed(part)
+			sum += s.Values[part]
+			q.Plots += s.Counts[part]
+			q.PlotCodes = append(q.PlotCodes, s.Codes[part]...)
+			q.Unit = d.Unit
+			defs = append(defs, d.Definition)
+			if len(parts) == 1 {
+				q.Label, q.LabelEN = d.Label, d.LabelEN
+			}
+		}
+		if len(parts) > 1 {
+			q.Label = strings.Join(parts, " + ")
+			q.LabelEN = q.Label
+			sort.Strings(q.PlotCodes)
+		}
+		q.Definition = strings.Join(defs, "; plus ")
+		q.Value = f64(sum)
+		return q
+	}
+	for _, d := range IntensityTotals {
+		if d.Confidential && !seesConfidential {
+			continue
+		}
+		g.Totals = append(g.Totals, get(d.Key))
+	}
+	var wsum, score float64
+	withheld := false
+	for _, d := range Indicators {
+		w := cfg.Weights[d.Key]
+		if d.Confidential() && !seesConfidential {
+			if w > 0 {
+				withheld = true
+			}
+			continue
+		}
+		ind := Indicator{IndicatorDef: d, NumeratorQ: get(d.Numerator), DenomQ: get(d.Denominator), Weight: w, IsSensitive: d.Confidential()}
+		ind.Value = Ratio(ind.NumeratorQ.Value, ind.DenomQ.Value, d.Scale)
+		if ideal, ok := cfg.Ideal[d.Key]; ok {
+			ind.Ideal = f64(ideal)
+			ind.Attainment = Attainment(ind.Value, ideal, d.LessIsBetter)
+		}
+		if ind.Attainment != nil && w > 0 {
+			wsum += w
+			score += w * *ind.Attainment
+		}
+		g.Indicators = append(g.Indicators, ind)
+	}
+	switch {
+	case withheld:
+		g.ScoreNote = "withheld: the score weighs indicators that rest on confidential figures"
+	case wsum == 0:
+		g.ScoreNote = "no weighted indicator has a value"
+	default:
+		g.Score = f64(score / wsum)
+		g.ScoreNote = "Σ weight × attainment / Σ weight over the indicators with a value"
+	}
+	g.ZoneType = DeriveZoneType(s.Values["A"], s.Values["A1"], s.Values["A2"])
+	return g
+}
+
+// Attainment is value / ideal × 100, capped at 100; for less-is-better indicators ideal /
+// value × 100 (100 when value is 0). Nil when value is unknown.
+func Attainment(value *float64, ideal float64, lessIsBetter bool) *float64 {
+	if value == nil || ideal <= 0 {
+		return nil
+	}
+	var a float64
+	if lessIsBetter {
+		if *value <= 0 {
+			a = 100
+		} else {
+			a = ideal / *value * 100
+		}
+	} else {
+		a = *value / ideal * 100
+	}
+	return f64(math.Min(100, a))
+}
+
+// DeriveZoneType applies the rules: industry-led (工业主导型) when A2/A > 30 % and the residential
+// share A1/A < 25 %, else city-industry integrated (产城融合型). Nil when A is zero.
+func DeriveZoneType(a, a1, a2 float64) *ZoneType {
+	if a <= 0 {
+		return nil
+	}
+	z := &ZoneType{Rule: "工业主导型 when A2/A > 30% and A1/A < 25%, else 产城融合型",
+		A2Share: f64(a2 / a * 100), A1Share: f64(a1 / a * 100)}
+	if a2/a > 0.30 && a1/a < 0.25 {
+		z.Key, z.Label, z.LabelEN = ZoneIndustryLed, "工业主导型", "Industry-led"
+	} else {
+		z.Key, z.Label, z.LabelEN = ZoneIntegrated, "产城融合型", "City-industry integrated"
+	}
+	return z
+}
+
+// Tables writes the report as tables: indicators, totals and summary (one row per group).
+func (r *IntensityReport) Tables() []Table {
+	groups := append([]IntensityGroup{r.Total}, r.Groups...)
+	ind := Table{Name: "indicators", Title: "土地集约利用评价指标 Land-use intensity indicators", Columns: []Column{
+		{Key: "group", Label: "范围", LabelEN: "Group"},
+		{Key: "indicator_group", Label: "指标类别", LabelEN: "Indicator group"},
+		{Key: "key", Label: "指标代码", LabelEN: "Key"},
+		{Key: "label", Label: "指标", LabelEN: "Indicator"},
+		{Key: "formula", Label: "公式", LabelEN: "Formula"},
+		{Key: "value", Label: "现状值", LabelEN: "Value"},
+		{Key: "unit", Label: "单位", LabelEN: "Unit"},
+		{Key: "numerator", Label: "分子", LabelEN: "Numerator"},
+		{Key: "denominator", Label: "分母", LabelEN: "Denominator"},
+		{Key: "national", Label: "全国参考值", LabelEN: "National reference"},
+		{Key: "ideal", Label: "理想值", LabelEN: "Ideal"},
+		{Key: "weight", Label: "权重", LabelEN: "Weight"},
+		{Key: "attainment", Label: "实现度", LabelEN: "Attainment", Unit: "%"},
+	}}
+	tot := Table{Name: "totals", Title: "分类汇总 Class totals", Columns: []Column{
+		{Key: "group", Label: "范围", LabelEN: "Group"},
+		{Key: "key", Label: "代码", LabelEN: "Key"},
+		{Key: "label", Label: "名称", LabelEN: "Name"},
+		{Key: "definition", Label: "口径", LabelEN: "Definition"},
+		{Key: "value", Label: "数值", LabelEN: "Value"},
+		{Key: "unit", Label: "单位", LabelEN: "Unit"},
+		{Key: "area_ha", Label: "面积", LabelEN: "Area", Unit: "公顷"},
+		{Key: "plots", Label: "地块数", LabelEN: "Plots"},
+	}}
+	sum := Table{Name: "summary", Title: "综合评价 Summary", Columns: []Column{
+		{Key: "group", Label: "范围", LabelEN: "Group"},
+		{Key: "plots", Label: "地块数", LabelEN: "Plots"},
+		{Key: "zone_type", Label: "开发区类型", LabelEN: "Zone type"},
+		{Key: "industrial_share", Label: "工业用地率", LabelEN: "A2 / A", Unit: "%"},
+		{Key: "residential_share", Label: "住宅用地率", LabelEN: "A1 / A", Unit: "%"},
+		{Key: "score", Label: "集约利用综合得分", LabelEN: "Intensity score", Unit: "0–100"},
+		{Key: "national_score", Label: "全国平均得分", LabelEN: "National mean score", Unit: "0–100"},
+	}}
+	for _, g := range groups {
+		for _, i := range g.Indicators {
+			ind.Rows = append(ind.Rows, []any{g.Key, i.Group, i.Key, i.Label + " " + i.LabelEN, i.Formula, i.Value, i.Unit,
+				i.NumeratorQ.Value, i.DenomQ.Value, i.National, i.Ideal, i.Weight, i.Attainment})
+		}
+		for _, q := range g.Totals {
+			var ha *float64
+			if q.Unit == "m²" && q.Value != nil && !strings.HasPrefix(q.Key, "floor") && !strings.Contains(q.Key, "floor") && !strings.Contains(q.Key, "footprint") {
+				ha = f64(*q.Value / M2PerHa)
+			}
+			tot.Rows = append(tot.Rows, []any{g.Key, q.Key, q.Label + " " + q.LabelEN, q.Definition, q.Value, q.Unit, ha, q.Plots})
+		}
+		var zt any
+		var a2, a1 *float64
+		if g.ZoneType != nil {
+			zt = g.ZoneType.Label + " " + g.ZoneType.LabelEN
+			a2, a1 = g.ZoneType.A2Share, g.ZoneType.A1Share
+		}
+		sum.Rows = append(sum.Rows, []any{g.Key, g.Plots, zt, a2, a1, g.Score, r.NationalScore})
+	}
+	return []Table{sum, ind, tot}
+}
