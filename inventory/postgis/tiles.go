@@ -1,0 +1,54 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+var _ inventory.TileService = (*DB)(nil)
+
+// Tile renders one Mapbox Vector Tile of tl's live features with ST_AsMVT: geometries are
+// transformed to Web Mercator and clipped to the tile (4096 units, 64 units of buffer). Only
+// the tile layer's public properties go into the tile; area_mu is computed from area_m2.
+func (db *DB) Tile(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int) ([]byte, error) {
+	if err := inventory.CheckTile(z, x, y); err != nil {
+		return nil, err
+	}
+	zone, err := db.zoneCode(ctx, zone)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]string, 0, len(tl.Properties))
+	for _, p := range tl.Properties {
+		f, ok := tl.Layer.Field(p)
+		if !ok || f.Confidential {
+			return nil, fmt.Errorf("tile %s: %q is not a public field", tl.Layer.Name, p)
+		}
+		switch p {
+		case "area_mu":
+			cols = append(cols, "t.area_m2 * 0.0015 as area_mu")
+		default:
+			cols = append(cols, "t."+pgx.Identifier{p}.Sanitize())
+		}
+	}
+	name := tl.Layer.Name
+	sql := fmt.Sprintf(`with b as (select ST_TileEnvelope($2, $3, $4) as env),
+		f as (
+		  select ST_AsMVTGeom(ST_Transform(t.geom, 3857), b.env, 4096, 64, true) as geom, %s
+		  from %s t, b
+		  where t.zone_id = (select id from zones where code = $1)
+		    and t.valid_to = 'infinity' and not t.archived
+		    and t.geom && ST_Transform(ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64), 4326))
+		select coalesce(ST_AsMVT(f, $5, 4096, 'geom'), ''::bytea) from f where f.geom is not null`,
+		strings.Join(cols, ", "), pgx.Identifier{tl.Layer.Table}.Sanitize())
+	var tile []byte
+	if err := db.Pool.QueryRow(ctx, sql, zone, z, x, y, name).Scan(&tile); err != nil {
+		return nil, fmt.Errorf("tile %s %d/%d/%d: %w", name, z, x, y, asError(err))
+	}
+	return tile, nil
+}

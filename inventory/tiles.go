@@ -1,0 +1,41 @@
+package inventory
+
+import "context"
+
+// TileLayers are the layers served as Mapbox Vector Tiles (矢量瓦片), with the properties each
+// tile carries. Tiles carry only public properties (never a confidential one), enough to
+// colour, filter and identify a feature; the details come from the GeoJSON API.
+var TileLayers = map[string]*TileLayer{
+	"plots": {Layer: PlotLayer, Properties: []string{"code", "name", "district", "land_use", "cluster", "status", "standard_land", "area_mu"}},
+}
+
+// TileLayer is a layer served as vector tiles.
+type TileLayer struct {
+	Layer      *Layer
+	Properties []string
+}
+
+// MaxTileZoom is the deepest tile zoom served; the map overzooms beyond it.
+const MaxTileZoom = 18
+
+// TileService renders vector tiles.
+type TileService interface {
+	// Tile returns the MVT tile z/x/y (XYZ scheme, Web Mercator) of the live features of tl in
+	// zone; an empty tile is a nil slice.
+	Tile(ctx context.Context, tl *TileLayer, zone string, z, x, y int) ([]byte, error)
+}
+
+// CheckTile reports whether z/x/y names a tile.
+func CheckTile(z, x, y int) error {
+	if z < 0 || z > MaxTileZoom {
+		return Errorf(EInvalid, "z", "must be a zoom from 0 to %d", MaxTileZoom)
+	}
+	n := 1 << z
+	if x < 0 || x >= n {
+		return Errorf(EInvalid, "x", "must be from 0 to %d at zoom %d", n-1, z)
+	}
+	if y < 0 || y >= n {
+		return Errorf(EInvalid, "y", "must be from 0 to %d at zoom %d", n-1, z)
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// ui holds the built land map (web/ui, built by `make build` into web/ui/dist). A clean clone
+// holds only a placeholder there; the page handler then says how to build it.
+//
+//go:embed all:ui/dist
+var ui embed.FS
+
+// Basemap is the optional basemap under the zone's layers. The page works fully offline
+// without one; a basemap is for users who can reach a tile service.
+//
+// CRS says which datum the tiles are drawn in: "cgcs2000" (Tianditu 天地图, equal to WGS 84 at
+// map scale: the layers line up directly) or "gcj02" (AMap 高德, Tencent 腾讯: the page shifts
+// every layer into GCJ-02, see geo.WGS84ToGCJ02, and then reads plots as GeoJSON rather than
+// vector tiles so that it can shift them).
+type Basemap struct {
+	Name        string   `json:"name"`
+	Tiles       []string `json:"tiles"`
+	Overlay     []string `json:"overlay,omitempty"` // annotation tiles drawn above the base (Tianditu cva)
+	Scheme      string   `json:"scheme,omitempty"`  // "xyz" (default) or "tms"
+	CRS         string   `json:"crs"`
+	Attribution string   `json:"attribution,omitempty"`
+	MaxZoom     int      `json:"max_zoom,omitempty"`
+}
+
+// BasemapPreset returns a named basemap: "tianditu" (needs key, a Tianditu browser key),
+// "amap" or "tencent". ok is false for an unknown name or a Tianditu preset without a key.
+func BasemapPreset(name, key string) (Basemap, bool) {
+	switch name {
+	case "tianditu":
+		if key == "" {
+			return Basemap{}, false
+		}
+		wmts := func(layer string) []string {
+			var out []string
+			for i := range 8 {
+				out = append(out, "https://t"+strconv.Itoa(i)+".tianditu.gov.cn/"+layer+"_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER="+layer+
+					"&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk="+key)
+			}
+			return out
+		}
+		return Basemap{Name: "tianditu", Tiles: wmts("vec"), Overlay: wmts("cva"), CRS: "cgcs2000", Attribution: "© 天地图 Tianditu", MaxZoom: 18}, true
+	case "amap":
+		var t []string
+		for i := 1; i <= 4; i++ {
+			t = append(t, "https://webrd0"+strconv.Itoa(i)+".is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}")
+		}
+		return Basemap{Name: "amap", Tiles: t, CRS: "gcj02", Attribution: "© 高德地图 AMap", MaxZoom: 18}, true
+	case "tencent":
+		var t []string
+		for i := range 4 {
+			t = append(t, "https://rt"+strconv.Itoa(i)+".map.gtimg.com/tile?z={z}&x={x}&y={y}&type=vector&styleid=0")
+		}
+		return Basemap{Name: "tencent", Tiles: t, Scheme: "tms", CRS: "gcj02", Attribution: "© 腾讯地图 Tencent", MaxZoom: 18}, true
+	}
+	return Basemap{}, false
+}
+
+// Page serves the land map (土地一张图): the page itself, its configuration, and the few API
+// additions the page needs (nearest road, land-use names, vector tiles).
+type Page struct {
+	Map   inventory.MapService
+	Tiles inventory.TileService
+	// Basemap, when it has tiles, is drawn under the layers.
+	Basemap Basemap
+	// TileThreshold is the number of plots above which the page reads plots as vector tiles
+	// instead of one GeoJSON download (default 3000).
+	TileThreshold int
+
+	etags map[string]string
+}
+
+// Mount adds the page's routes to r:
+//
+//	GET /                                   the land map (index.html)
+//	GET /assets/*                           its scripts, styles and images
+//	GET /map-config.json                    basemap and tile settings for the page
+//	GET /api/v1/plots/{code}/nearest-road   the nearest road (any status, and existing) and the distance
+//	GET /api/v1/land-uses                   land-use codes with Chinese and English names
+//	GET /tiles/{layer}/{z}/{x}/{y}.mvt      Mapbox Vector Tiles (ST_AsMVT) of the plots
+func (p *Page) Mount(r chi.Router) {
+	p.etags = map[string]string{}
+	_ = fs.WalkDir(ui, "ui/dist", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := ui.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		p.etags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
+		return nil
+	})
+	r.Get("/", p.index)
+	r.Get("/index.html", p.index)
+	r.Get("/assets/*", p.asset)
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		p.serveFile(w, r, "ui/dist/assets/favicon.svg", "public, max-age=86400")
+	})
+	r.Get("/map-config.json", p.config)
+	r.Get("/api/v1/plots/{code}/nearest-road", p.nearestRoad)
+	r.Get("/api/v1/land-uses", p.landUses)
+	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", p.tile)
+}
+
+func (p *Page) index(w http.ResponseWriter, r *http.Request) {
+	if _, err := fs.Stat(ui, "ui/dist/index.html"); err != nil {
+		writeProblem(w, http.StatusServiceUnavailable, "page not built",
+			"the land map is not built into this binary: run `make build` (npm ci and the frontend build, then go build)", "", nil)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob: https:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' https:")
+	p.serveFile(w, r, "ui/dist/index.html", "no-cache")
+}
+
+func (p *Page) asset(w http.ResponseWriter, r *http.Request) {
+	name := path.Clean("/" + chi.URLParam(r, "*"))
+	if strings.Contains(name, "..") {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such asset"))
+		return
+	}
+	p.serveFile(w, r, "ui/dist/assets"+name, "no-cache")
+}
+
+// serveFile writes an embedded file with its ETag, answering 304 to a matching If-None-Match.
+func (p *Page) serveFile(w http.ResponseWriter, r *http.Request, name, cache string) {
+	b, err := ui.ReadFile(name)
+	if err != nil {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
+		return
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".mjs", ".js":
+		ct = "text/javascript; charset=utf-8"
+	case ".html":
+		ct = "text/html; charset=utf-8"
+	case ".css":
+		ct = "text/css; charset=utf-8"
+	case ".svg":
+		ct = "image/svg+xml"
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", cache)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if tag := p.etags[name]; tag != "" {
+		w.Header().Set("ETag", tag)
+		if r.Header.Get("If-None-Match") == tag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	_, _ = w.Write(b)
+}
+
+func (p *Page) config(w http.ResponseWriter, r *http.Request) {
+	threshold := p.TileThreshold
+	if threshold <= 0 {
+		threshold = 3000
+	}
+	cfg := map[string]any{
+		"tile_threshold": threshold,
+		"tiles":          p.Tiles != nil,
+		"max_tile_zoom":  inventory.MaxTileZoom,
+	}
+	if len(p.Basemap.Tiles) > 0 {
+		cfg["basemap"] = p.Basemap
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	writeJSON(w, http.StatusOK, cfg)
+}
+
+func (p *Page) nearestRoad(w http.ResponseWriter, r *http.Request) {
+	code := chi.URLParam(r, "code")
+	if !inventory.ValidCode(code) {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "code", "no plot with code %q", code))
+		return
+	}
+	zone, err := zoneParam(r.URL.Query())
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	nearest, existing, err := p.Map.NearestRoads(r.Context(), zone, code)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"plot": code, "nearest": nearest, "nearest_existing": existing})
+}
+
+func (p *Page) landUses(w http.ResponseWriter, r *http.Request) {
+	lu, err := p.Map.LandUses(r.Context())
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSON(w, http.StatusOK, map[string]any{"land_uses": lu})
+}
+
+func (p *Page) tile(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "layer")
+	tl, ok := inventory.TileLayers[name]
+	if !ok || p.Tiles == nil {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "layer", "no vector tiles for layer %q", name))
+		return
+	}
+	var zxy [3]int
+	for i, k := range []string{"z", "x", "y"} {
+		n, err := strconv.Atoi(chi.URLParam(r, k))
+		if err != nil {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, k, "must be a whole number"))
+			return
+		}
+		zxy[i] = n
+	}
+	zone, err := zoneParam(r.URL.Query())
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	b, err := p.Tiles.Tile(r.Context(), tl, zone, zxy[0], zxy[1], zxy[2])
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	w.Header().Set("Cache-Control", "no-cache")
+	if len(b) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,27 @@
+// Builds the land map into dist/: esbuild bundles src/main.js (with MapLibre GL JS and its CSS)
+// into assets/app.js + assets/app.css, and copies MapLibre's worker, index.html and the icon.
+// The Go binary embeds dist/ (web/page.go).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const here = dirname(new URL(import.meta.url).pathname);
+const out = join(here, 'dist');
+for (const f of readdirSync(out, { withFileTypes: true })) {
+  if (f.name !== '.placeholder') rmSync(join(out, f.name), { recursive: true, force: true });
+}
+mkdirSync(join(out, 'assets'), { recursive: true });
+
+await esbuild.build({
+  entryPoints: { app: join(here, 'src/main.js') },
+  bundle: true, format: 'esm', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
+  outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof',
+});
+const mlDist = dirname(require.resolve('maplibre-gl/dist/maplibre-gl.mjs'));
+cpSync(join(mlDist, 'maplibre-gl-worker.mjs'), join(out, 'assets/maplibre-gl-worker.mjs'));
+cpSync(join(here, 'src/index.html'), join(out, 'index.html'));
+cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg'));
+writeFileSync(join(out, 'BUILD'), `maplibre-gl ${require('maplibre-gl/package.json').version}\n`);
+console.log('built', out);

@@ -1,0 +1,124 @@
+// The page's own dictionary: every piece of UI text, enum value and unit, in zh-CN (default) and
+// English. Field labels come from /api/v1/meta (label / label_en); this file holds the rest.
+
+export const dict = {
+  title: ['临汾经济开发区 土地一张图', 'Linfen Economic Development Zone · Land map'],
+  subtitle: ['示例数据', 'illustrative data'],
+  lang_switch: ['English', '中文'],
+  layers: ['图层', 'Layers'],
+  search: ['查找', 'Search'],
+  tab_plots: ['找地', 'Find land'],
+  tab_plants: ['找厂房', 'Find plants'],
+  boundary: ['开发区边界', 'Zone boundary'],
+  layout: ['“233”空间布局', '"233" layout'],
+  district: ['片区', 'District'],
+  corridor: ['廊道', 'Corridor'],
+  axis: ['发展轴', 'Axis'],
+  plots: ['地块(按状态)', 'Plots (by status)'],
+  standard_land_mark: ['标准地(蓝色边框)', 'Standard land (blue outline)'],
+  plants: ['标准化厂房', 'Standard plants'],
+  idle_sites: ['闲置及僵尸企业用地(按处置阶段)', 'Idle and zombie sites (by stage)'],
+  roads: ['道路(按状态)', 'Roads (by status)'],
+  road_dashed: ['规划、前期手续道路为虚线', 'planned and preliminary roads dashed'],
+  f_status: ['状态', 'Status'],
+  f_district: ['片区', 'District'],
+  f_cluster: ['产业集群', 'Industry cluster'],
+  f_land_use: ['用地性质', 'Land use'],
+  f_area: ['面积(亩)', 'Area (mu)'],
+  f_min: ['最小', 'min'],
+  f_max: ['最大', 'max'],
+  f_standard_land: ['只看标准地', 'Standard land only'],
+  f_near_road: ['距道路不超过(米)', 'Within (m) of a road'],
+  f_existing_road: ['仅计现状道路', 'existing roads only'],
+  f_min_free_area: ['空置面积不少于(m²)', 'Free floor area at least (m²)'],
+  f_min_floor_load: ['楼面荷载不低于(kN/m²)', 'Floor load at least (kN/m²)'],
+  f_min_floor_height: ['层高不低于(米)', 'Floor height at least (m)'],
+  f_max_floors: ['层数不超过', 'Floors at most'],
+  any: ['不限', 'any'],
+  reset: ['清除条件', 'Clear filters'],
+  fit: ['缩放到结果', 'Zoom to results'],
+  results_plots: ['共 {n} 块地', '{n} plots'],
+  results_plants: ['共 {n} 栋厂房', '{n} plants'],
+  showing_first: ['(列表显示前 {n} 项)', '(list shows the first {n})'],
+  loading: ['加载中…', 'Loading…'],
+  no_results: ['没有符合条件的结果。', 'Nothing matches these filters.'],
+  details: ['详情', 'Details'],
+  close: ['关闭', 'Close'],
+  code: ['编号', 'Code'],
+  name: ['名称', 'Name'],
+  area: ['面积', 'Area'],
+  indicators: ['标准地控制指标', 'Standard-land control indicators'],
+  nearest_road: ['最近道路', 'Nearest road'],
+  nearest_existing_road: ['最近现状道路', 'Nearest existing road'],
+  distance: ['距离', 'distance'],
+  none: ['无', 'none'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  plot: ['地块', 'Plot'],
+  plant: ['厂房', 'Plant'],
+  idle_site: ['闲置用地', 'Idle site'],
+  on_plot: ['所在地块', 'On plot'],
+  error: ['出错了:', 'Error:'],
+  illustrative_note: ['本图数据为示意数据,非官方。', 'The data shown is illustrative, not official.'],
+  panel_toggle: ['查找 / 图层', 'Search / layers'],
+  basemap: ['底图', 'Basemap'],
+  shifted_gcj: ['图层已偏移到 GCJ-02 以对齐底图', 'layers shifted to GCJ-02 to match the basemap'],
+};
+
+export const enums = {
+  status: {
+    planned: ['规划', 'Planned'], ready: ['净地待供', 'Ready'], reserved: ['已预留', 'Reserved'],
+    supplied: ['已供地', 'Supplied'], under_construction: ['在建', 'Under construction'],
+    in_production: ['已投产', 'In production'], idle: ['闲置', 'Idle'],
+  },
+  plant_status: {
+    planned: ['规划', 'Planned'], under_construction: ['在建', 'Under construction'], completed: ['已建成', 'Completed'],
+  },
+  road_status: {
+    existing: ['现状', 'Existing'], under_construction: ['新建/在建', 'New, under construction'],
+    planned: ['规划', 'Planned'], preliminary: ['前期手续', 'Preliminary procedures'],
+    remediation: ['提升改造', 'Being remediated'],
+  },
+  cluster: {
+    intelligent_manufacturing: ['智能制造', 'Intelligent manufacturing'],
+    energy_saving_environmental: ['节能环保', 'Energy saving & environmental'],
+    new_energy: ['新能源', 'New energy'], new_materials: ['新材料', 'New materials'],
+    modern_services: ['现代服务业', 'Modern services'],
+  },
+  stage: {
+    survey: ['调查', 'Survey'], determination: ['认定', 'Determination'], notice_hearing: ['告知/听证', 'Notice, hearing'],
+    disposal_plan: ['处置方案', 'Disposal plan'], implementation: ['实施', 'Implementation'], reactivated: ['已盘活', 'Reactivated'],
+  },
+  kind: { idle_land: ['闲置土地', 'Idle land'], zombie_enterprise: ['僵尸企业用地', 'Zombie-enterprise site'] },
+  road_class: { trunk: ['主干路', 'Trunk'], primary: ['主要道路', 'Primary'], secondary: ['次干路', 'Secondary'], branch: ['支路', 'Branch'] },
+  disposal_route: {
+    extend_start: ['延长动工期限', 'Extend start date'], change_use: ['调整用途', 'Change of use'], temporary_use: ['临时使用', 'Temporary use'],
+    paid_recovery: ['协议有偿收回', 'Paid recovery'], free_recovery: ['无偿收回', 'Recovery without compensation'], swap: ['置换', 'Swap'],
+    judicial_auction: ['司法拍卖', 'Judicial auction'], equity_transfer: ['股权转让/并购', 'Equity transfer, merger'],
+    industrial_upgrade: ['产业升级改造', 'Industrial upgrade'], split_lease: ['分割出让/租赁', 'Split sale or lease'],
+  },
+};
+
+// Unit names as the API's meta gives them (Chinese), with their English form.
+export const units = {
+  '亩': ['亩', 'mu'], '公顷': ['公顷', 'ha'], 'm²': ['m²', 'm²'], 'm': ['米', 'm'], '%': ['%', '%'],
+  '万元/亩': ['万元/亩', '10k yuan/mu'], '万元/亩·年': ['万元/亩·年', '10k yuan/mu/year'], '万元': ['万元', '10k yuan'],
+  '万元/年': ['万元/年', '10k yuan/year'], '吨标煤/万元': ['吨标煤/万元', 'tce/10k yuan'], 'kN/m²': ['kN/m²', 'kN/m²'],
+  '层': ['层', 'floors'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
+};
+
+export function makeT(getLang) {
+  const i = () => (getLang() === 'en' ? 1 : 0);
+  const t = (key, vars) => {
+    const e = dict[key];
+    let s = e ? e[i()] : key;
+    if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v);
+    return s;
+  };
+  t.enum = (group, value) => {
+    const e = enums[group] && enums[group][value];
+    return e ? e[i()] : value ?? '';
+  };
+  t.unit = (u) => (units[u] ? units[u][i()] : u || '');
+  return t;
+}
