@@ -111,6 +111,16 @@ type newVersion struct {
 // new geometry or the base's. The triggers check every rule.
 func insertFrom(ctx context.Context, tx pgx.Tx, l *inventory.Layer, v newVersion) error {
 	cols := WritableColumns(l)
+	if v.base == nil {
+		// A new feature: columns left out take the table's defaults.
+		var given []string
+		for _, c := range cols {
+			if _, ok := v.props[c]; ok {
+				given = append(given, c)
+			}
+		}
+		cols = given
+	}
 	ids := make([]string, len(cols))
 	sel := make([]string, len(cols))
 	for i, c := range cols {
@@ -122,10 +132,14 @@ func insertFrom(ctx context.Context, tx pgx.Tx, l *inventory.Layer, v newVersion
 	if l.Geometry != "any" {
 		newGeom = "ST_Multi(ST_GeomFromGeoJSON($10))"
 	}
-	sql := fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]s, geom)
-		select $1, $2, $3, $4, $5, $6, $7, $8, $9, %[3]s, coalesce(%[4]s, r.geom)
+	list, sels := "", ""
+	if len(cols) > 0 {
+		list, sels = strings.Join(ids, ", ")+", ", strings.Join(sel, ", ")+", "
+	}
+	sql := fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]sgeom)
+		select $1, $2, $3, $4, $5, $6, $7, $8, $9, %[3]scoalesce(%[4]s, r.geom)
 		from jsonb_populate_record(coalesce((select o from %[1]s o where o.id = $11), null::%[1]s), $12::jsonb) r`,
-		table, strings.Join(ids, ", "), strings.Join(sel, ", "), newGeom)
+		table, list, sels, newGeom)
 	body, err := json.Marshal(v.props)
 	if err != nil {
 		return fmt.Errorf("encode properties: %w", err)
