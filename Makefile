@@ -1,7 +1,9 @@
 # landinv: two commands do all the set-up on a fresh Debian 12 machine.
 #   make run    install PostgreSQL 15 + PostGIS 3 when missing, run a project-local cluster,
 #               migrate, load the demo data and serve http://localhost:8080
-#   make test   the same installation, then every test against a real, throwaway PostGIS
+#   make test   the same installation, then every test against a real, throwaway PostGIS,
+#               including the land map's browser tests (Debian's chromium, playwright-core)
+# `make build` also builds the land map (web/ui: npm ci, then esbuild) into the binary.
 # With DATABASE_URL set, both use that PostGIS and install nothing for the database.
 
 SHELL := /bin/bash
@@ -10,13 +12,29 @@ GO ?= go
 ADDR ?= :8080
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: all build run test bench db clean
+.PHONY: all build run test bench db clean ui browser
 
 all: build
 
-# bin/landinv: the one binary.
-build:
+# bin/landinv: the one binary, with the land map embedded.
+build: ui
 	$(GO) build -o bin/landinv ./cmd/landinv
+
+# ui: the land map's frontend. npm ci when package-lock.json changes (Node and npm from Debian
+# when missing), then esbuild bundles web/ui/src and MapLibre GL JS into web/ui/dist.
+UI := web/ui
+ui: $(UI)/dist/index.html
+$(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
+	command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	cd $(UI) && npm ci --no-audit --no-fund
+$(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(wildcard $(UI)/src/*)
+	cd $(UI) && npm run --silent build
+
+# browser: Debian's chromium for the browser tests, and CJK fonts so that screenshots show
+# Chinese text (the page itself uses whatever local fonts the user has).
+browser:
+	command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -q && apt-get install -y -q fonts-noto-cjk; }
 
 # db: make a PostGIS database available (prints its URL).
 db:
@@ -29,11 +47,18 @@ run: build
 	DATABASE_URL="$$url" exec bin/landinv serve --addr "$(ADDR)"
 
 # Tests make their own throwaway databases (CREATE DATABASE ... TEMPLATE) on this server.
-test: build
-	url="$$(data/pg/cluster.sh landinv)"; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 ./...
+# The full log goes to test-output.log, screenshots of the browser tests to test-output/.
+test: build browser
+	url="$$(data/pg/cluster.sh landinv)"; mkdir -p test-output; \
+	set +e; LANDINV_E2E=1 LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -v ./... > test-output.log 2>&1; rc=$$?; set -e; \
+	grep -E '^(ok|FAIL|panic:)|^ *--- FAIL' test-output.log || true; \
+	pass=$$(grep -cE '^ *--- PASS' test-output.log || true); fail=$$(grep -cE '^ *--- FAIL' test-output.log || true); \
+	skip=$$(grep -cE '^ *--- SKIP' test-output.log || true); \
+	echo "full log: test-output.log; browser screenshots: test-output/"; \
+	echo "tests: $$pass passed, $$fail failed, $$skip skipped"; \
+	exit $$rc
 
-bench: build
+bench: build browser
 	url="$$(data/pg/cluster.sh landinv)"; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./...
 

@@ -130,7 +130,7 @@ function createMap() {
   if (view.length === 3 && view.every(Number.isFinite)) {
     opts.zoom = view[0]; opts.center = [view[2], view[1]];
   } else {
-    opts.bounds = state.zone.bbox; opts.fitBoundsOptions = { padding: 20 };
+    opts.bounds = state.zone.bbox; opts.fitBoundsOptions = { padding: padding() };
   }
   map = new maplibregl.Map(opts);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -139,6 +139,10 @@ function createMap() {
   map.on('error', (e) => { state.errors.push(String(e.error && e.error.message || e)); console.error('map error', e.error || e); });
   map.on('load', () => addLayers().catch(showError));
   map.on('moveend', writeURL);
+  // Road names crowd the map when zoomed far out: show them from zoom 11 on.
+  const declutter = () => document.body.classList.toggle('zoomed-out', map.getZoom() < 11);
+  map.on('zoom', declutter);
+  map.on('load', declutter);
 }
 
 async function addLayers() {
@@ -380,6 +384,16 @@ async function search(tab, fit = true) {
   if (fit && active && fc.features.length) fitTo(fc.features);
 }
 
+// padding keeps fitted views clear of the legend (and of the details panel when open).
+function padding() {
+  const wrap = $('#mapwrap').getBoundingClientRect();
+  const legend = $('#legend-box');
+  const p = { top: 30, bottom: 30, left: 30, right: 30 };
+  if (wrap.width > 700 && legend.open) p.left = Math.min(legend.getBoundingClientRect().width + 30, wrap.width / 3);
+  if (wrap.width > 700 && !$('#details').hidden) p.right = Math.min($('#details').getBoundingClientRect().width + 60, wrap.width / 3);
+  return p;
+}
+
 function fitTo(features) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features) {
@@ -387,7 +401,7 @@ function fitTo(features) {
     b[0] = Math.min(b[0], fb[0]); b[1] = Math.min(b[1], fb[1]); b[2] = Math.max(b[2], fb[2]); b[3] = Math.max(b[3], fb[3]);
   }
   if (!Number.isFinite(b[0])) return;
-  map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 600 });
+  map.fitBounds(b, { padding: padding(), maxZoom: 16, duration: 600 });
 }
 
 function renderResults(tab) {
@@ -736,6 +750,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#details-close').addEventListener('click', closeDetails);
   $('#fit-plots').addEventListener('click', () => state.results.plots && fitTo(state.results.plots.fc.features));
   $('#fit-plants').addEventListener('click', () => state.results.plants && fitTo(state.results.plants.fc.features));
-  $('#panel-toggle').addEventListener('click', () => document.body.classList.toggle('panel-open'));
+  $('#panel-toggle').addEventListener('click', () => { document.body.classList.toggle('panel-open'); if (map) map.resize(); });
+  if (window.matchMedia('(max-width: 700px)').matches) $('#legend-box').open = false;
   main().catch(showError);
 });
