@@ -97,8 +97,12 @@ func tools(t testing.TB) string {
 
 // serve starts the API and the page on a random port.
 func serve(t testing.TB, db *postgis.DB, basemap web.Basemap, extra func(r chi.Router)) string {
+	return serveWith(t, db, &web.Page{Basemap: basemap}, extra)
+}
+
+func serveWith(t testing.TB, db *postgis.DB, p *web.Page, extra func(r chi.Router)) string {
 	t.Helper()
-	p := &web.Page{Map: db, Tiles: db, Basemap: basemap}
+	p.Map, p.Tiles = db, db
 	s := &web.Server{Inventory: db, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	s.Mount = append(s.Mount, p.Mount)
 	if extra != nil {
@@ -258,27 +262,34 @@ func TestGCJ02Basemap(t *testing.T) {
 }
 
 // BenchmarkMapLoad measures, in headless chromium, the time from navigation to every layer
-// drawn (ms/load), with the demo data and with a synthetic zone of 20,000 plots (read as
-// ST_AsMVT vector tiles, since the page switches to tiles above 3,000 plots).
+// drawn (ms/load), with the demo data and with a synthetic zone of 20,000 plots, read as
+// ST_AsMVT vector tiles (the page switches to tiles above 3,000 plots) and, for comparison,
+// as GeoJSON.
 func BenchmarkMapLoad(b *testing.B) {
 	node := tools(b)
-	for _, c := range []struct {
-		name  string
-		setup func(b *testing.B) *postgis.DB
-	}{
-		{"demo", func(b *testing.B) *postgis.DB { return openDB(b, postgistest.URL(b, true)) }},
-		{"synthetic-20k-plots", func(b *testing.B) *postgis.DB {
-			db := openDB(b, postgistest.URL(b, false))
-			if err := synthetic(context.Background(), db, 200, 100); err != nil {
+	var synth *postgis.DB
+	synthetic20k := func(b *testing.B) *postgis.DB {
+		if synth == nil {
+			synth = openDB(b, postgistest.URL(b, false))
+			if err := synthetic(context.Background(), synth, 200, 100); err != nil {
 				b.Fatal(err)
 			}
-			return db
-		}},
+		}
+		return synth
+	}
+	for _, c := range []struct {
+		name      string
+		setup     func(b *testing.B) *postgis.DB
+		threshold int // plots above which the page reads vector tiles; 0 is the default
+	}{
+		{"demo", func(b *testing.B) *postgis.DB { return openDB(b, postgistest.URL(b, true)) }, 0},
+		{"synthetic-20k-plots-mvt", synthetic20k, 0},
+		{"synthetic-20k-plots-geojson", synthetic20k, 1 << 30},
 	} {
 		// The database is set up once per case, outside b.Run, which runs its function
 		// more than once (b.N = 1 first).
 		db := c.setup(b)
-		base := serve(b, db, web.Basemap{}, nil)
+		base := serveWith(b, db, &web.Page{TileThreshold: c.threshold}, nil)
 		b.Run(c.name, func(b *testing.B) {
 			b.ResetTimer()
 			rs := run(b, node, base, "bench", "--runs", fmt.Sprint(max(b.N, 3)))

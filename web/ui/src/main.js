@@ -360,12 +360,15 @@ async function search(tab, fit = true) {
   const seq = ++searchSeq[tab];
   const q = queryOf(tab);
   const active = [...q.keys()].length > 0;
-  q.set('limit', '10000');
+  // With no filter on a zone served as vector tiles, the map shows every plot from the tiles:
+  // the list needs only its first page and the count, not every plot as GeoJSON.
+  const firstPageOnly = !active && tab === 'plots' && state.plotsMode === 'tiles';
+  q.set('limit', firstPageOnly ? String(LIST_CAP) : '10000');
   const layer = tab === 'plants' ? 'plants' : 'plots';
   $(`#count-${tab}`).textContent = t('loading');
   let fc;
   try {
-    fc = await fetchAll(`/api/v1/${layer}?${q}`);
+    fc = firstPageOnly ? await getJSON(`/api/v1/${layer}?${q}`) : await fetchAll(`/api/v1/${layer}?${q}`);
   } catch (e) {
     if (seq === searchSeq[tab]) { $(`#count-${tab}`).textContent = ''; showError(e); }
     return;
@@ -373,7 +376,7 @@ async function search(tab, fit = true) {
   if (seq !== searchSeq[tab]) return;
   $('#error').hidden = true;
   shift(fc);
-  state.results[tab] = { fc, active, query: q.toString() };
+  state.results[tab] = { fc, active, query: q.toString(), total: fc.number_matched ?? fc.features.length };
   renderResults(tab);
   const codes = fc.features.map((f) => f.id);
   const filter = active ? ['in', ['get', 'code'], ['literal', codes]] : null;
@@ -407,7 +410,7 @@ function fitTo(features) {
 function renderResults(tab) {
   const r = state.results[tab];
   if (!r) return;
-  const n = r.fc.features.length;
+  const n = r.total;
   $(`#count-${tab}`).textContent = t(tab === 'plants' ? 'results_plants' : 'results_plots', { n }) + (n > LIST_CAP ? ' ' + t('showing_first', { n: LIST_CAP }) : '');
   const ul = $(`#list-${tab}`);
   ul.textContent = '';
