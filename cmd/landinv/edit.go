@@ -15,4 +15,7 @@ func init() {
 	mounts = append(mounts, func(db *postgis.DB, s *web.Server) func(r chi.Router) {
 		return web.EditRoutes(db)
 	})
+	mounts = append(mounts, func(db *postgis.DB, s *web.Server) func(r chi.Router) {
+		return web.ImportRoutes(db)
+	})
 }

@@ -1,0 +1,242 @@
+package shp
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Field is one column of a .dbf table.
+type Field struct {
+	Name     string
+	Type     byte // C text, N/F number, L logical, D date (YYYYMMDD)
+	Length   int
+	Decimals int
+}
+
+// Table is a decoded .dbf: its columns and one value per column per record. Values are
+// string, float64, int64, bool, a date as "YYYY-MM-DD", or nil for a blank.
+type Table struct {
+	Fields   []Field
+	Records  [][]any
+	Encoding string // "UTF-8" or "GBK"
+}
+
+// EncodingFor names the text encoding of a .dbf from its .cpg (code page) file, its language
+// driver byte, and, failing both, its bytes: valid UTF-8 is read as UTF-8, anything else as
+// GBK (GB 18030, which Chinese survey data uses).
+func EncodingFor(cpg string, dbf []byte) (name string, enc encoding.Encoding) {
+	c := strings.ToUpper(strings.TrimSpace(cpg))
+	c = strings.TrimPrefix(strings.TrimPrefix(c, "ANSI "), "CP")
+	switch c {
+	case "UTF-8", "UTF8", "65001":
+		return "UTF-8", unicode.UTF8
+	case "GBK", "936", "GB2312", "GB18030", "54936", "CHINESE":
+		return "GBK", simplifiedchinese.GB18030
+	}
+	if len(dbf) > 29 && dbf[29] == 0x4D { // language driver 936 (GBK)
+		return "GBK", simplifiedchinese.GB18030
+	}
+	if utf8.Valid(dbf) {
+		return "UTF-8", unicode.UTF8
+	}
+	return "GBK", simplifiedchinese.GB18030
+}
+
+// ReadDBF decodes a .dbf file; cpg is the content of the .cpg file ("" when there is none).
+func ReadDBF(b []byte, cpg string) (*Table, error) {
+	if len(b) < 32 {
+		return nil, errors.New("dbf: shorter than its header")
+	}
+	n := int(binary.LittleEndian.Uint32(b[4:8]))
+	hlen := int(binary.LittleEndian.Uint16(b[8:10]))
+	rlen := int(binary.LittleEndian.Uint16(b[10:12]))
+	if hlen > len(b) || hlen < 33 || rlen < 1 {
+		return nil, fmt.Errorf("dbf: bad header (header %d bytes, records %d bytes)", hlen, rlen)
+	}
+	encName, enc := EncodingFor(cpg, b)
+	dec := enc.NewDecoder()
+	t := &Table{Encoding: encName}
+	width := 1
+	for off := 32; off+32 <= hlen && b[off] != 0x0D; off += 32 {
+		raw := b[off : off+11]
+		if i := bytes.IndexByte(raw, 0); i >= 0 {
+			raw = raw[:i]
+		}
+		name, err := dec.Bytes(raw)
+		if err != nil {
+			return nil, fmt.Errorf("dbf: field name %q is not %s", raw, encName)
+		}
+		f := Field{Name: strings.TrimSpace(string(name)), Type: b[off+11], Length: int(b[off+16]), Decimals: int(b[off+17])}
+		t.Fields = append(t.Fields, f)
+		width += f.Length
+	}
+	if width != rlen {
+		return nil, fmt.Errorf("dbf: fields add up to %d bytes but records are %d", width, rlen)
+	}
+	for i := range n {
+		off := hlen + i*rlen
+		if off+rlen > len(b) {
+			return nil, fmt.Errorf("dbf: record %d runs past the end of the file", i+1)
+		}
+		rec := b[off : off+rlen]
+		if rec[0] == '*' { // deleted
+			t.Records = append(t.Records, nil)
+			continue
+		}
+		row := make([]any, len(t.Fields))
+		p := 1
+		for j, f := range t.Fields {
+			raw := rec[p : p+f.Length]
+			p += f.Length
+			v, err := value(f, raw, dec)
+			if err != nil {
+				return nil, fmt.Errorf("dbf: record %d, field %s: %w", i+1, f.Name, err)
+			}
+			row[j] = v
+		}
+		t.Records = append(t.Records, row)
+	}
+	return t, nil
+}
+
+func value(f Field, raw []byte, dec *encoding.Decoder) (any, error) {
+	switch f.Type {
+	case 'C':
+		s, err := dec.Bytes(bytes.TrimRight(raw, " \x00"))
+		if err != nil {
+			return nil, fmt.Errorf("text is not valid in the file's encoding")
+		}
+		str := strings.TrimSpace(string(s))
+		if str == "" {
+			return nil, nil
+		}
+		return str, nil
+	case 'N', 'F':
+		s := strings.TrimSpace(string(bytes.Trim(raw, "\x00")))
+		if s == "" || strings.Trim(s, "*") == "" {
+			return nil, nil
+		}
+		if f.Decimals == 0 && !strings.ContainsAny(s, ".eE") {
+			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return i, nil
+			}
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return x, nil
+	case 'L':
+		switch strings.TrimSpace(string(raw)) {
+		case "T", "t", "Y", "y":
+			return true, nil
+		case "F", "f", "N", "n":
+			return false, nil
+		}
+		return nil, nil
+	case 'D':
+		s := strings.TrimSpace(string(raw))
+		if s == "" || strings.Trim(s, "0") == "" {
+			return nil, nil
+		}
+		if len(s) != 8 {
+			return nil, fmt.Errorf("%q is not a date YYYYMMDD", s)
+		}
+		return s[0:4] + "-" + s[4:6] + "-" + s[6:8], nil
+	}
+	s, err := dec.Bytes(bytes.TrimRight(raw, " \x00"))
+	if err != nil {
+		return nil, fmt.Errorf("value is not valid in the file's encoding")
+	}
+	return strings.TrimSpace(string(s)), nil
+}
+
+// WriteDBF writes a .dbf table with text encoded by enc (e.g. simplifiedchinese.GBK). Values
+// are written by the field's type: C text, N numbers (Decimals places), L bool, D "YYYY-MM-DD".
+func WriteDBF(w io.Writer, fields []Field, records [][]any, enc encoding.Encoding) error {
+	e := enc.NewEncoder()
+	hlen := 32 + 32*len(fields) + 1
+	rlen := 1
+	for _, f := range fields {
+		rlen += f.Length
+	}
+	var h bytes.Buffer
+	h.WriteByte(0x03)
+	h.Write([]byte{126, 1, 1})
+	binary.Write(&h, binary.LittleEndian, uint32(len(records))) //nolint:errcheck
+	binary.Write(&h, binary.LittleEndian, uint16(hlen))         //nolint:errcheck
+	binary.Write(&h, binary.LittleEndian, uint16(rlen))         //nolint:errcheck
+	h.Write(make([]byte, 20))
+	for _, f := range fields {
+		name, err := e.Bytes([]byte(f.Name))
+		if err != nil || len(name) > 10 {
+			return fmt.Errorf("dbf: field name %q does not fit in 10 bytes", f.Name)
+		}
+		var d [32]byte
+		copy(d[:], name)
+		d[11] = f.Type
+		d[16] = byte(f.Length)
+		d[17] = byte(f.Decimals)
+		h.Write(d[:])
+	}
+	h.WriteByte(0x0D)
+	if _, err := w.Write(h.Bytes()); err != nil {
+		return err
+	}
+	for i, rec := range records {
+		row := []byte{' '}
+		for j, f := range fields {
+			var s string
+			v := rec[j]
+			switch f.Type {
+			case 'N', 'F':
+				switch x := v.(type) {
+				case nil:
+				case int:
+					s = strconv.Itoa(x)
+				case int64:
+					s = strconv.FormatInt(x, 10)
+				case float64:
+					s = strconv.FormatFloat(x, 'f', f.Decimals, 64)
+				}
+				s = strings.Repeat(" ", max(0, f.Length-len(s))) + s
+			case 'L':
+				s = "?"
+				if b, ok := v.(bool); ok {
+					s = map[bool]string{true: "T", false: "F"}[b]
+				}
+			case 'D':
+				if d, ok := v.(string); ok {
+					s = strings.ReplaceAll(d, "-", "")
+				}
+			default:
+				if v != nil {
+					b, err := e.Bytes([]byte(fmt.Sprint(v)))
+					if err != nil {
+						return fmt.Errorf("dbf: record %d: %w", i+1, err)
+					}
+					s = string(b)
+				}
+			}
+			if len(s) > f.Length {
+				return fmt.Errorf("dbf: record %d, field %s: %q is longer than %d bytes", i+1, f.Name, v, f.Length)
+			}
+			row = append(row, []byte(s+strings.Repeat(" ", f.Length-len(s)))...)
+		}
+		if _, err := w.Write(row); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write([]byte{0x1A})
+	return err
+}
