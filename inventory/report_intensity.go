@@ -220,7 +220,8 @@ type Quantity struct {
 	Definition string   `json:"definition"`
 	Unit       string   `json:"unit"`
 	Value      *float64 `json:"value"`
-	// Plots is the number of plots that add to the total; PlotCodes lists them (include=plots).
+	// Plots is the number of plots that add to the total; PlotCodes lists them (include=plots,
+	// on the class totals only: an indicator's numerator and denominator name their totals).
 	Plots     int64    `json:"plots"`
 	PlotCodes []string `json:"plot_codes,omitempty"`
 }
@@ -293,7 +294,7 @@ const (
 // public when any indicator it weighs rests on a confidential figure.
 func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) IntensityGroup {
 	g := IntensityGroup{Key: s.Key, Plots: s.Plots}
-	get := func(key string) Quantity {
+	get := func(key string, withCodes bool) Quantity {
 		q := Quantity{Key: key}
 		parts := strings.Split(key, "+")
 		var sum float64
@@ -302,7 +303,9 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 			d, _ := TotalDefNamed(part)
 			sum += s.Values[part]
 			q.Plots += s.Counts[part]
-			q.PlotCodes = append(q.PlotCodes, s.Codes[part]...)
+			if withCodes {
+				q.PlotCodes = append(q.PlotCodes, s.Codes[part]...)
+			}
 			q.Unit = d.Unit
 			defs = append(defs, d.Definition)
 			if len(parts) == 1 {
@@ -322,7 +325,7 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 		if d.Confidential && !seesConfidential {
 			continue
 		}
-		g.Totals = append(g.Totals, get(d.Key))
+		g.Totals = append(g.Totals, get(d.Key, true))
 	}
 	var wsum, score float64
 	withheld := false
@@ -334,7 +337,7 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 			}
 			continue
 		}
-		ind := Indicator{IndicatorDef: d, NumeratorQ: get(d.Numerator), DenomQ: get(d.Denominator), Weight: w, IsSensitive: d.Confidential()}
+		ind := Indicator{IndicatorDef: d, NumeratorQ: get(d.Numerator, false), DenomQ: get(d.Denominator, false), Weight: w, IsSensitive: d.Confidential()}
 		ind.Value = Ratio(ind.NumeratorQ.Value, ind.DenomQ.Value, d.Scale)
 		if ideal, ok := cfg.Ideal[d.Key]; ok {
 			ind.Ideal = f64(ideal)

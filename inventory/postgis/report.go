@@ -175,7 +175,13 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 		sel = append(sel, fmt.Sprintf("coalesce(sum(%s) filter (where %s), 0)::float8", e[0], cond),
 			fmt.Sprintf("count(*) filter (where %s)", cond))
 		if p.IncludePlots {
-			sel = append(sel, fmt.Sprintf("coalesce(array_agg(t.code order by t.code) filter (where %s), '{}')", cond))
+			// Plot codes for the land classes; a figure total sums the plots of its class (A or
+			// A2) that carry the figure, and its count says how many did.
+			if e[0] == "t.area_m2" {
+				sel = append(sel, fmt.Sprintf("coalesce(array_agg(t.code order by t.code) filter (where %s), '{}')", cond))
+			} else {
+				sel = append(sel, "'{}'::text[]")
+			}
 		}
 	}
 	sets := "(), (g)"

@@ -188,26 +188,36 @@ func (db *DB) roadLoops(ctx context.Context, q *reportQuery, rep *inventory.Road
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("roads report: loops: %w", err)
 	}
+	if len(loops) == 0 {
+		return nil
+	}
+	cover := func(codes []string, district string) (map[string]float64, error) {
+		return db.loopCovers(ctx, q, codes, district)
+	}
+	all := append(append([]string{}, existing...), fresh...)
+	withExisting, err := cover(existing, "")
+	if err != nil {
+		return err
+	}
+	withAll, err := cover(all, "")
+	if err != nil {
+		return err
+	}
 	for _, l := range loops {
-		if l.CoverPct, err = db.loopCover(ctx, q, l.District, existing); err != nil {
-			return err
-		}
+		l.CoverPct = withExisting[l.District]
 		l.Closed = l.CoverPct >= q.p.LoopCoverPct
-		all := append(append([]string{}, existing...), fresh...)
-		if l.CoverPctWithNew, err = db.loopCover(ctx, q, l.District, all); err != nil {
-			return err
-		}
+		l.CoverPctWithNew = withAll[l.District]
 		l.ClosedWithNew = l.CoverPctWithNew >= q.p.LoopCoverPct
 		if !l.Closed && l.ClosedWithNew {
 			keep := append([]string{}, fresh...)
 			sort.Strings(keep)
 			for i := 0; i < len(keep); {
 				try := append(append([]string{}, keep[:i]...), keep[i+1:]...)
-				c, err := db.loopCover(ctx, q, l.District, append(append([]string{}, existing...), try...))
+				c, err := cover(append(append([]string{}, existing...), try...), l.District)
 				if err != nil {
 					return err
 				}
-				if c >= q.p.LoopCoverPct {
+				if c[l.District] >= q.p.LoopCoverPct {
 					keep = try
 				} else {
 					i++
@@ -220,34 +230,52 @@ func (db *DB) roadLoops(ctx context.Context, q *reportQuery, rep *inventory.Road
 	return nil
 }
 
-// loopCover returns the percentage of the district's area enclosed by the network of the given
-// roads.
-func (db *DB) loopCover(ctx context.Context, q *reportQuery, district string, codes []string) (float64, error) {
+// loopCovers returns, for each district (or only the one named), the percentage of its area
+// enclosed by the network of the given roads. The faces of the network are disjoint, so the
+// enclosed area is the sum of each face's intersection with the district.
+func (db *DB) loopCovers(ctx context.Context, q *reportQuery, codes []string, district string) (map[string]float64, error) {
+	out := map[string]float64{}
 	if len(codes) == 0 {
-		return 0, nil
+		return out, nil
 	}
-	args := []any{q.zoneID, district, codes, q.p.ToleranceM}
+	args := []any{q.zoneID, codes, q.p.ToleranceM}
 	tr := timeClause("r", q.p.AsOf, &args)
 	tl := timeClause("l", q.p.AsOf, &args)
+	dc := "true"
+	if district != "" {
+		args = append(args, district)
+		dc = fmt.Sprintf("l.code = $%d", len(args))
+	} else if len(q.p.Districts) > 0 {
+		args = append(args, q.p.Districts)
+		dc = fmt.Sprintf("l.code = any($%d::text[])", len(args))
+	}
 	sql := fmt.Sprintf(`with z as (
 			select id, (case when ST_Y(ST_Centroid(geom)) >= 0 then 32600 else 32700 end
 			            + least(60, floor((ST_X(ST_Centroid(geom)) + 180) / 6)::int + 1)) as srid
 			from zones where id = $1),
-		lines as (select ST_Transform(r.geom, z.srid) as g from roads r, z where r.zone_id = $1 and r.code = any($3::text[]) and %s),
+		lines as (select ST_Transform(r.geom, z.srid) as g from roads r, z where r.zone_id = $1 and r.code = any($2::text[]) and %s),
 		parts as (select d.geom as g from lines, ST_Dump(lines.g) d),
 		ends as (select ST_StartPoint(g) as pt from parts union all select ST_EndPoint(g) from parts),
-		conn as (select ST_ShortestLine(e.pt, l.g) as g from ends e join lines l on ST_DWithin(l.g, e.pt, $4) and not ST_Intersects(l.g, e.pt)),
+		conn as (select ST_ShortestLine(e.pt, l.g) as g from ends e join lines l on ST_DWithin(l.g, e.pt, $3) and not ST_Intersects(l.g, e.pt)),
 		net as (select ST_Union(g) as g from (select g from lines union all select g from conn) x),
-		faces as (select ST_Union(f.geom) as g from (select (ST_Dump(ST_Polygonize(d.geom))).geom from net, ST_Dump(net.g) d) f),
-		dist as (select ST_Transform(l.geom, z.srid) as g from layout l, z where l.zone_id = $1 and l.kind = 'district' and l.code = $2 and %s)
-		select coalesce(ST_Area(ST_Intersection(dist.g, faces.g)), 0) / nullif(ST_Area(dist.g), 0) * 100
-		from dist left join faces on true`, tr, tl)
-	var cover *float64
-	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&cover); err != nil {
-		return 0, fmt.Errorf("roads report: loop of %s: %w", district, err)
+		faces as (select (ST_Dump(ST_Polygonize(d.geom))).geom as g from net, ST_Dump(net.g) d),
+		dist as (select l.code, ST_Transform(l.geom, z.srid) as g from layout l, z where l.zone_id = $1 and l.kind = 'district' and %s and %s)
+		select dist.code, coalesce((select sum(ST_Area(ST_Intersection(dist.g, f.g))) from faces f where f.g && dist.g), 0) / nullif(ST_Area(dist.g), 0) * 100
+		from dist`, tr, tl, dc)
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("roads report: loops: %w", err)
 	}
-	if cover == nil {
-		return 0, nil
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var c *float64
+		if err := rows.Scan(&code, &c); err != nil {
+			return nil, fmt.Errorf("roads report: loops: %w", err)
+		}
+		if c != nil {
+			out[code] = *c
+		}
 	}
-	return *cover, nil
+	return out, rows.Err()
 }
