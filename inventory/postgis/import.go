@@ -310,7 +310,7 @@ func sortRejections(rs []importer.Rejection) {
 // in the file's CRS) into 2-D EPSG:4326; li_try runs the import feature by feature, each in a
 // subtransaction, and returns the errors.
 const importFunctions = `
-create function pg_temp.li_geom(wkb bytea, gj text, srid integer, multi boolean) returns geometry
+create or replace function pg_temp.li_geom(wkb bytea, gj text, srid integer, multi boolean) returns geometry
 language plpgsql immutable as $$
 declare
   g geometry;
@@ -332,7 +332,7 @@ begin
   return g;
 end $$;
 
-create function pg_temp.li_try(close_sql text, insert_sql text, lo integer, hi integer)
+create or replace function pg_temp.li_try(close_sql text, insert_sql text, lo integer, hi integer)
 returns table (idx integer, state text, msg text, detail text, cons text, col text)
 language plpgsql as $$
 declare
