@@ -60,7 +60,9 @@ test: build browser
 
 bench: build browser
 	url="$$(data/pg/cluster.sh landinv)"; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./...
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
+	command -v ogr2ogr >/dev/null || { apt-get update -qq && apt-get install -y -qq gdal-bin; }; \
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
 
 clean:
 	rm -rf bin test-output test-output.log
