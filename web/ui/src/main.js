@@ -170,6 +170,8 @@ async function addLayers() {
     map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
   }
   const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  // A halo under the search results, so that small plots stand out when a filter is set.
+  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#ff6a00', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5, 15, 9], 'line-opacity': 0.55 } });
   map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, '#999999'), 'fill-opacity': 0.78 } });
   map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
   map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
@@ -280,7 +282,7 @@ function bboxOf(g) {
 const GROUPS = {
   boundary: ['zone-line'],
   layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes'],
-  plots: ['plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
+  plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
   plants: ['plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
   idle_sites: ['idle-sites-fill', 'idle-sites-line'],
   roads: ['roads-solid', 'roads-dashed'],
@@ -382,6 +384,7 @@ async function search(tab, fit = true) {
   const filter = active ? ['in', ['get', 'code'], ['literal', codes]] : null;
   const ids = tab === 'plants' ? ['plants-fill', 'plants-line'] : ['plots-fill', 'plots-outline'];
   for (const id of ids) map.setFilter(id, filter);
+  if (tab === 'plots') map.setFilter('plots-result', active ? filter : ['==', ['get', 'code'], '']);
   if (tab === 'plots') map.setFilter('plots-standard', active ? ['all', ['==', ['get', 'standard_land'], true], filter] : ['==', ['get', 'standard_land'], true]);
   writeURL();
   if (fit && active && fc.features.length) fitTo(fc.features);
