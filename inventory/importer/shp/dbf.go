@@ -46,7 +46,7 @@ func EncodingFor(cpg string, dbf []byte) (name string, enc encoding.Encoding) {
 	if len(dbf) > 29 && dbf[29] == 0x4D { // language driver 936 (GBK)
 		return "GBK", simplifiedchinese.GB18030
 	}
-	if utf8.Valid(dbf) {
+	if textValidUTF8(dbf) {
 		return "UTF-8", unicode.UTF8
 	}
 	return "GBK", simplifiedchinese.GB18030
@@ -239,4 +239,22 @@ func WriteDBF(w io.Writer, fields []Field, records [][]any, enc encoding.Encodin
 	}
 	_, err := w.Write([]byte{0x1A})
 	return err
+}
+
+// textValidUTF8 reports whether the text of a .dbf — its field names and its records — is
+// valid UTF-8 (the header's binary numbers are left out).
+func textValidUTF8(dbf []byte) bool {
+	if len(dbf) < 12 {
+		return utf8.Valid(dbf)
+	}
+	hlen := int(binary.LittleEndian.Uint16(dbf[8:10]))
+	if hlen > len(dbf) {
+		hlen = len(dbf)
+	}
+	for off := 32; off+32 <= hlen && dbf[off] != 0x0D; off += 32 {
+		if !utf8.Valid(bytes.TrimRight(dbf[off:off+11], "\x00")) {
+			return false
+		}
+	}
+	return utf8.Valid(dbf[hlen:])
 }
