@@ -64,7 +64,7 @@ func newEditEnv(t *testing.T) *editEnv {
 		}
 		e.tokens[name] = tok
 	}
-	s := &web.Server{Inventory: db, Authenticate: web.TokenAuthenticator(db.Authenticate), Mount: []func(chi.Router){web.EditRoutes(db)}}
+	s := &web.Server{Inventory: db, Authenticate: web.TokenAuthenticator(db.Authenticate), Mount: []func(chi.Router){web.EditRoutes(db), web.ImportRoutes(db)}}
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e
@@ -505,5 +505,58 @@ func TestTokensAreHashedAndRevocable(t *testing.T) {
 	}
 	if r := e.do(t, "GET", "/api/v1/me", "", "", ""); r.status != 200 || r.json(t)["signed_in"] != false {
 		t.Errorf("public me: %d %s", r.status, r.body)
+	}
+}
+
+func TestImportOverHTTP(t *testing.T) {
+	e := newEditEnv(t)
+	file := `{"type":"FeatureCollection","features":[` +
+		feat(box(111.53, 36.03, 111.54, 36.04), `{"编号":"N1","land_use":"100101","status":"planned"}`) + `,` +
+		feat(box(111.515, 36.015, 111.525, 36.025), `{"编号":"N2","land_use":"100101","status":"planned"}`) + `]}`
+	before := e.snapshot(t)
+	for _, tc := range []struct {
+		user, query string
+		status      int
+	}{
+		{"", "?layer=plots&map=编号=code", 401},
+		{"bob", "?layer=plots&map=编号=code", 403},
+		{"alice", "?layer=lakes&map=编号=code", 400},
+		{"alice", "?layer=plots&crs=EPSG:x", 400},
+		{"alice", "?layer=plots&colour=red", 400},
+		{"alice", "?layer=plots", 422}, // 编号 is not a property of plots
+		{"alice", "?layer=plots&map=" + url.QueryEscape("编号=code") + "&dry_run=true", 422},
+		{"alice", "?layer=plots&map=" + url.QueryEscape("编号=code"), 422},
+	} {
+		r := e.do(t, "POST", "/api/v1/import"+tc.query, tc.user, "", file)
+		if r.status != tc.status {
+			t.Fatalf("%s as %q: %d, want %d: %s", tc.query, tc.user, r.status, tc.status, r.body)
+		}
+		if e.snapshot(t) != before {
+			t.Fatalf("%s as %q changed the inventory", tc.query, tc.user)
+		}
+		if tc.status == 422 && strings.Contains(tc.query, "map") {
+			var rep struct {
+				Rejected []struct {
+					Index int    `json:"index"`
+					Code  string `json:"code"`
+					Field string `json:"field"`
+				} `json:"rejected"`
+				Committed bool `json:"committed"`
+			}
+			json.Unmarshal(r.body, &rep)
+			if len(rep.Rejected) != 1 || rep.Rejected[0].Index != 1 || rep.Rejected[0].Code != "N2" || rep.Committed {
+				t.Errorf("report %s", r.body)
+			}
+		}
+	}
+	good := `{"type":"FeatureCollection","features":[` + feat(box(111.53, 36.03, 111.54, 36.04), `{"编号":"N1","land_use":"100101","status":"planned"}`) + `]}`
+	r := e.do(t, "POST", "/api/v1/import?layer=plots&map="+url.QueryEscape("编号=code"), "alice", "", good)
+	if r.status != 200 || r.json(t)["committed"] != true {
+		t.Fatalf("good import: %d %s", r.status, r.body)
+	}
+	var f feature
+	getJSON(t, e.srv, "/api/v1/plots/N1", 200, &f)
+	if f.Properties["changed_by"] != "alice" || f.Properties["status"] != "planned" {
+		t.Errorf("imported N1: %v", f.Properties)
 	}
 }
