@@ -50,6 +50,7 @@ type result struct {
 	Codes  []string        `json:"codes"`
 	Times  []float64       `json:"times"`
 	Code   string          `json:"code"`
+	Mode   string          `json:"plots_mode"`
 	API    []float64       `json:"api"`
 	Map    []float64       `json:"map"`
 	Raw    json.RawMessage `json:"-"`
@@ -154,12 +155,23 @@ func run(t testing.TB, node, base, mode string, extra ...string) []result {
 	return res
 }
 
-// TestMapPage runs the browser checks against the demo data.
+// TestMapPage runs the browser checks against the demo data, read as GeoJSON.
 func TestMapPage(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
-	base := serve(t, db, web.Basemap{}, nil)
-	results := run(t, node, base, "checks")
+	checkPage(t, db, node, serve(t, db, web.Basemap{}, nil), "geojson", filepath.Join(root(t), "test-output"))
+}
+
+// TestMapPageVectorTiles runs the same checks with the plots read as vector tiles (the page
+// switches to tiles above TileThreshold plots; here 100, below the demo's count).
+func TestMapPageVectorTiles(t *testing.T) {
+	node := tools(t)
+	db := openDB(t, postgistest.URL(t, true))
+	checkPage(t, db, node, serveWith(t, db, &web.Page{TileThreshold: 100}, nil), "tiles", filepath.Join(root(t), "test-output", "tiles"))
+}
+
+func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
+	results := run(t, node, base, "checks", "--out", out)
 	want := []string{
 		"loads without errors or outside requests", "every layer draws features", "legend toggles a layer",
 		"filter narrows list and map to the API answer", "shared link restores the filters", "clicking a plot opens its details",
@@ -183,6 +195,9 @@ func TestMapPage(t *testing.T) {
 	}
 	if r, ok := got["script"]; ok {
 		t.Errorf("run.mjs failed: %s", r.Detail)
+	}
+	if r := got["loads without errors or outside requests"]; r.Mode != mode {
+		t.Errorf("page read plots as %q, want %q", r.Mode, mode)
 	}
 	// The filter's answer, checked once more against the store itself (not through HTTP).
 	t.Run("filter agrees with the store", func(t *testing.T) {

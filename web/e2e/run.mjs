@@ -66,7 +66,8 @@ async function checks() {
   const { page, rec } = await open('/');
   await page.screenshot({ path: join(out, 'map-1366x768.png') });
   report('loads without errors or outside requests', rec.errors.length === 0 && rec.external.length === 0,
-    `errors: ${JSON.stringify(rec.errors)}; outside requests: ${JSON.stringify(rec.external)}`, { requests: rec.requests });
+    `errors: ${JSON.stringify(rec.errors)}; outside requests: ${JSON.stringify(rec.external)}`,
+    { requests: rec.requests, plots_mode: await page.evaluate(() => window.landinv.state.plotsMode) });
 
   // 2. Every layer draws features.
   const layers = ['zone-line', 'layout-districts', 'layout-corridors', 'layout-axes', 'plots-fill', 'plots-standard',
