@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -12,6 +13,7 @@ import (
 
 // ReportRoutes mounts the reports:
 //
+//	GET /reports                        the report page (charts; prints to A4)
 //	GET /api/v1/reports                 the reports, their parameters, the indicators and defaults
 //	GET /api/v1/reports/{kind}          intensity | compliance | idle | supply | roads
 //	                                    ?format=json|csv|xlsx&district=&cluster=&as_of=&zone=
@@ -22,9 +24,22 @@ import (
 // Confidential figures reach only planners and admins (the viewer in the request's context).
 func ReportRoutes(rep inventory.Reports) func(r chi.Router) {
 	return func(r chi.Router) {
+		r.Get("/reports", reportPage)
 		r.Get("/api/v1/reports", reportIndex)
 		r.Get("/api/v1/reports/{kind}", reportHandler(rep))
 	}
+}
+
+// reportPage serves the report page (web/ui/src/report.*, built into ui/dist with the map).
+func reportPage(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(ui, "ui/dist/report.html")
+	if err != nil {
+		writeProblem(w, http.StatusServiceUnavailable, "page not built", "the report page is not built into this binary; run `make build`", "", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b) //nolint:errcheck
 }
 
 func reportIndex(w http.ResponseWriter, r *http.Request) {

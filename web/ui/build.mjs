@@ -15,13 +15,14 @@ for (const f of readdirSync(out, { withFileTypes: true })) {
 mkdirSync(join(out, 'assets'), { recursive: true });
 
 await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js') },
+  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js') }, // report: the report page (/reports)
   bundle: true, format: 'esm', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
   outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof',
 });
 const mlDist = dirname(require.resolve('maplibre-gl/dist/maplibre-gl.mjs'));
 cpSync(join(mlDist, 'maplibre-gl-worker.mjs'), join(out, 'assets/maplibre-gl-worker.mjs'));
 cpSync(join(here, 'src/index.html'), join(out, 'index.html'));
+cpSync(join(here, 'src/report.html'), join(out, 'report.html'));
 cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg'));
 writeFileSync(join(out, 'BUILD'), `maplibre-gl ${require('maplibre-gl/package.json').version}\n`);
 console.log('built', out);

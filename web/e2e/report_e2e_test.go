@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
+	"github.com/landinv/landinv/web"
+)
+
+// TestReportPage draws the report page (/reports) in headless chromium on the demo data, as the
+// public and as a planner, and prints it to an A4 PDF. Screenshots (report-public.png,
+// report-planner.png, report-print.png) and report.pdf go to test-output/.
+func TestReportPage(t *testing.T) {
+	node := tools(t)
+	db := openDB(t, postgistest.URL(t, true))
+	const token = "report-e2e-planner"
+	p := &web.Page{Map: db, Tiles: db}
+	s := &web.Server{Inventory: db, Mount: []func(r chi.Router){p.Mount, web.ReportRoutes(db)},
+		// A stand-in for the sign-in (not what this test is about): one bearer token is a planner.
+		Authenticate: func(r *http.Request) (inventory.Viewer, error) {
+			if r.Header.Get("Authorization") == "Bearer "+token {
+				return inventory.Viewer{Name: "planner", Role: inventory.RolePlanner}, nil
+			}
+			return inventory.Anonymous, nil
+		}}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	results := runReportScript(t, node, srv.URL, "--token", token)
+	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
+		"public view shows no confidential indicator nor score", "planner view shows every indicator and the score", "prints to A4 without the controls"}
+	got := map[string]result{}
+	for _, r := range results {
+		got[r.Check] = r
+	}
+	if r, ok := got["script"]; ok {
+		t.Fatalf("report.mjs failed: %s", r.Detail)
+	}
+	for _, name := range want {
+		t.Run(name, func(t *testing.T) {
+			r, ok := got[name]
+			if !ok {
+				t.Fatal("check did not run")
+			}
+			if !r.OK {
+				t.Errorf("failed: %s", r.Detail)
+			}
+		})
+	}
+}
+
+// runReportScript runs report.mjs and returns its results, in order.
+func runReportScript(t *testing.T, node, base string, extra ...string) []result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := append([]string{filepath.Join(root(t), "web/e2e/report.mjs"), "--base", base, "--out", filepath.Join(root(t), "test-output")}, extra...)
+	cmd := exec.CommandContext(ctx, node, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var res []result
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r result
+		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
+			res = append(res, r)
+		}
+	}
+	if err != nil || len(res) == 0 {
+		t.Fatalf("report.mjs: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	return res
+}
