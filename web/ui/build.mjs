@@ -15,7 +15,7 @@ for (const f of readdirSync(out, { withFileTypes: true })) {
 mkdirSync(join(out, 'assets'), { recursive: true });
 
 await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js') }, // report: the report page (/reports)
+  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js') }, // report: the report page (/reports)
   bundle: true, format: 'esm', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
   outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof',
 });

@@ -1,0 +1,442 @@
+// Editing on the land map, for planners: sign in with an API token, edit a feature's
+// properties in a form, move a plot's vertices or draw a new plot (vertices snap to the corners
+// of neighbouring plots within 8 px, so no slivers are left between them), browse and restore
+// its history, and import a file with a dry-run report. Validation problems from the API are
+// shown beside the field at fault, and a geometry problem's location is marked on the map.
+//
+// It is a separate bundle (assets/edit.js) that uses only window.landinv.map and
+// window.landinv.state from the map page, and the write API (it bundles no MapLibre of its
+// own: vertices and problem marks are GeoJSON layers on the page's map). The token is kept in
+// sessionStorage: it is gone when the tab closes.
+import './edit.css';
+
+const KEY = 'landinv.token';
+const $ = (s, el = document) => el.querySelector(s);
+const h = (tag, attrs = {}, ...kids) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids.flat()) if (k != null) el.append(k.nodeType ? k : String(k));
+  return el;
+};
+const zh = () => (document.documentElement.lang || 'zh').startsWith('zh');
+const tr = (z, e) => (zh() ? z : e);
+
+const ed = { token: sessionStorage.getItem(KEY) || '', me: null, meta: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
+
+async function api(method, url, { body, ifMatch, raw } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (ed.token) headers.Authorization = 'Bearer ' + ed.token;
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/geo+json';
+  const r = await fetch(url, { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
+  const data = await r.json().catch(() => null);
+  return { ok: r.ok, status: r.status, etag: r.headers.get('ETag'), data };
+}
+
+// ------------------------------------------------------------------------------------------
+// Sign-in
+
+async function signIn(token) {
+  ed.token = token.trim();
+  const r = await api('GET', '/api/v1/me');
+  if (!r.ok || !r.data.signed_in) {
+    ed.token = '';
+    sessionStorage.removeItem(KEY);
+    return r.data ? r.data.detail || 'sign-in failed' : 'sign-in failed';
+  }
+  sessionStorage.setItem(KEY, ed.token);
+  ed.me = r.data;
+  return null;
+}
+
+function signOut() {
+  ed.token = '';
+  ed.me = null;
+  sessionStorage.removeItem(KEY);
+  render();
+}
+
+function signInForm() {
+  const msg = h('p', { class: 'edit-error', role: 'alert' });
+  const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', placeholder: 'li_…', 'aria-label': 'token', required: true });
+  return h('form', {
+    id: 'signin-form',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const err = await signIn(input.value);
+      if (err) msg.textContent = err;
+      else render();
+    },
+  },
+  h('label', {}, tr('API 令牌（landinv token create 名称）', 'API token (landinv token create NAME)'), input),
+  h('button', { type: 'submit' }, tr('登录', 'Sign in')), msg);
+}
+
+// ------------------------------------------------------------------------------------------
+// Panel
+
+function panel() {
+  let p = $('#edit-panel');
+  if (!p) {
+    p = h('section', { id: 'edit-panel', 'aria-label': 'editing' });
+    document.body.append(p);
+  }
+  return p;
+}
+
+function render() {
+  const p = panel();
+  p.replaceChildren();
+  const btn = $('#edit-toggle');
+  if (btn) btn.textContent = ed.me ? `${ed.me.name} (${ed.me.role})` : tr('登录编辑', 'Sign in to edit');
+  if (p.hidden) return;
+  if (!ed.me) {
+    p.append(h('h2', {}, tr('登录', 'Sign in')), signInForm());
+    return;
+  }
+  const sel = selected();
+  ed.shown = sel ? sel.kind + '/' + sel.code : '';
+  p.append(
+    h('header', {}, h('h2', {}, tr('编辑', 'Editing')), h('button', { type: 'button', id: 'signout', onclick: signOut }, tr('退出', 'Sign out'))),
+    !ed.me.can_edit ? h('p', {}, tr('只有规划人员可以编辑。', 'Only planners and admins edit.')) : '',
+    h('div', { class: 'edit-actions' },
+      h('button', { type: 'button', id: 'edit-props', disabled: !sel || !ed.me.can_edit, onclick: () => openForm(sel) }, tr('编辑属性', 'Edit properties')),
+      h('button', { type: 'button', id: 'edit-vertices', disabled: !sel || sel.kind !== 'plots' || !ed.me.can_edit, onclick: () => editVertices(sel) }, tr('编辑边界', 'Edit boundary')),
+      h('button', { type: 'button', id: 'draw-plot', disabled: !ed.me.can_edit, onclick: drawPlot }, tr('绘制新地块', 'Draw a plot')),
+      h('button', { type: 'button', id: 'show-history', disabled: !sel, onclick: () => showHistory(sel) }, tr('修改历史', 'History')),
+      h('button', { type: 'button', id: 'show-import', disabled: !ed.me.can_edit, onclick: importForm }, tr('导入', 'Import'))),
+    h('p', { class: 'edit-hint' }, sel ? `${sel.kind} ${sel.code}` : tr('在地图上选择一个要素。', 'Select a feature on the map.')),
+    h('div', { id: 'edit-body' }));
+}
+
+function selected() {
+  const s = window.landinv && window.landinv.state && window.landinv.state.selected;
+  return s && s.code ? { kind: s.kind, code: s.code } : null;
+}
+
+async function meta() {
+  if (!ed.meta) ed.meta = (await api('GET', '/api/v1/meta')).data;
+  return ed.meta;
+}
+
+// ------------------------------------------------------------------------------------------
+// Problems where they were made
+
+function showProblem(form, prob) {
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const box = $('.edit-error', form) || form.appendChild(h('p', { class: 'edit-error', role: 'alert' }));
+  box.textContent = prob ? `${prob.status} ${prob.detail || prob.title}` : '';
+  if (!prob) return;
+  const name = (prob.field || '').replace(/^confidential\./, '');
+  const input = name && form.elements[name];
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    input.after(h('span', { class: 'field-error' }, prob.detail));
+    input.focus();
+  }
+  const loc = prob.location;
+  if (loc && window.landinv.map) markProblem(loc, prob.detail);
+}
+
+function markProblem(lonlat, text) {
+  ensurePreview();
+  window.landinv.map.getSource('edit-problem').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: lonlat }, properties: { text } }] });
+  window.landinv.map.easeTo({ center: lonlat });
+}
+
+// ------------------------------------------------------------------------------------------
+// Property form
+
+function inputFor(f, value) {
+  const v = value ?? '';
+  if (f.type === 'enum') {
+    return h('select', { name: f.name }, h('option', { value: '' }, '—'), ...f.enum.map((x) => h('option', { value: x, selected: x === v }, x)));
+  }
+  if (f.type === 'boolean') return h('input', { type: 'checkbox', name: f.name, checked: v === true });
+  if (f.type === 'json') return h('textarea', { name: f.name, rows: 2 }, v === '' ? '' : JSON.stringify(v));
+  const type = f.type === 'number' || f.type === 'integer' ? 'number' : f.type === 'date' ? 'date' : 'text';
+  return h('input', { type, name: f.name, value: v, step: f.type === 'number' ? 'any' : undefined });
+}
+
+function readForm(form, fields, original) {
+  const props = {};
+  const conf = {};
+  for (const f of fields) {
+    const el = form.elements[f.name];
+    if (!el) continue;
+    let v;
+    if (f.type === 'boolean') v = el.checked;
+    else if (el.value === '') v = null;
+    else if (f.type === 'number' || f.type === 'integer') v = Number(el.value);
+    else if (f.type === 'json') { try { v = JSON.parse(el.value); } catch { v = el.value; } }
+    else v = el.value;
+    const before = original ? (f.confidential ? (original.confidential || {})[f.name] : original[f.name]) : undefined;
+    if (original && JSON.stringify(before ?? null) === JSON.stringify(v ?? null)) continue;
+    if (!original && v === null) continue;
+    (f.confidential ? conf : props)[f.name] = v;
+  }
+  if (Object.keys(conf).length) props.confidential = conf;
+  return props;
+}
+
+async function openForm(sel, geometry) {
+  const body = $('#edit-body');
+  const m = await meta();
+  const layer = m.layers.find((l) => l.name === (sel ? sel.kind : 'plots'));
+  let feature = null;
+  let etag = null;
+  if (sel && sel.code) {
+    const r = await api('GET', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}`);
+    if (!r.ok) { body.textContent = r.data.detail; return; }
+    feature = r.data; etag = r.etag;
+  }
+  const p = feature ? feature.properties : {};
+  const fields = layer.fields.filter((f) => !f.computed && (f.name !== 'code' || !feature));
+  const form = h('form', { id: 'prop-form', class: 'prop-form' },
+    ...fields.map((f) => h('label', {}, h('span', {}, `${zh() ? f.label : f.label_en}${f.required ? ' *' : ''}${f.unit ? ` (${f.unit})` : ''}`),
+      inputFor(f, f.confidential ? (p.confidential || {})[f.name] : p[f.name]))),
+    h('label', {}, h('span', {}, tr('修改说明', 'Change note')), h('input', { name: '_note' })),
+    h('button', { type: 'submit' }, tr('保存', 'Save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const props = readForm(form, fields, feature ? p : null);
+    const note = form.elements._note.value || undefined;
+    const r = feature
+      ? await api('PATCH', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}`, { body: { type: 'Feature', properties: props, note }, ifMatch: etag })
+      : await api('POST', `/api/v1/${layer.name}`, { body: { type: 'Feature', geometry, properties: props, note } });
+    if (!r.ok) { showProblem(form, r.data); return; }
+    showProblem(form, null);
+    $('.edit-error', form).textContent = tr(`已保存：版本 ${r.data.properties.version}`, `Saved: version ${r.data.properties.version}`);
+    etag = r.etag; feature = r.data;
+    stopEditing();
+    refreshMap();
+  });
+  body.replaceChildren(form);
+}
+
+function refreshMap() {
+  const map = window.landinv.map;
+  const src = map && map.getSource('plots');
+  if (src && src.setData) fetch('/api/v1/plots?limit=10000').then((r) => r.json()).then((fc) => src.setData(fc)).catch(() => {});
+  else if (src && src.reload) src.reload();
+}
+
+// ------------------------------------------------------------------------------------------
+// Vertices: drag, snap, draw
+
+function ensurePreview() {
+  const map = window.landinv.map;
+  if (map.getSource('edit-geom')) return;
+  const empty = { type: 'FeatureCollection', features: [] };
+  map.addSource('edit-geom', { type: 'geojson', data: empty });
+  map.addSource('edit-vertices', { type: 'geojson', data: empty });
+  map.addSource('edit-problem', { type: 'geojson', data: empty });
+  map.addLayer({ id: 'edit-geom-fill', type: 'fill', source: 'edit-geom', paint: { 'fill-color': '#f59e0b', 'fill-opacity': 0.25 } });
+  map.addLayer({ id: 'edit-geom-line', type: 'line', source: 'edit-geom', paint: { 'line-color': '#b45309', 'line-width': 2, 'line-dasharray': [2, 1] } });
+  map.addLayer({ id: 'edit-vertices', type: 'circle', source: 'edit-vertices',
+    paint: { 'circle-radius': 6, 'circle-color': ['case', ['get', 'snapped'], '#16a34a', '#ffffff'], 'circle-stroke-color': '#b45309', 'circle-stroke-width': 2 } });
+  map.addLayer({ id: 'edit-problem', type: 'circle', source: 'edit-problem',
+    paint: { 'circle-radius': 9, 'circle-color': '#dc2626', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+  // Dragging a vertex.
+  map.on('mouseenter', 'edit-vertices', () => { if (ed.rings) map.getCanvas().style.cursor = 'move'; });
+  map.on('mouseleave', 'edit-vertices', () => { if (!ed.drawing) map.getCanvas().style.cursor = ''; });
+  map.on('mousedown', 'edit-vertices', (e) => {
+    if (!ed.rings || ed.drawing) return;
+    e.preventDefault();
+    ed.dragging = e.features[0].properties;
+    map.dragPan.disable();
+  });
+  map.on('mousemove', (e) => {
+    if (!ed.dragging) return;
+    ed.rings[ed.dragging.ri][ed.dragging.ci] = [e.lngLat.lng, e.lngLat.lat];
+    preview(ed.rings);
+  });
+  map.on('mouseup', (e) => {
+    if (!ed.dragging) return;
+    const s = snap(e.lngLat, ed.except);
+    ed.rings[ed.dragging.ri][ed.dragging.ci] = [s.lng, s.lat];
+    ed.snapped.add(`${ed.dragging.ri}/${ed.dragging.ci}`);
+    if (!s.snapped) ed.snapped.delete(`${ed.dragging.ri}/${ed.dragging.ci}`);
+    ed.dragging = null;
+    map.dragPan.enable();
+    preview(ed.rings);
+  });
+}
+
+function preview(rings) {
+  const map = window.landinv.map;
+  ensurePreview();
+  const closed = rings.map((r) => (r.length > 2 ? [...r, r[0]] : r));
+  const g = closed[0] && closed[0].length > 3 ? { type: 'Polygon', coordinates: closed } : { type: 'LineString', coordinates: closed[0] || [] };
+  map.getSource('edit-geom').setData({ type: 'FeatureCollection', features: closed[0] && closed[0].length > 1 ? [{ type: 'Feature', geometry: g, properties: {} }] : [] });
+  const pts = [];
+  rings.forEach((ring, ri) => ring.forEach((c, ci) => pts.push({ type: 'Feature', geometry: { type: 'Point', coordinates: c },
+    properties: { ri, ci, snapped: ed.snapped.has(`${ri}/${ci}`) } })));
+  map.getSource('edit-vertices').setData({ type: 'FeatureCollection', features: pts });
+}
+
+// snap moves a point to the nearest corner of a neighbouring plot within 8 px.
+function snap(lngLat, exceptCode) {
+  const map = window.landinv.map;
+  const p = map.project(lngLat);
+  const layers = ['plots-fill'].filter((id) => map.getLayer(id));
+  const feats = map.queryRenderedFeatures([[p.x - 8, p.y - 8], [p.x + 8, p.y + 8]], { layers });
+  let best = null;
+  let bestD = 8;
+  for (const f of feats) {
+    if (f.properties.code === exceptCode) continue;
+    const g = f.geometry;
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    for (const poly of polys) for (const ring of poly) for (const c of ring) {
+      const q = map.project(c);
+      const d = Math.hypot(q.x - p.x, q.y - p.y);
+      if (d < bestD) { bestD = d; best = c; }
+    }
+  }
+  return best ? { lng: best[0], lat: best[1], snapped: true } : { lng: lngLat.lng, lat: lngLat.lat, snapped: false };
+}
+
+function stopEditing() {
+  const map = window.landinv.map;
+  ed.rings = null;
+  ed.dragging = null;
+  ed.snapped = new Set();
+  if (ed.drawing) { map.off('click', ed.drawing.onClick); map.getCanvas().style.cursor = ''; ed.drawing = null; }
+  if (map && map.getSource('edit-geom')) preview([]);
+}
+
+async function editVertices(sel) {
+  stopEditing();
+  const r = await api('GET', `/api/v1/plots/${encodeURIComponent(sel.code)}`);
+  if (!r.ok) return;
+  let etag = r.etag;
+  const g = r.data.geometry;
+  ed.rings = (g.type === 'MultiPolygon' ? g.coordinates[0] : g.coordinates).map((ring) => ring.slice(0, -1).map((c) => [...c]));
+  ed.except = sel.code;
+  preview(ed.rings);
+  const form = h('form', { id: 'geom-form' },
+    h('p', {}, tr('拖动顶点；靠近相邻地块的角点会自动吸附。', 'Drag the vertices; they snap to neighbouring plots’ corners.')),
+    h('button', { type: 'submit' }, tr('保存边界', 'Save boundary')),
+    h('button', { type: 'button', onclick: () => { stopEditing(); render(); } }, tr('取消', 'Cancel')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const geometry = { type: 'Polygon', coordinates: ed.rings.map((ring) => [...ring, ring[0]]) };
+    const res = await api('PATCH', `/api/v1/plots/${encodeURIComponent(sel.code)}`, { body: { type: 'Feature', geometry }, ifMatch: etag });
+    if (!res.ok) { showProblem(form, res.data); return; }
+    etag = res.etag;
+    showProblem(form, null);
+    $('.edit-error', form).textContent = tr(`已保存：版本 ${res.data.properties.version}`, `Saved: version ${res.data.properties.version}`);
+    stopEditing();
+    refreshMap();
+  });
+  $('#edit-body').replaceChildren(form);
+}
+
+function drawPlot() {
+  stopEditing();
+  const map = window.landinv.map;
+  const ring = [];
+  ed.except = null;
+  map.getCanvas().style.cursor = 'crosshair';
+  const onClick = (e) => {
+    const s = snap(e.lngLat, null);
+    ring.push([s.lng, s.lat]);
+    if (s.snapped) ed.snapped.add(`0/${ring.length - 1}`);
+    preview([ring]);
+  };
+  ed.drawing = { onClick };
+  map.on('click', onClick);
+  const done = h('button', { type: 'button', id: 'draw-done', onclick: () => {
+    if (ring.length < 3) return;
+    const geometry = { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
+    map.off('click', onClick);
+    map.getCanvas().style.cursor = '';
+    ed.drawing = null;
+    openForm({ kind: 'plots', code: '' }, geometry);
+  } }, tr('完成，填写属性', 'Done: enter properties'));
+  $('#edit-body').replaceChildren(h('p', {}, tr('在地图上点击添加顶点（吸附相邻地块角点）。', 'Click the map to add vertices (they snap to neighbouring corners).')), done,
+    h('button', { type: 'button', onclick: () => { stopEditing(); render(); } }, tr('取消', 'Cancel')));
+}
+
+// ------------------------------------------------------------------------------------------
+// History and restore
+
+async function showHistory(sel) {
+  const body = $('#edit-body');
+  const r = await api('GET', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}/history`);
+  if (!r.ok) { body.textContent = r.data.detail; return; }
+  const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const list = h('ol', { id: 'history', class: 'history', reversed: true });
+  for (const v of [...r.data.versions].reverse()) {
+    list.append(h('li', {},
+      h('div', {}, h('b', {}, `v${v.version} ${v.op}`), ` ${new Date(v.valid_from).toLocaleString()} · ${v.changed_by}`, v.note ? ` · ${v.note}` : '',
+        v.geometry_changed ? h('em', {}, tr(' · 边界变化', ' · boundary changed')) : ''),
+      h('ul', {}, ...v.changes.map((c) => h('li', {}, `${c.field}: ${fmt(c.before)} → ${fmt(c.after)}`))),
+      ed.me && ed.me.can_edit && !v.archived && v.valid_to
+        ? h('button', { type: 'button', class: 'restore', onclick: async () => {
+          const res = await api('POST', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}/restore?version=${v.version}`);
+          if (!res.ok) { body.prepend(h('p', { class: 'edit-error', role: 'alert' }, `${res.status} ${res.data.detail}`)); return; }
+          refreshMap();
+          showHistory(sel);
+        } }, tr(`恢复到 v${v.version}`, `Restore v${v.version}`))
+        : ''));
+  }
+  body.replaceChildren(list);
+}
+
+// ------------------------------------------------------------------------------------------
+// Import with a dry-run report
+
+function importForm() {
+  const form = h('form', { id: 'import-form' },
+    h('label', {}, tr('图层', 'Layer'), h('select', { name: 'layer' }, ...['plots', 'plants', 'idle-sites', 'roads'].map((l) => h('option', { value: l }, l)))),
+    h('label', {}, tr('文件（GeoJSON、Shapefile 压缩包、GeoPackage）', 'File (GeoJSON, zipped Shapefile, GeoPackage)'), h('input', { type: 'file', name: 'file', required: true })),
+    h('label', {}, tr('坐标系（可选）', 'CRS (optional)'), h('input', { name: 'crs', placeholder: 'EPSG:4546' })),
+    h('label', {}, tr('字段映射（可选）', 'Field mapping (optional)'), h('input', { name: 'map', placeholder: '地块编号=code,用地性质=land_use' })),
+    h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'dry_run', checked: true }), tr('试运行（不修改数据）', 'Dry run (changes nothing)')),
+    h('button', { type: 'submit' }, tr('导入', 'Import')),
+    h('div', { id: 'import-report' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams({ layer: form.elements.layer.value });
+    if (form.elements.crs.value) q.set('crs', form.elements.crs.value);
+    if (form.elements.map.value) q.set('map', form.elements.map.value);
+    if (form.elements.dry_run.checked) q.set('dry_run', 'true');
+    const out = $('#import-report', form);
+    out.textContent = tr('导入中…', 'Importing…');
+    const r = await api('POST', '/api/v1/import?' + q, { body: form.elements.file.files[0], raw: true });
+    const d = r.data || {};
+    if (!d.layer) { out.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, `${r.status} ${d.field ? d.field + ': ' : ''}${d.detail || ''}`)); return; }
+    out.replaceChildren(
+      h('p', {}, `${d.format}, EPSG:${d.srid} (${d.crs_from})${d.encoding ? ', ' + d.encoding : ''} — ${d.total} ${tr('个要素', 'features')}: ${d.created} ${tr('新增', 'new')}, ${d.updated} ${tr('更新', 'updated')}, ${d.rejected.length} ${tr('被拒绝', 'rejected')}. ${d.committed ? tr('已导入。', 'Imported.') : tr('未做任何修改。', 'Nothing was changed.')}`),
+      d.rejected.length ? h('table', { class: 'rejected' }, h('tr', {}, h('th', {}, '#'), h('th', {}, tr('编号', 'code')), h('th', {}, tr('字段', 'field')), h('th', {}, tr('原因', 'reason'))),
+        ...d.rejected.map((x) => h('tr', {}, h('td', {}, x.index), h('td', {}, x.code || ''), h('td', {}, x.field || ''), h('td', {}, x.reason)))) : '');
+    if (d.committed) refreshMap();
+  });
+  $('#edit-body').replaceChildren(form);
+}
+
+// ------------------------------------------------------------------------------------------
+
+async function init() {
+  const top = $('#top');
+  if (!top) return;
+  const btn = h('button', { type: 'button', id: 'edit-toggle', onclick: () => { const p = panel(); p.hidden = !p.hidden; render(); } });
+  top.append(btn);
+  panel().hidden = true;
+  if (ed.token && (await signIn(ed.token))) ed.token = '';
+  render();
+  // Follow the map's selection (not while something is being edited).
+  setInterval(() => {
+    const s = selected();
+    const key = s ? s.kind + '/' + s.code : '';
+    if (key !== ed.shown && !panel().hidden && ed.me && !ed.rings && !ed.drawing) render();
+  }, 500);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+else init();
