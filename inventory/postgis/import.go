@@ -82,7 +82,7 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 		version  int
 	}
 	live := map[string]cur{}
-	rows, err := tx.Query(ctx, "select code, id, archived, version from "+table+" where zone_id = $1 and valid_to = 'infinity'", zoneID)
+	rows, err := tx.Query(ctx, "select code, id, archived, version from "+table+" where zone_id = $1 and valid_to = 'infinity' for update", zoneID)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}

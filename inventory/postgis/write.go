@@ -35,7 +35,13 @@ type liveRow struct {
 }
 
 // lockCurrent locks and returns the current row of code, or nil when there is none.
+//
+// Writers of one feature queue on an advisory lock first, so that the select that follows
+// (a new statement, with a new snapshot) sees the version the writer before committed.
 func lockCurrent(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID int, code string) (*liveRow, error) {
+	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock(hashtext($1), $2)", l.Table+":"+code, zoneID); err != nil {
+		return nil, fmt.Errorf("lock %s %s: %w", l.Name, code, err)
+	}
 	var r liveRow
 	err := tx.QueryRow(ctx, fmt.Sprintf(`select id, version, archived from %s
 		where zone_id = $1 and code = $2 and valid_to = 'infinity' for update`, pgx.Identifier{l.Table}.Sanitize()),
