@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -415,7 +416,12 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	}
 	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000"}
 	var paths []string
-	s := &web.Server{Inventory: e.db, Mount: []func(chi.Router){web.EditRoutes(e.db)}}
+	page := &web.Page{}
+	page.Map, page.Tiles = e.db, e.db
+	s := &web.Server{Inventory: e.db, Authenticate: web.TokenAuthenticator(e.db.Authenticate),
+		Mount: []func(chi.Router){page.Mount, web.EditRoutes(e.db), web.ImportRoutes(e.db), web.ReportRoutes(e.db)}}
+	e.srv = httptest.NewServer(s.Handler()) // every route the binary serves, with the reports and the page
+	t.Cleanup(e.srv.Close)
 	err := chi.Walk(s.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		if method != "GET" {
 			return nil
@@ -433,6 +439,24 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 			p = strings.ReplaceAll(p, "{code}", "W")
 		default:
 			p = strings.ReplaceAll(p, "{code}", "P1")
+		}
+		if strings.Contains(p, "{layer}/{z}/{x}/{y}") {
+			// The zoom-12 tile holding P1 and S1.
+			n := math.Exp2(12)
+			lat := 36.015 * math.Pi / 180
+			x, y := int((111.515+180)/360*n), int((1-math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi)/2*n)
+			for _, l := range []string{"plots", "plants", "idle-sites", "idle_sites", "roads", "layout"} {
+				q := strings.NewReplacer("{layer}", l, "{z}", "12", "{x}", fmt.Sprint(x), "{y}", fmt.Sprint(y)).Replace(p)
+				paths = append(paths, q)
+			}
+			return nil
+		}
+		if strings.Contains(p, "{kind}") {
+			for _, k := range inventory.ReportKinds {
+				q := strings.ReplaceAll(p, "{kind}", k)
+				paths = append(paths, q, q+"?format=csv", q+"?include=plots")
+			}
+			return nil
 		}
 		if strings.Contains(p, "{") {
 			t.Logf("skipping %s", route)
@@ -453,12 +477,17 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	for _, p := range paths {
 		for _, user := range []string{"", "bob", "alice"} {
 			r := e.do(t, "GET", p, user, "", "")
-			if r.status >= 500 {
+			if strings.HasPrefix(p, "/tiles/") && r.status == 200 && user == "" && len(r.body) < 50 {
+				t.Errorf("GET %s: an empty tile; the check would see nothing", p)
+			}
+			if r.status >= 500 || (r.status >= 400 && strings.HasPrefix(p, "/api/v1/reports/") && !strings.Contains(p, "include")) {
 				t.Errorf("GET %s as %q = %d", p, user, r.status)
 			}
 			for _, sct := range secrets {
-				if sct == `"confidential"` && strings.HasPrefix(p, "/api/v1/meta") {
-					continue // the field metadata says which fields are confidential; it holds no values
+				if sct == `"confidential"` && (strings.HasPrefix(p, "/api/v1/meta") || strings.HasPrefix(p, "/api/v1/reports")) {
+					// The field metadata and the reports say which fields are confidential
+					// ("confidential": true/false flags); what must never appear is the object.
+					sct = `"confidential":{`
 				}
 				if strings.Contains(string(r.body), sct) {
 					if user == "alice" {
