@@ -132,7 +132,7 @@ type Query struct {
 }
 
 // commonParams are accepted by every list endpoint besides the layer's filters.
-var commonParams = map[string]bool{"limit": true, "offset": true, "zone": true, "as_of": true, "lang": true, "format": true}
+var commonParams = map[string]bool{"limit": true, "offset": true, "zone": true, "as_of": true}
 
 // ParseQuery checks a list request's parameters against the layer's filters. An unknown
 // parameter, a malformed value or an unknown value of an enumerated filter is an EInvalid
@@ -170,6 +170,19 @@ func ParseQuery(l *Layer, v url.Values) (Query, error) {
 		if err := q.add(f, raw); err != nil {
 			return q, err
 		}
+	}
+	var lo, hi *Condition
+	for i := range q.Conditions {
+		c := &q.Conditions[i]
+		if c.Field == "area_m2" && c.Kind == FilterMin {
+			lo = c
+		}
+		if c.Field == "area_m2" && c.Kind == FilterMax {
+			hi = c
+		}
+	}
+	if lo != nil && hi != nil && lo.Value.(float64) > hi.Value.(float64) {
+		return q, Errorf(EInvalid, "min_area_mu", "is greater than max_area_mu")
 	}
 	if len(q.RoadStatus) > 0 && q.NearRoadM == nil {
 		return q, Errorf(EInvalid, "road_status", "only applies together with near_road_m")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -53,7 +54,7 @@ func (s *Server) zones(w http.ResponseWriter, r *http.Request) {
 		}
 		feats = append(feats, b)
 	}
-	writeJSON(w, http.StatusOK, struct {
+	writeGeoJSON(w, struct {
 		featureCollectionHeader
 		Features []json.RawMessage `json:"features"`
 	}{fc, feats})
@@ -84,7 +85,7 @@ func (s *Server) zone(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, zoneFeature(z))
+	writeGeoJSON(w, zoneFeature(z))
 }
 
 type featureCollectionHeader struct {
@@ -216,8 +217,15 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		w.Header().Set("ETag", f.ETag())
-		if match := r.Header.Get("If-None-Match"); match != "" && match == f.ETag() {
+		// Planners see confidential figures the public does not: the two get different
+		// entity tags. The planners' tag is the one If-Match expects when editing.
+		etag := f.ETag()
+		if !inventory.ViewerFrom(r.Context()).SeesConfidential() {
+			etag = strings.TrimSuffix(etag, `"`) + `-public"`
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Vary", "Authorization")
+		if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}

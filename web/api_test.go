@@ -14,6 +14,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paulmach/orb"
+
+	"github.com/landinv/landinv/geo"
+	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
 	"github.com/landinv/landinv/web"
 )
@@ -114,7 +118,6 @@ func codes(fs []feature) []string {
 func TestPlotFiltersMatchAnIndependentComputation(t *testing.T) {
 	srv := demo(t)
 	all := allPlots(t, srv)
-	num := func(f feature, k string) float64 { x, _ := f.Properties[k].(float64); return x }
 	str := func(f feature, k string) string { s, _ := f.Properties[k].(string); return s }
 	districts := map[string]bool{}
 	for _, f := range all {
@@ -147,13 +150,23 @@ func TestPlotFiltersMatchAnIndependentComputation(t *testing.T) {
 		{"land_use=100102", func(f feature) bool { return str(f, "land_use") == "100102" }},
 		{"standard_land=true", func(f feature) bool { return f.Properties["standard_land"] == true }},
 		{"standard_land=false", func(f feature) bool { return f.Properties["standard_land"] == false }},
-		{"min_area_mu=50", func(f feature) bool { return num(f, "area_m2")*15/10000 >= 50 }},
-		{"max_area_mu=30", func(f feature) bool { return num(f, "area_m2")*15/10000 <= 30 }},
+		{"min_area_mu=50", func(f feature) bool { return muOf(t, f) >= 50 }},
+		{"max_area_mu=30", func(f feature) bool { return muOf(t, f) <= 30 }},
 		{"min_area_mu=50&max_area_mu=200&cluster=new_materials&status=ready&standard_land=true", func(f feature) bool {
-			mu := num(f, "area_m2") * 15 / 10000
+			mu := muOf(t, f)
 			return mu >= 50 && mu <= 200 && str(f, "cluster") == "new_materials" && str(f, "status") == "ready" && f.Properties["standard_land"] == true
 		}},
 		{fmt.Sprintf("bbox=%v,%v,%v,%v", bbox[0], bbox[1], bbox[2], bbox[3]), func(f feature) bool { return intersectsBox(points(t, f), bbox) }},
+	}
+	// The area filters are checked with areas computed in Go (geo.EllipsoidArea, which agrees
+	// with PostGIS to about 1e-7): no plot may sit so close to a threshold that the two could
+	// disagree.
+	for _, f := range all {
+		for _, limit := range []float64{30, 50, 200} {
+			if mu := muOf(t, f); math.Abs(mu-limit)/limit < 1e-5 {
+				t.Fatalf("plot %s is %.6f 亩, too close to %v 亩 for an independent check", f.ID, mu, limit)
+			}
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -272,6 +285,18 @@ func TestBadParametersAreProblems(t *testing.T) {
 		{"/api/v1/plots?standard_land=maybe", 400, "standard_land"},
 		{"/api/v1/plots?min_area_mu=x", 400, "min_area_mu"},
 		{"/api/v1/plots?max_area_mu=-1", 400, "max_area_mu"},
+		{"/api/v1/plots?min_area_mu=200&max_area_mu=50", 400, "min_area_mu"},
+		{"/api/v1/plots?district=D9", 400, "district"},
+		{"/api/v1/plots?district=D1,d1", 400, "district"},
+		{"/api/v1/plots?land_use=99", 400, "land_use"},
+		{"/api/v1/plots?format=csv", 400, "format"},
+		{"/api/v1/plots?as_of=2026-13-01", 400, "as_of"},
+		{"/api/v1/plants?min_free_area_m2=lots", 400, "min_free_area_m2"},
+		{"/api/v1/plants?min_floor_height_m=-3", 400, "min_floor_height_m"},
+		{"/api/v1/plants?district=X", 400, "district"},
+		{"/api/v1/idle-sites?kind=ghost", 400, "kind"},
+		{"/api/v1/idle-sites?district=nowhere", 400, "district"},
+		{"/api/v1/roads?name=" + strings.Repeat("路", 201), 400, "name"},
 		{"/api/v1/plots?near_road_m=far", 400, "near_road_m"},
 		{"/api/v1/plots?road_status=existing", 400, "road_status"},
 		{"/api/v1/plots?limit=20000", 400, "limit"},
@@ -590,5 +615,78 @@ func TestCollectionETag(t *testing.T) {
 	}
 	if other := getJSON(t, srv, "/api/v1/plots?status=planned&limit=5", 200, nil).Get("ETag"); other == etag {
 		t.Error("two different queries share an ETag")
+	}
+}
+
+// muOf computes a plot's area in 亩 from its GeoJSON geometry in Go, on the ellipsoid
+// (geo.EllipsoidArea), independently of PostGIS.
+func muOf(t *testing.T, f feature) float64 {
+	t.Helper()
+	var mp orb.MultiPolygon
+	switch f.Geometry.Type {
+	case "MultiPolygon":
+		var c [][][][2]float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range c {
+			var poly orb.Polygon
+			for _, r := range p {
+				var ring orb.Ring
+				for _, pt := range r {
+					ring = append(ring, orb.Point(pt))
+				}
+				poly = append(poly, ring)
+			}
+			mp = append(mp, poly)
+		}
+	default:
+		t.Fatalf("plot %s: geometry %s", f.ID, f.Geometry.Type)
+	}
+	return geo.MuFromSquareMetres(geo.EllipsoidArea(mp))
+}
+
+func TestHeadAndAudienceETags(t *testing.T) {
+	srv := demo(t)
+	resp, err := http.Head(srv.URL + "/api/v1/plots?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") == "" {
+		t.Errorf("HEAD: %d, ETag %q", resp.StatusCode, resp.Header.Get("ETag"))
+	}
+	// A planner sees confidential figures the public does not: the two must not share a
+	// single-feature ETag, and the response varies by Authorization.
+	db := postgistest.NewWithDemo(t)
+	s := &web.Server{Inventory: db, Authenticate: func(r *http.Request) (inventory.Viewer, error) {
+		if r.Header.Get("Authorization") == "Bearer planner" {
+			return inventory.Viewer{Name: "p", Role: inventory.RolePlanner}, nil
+		}
+		return inventory.Anonymous, nil
+	}}
+	h := httptest.NewServer(s.Handler())
+	defer h.Close()
+	var all fc
+	getJSON(t, h, "/api/v1/plots?limit=1", 200, &all)
+	path := h.URL + "/api/v1/plots/" + all.Features[0].ID
+	tags := map[string]string{}
+	for _, who := range []string{"", "Bearer planner"} {
+		req, _ := http.NewRequest("GET", path, nil)
+		if who != "" {
+			req.Header.Set("Authorization", who)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		tags[who] = resp.Header.Get("ETag")
+		if resp.Header.Get("Vary") != "Authorization" {
+			t.Errorf("%q: Vary %q", who, resp.Header.Get("Vary"))
+		}
+	}
+	if tags[""] == tags["Bearer planner"] || tags[""] == "" {
+		t.Errorf("public and planner ETags: %q, %q", tags[""], tags["Bearer planner"])
 	}
 }

@@ -34,7 +34,7 @@ type Server struct {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, s.viewer)
+	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -111,6 +111,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// writeGeoJSON writes v as GeoJSON (application/geo+json) with status 200.
+func writeGeoJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/geo+json")
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)

@@ -8,8 +8,8 @@
 #   1. installs PostgreSQL 15 and PostGIS 3 from Debian's packages when they are missing
 #      (apt-get as root, or through sudo);
 #   2. runs a project-local cluster with its data in .pgdata/ (git-ignored), on 127.0.0.1 and
-#      port $LANDINV_PGPORT (default 5433), as the `postgres` OS user when run as root, since
-#      PostgreSQL refuses to run as root;
+#      port $LANDINV_PGPORT (default 5433), TCP only (no Unix socket, whose path length is
+#      limited), as the `postgres` OS user when run as root, since PostgreSQL refuses root;
 #   3. creates the database DBNAME and the postgis extension in it.
 # Run again, it reuses the running cluster and its data.
 set -euo pipefail
@@ -58,7 +58,6 @@ if [ "$(id -u)" = 0 ]; then
 fi
 mkdir -p "$pgdata"
 cluster="$pgdata/15"
-sock="$pgdata"
 
 if [ ! -f "$cluster/PG_VERSION" ]; then
   log "initialising a local cluster in $cluster"
@@ -67,7 +66,7 @@ fi
 if ! run "$pgbin/pg_ctl" -D "$cluster" status >/dev/null 2>&1; then
   log "starting the local cluster on 127.0.0.1:$port"
   run "$pgbin/pg_ctl" -D "$cluster" -w -t 60 -l "$cluster/server.log" \
-    -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-p $port -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
 fi
 
 # 3. The database and the extension.

@@ -14,8 +14,8 @@ import (
 func TestListAsOf(t *testing.T) {
 	db := handZone(t)
 	ctx := context.Background()
-	exec(t, db, "delete from plants")
-	exec(t, db, "delete from plots")
+	// Start from no plots: history is append-only, so only a maintenance session may delete.
+	exec(t, db, "begin; set local landinv.maintenance = on; delete from plants; delete from plots; commit")
 	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
 	geom := "ST_Multi(ST_MakeEnvelope(111.51, 36.01, 111.52, 36.02, 4326))"
 	exec(t, db, `insert into plots (zone_id, code, version, valid_from, valid_to, land_use, status, geom) values

@@ -154,6 +154,11 @@ func asError(err error) error {
 		kind = inventory.EInvalid
 	case "LI409":
 		kind = inventory.EConflict
+	case "40001", "40P01": // serialization failure, deadlock: a concurrent write got there first
+		return &inventory.Error{Kind: inventory.EConflict, Field: "geometry",
+			Reason: "a concurrent change to this zone got there first; read the inventory again and retry", Err: err}
+	case "23P01": // exclusion_violation: two versions of one code valid at once
+		return &inventory.Error{Kind: inventory.EConflict, Field: "version", Reason: "another version of this feature is valid at the same time", Err: err}
 	case "23505": // unique_violation
 		return &inventory.Error{Kind: inventory.EConflict, Field: "code", Reason: "already exists", Err: err}
 	case "23503": // foreign_key_violation

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -181,7 +182,7 @@ func (db *DB) List(ctx context.Context, q inventory.Query) (*inventory.Page, err
 	if err != nil {
 		return nil, err
 	}
-	if err := db.checkZone(ctx, zone); err != nil {
+	if err := db.checkQuery(ctx, zone, q); err != nil {
 		return nil, err
 	}
 	v := inventory.ViewerFrom(ctx)
@@ -254,7 +255,7 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := db.checkZone(ctx, zone); err != nil {
+	if err := db.checkQuery(ctx, zone, q); err != nil {
 		return 0, 0, err
 	}
 	v := inventory.ViewerFrom(ctx)
@@ -295,19 +296,50 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	return matched, n, nil
 }
 
-// Revision sums the layers' highest row ids and counts the zones: every create, edit, archive
-// and restore inserts a row, and rows are never deleted, so it grows with every change.
+// Revision is the inventory's change counter (inventory_revision), which every writing statement
+// on a layer, the zones or the land-use codes bumps inside its own transaction: readers see it
+// change exactly when they can see the change.
 func (db *DB) Revision(ctx context.Context) (int64, error) {
-	var parts []string
-	for _, l := range inventory.Layers() {
-		parts = append(parts, fmt.Sprintf("(select coalesce(max(id), 0) from %s)", pgx.Identifier{l.Table}.Sanitize()))
-	}
-	parts = append(parts, "(select count(*) + coalesce(max(id), 0) from zones)")
 	var rev int64
-	if err := db.Pool.QueryRow(ctx, "select "+strings.Join(parts, " + ")).Scan(&rev); err != nil {
+	if err := db.Pool.QueryRow(ctx, "select n from inventory_revision").Scan(&rev); err != nil {
 		return 0, fmt.Errorf("inventory revision: %w", err)
 	}
 	return rev, nil
+}
+
+// checkQuery checks what only the database knows: the zone exists, every district named is one
+// of the zone's live districts, and a land-use prefix starts some known code. An unknown value
+// is a 400, not an empty answer.
+func (db *DB) checkQuery(ctx context.Context, zone string, q inventory.Query) error {
+	if err := db.checkZone(ctx, zone); err != nil {
+		return err
+	}
+	for _, c := range q.Conditions {
+		switch {
+		case c.Field == "district" && c.Kind == inventory.FilterIn:
+			var known []string
+			err := db.Pool.QueryRow(ctx, `select coalesce(array_agg(code order by code), '{}') from layout
+				where zone_id = (select id from zones where code = $1) and kind = 'district'
+				  and valid_to = 'infinity' and not archived`, zone).Scan(&known)
+			if err != nil {
+				return fmt.Errorf("check districts: %w", err)
+			}
+			for _, v := range c.Values {
+				if !slices.Contains(known, v) {
+					return inventory.Errorf(inventory.EInvalid, "district", "has unknown district %q; the zone's districts: %s", v, strings.Join(known, ", "))
+				}
+			}
+		case c.Field == "land_use" && c.Kind == inventory.FilterPrefix:
+			var ok bool
+			if err := db.Pool.QueryRow(ctx, "select exists (select 1 from land_use_codes where starts_with(code, $1))", c.Value).Scan(&ok); err != nil {
+				return fmt.Errorf("check land use: %w", err)
+			}
+			if !ok {
+				return inventory.Errorf(inventory.EInvalid, "land_use", "%q is no land-use code nor the start of one (see /api/v1/land-uses)", c.Value)
+			}
+		}
+	}
+	return nil
 }
 
 func (db *DB) checkZone(ctx context.Context, zone string) error {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -102,6 +103,19 @@ func TestDatabaseRefusesBrokenRules(t *testing.T) {
 		}, inventory.EInvalid, "status", "ready to in_production"},
 		{"road that is a polygon", []string{"insert into roads (zone_id, code, name, status, geom) values (1, 'R1', 'x', 'existing', 'SRID=4326;POLYGON((111.5 36,111.6 36,111.6 36.1,111.5 36))'::geometry)"}, inventory.EInvalid, "geometry", "wrong type"},
 		{"plot overlapping by just over 1 m²", []string{plot("P2", env(111.51999998, 36.01, 111.53, 36.02))}, inventory.EConflict, "geometry", "P1"},
+		{"changing a version in place", []string{"update plots set status = 'planned' where code = 'P1'"}, inventory.EInvalid, "version", "in place"},
+		{"changing a closed version", []string{
+			"update plots set valid_to = now() where code = 'P1' and valid_to = 'infinity'",
+			"insert into plots (zone_id, code, version, land_use, status, geom) values (1, 'P1', 2, '100101', 'ready', " + env(111.51, 36.01, 111.52, 36.02) + ")",
+			"update plots set name = 'rewritten' where code = 'P1' and version = 1",
+		}, inventory.EInvalid, "version", "in place"},
+		{"deleting a plot", []string{"delete from plots where code = 'P1'"}, inventory.EInvalid, "code", "archive"},
+		{"truncating plants", []string{"truncate plants"}, inventory.EInvalid, "table", "truncated"},
+		{"skipping a version", []string{
+			"update plots set valid_to = now() where code = 'P1' and valid_to = 'infinity'",
+			"insert into plots (zone_id, code, version, land_use, status, geom) values (1, 'P1', 3, '100101', 'ready', " + env(111.51, 36.01, 111.52, 36.02) + ")",
+		}, inventory.EConflict, "version", "does not follow"},
+		{"shrinking the zone away from its plots", []string{"update zones set geom = " + env(111.53, 36.03, 111.60, 36.10)}, inventory.EConflict, "geometry", "P1"},
 		{"idle site outside the zone", []string{"insert into idle_sites (zone_id, code, stage, geom) values (1, 'I1', 'survey', " + env(111.61, 36.01, 111.62, 36.02) + ")"}, inventory.EInvalid, "geometry", "outside the zone"},
 	}
 	before := snapshot(t, db)
@@ -201,5 +215,61 @@ func TestDatabaseAcceptsAndDerives(t *testing.T) {
 	}
 	if n := count(t, db, "select count(*) from plots where code = 'P1' and valid_to = 'infinity'"); n != 1 {
 		t.Errorf("P1 has %d live versions, want 1", n)
+	}
+}
+
+// TestConcurrentOverlapsCannotBothCommit starts two transactions that each insert one of two
+// overlapping plots, at each isolation level: at most one may commit.
+func TestConcurrentOverlapsCannotBothCommit(t *testing.T) {
+	for _, iso := range []string{"read committed", "repeatable read", "serializable"} {
+		t.Run(iso, func(t *testing.T) {
+			db := handZone(t)
+			ctx := context.Background()
+			a, err := db.Pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := db.Pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tx := range []pgx.Tx{a, b} {
+				if _, err := tx.Exec(ctx, "set transaction isolation level "+iso); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.Exec(ctx, "select count(*) from plots"); err != nil { // take the snapshot now
+					t.Fatal(err)
+				}
+			}
+			if _, err := a.Exec(ctx, `insert into plots (zone_id, code, land_use, status, geom) values
+				(1, 'RACE1', '100101', 'planned', ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := b.Exec(ctx, `insert into plots (zone_id, code, land_use, status, geom) values
+					(1, 'RACE2', '100101', 'planned', ST_Multi(ST_MakeEnvelope(111.535, 36.035, 111.545, 36.045, 4326)))`)
+				if err == nil {
+					err = b.Commit(ctx)
+				} else {
+					b.Rollback(ctx) //nolint:errcheck
+				}
+				done <- err
+			}()
+			time.Sleep(200 * time.Millisecond) // let b block on a's zone lock
+			if err := a.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			errB := postgis.AsError(<-done)
+			if errB == nil {
+				t.Fatalf("both overlapping plots committed")
+			}
+			if k := inventory.ErrorKind(errB); k != inventory.EConflict {
+				t.Errorf("second writer: %v (kind %s), want a conflict", errB, k)
+			}
+			if n := count(t, db, "select count(*) from plots where code like 'RACE%'"); n != 1 {
+				t.Errorf("%d race plots stored, want 1", n)
+			}
+		})
 	}
 }
