@@ -11,6 +11,8 @@ SHELL := /bin/bash
 GO ?= go
 ADDR ?= :8080
 export PATH := /usr/local/go/bin:$(PATH)
+# apt-get runs directly as root, through sudo otherwise.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build run test bench db clean ui browser
 
@@ -25,7 +27,7 @@ build: ui
 UI := web/ui
 ui: $(UI)/dist/index.html
 $(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
-	command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
 	cd $(UI) && npm ci --no-audit --no-fund
 $(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(wildcard $(UI)/src/*)
 	cd $(UI) && npm run --silent build
@@ -33,8 +35,8 @@ $(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(w
 # browser: Debian's chromium for the browser tests, and CJK fonts so that screenshots show
 # Chinese text (the page itself uses whatever local fonts the user has).
 browser:
-	command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
-	fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -q && apt-get install -y -q fonts-noto-cjk; }
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-noto-cjk; }
 
 # db: make a PostGIS database available (prints its URL).
 db:
@@ -61,7 +63,7 @@ test: build browser
 bench: build browser
 	url="$$(data/pg/cluster.sh landinv)"; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
-	command -v ogr2ogr >/dev/null || { apt-get update -qq && apt-get install -y -qq gdal-bin; }; \
+	command -v ogr2ogr >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gdal-bin; }; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
 
 clean:
