@@ -4,6 +4,7 @@
 export const dict = {
   title: ['临汾经济开发区 土地一张图', 'Linfen Economic Development Zone · Land map'],
   subtitle: ['示例数据', 'illustrative data'],
+  reports_link: ['土地利用报告', 'Land-use reports'],
   lang_switch: ['English', '中文'],
   layers: ['图层', 'Layers'],
   search: ['查找', 'Search'],

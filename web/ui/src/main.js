@@ -50,7 +50,7 @@ async function getJSON(url) {
   const r = await fetch(url, { headers: { Accept: 'application/json' } });
   const body = await r.json().catch(() => null);
   if (!r.ok) {
-    const msg = body && (body.detail || body.title) ? `${body.field ? body.field + ': ' : ''}${body.detail || body.title}` : r.statusText;
+    const msg = body && (body.detail || body.title) ? body.detail || body.title : r.statusText;
     throw new Error(msg);
   }
   return body;
@@ -358,9 +358,15 @@ let searchSeq = { plots: 0, plants: 0 };
 
 // search asks the API for the tab's filter and shows exactly its answer in the list and on the
 // map (the map's layer filter is the list of codes the API returned).
+// lastQuery holds the filters of each tab's latest search: a form's change event (fired when a
+// number box loses focus, e.g. on a click in the result list) must not search again, and re-fit
+// the map, for filters the input event already searched.
+const lastQuery = {};
+
 async function search(tab, fit = true) {
   const seq = ++searchSeq[tab];
   const q = queryOf(tab);
+  lastQuery[tab] = q.toString();
   const active = [...q.keys()].length > 0;
   // With no filter on a zone served as vector tiles, the map shows every plot from the tiles:
   // the list needs only its first page and the count, not every plot as GeoJSON.
@@ -444,7 +450,8 @@ function renderResults(tab) {
     const layer = tab === 'plants' ? 'plants-hover' : 'plots-hover';
     li.addEventListener('mouseenter', () => map.setFilter(layer, ['==', ['get', 'code'], f.id]));
     li.addEventListener('mouseleave', () => map.setFilter(layer, ['==', ['get', 'code'], '']));
-    const open = () => { fitTo([f]); showDetails(tab, f.id).catch(showError); };
+    // Open the details first, so that the fit leaves room for the panel beside the item.
+    const open = () => { showDetails(tab, f.id).catch(showError); fitTo([f]); };
     li.addEventListener('click', open);
     li.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
     frag.append(li);
@@ -491,10 +498,16 @@ async function showDetails(kind, code) {
   const body = $('#details-body');
   body.textContent = t('loading');
   const enc = encodeURIComponent(code);
-  const [f, near] = await Promise.all([
-    getJSON(`/api/v1/${kind}/${enc}`),
-    kind === 'plots' ? getJSON(`/api/v1/plots/${enc}/nearest-road`) : Promise.resolve(null),
-  ]);
+  let f, near;
+  try {
+    [f, near] = await Promise.all([
+      getJSON(`/api/v1/${kind}/${enc}`),
+      kind === 'plots' ? getJSON(`/api/v1/plots/${enc}/nearest-road`) : Promise.resolve(null),
+    ]);
+  } catch (e) {
+    if (state.selected && state.selected.code === code) body.textContent = e.message;
+    throw e;
+  }
   if (!state.selected || state.selected.code !== code) return;
   state.selected.feature = f;
   state.selected.near = near;
@@ -713,7 +726,10 @@ function buildForms() {
 
   for (const [tab, form] of [['plots', plots], ['plants', $('#form-plants')]]) {
     let timer;
-    const go = () => { clearTimeout(timer); timer = setTimeout(() => search(tab), 250); };
+    const go = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { if (queryOf(tab).toString() !== lastQuery[tab]) search(tab); }, 250);
+    };
     form.addEventListener('input', go);
     form.addEventListener('change', go);
     form.addEventListener('submit', (e) => { e.preventDefault(); search(tab); });
