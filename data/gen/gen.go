@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -130,7 +131,7 @@ func Generate() (map[string][]byte, error) {
 				year = r.year
 			}
 			rf = append(rf, feat(geom, map[string]any{
-				"code": r.code, "name": r.name, "segment": seg, "road_class": r.class, "status": r.status,
+				"code": r.code, "name": r.name, "name_en": roadNameEN(r.name), "segment": seg, "road_class": r.class, "status": r.status,
 				"planned_year": year, "width_m": r.width, "illustrative": true,
 			}))
 		}
@@ -177,4 +178,29 @@ func (g geometry) MarshalJSON() ([]byte, error) {
 		Type        string       `json:"type"`
 		Coordinates orb.Geometry `json:"coordinates"`
 	}{g.Geometry.GeoJSONType(), g.Geometry})
+}
+
+// roadNameEN gives a road's English name: the work plan's roads in pinyin with the English
+// road type, and the grid's 经N路 / 纬N路 (north–south / east–west roads) as "Jing N Road" and
+// "Wei N Road". Panics on a name it does not know, so that no road goes untranslated.
+func roadNameEN(zh string) string {
+	named := map[string]string{
+		"中大街": "Zhong Avenue", "南外环": "South Ring Road", "南大街": "Nan Avenue",
+		"常兴中街": "Changxing Middle Street", "河汾路": "Hefen Road", "河汾一路": "Hefen 1st Road",
+		"河汾二路": "Hefen 2nd Road", "滨河东路辅道": "Binhe East Road Service Road",
+		"第九大道": "Ninth Avenue", "第六大道": "Sixth Avenue",
+	}
+	if en, ok := named[zh]; ok {
+		return en
+	}
+	nums := map[string]string{"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+		"八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
+	for prefix, en := range map[string]string{"经": "Jing", "纬": "Wei"} {
+		if rest, ok := strings.CutPrefix(zh, prefix); ok {
+			if n, ok := nums[strings.TrimSuffix(rest, "路")]; ok && strings.HasSuffix(rest, "路") {
+				return en + " " + n + " Road"
+			}
+		}
+	}
+	panic("no English name for road " + zh)
 }

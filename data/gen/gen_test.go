@@ -315,3 +315,18 @@ func TestPlantsAndIdleSitesSitOnPlots(t *testing.T) {
 		}
 	}
 }
+
+// TestRoadsHaveEnglishNames: investors read the map in English, and the road names label it.
+func TestRoadsHaveEnglishNames(t *testing.T) {
+	cases := map[string]string{"河汾二路": "Hefen 2nd Road", "经十二路": "Jing 12 Road", "纬七路": "Wei 7 Road", "第九大道": "Ninth Avenue"}
+	for zh, en := range cases {
+		if got := roadNameEN(zh); got != en {
+			t.Errorf("roadNameEN(%s) = %q, want %q", zh, got, en)
+		}
+	}
+	for _, f := range generated(t)["roads.geojson"].Features {
+		if f.str("name_en") == "" {
+			t.Errorf("road %s (%s) has no English name", f.str("code"), f.str("name"))
+		}
+	}
+}
