@@ -430,6 +430,10 @@ async function init() {
   panel().hidden = true;
   if (ed.token && (await signIn(ed.token))) ed.token = '';
   render();
+  // Follow the page's language switch (it sets <html lang>); an open panel keeps what is being
+  // typed into it and follows on its next render.
+  new MutationObserver(() => { if (panel().hidden) render(); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   // Follow the map's selection (not while something is being edited).
   setInterval(() => {
     const s = selected();

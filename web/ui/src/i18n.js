@@ -105,7 +105,7 @@ export const units = {
   '亩': ['亩', 'mu'], '公顷': ['公顷', 'ha'], 'm²': ['m²', 'm²'], 'm': ['米', 'm'], '%': ['%', '%'],
   '万元/亩': ['万元/亩', '10k yuan/mu'], '万元/亩·年': ['万元/亩·年', '10k yuan/mu/year'], '万元': ['万元', '10k yuan'],
   '万元/年': ['万元/年', '10k yuan/year'], '吨标煤/万元': ['吨标煤/万元', 'tce/10k yuan'], 'kN/m²': ['kN/m²', 'kN/m²'],
-  '层': ['层', 'floors'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
+  '层': ['层', 'floors'], '1层': ['层', 'floor'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
 };
 
 export function makeT(getLang) {

@@ -445,7 +445,7 @@ function renderResults(tab) {
       li.innerHTML = '<b></b> <span class="st"></span><br><small></small>';
       li.querySelector('b').textContent = f.id;
       li.querySelector('.st').textContent = t.enum('plant_status', p.status);
-      li.querySelector('small').textContent = `${fmt(p.free_area_m2, 0)} m² · ${fmt(p.floor_load_kn_m2, 1)} kN/m² · ${fmt(p.floor_height_m, 1)} ${t.unit('m')} · ${p.floors} ${t.unit('层')}`;
+      li.querySelector('small').textContent = `${fmt(p.free_area_m2, 0)} m² · ${fmt(p.floor_load_kn_m2, 1)} kN/m² · ${fmt(p.floor_height_m, 1)} ${t.unit('m')} · ${p.floors} ${t.unit(p.floors === 1 ? '1层' : '层')}`;
     }
     const layer = tab === 'plants' ? 'plants-hover' : 'plots-hover';
     li.addEventListener('mouseenter', () => map.setFilter(layer, ['==', ['get', 'code'], f.id]));
