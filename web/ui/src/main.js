@@ -202,6 +202,7 @@ async function addLayers() {
   map.addLayer({ id: 'plants-hover', type: 'line', source: 'plants', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#ffd400', 'line-width': 4 } });
   map.addLayer({ id: 'selected', type: 'line', ...src, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#00c2ff', 'line-width': 4 } });
   map.addLayer({ id: 'selected-plant', type: 'line', source: 'plants', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#00c2ff', 'line-width': 4 } });
+  map.addLayer({ id: 'selected-idle', type: 'line', source: 'idle-sites', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#00c2ff', 'line-width': 4 } });
 
   addLabels();
   applyVisibility();
@@ -284,7 +285,7 @@ const GROUPS = {
   layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes'],
   plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
   plants: ['plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
-  idle_sites: ['idle-sites-fill', 'idle-sites-line'],
+  idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
   roads: ['roads-solid', 'roads-dashed'],
 };
 
@@ -304,6 +305,13 @@ function onMapClick(e) {
   const f = hits[0];
   const kind = f.layer.id === 'plants-fill' ? 'plants' : f.layer.id === 'idle-sites-fill' ? 'idle-sites' : 'plots';
   showDetails(kind, f.properties.code).catch(showError);
+  // Keep what was clicked in view beside the details panel (on wide screens it opens on the
+  // right, over the map).
+  const wrap = $('#mapwrap').getBoundingClientRect();
+  const panel = $('#details').getBoundingClientRect();
+  if (wrap.width > 700 && e.point.x > wrap.width - panel.width - 40) {
+    map.panBy([e.point.x - (wrap.width - panel.width) / 2, 0], { duration: 400 });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,6 +498,7 @@ async function showDetails(kind, code) {
   if (map.getLayer('selected')) {
     map.setFilter('selected', ['==', ['get', 'code'], kind === 'plots' ? code : '']);
     map.setFilter('selected-plant', ['==', ['get', 'code'], isPlant ? code : '']);
+    map.setFilter('selected-idle', ['==', ['get', 'code'], kind === 'idle-sites' ? code : '']);
   }
   writeURL();
   const panel = $('#details');
@@ -596,6 +605,7 @@ function closeDetails() {
   if (map && map.getLayer('selected')) {
     map.setFilter('selected', ['==', ['get', 'code'], '']);
     map.setFilter('selected-plant', ['==', ['get', 'code'], '']);
+    map.setFilter('selected-idle', ['==', ['get', 'code'], '']);
   }
   writeURL();
 }
