@@ -27,7 +27,7 @@ const t = makeT(() => state.lang);
 
 // Filters: the page's query parameters are the API's, so a shared link and the API agree.
 const PLOT_FILTERS = ['status', 'district', 'cluster', 'land_use', 'standard_land', 'min_area_mu', 'max_area_mu', 'near_road_m', 'road_status'];
-const PLANT_FILTERS = ['min_free_area_m2', 'min_floor_load_kn_m2', 'min_floor_height_m', 'max_floors'];
+const PLANT_FILTERS = ['status', 'min_free_area_m2', 'min_floor_load_kn_m2', 'min_floor_height_m', 'max_floors'];
 const LIST_CAP = 1000;
 
 const STATUS_COLORS = {
