@@ -47,7 +47,11 @@ const STANDARD_COLOR = '#0b4fd9';
 const matchExpr = (prop, colors, fallback) => ['match', ['get', prop], ...Object.entries(colors).flat(), fallback];
 
 async function getJSON(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  const headers = { Accept: 'application/json' };
+  // The token of a planner signed in through the edit panel (edit.js keeps it for the tab).
+  const token = sessionStorage.getItem('landinv.token');
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(url, { headers });
   const body = await r.json().catch(() => null);
   if (!r.ok) {
     const msg = body && (body.detail || body.title) ? body.detail || body.title : r.statusText;
@@ -573,6 +577,17 @@ function renderDetails() {
     field('disposal_route', p.disposal_route ? t.enum('disposal_route', p.disposal_route) : null);
     field('plot_code');
     field('district', districtName(p.district));
+  }
+  // Planners and admins (signed in through the edit panel) also get the confidential figures.
+  if (p.confidential && typeof p.confidential === 'object') {
+    rows.push([t('confidential'), null, 'head']);
+    for (const [name, v] of Object.entries(p.confidential)) {
+      if (v == null || (Array.isArray(v) && !v.length)) continue;
+      if (Array.isArray(v)) {
+        const [lab] = fieldLabel(kind, name);
+        row(lab, v.map((x) => (x && x.name ? `${x.name}${x.area_m2 ? ' ' + fmt(x.area_m2, 0) + ' m²' : ''}` : JSON.stringify(x))).join('; '));
+      } else field(name, v);
+    }
   }
   const tbl = document.createElement('table');
   for (const [k, v, cls] of rows) {

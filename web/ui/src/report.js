@@ -31,7 +31,7 @@ function params() {
 }
 
 function headers() {
-  const t = sessionStorage.getItem('landinv_token');
+  const t = sessionStorage.getItem('landinv.token');
   return t ? { Authorization: 'Bearer ' + t, Accept: 'application/json' } : { Accept: 'application/json' };
 }
 
@@ -241,11 +241,11 @@ async function init() {
   } catch { /* the report still works for the whole zone */ }
   for (const k of ['district', 'cluster', 'group']) if (sp.get(k)) form.elements[k].value = sp.get(k);
   if (sp.get('as_of')) form.elements.as_of.value = sp.get('as_of').slice(0, 10);
-  form.elements.token.value = sessionStorage.getItem('landinv_token') || '';
+  form.elements.token.value = sessionStorage.getItem('landinv.token') || '';
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const t = form.elements.token.value.trim();
-    if (t) sessionStorage.setItem('landinv_token', t); else sessionStorage.removeItem('landinv_token');
+    if (t) sessionStorage.setItem('landinv.token', t); else sessionStorage.removeItem('landinv.token');
     load();
   });
   for (const a of document.querySelectorAll('.downloads a')) a.addEventListener('click', (e) => { e.preventDefault(); download(a); });
