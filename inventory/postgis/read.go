@@ -178,53 +178,46 @@ func where(q inventory.Query, zone string, args *[]any) (string, error) {
 
 // List returns one page of q's layer, in code order.
 func (db *DB) List(ctx context.Context, q inventory.Query) (*inventory.Page, error) {
-	zone, err := db.zoneCode(ctx, q.Zone)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.checkQuery(ctx, zone, q); err != nil {
-		return nil, err
-	}
-	v := inventory.ViewerFrom(ctx)
-	var args []any
-	w, err := where(q, zone, &args)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
-	}
-	table := pgx.Identifier{q.Layer.Table}.Sanitize()
-	args = append(args, q.Limit, q.Offset)
-	sql := fmt.Sprintf(`select x.geojson, to_jsonb(x) - 'geojson'
-		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t where %s order by t.code limit $%d offset $%d) x`,
-		selectList(q.Layer, v), table, w, len(args)-1, len(args))
-	rows, err := db.Pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
-	}
 	page := &inventory.Page{Features: make([]inventory.Feature, 0, min(q.Limit, 1024))}
-	for rows.Next() {
-		var geom, props []byte
-		if err := rows.Scan(&geom, &props); err != nil {
-			return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
-		}
-		f, err := toFeature(q.Layer, geom, props, v)
+	matched, _, err := db.StreamList(ctx, q, func(raw []byte) error {
+		f, err := decodeFeature(q.Layer, raw)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+			return err
 		}
 		page.Features = append(page.Features, *f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
-	}
-	n := len(page.Features)
-	if n < q.Limit && (n > 0 || q.Offset == 0) {
-		page.NumberMatched = int64(q.Offset + n)
-		return page, nil
-	}
-	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
-	if err := db.Pool.QueryRow(ctx, count, args[:len(args)-2]...).Scan(&page.NumberMatched); err != nil {
-		return nil, fmt.Errorf("count %s: %w", q.Layer.Name, err)
-	}
+	page.NumberMatched = matched
 	return page, nil
+}
+
+// decodeFeature reads one Feature as featureSQL builds it (the same bytes the API streams).
+func decodeFeature(l *inventory.Layer, raw []byte) (*inventory.Feature, error) {
+	var in struct {
+		ID         string          `json:"id"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	}
+	if err := jsonUnmarshal(raw, &in); err != nil {
+		return nil, fmt.Errorf("decode feature: %w", err)
+	}
+	f := &inventory.Feature{Layer: l.Name, Code: in.ID, Geometry: in.Geometry, Properties: in.Properties}
+	if n, ok := in.Properties["version"].(json.Number); ok {
+		if i, err := n.Int64(); err == nil {
+			f.Version = int(i)
+		}
+	}
+	if s, ok := in.Properties["valid_from"].(string); ok {
+		f.ValidFrom, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	if c, ok := in.Properties["confidential"].(map[string]any); ok {
+		f.Confidential = c
+		delete(in.Properties, "confidential")
+	}
+	return f, nil
 }
 
 // featureSQL is the SQL expression that builds a whole GeoJSON Feature from the subquery x
