@@ -163,8 +163,8 @@ func where(q inventory.Query, zone string, args *[]any) (string, error) {
 	}
 	if q.BBox != nil {
 		b := q.BBox
-		conds = append(conds, fmt.Sprintf("t.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
-		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326))", len(*args)-3, len(*args)-2, len(*args)-1, len(*args)))
+		// ST_Intersects does the index (&&) test itself.
+		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
 	}
 	if q.NearRoadM != nil {
 		rc := "r.zone_id = t.zone_id and " + timeClause("r", q.AsOf, args)
