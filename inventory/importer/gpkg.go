@@ -33,16 +33,32 @@ func ReadGeoPackage(b []byte) (*Source, error) {
 	return ReadGeoPackageFile(f.Name())
 }
 
-// ReadGeoPackageFile reads a GeoPackage on disk (see ReadGeoPackage).
+// gpkgTimeout bounds the reading of one GeoPackage.
+const gpkgTimeout = 2 * time.Minute
+
+// ReadGeoPackageFile reads a GeoPackage on disk (see ReadGeoPackage). The file is untrusted:
+// it is opened read-only with trusted_schema off, only real tables are read (a view could run
+// any query the file defines), and the whole read is bounded by gpkgTimeout.
 func ReadGeoPackageFile(name string) (*Source, error) {
-	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+name+"?mode=ro")
+	ctx, cancel := context.WithTimeout(context.Background(), gpkgTimeout)
+	defer cancel()
+	db, err := sql.Open("sqlite", "file:"+name+"?mode=ro&_pragma=trusted_schema(0)")
 	if err != nil {
 		return nil, fmt.Errorf("read geopackage: %w", err)
 	}
 	defer db.Close()
 	bad := func(format string, args ...any) error {
 		return inventory.Errorf(inventory.EInvalid, "file", "GeoPackage: "+format, args...)
+	}
+	isTable := func(t string) bool {
+		var typ string
+		err := db.QueryRowContext(ctx, "select type from sqlite_master where name = ?", t).Scan(&typ)
+		return err == nil && typ == "table"
+	}
+	for _, t := range []string{"gpkg_geometry_columns", "gpkg_spatial_ref_sys"} {
+		if !isTable(t) {
+			return nil, bad("%s is missing or is not a table", t)
+		}
 	}
 	rows, err := db.QueryContext(ctx, "select table_name, column_name, srs_id from gpkg_geometry_columns")
 	if err != nil {
@@ -70,6 +86,9 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 		return nil, bad("holds %d feature tables (%s); import one layer at a time", len(cols), strings.Join(names, ", "))
 	}
 	gc := cols[0]
+	if !isTable(gc.table) {
+		return nil, bad("feature table %q is missing or is not a table (views are not read)", gc.table)
+	}
 	src := &Source{Format: "geopackage"}
 	var org string
 	var orgID int

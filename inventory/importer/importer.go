@@ -133,6 +133,12 @@ func ReadGeoJSON(b []byte) (*Source, error) {
 	return src, nil
 }
 
+// Limits on a zipped Shapefile: entries in the zip, and bytes read from it in all.
+const (
+	maxZipEntries = 64
+	maxZipBytes   = 1 << 30
+)
+
 // ReadShapefileZip reads a zip holding one Shapefile: .shp and .dbf (required), .prj and .cpg
 // (honoured when present). Folders inside the zip are fine.
 func ReadShapefileZip(b []byte) (*Source, error) {
@@ -140,38 +146,51 @@ func ReadShapefileZip(b []byte) (*Source, error) {
 	if err != nil {
 		return nil, inventory.Errorf(inventory.EInvalid, "file", "is not a readable zip: %v", err)
 	}
-	parts := map[string][]byte{}
+	// Pick the one Shapefile first, from the names alone, and read only its four parts: a zip
+	// bomb of other or extra entries is never inflated. What is read is capped in all.
+	if len(zr.File) > maxZipEntries {
+		return nil, inventory.Errorf(inventory.EInvalid, "file", "the zip holds %d entries; a Shapefile zip needs at most a few", len(zr.File))
+	}
 	stems := map[string]bool{}
 	for _, f := range zr.File {
-		ext := strings.ToLower(path.Ext(f.Name))
-		switch ext {
-		case ".shp", ".dbf", ".prj", ".cpg":
-		default:
-			continue
+		if strings.ToLower(path.Ext(f.Name)) == ".shp" && !strings.HasPrefix(path.Base(f.Name), "._") { // ._: macOS resource forks
+			stems[strings.ToLower(strings.TrimSuffix(f.Name, path.Ext(f.Name)))] = true
 		}
-		if strings.HasPrefix(path.Base(f.Name), "._") { // macOS resource forks
-			continue
-		}
-		if ext == ".shp" {
-			stems[strings.TrimSuffix(f.Name, path.Ext(f.Name))] = true
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, inventory.Errorf(inventory.EInvalid, "file", "%s in the zip: %v", f.Name, err)
-		}
-		data, err := io.ReadAll(io.LimitReader(rc, 1<<30))
-		rc.Close()
-		if err != nil {
-			return nil, inventory.Errorf(inventory.EInvalid, "file", "%s in the zip: %v", f.Name, err)
-		}
-		parts[strings.ToLower(strings.TrimSuffix(f.Name, path.Ext(f.Name)))+ext] = data
 	}
 	if len(stems) != 1 {
 		return nil, inventory.Errorf(inventory.EInvalid, "file", "the zip holds %d .shp files; import one layer (one .shp with its .dbf, .prj, .cpg) at a time", len(stems))
 	}
 	var stem string
 	for s := range stems {
-		stem = strings.ToLower(s)
+		stem = s
+	}
+	parts := map[string][]byte{}
+	budget := int64(maxZipBytes)
+	for _, f := range zr.File {
+		ext := strings.ToLower(path.Ext(f.Name))
+		key := strings.ToLower(strings.TrimSuffix(f.Name, path.Ext(f.Name))) + ext
+		switch {
+		case key != stem+ext:
+			continue
+		case ext != ".shp" && ext != ".dbf" && ext != ".prj" && ext != ".cpg":
+			continue
+		case f.UncompressedSize64 > uint64(budget):
+			return nil, inventory.Errorf(inventory.ETooLarge, "file", "%s unpacks to %d bytes; at most %d bytes are read from a zip", f.Name, f.UncompressedSize64, maxZipBytes)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, inventory.Errorf(inventory.EInvalid, "file", "%s in the zip: %v", f.Name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, budget+1))
+		rc.Close()
+		if err != nil {
+			return nil, inventory.Errorf(inventory.EInvalid, "file", "%s in the zip: %v", f.Name, err)
+		}
+		if int64(len(data)) > budget {
+			return nil, inventory.Errorf(inventory.ETooLarge, "file", "the Shapefile unpacks to more than %d bytes", maxZipBytes)
+		}
+		budget -= int64(len(data))
+		parts[key] = data
 	}
 	shpB, dbfB := parts[stem+".shp"], parts[stem+".dbf"]
 	if dbfB == nil {
