@@ -32,8 +32,8 @@ type Version struct {
 	Version      int        `json:"version"`
 	Op           string     `json:"op"`
 	ValidFrom    time.Time  `json:"valid_from"`
-	ValidTo      *time.Time `json:"valid_to"` // nil while current
-	ChangedBy    string     `json:"changed_by"`
+	ValidTo      *time.Time `json:"valid_to"`             // nil while current
+	ChangedBy    string     `json:"changed_by,omitempty"` // empty for the public
 	Note         string     `json:"note,omitempty"`
 	Archived     bool       `json:"archived"`
 	RestoredFrom *int       `json:"restored_from,omitempty"`

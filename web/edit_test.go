@@ -337,6 +337,22 @@ func TestHistoryRestoreAndAsOf(t *testing.T) {
 			t.Errorf("version %d = %+v, want %+v", v.Version, got, w)
 		}
 	}
+	if h.Versions[3].Note != "mistake" {
+		t.Errorf("planner's history: archive note %q, want %q", h.Versions[3].Note, "mistake")
+	}
+	// The public sees when and what, but neither the notes nor who made the changes.
+	var pub struct {
+		Versions []inventory.Version `json:"versions"`
+	}
+	getJSON(t, e.srv, "/api/v1/plots/Q/history", 200, &pub)
+	if len(pub.Versions) != len(want) {
+		t.Fatalf("public history has %d versions", len(pub.Versions))
+	}
+	for _, v := range pub.Versions {
+		if v.Note != "" || v.ChangedBy != "" {
+			t.Errorf("public history of version %d shows note %q, changed_by %q", v.Version, v.Note, v.ChangedBy)
+		}
+	}
 	if c := h.Versions[1].Changes[1]; c.Before != "planned" || c.After != "ready" {
 		t.Errorf("status change = %+v", c)
 	}

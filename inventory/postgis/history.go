@@ -56,6 +56,11 @@ func (db *DB) History(ctx context.Context, l *inventory.Layer, zone, code string
 			return nil, fmt.Errorf("history of %s %s: %w", l.Name, code, err)
 		}
 		v.Changes = diff(l, prev, cur, viewer)
+		if !viewer.SeesConfidential() {
+			// A change note may speak of confidential figures, and who edited is staff
+			// business: the public sees when and what (public fields) only.
+			v.Note, v.ChangedBy = "", ""
+		}
 		out = append(out, v)
 		prev = cur
 	}
