@@ -73,7 +73,7 @@ func WriteCSV(w io.Writer, t Table) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
-				rec[i] = CellText(row[i])
+				rec[i] = csvSafe(CellText(row[i]))
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -192,4 +192,22 @@ func (h *ReportHeader) Header() *ReportHeader { return h }
 type Headed interface {
 	Tabular
 	Header() *ReportHeader
+}
+
+// csvSafe keeps a text cell from being read as a formula by a spreadsheet (CSV injection):
+// names come from imported survey files, and a cell starting with = + - @ (or a tab or carriage
+// return) would run in Excel or WPS. Such a cell gets a leading apostrophe; numbers pass as they
+// are.
+func csvSafe(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return s
+		}
+		return "'" + s
+	}
+	return s
 }

@@ -120,13 +120,17 @@ func (p *Page) Mount(r chi.Router) {
 	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", p.tile)
 }
 
+// pageCSP is the Content-Security-Policy of the map and report pages: scripts only from this
+// server (a planner's token sits in sessionStorage), tiles from an optional basemap over https.
+const pageCSP = "default-src 'self'; img-src 'self' data: blob: https:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' https:"
+
 func (p *Page) index(w http.ResponseWriter, r *http.Request) {
 	if _, err := fs.Stat(ui, "ui/dist/index.html"); err != nil {
 		writeProblem(w, http.StatusServiceUnavailable, "page not built",
 			"the land map is not built into this binary: run `make build` (npm ci and the frontend build, then go build)", "", nil)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob: https:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' https:")
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	p.serveFile(w, r, "ui/dist/index.html", "no-cache")
 }
 

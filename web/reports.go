@@ -39,6 +39,7 @@ func reportPage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	w.Write(b) //nolint:errcheck
 }
 

@@ -34,7 +34,7 @@ type Server struct {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
+	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
