@@ -26,7 +26,7 @@ var IdleSiteLayer = &Layer{
 		Field{Name: "plot_code", Type: Text, Label: "所在地块", LabelEN: "Plot", Derived: true},
 		Field{Name: "district", Type: Text, Label: "片区", LabelEN: "District", Derived: true},
 		Field{Name: "stage", Type: Enum, Enum: IdleStages, Label: "处置阶段", LabelEN: "Stage", Required: true},
-		Field{Name: "former_enterprise", Type: Text, Label: "原用地企业", LabelEN: "Former enterprise"},
+		Field{Name: "former_enterprise", Type: Text, Label: "原用地企业", LabelEN: "Former enterprise", Confidential: true},
 		Field{Name: "idle_since", Type: Date, Label: "闲置起始日期", LabelEN: "Idle since"},
 		Field{Name: "disposal_route", Type: Enum, Enum: DisposalRoutes, Label: "处置方式", LabelEN: "Disposal route"},
 		Field{Name: "reclaimed_on", Type: Date, Label: "收回日期", LabelEN: "Reclaimed on"},

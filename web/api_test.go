@@ -407,6 +407,13 @@ func TestOtherLayersAndOneFeature(t *testing.T) {
 			t.Fatalf("public plant %s carries tenants", f.ID)
 		}
 	}
+	var idle fc
+	getJSON(t, srv, "/api/v1/idle-sites?limit=10000", 200, &idle)
+	for _, f := range idle.Features {
+		if _, ok := f.Properties["former_enterprise"]; ok {
+			t.Fatalf("public idle site %s names its former enterprise", f.ID)
+		}
+	}
 }
 
 func TestHealth(t *testing.T) {
