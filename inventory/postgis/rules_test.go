@@ -273,3 +273,38 @@ func TestConcurrentOverlapsCannotBothCommit(t *testing.T) {
 		})
 	}
 }
+
+// TestRevisionMovesAtCommit: the revision behind list ETags changes exactly when a change
+// becomes visible: not while the writing transaction is open, and once when it commits.
+func TestRevisionMovesAtCommit(t *testing.T) {
+	db := handZone(t)
+	ctx := context.Background()
+	rev := func() int64 {
+		t.Helper()
+		r, err := db.Revision(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r0 := rev()
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`insert into roads (zone_id, code, name, status, geom) values
+			(1, 'R%d', 'road', 'existing', ST_Multi(ST_MakeLine(ST_MakePoint(111.5, 36.0%d), ST_MakePoint(111.6, 36.0%d))::geometry(LineString, 4326)))`, i, i+1, i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := rev(); r != r0 {
+		t.Errorf("revision moved from %d to %d before the commit", r0, r)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := rev(); r != r0+1 {
+		t.Errorf("revision after one committed transaction: %d, want %d", r, r0+1)
+	}
+}
