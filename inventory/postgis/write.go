@@ -171,6 +171,16 @@ func closeRow(ctx context.Context, tx pgx.Tx, l *inventory.Layer, id int64, t ti
 	return asError(err)
 }
 
+// supersede closes the live row cur and returns the time its successor starts: every edit,
+// archive and restore goes through it, then inserts version cur.version+1 valid from that time.
+func supersede(ctx context.Context, tx pgx.Tx, l *inventory.Layer, cur *liveRow) (time.Time, error) {
+	at, err := versionTime(ctx, tx, l, cur)
+	if err != nil {
+		return at, err
+	}
+	return at, closeRow(ctx, tx, l, cur.id, at)
+}
+
 // versionTime is the time a new version starts: the database's clock, taken after the
 // feature is locked, and never before the version it follows.
 func versionTime(ctx context.Context, tx pgx.Tx, l *inventory.Layer, prev *liveRow) (time.Time, error) {
@@ -279,11 +289,8 @@ func (db *DB) Update(ctx context.Context, l *inventory.Layer, zone, code, ifMatc
 		if err := checkMatch(ifMatch, etag(l, code, cur.version), true); err != nil {
 			return err
 		}
-		at, err := versionTime(ctx, tx, l, cur)
+		at, err := supersede(ctx, tx, l, cur)
 		if err != nil {
-			return err
-		}
-		if err := closeRow(ctx, tx, l, cur.id, at); err != nil {
 			return err
 		}
 		return insertFrom(ctx, tx, l, newVersion{zoneID: zoneID, code: code, version: cur.version + 1, actor: actor,
@@ -321,11 +328,8 @@ func (db *DB) Archive(ctx context.Context, l *inventory.Layer, zone, code, ifMat
 		if err := checkMatch(ifMatch, etag(l, code, cur.version), true); err != nil {
 			return err
 		}
-		at, err := versionTime(ctx, tx, l, cur)
+		at, err := supersede(ctx, tx, l, cur)
 		if err != nil {
-			return err
-		}
-		if err := closeRow(ctx, tx, l, cur.id, at); err != nil {
 			return err
 		}
 		if err := insertFrom(ctx, tx, l, newVersion{zoneID: zoneID, code: code, version: cur.version + 1, archived: true,
@@ -368,11 +372,8 @@ func (db *DB) Restore(ctx context.Context, l *inventory.Layer, zone, code string
 		if srcArchived {
 			return inventory.Errorf(inventory.EInvalid, "version", "version %d is an archive; to archive again use DELETE", n)
 		}
-		at, err := versionTime(ctx, tx, l, cur)
+		at, err := supersede(ctx, tx, l, cur)
 		if err != nil {
-			return err
-		}
-		if err := closeRow(ctx, tx, l, cur.id, at); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "set local landinv.restore = on"); err != nil {
