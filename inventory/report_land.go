@@ -176,7 +176,7 @@ func (r *ComplianceReport) Tables() []Table {
 		{Key: "committed", Label: "承诺值(下限)", LabelEN: "Committed (min)"},
 		{Key: "committed_max", Label: "承诺值(上限)", LabelEN: "Committed (max)"},
 		{Key: "actual", Label: "实际值", LabelEN: "Actual"},
-		{Key: "status", Label: "履约情况", LabelEN: "Outcome"},
+		{Key: "outcome", Label: "履约情况", LabelEN: "Outcome"},
 		{Key: "shortfall", Label: "差额", LabelEN: "Shortfall"},
 		{Key: "shortfall_pct", Label: "差额占承诺", LabelEN: "Shortfall share", Unit: "%"},
 	}

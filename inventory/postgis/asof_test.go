@@ -55,11 +55,6 @@ func TestListAsOf(t *testing.T) {
 			if g := strings.Join(got, ","); g != tt.want || page.NumberMatched != int64(len(got)) {
 				t.Errorf("as of %s: %q (matched %d), want %q", name, g, page.NumberMatched, tt.want)
 			}
-			var n int
-			_, _, err = db.StreamList(ctx, inventory.Query{Layer: inventory.PlotLayer, Zone: "hand", AsOf: tt.at, Limit: 100}, func([]byte) error { n++; return nil })
-			if err != nil || n != len(got) {
-				t.Errorf("StreamList: %d features, err %v; List gave %d", n, err, len(got))
-			}
 		})
 	}
 }
