@@ -1,5 +1,7 @@
 package inventory
 
+import "github.com/landinv/landinv/geo"
+
 // Plot statuses (地块状态), in lifecycle order. A plot moves one step forward at a time:
 // planned → ready → reserved → supplied → under_construction → in_production. A reservation may
 // lapse (reserved → ready), any status may become idle, and idle land may be re-offered or
@@ -77,8 +79,8 @@ var PlotLayer = &Layer{
 		{Param: "cluster", Kind: FilterIn, Field: "cluster", Enum: Clusters},
 		{Param: "land_use", Kind: FilterPrefix, Field: "land_use"},
 		{Param: "standard_land", Kind: FilterBool, Field: "standard_land"},
-		{Param: "min_area_mu", Kind: FilterMin, Field: "area_m2", Scale: 10000.0 / 15},
-		{Param: "max_area_mu", Kind: FilterMax, Field: "area_m2", Scale: 10000.0 / 15},
+		{Param: "min_area_mu", Kind: FilterMin, Field: "area_m2", Scale: geo.SquareMetresPerMu},
+		{Param: "max_area_mu", Kind: FilterMax, Field: "area_m2", Scale: geo.SquareMetresPerMu},
 		{Param: "near_road_m", Kind: FilterNearRoad, Max: MaxNearRoadM},
 		{Param: "road_status", Kind: FilterRoadStat, Enum: RoadStatuses},
 	},

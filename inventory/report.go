@@ -272,6 +272,15 @@ type Tabular interface {
 	Tables() []Table
 }
 
+// Header returns the report's header (every report embeds one).
+func (h *ReportHeader) Header() *ReportHeader { return h }
+
+// Headed is a report with a header and tables.
+type Headed interface {
+	Tabular
+	Header() *ReportHeader
+}
+
 // Reports computes the reports. The viewer comes from the context (ViewerFrom).
 type Reports interface {
 	Intensity(ctx context.Context, p ReportParams) (*IntensityReport, error)
@@ -297,15 +306,6 @@ func RunReport(ctx context.Context, r Reports, p ReportParams) (Tabular, error) 
 	}
 	return nil, Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
 }
-
-// Unit conversions used by the reports (DOMAIN.md §7).
-const (
-	M2PerMu = 10000.0 / 15 // 1 亩 = 666.667 m²
-	M2PerHa = 10000.0      // 1 公顷
-)
-
-// Mu converts m² to 亩.
-func Mu(m2 float64) float64 { return m2 / M2PerMu }
 
 // Ratio returns num/den × scale, or nil when den is zero (or either is unknown).
 func Ratio(num, den *float64, scale float64) *float64 {

@@ -1,10 +1,16 @@
 package inventory
 
+// The land-use intensity report (土地集约利用评价, DOMAIN.md §6). Over 450 lines for a reason: it
+// holds the evaluation's definition tables (class totals, indicators, default ideal values and
+// weights) next to the code that evaluates and tabulates them, so the report reads as one file.
+
 import (
 	"fmt"
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/landinv/landinv/geo"
 )
 
 // TotalDef defines one class total (分类汇总) that the intensity indicators divide: what it sums
@@ -123,14 +129,14 @@ var Indicators = []IndicatorDef{
 	{Key: "industrial_building_coverage", Label: "工业用地建筑系数", LabelEN: "Industrial building coverage", Group: "intensity",
 		Formula: "industrial building footprint / A2", Numerator: "industrial_footprint", Denominator: "A2", Scale: 100, Unit: "%"},
 	{Key: "industrial_investment_intensity", Label: "工业用地固定资产投入强度", LabelEN: "Industrial fixed-asset investment intensity", Group: "efficiency",
-		Formula: "cumulative industrial fixed-asset investment / A2", Numerator: "industrial_investment", Denominator: "A2", Scale: M2PerHa, Unit: "万元/公顷", National: f64(8984.3)},
+		Formula: "cumulative industrial fixed-asset investment / A2", Numerator: "industrial_investment", Denominator: "A2", Scale: geo.SquareMetresPerHectare, Unit: "万元/公顷", National: f64(8984.3)},
 	{Key: "industrial_tax_per_ha", Label: "工业用地地均税收", LabelEN: "Industrial tax per hectare", Group: "efficiency",
-		Formula: "industrial tax / A2", Numerator: "industrial_tax", Denominator: "A2", Scale: M2PerHa, Unit: "万元/公顷", National: f64(678.99)},
+		Formula: "industrial tax / A2", Numerator: "industrial_tax", Denominator: "A2", Scale: geo.SquareMetresPerHectare, Unit: "万元/公顷", National: f64(678.99)},
 	{Key: "composite_tax_per_ha", Label: "综合地均税收", LabelEN: "Composite tax per hectare", Group: "efficiency",
-		Formula: "secondary + tertiary industry tax / A", Numerator: "tax", Denominator: "A", Scale: M2PerHa, Unit: "万元/公顷", National: f64(539.96),
+		Formula: "secondary + tertiary industry tax / A", Numerator: "tax", Denominator: "A", Scale: geo.SquareMetresPerHectare, Unit: "万元/公顷", National: f64(539.96),
 		Note: "denominator A is unconfirmed (DOMAIN.md §6)"},
 	{Key: "population_density", Label: "人口密度", LabelEN: "Population density", Group: "efficiency",
-		Formula: "resident population / A", Numerator: "population", Denominator: "A", Scale: M2PerHa, Unit: "人/公顷",
+		Formula: "resident population / A", Numerator: "population", Denominator: "A", Scale: geo.SquareMetresPerHectare, Unit: "人/公顷",
 		Note: "unit 人/公顷 chosen to match the other per-area indicators; weight 0 by default"},
 	{Key: "idle_land_rate", Label: "土地闲置率", LabelEN: "Idle land rate", Group: "management",
 		Formula: "G / D", Numerator: "G", Denominator: "D", Scale: 100, Unit: "%", LessIsBetter: true},
@@ -401,7 +407,7 @@ func DeriveZoneType(a, a1, a2 float64) *ZoneType {
 func (r *IntensityReport) Tables() []Table {
 	groups := append([]IntensityGroup{r.Total}, r.Groups...)
 	ind := Table{Name: "indicators", Title: "土地集约利用评价指标 Land-use intensity indicators", Columns: []Column{
-		{Key: "group", Label: "范围", LabelEN: "Group"},
+		colGroup,
 		{Key: "indicator_group", Label: "指标类别", LabelEN: "Indicator group"},
 		{Key: "key", Label: "指标代码", LabelEN: "Key"},
 		{Key: "label", Label: "指标", LabelEN: "Indicator"},
@@ -416,18 +422,18 @@ func (r *IntensityReport) Tables() []Table {
 		{Key: "attainment", Label: "实现度", LabelEN: "Attainment", Unit: "%"},
 	}}
 	tot := Table{Name: "totals", Title: "分类汇总 Class totals", Columns: []Column{
-		{Key: "group", Label: "范围", LabelEN: "Group"},
+		colGroup,
 		{Key: "key", Label: "代码", LabelEN: "Key"},
 		{Key: "label", Label: "名称", LabelEN: "Name"},
 		{Key: "definition", Label: "口径", LabelEN: "Definition"},
 		{Key: "value", Label: "数值", LabelEN: "Value"},
 		{Key: "unit", Label: "单位", LabelEN: "Unit"},
 		{Key: "area_ha", Label: "面积", LabelEN: "Area", Unit: "公顷"},
-		{Key: "plots", Label: "地块数", LabelEN: "Plots"},
+		colPlots,
 	}}
 	sum := Table{Name: "summary", Title: "综合评价 Summary", Columns: []Column{
-		{Key: "group", Label: "范围", LabelEN: "Group"},
-		{Key: "plots", Label: "地块数", LabelEN: "Plots"},
+		colGroup,
+		colPlots,
 		{Key: "zone_type", Label: "开发区类型", LabelEN: "Zone type"},
 		{Key: "industrial_share", Label: "工业用地率", LabelEN: "A2 / A", Unit: "%"},
 		{Key: "residential_share", Label: "住宅用地率", LabelEN: "A1 / A", Unit: "%"},
@@ -442,7 +448,7 @@ func (r *IntensityReport) Tables() []Table {
 		for _, q := range g.Totals {
 			var ha *float64
 			if q.Unit == "m²" && q.Value != nil && !strings.HasPrefix(q.Key, "floor") && !strings.Contains(q.Key, "floor") && !strings.Contains(q.Key, "footprint") {
-				ha = f64(*q.Value / M2PerHa)
+				ha = f64(geo.HectaresFromSquareMetres(*q.Value))
 			}
 			tot.Rows = append(tot.Rows, []any{g.Key, q.Key, q.Label + " " + q.LabelEN, q.Definition, q.Value, q.Unit, ha, q.Plots})
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/export"
 )
 
 // ReportRoutes mounts the reports:
@@ -98,13 +99,13 @@ func reportHandler(reps inventory.Reports) http.HandlerFunc {
 		base := fmt.Sprintf("landinv-%s-%s-%s", h.Zone, kind, stamp)
 		switch p.Format {
 		case "csv":
-			t, err := inventory.PickTable(out.Tables(), p.Table)
+			t, err := export.PickTable(out.Tables(), p.Table)
 			if err != nil {
 				Problem(w, r, err)
 				return
 			}
 			var buf bytes.Buffer
-			if err := inventory.WriteCSV(&buf, t); err != nil {
+			if err := export.WriteCSV(&buf, t); err != nil {
 				Problem(w, r, err)
 				return
 			}
@@ -113,7 +114,7 @@ func reportHandler(reps inventory.Reports) http.HandlerFunc {
 			w.Write(buf.Bytes()) //nolint:errcheck
 		case "xlsx":
 			var buf bytes.Buffer
-			if err := inventory.WriteXLSX(&buf, *h, out.Tables()); err != nil {
+			if err := export.WriteXLSX(&buf, *h, out.Tables()); err != nil {
 				Problem(w, r, err)
 				return
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/export"
 	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/web"
 )
@@ -86,11 +87,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	var buf bytes.Buffer
 	switch p.Format {
 	case "csv":
-		t, err := inventory.PickTable(rep.Tables(), p.Table)
+		t, err := export.PickTable(rep.Tables(), p.Table)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		err = inventory.WriteCSV(&buf, t)
+		err = export.WriteCSV(&buf, t)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
@@ -98,7 +99,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		if *out == "" {
 			return fmt.Errorf("report: --format xlsx needs -o FILE")
 		}
-		if err := inventory.WriteXLSX(&buf, *rep.(inventory.Headed).Header(), rep.Tables()); err != nil {
+		if err := export.WriteXLSX(&buf, *rep.(inventory.Headed).Header(), rep.Tables()); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	default:

@@ -47,8 +47,8 @@ func (db *DB) zoneCode(ctx context.Context, code string) (string, error) {
 	return db.DefaultZone(ctx)
 }
 
-const zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
-	area_m2 / 1e6, area_m2 * 0.0015, illustrative,
+var zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
+	` + km2SQL("area_m2") + `, ` + muSQL("area_m2") + `, illustrative,
 	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom), ST_AsGeoJSON(geom, 7)`
 
 func scanZone(row pgx.Row) (*inventory.Zone, error) {
@@ -110,9 +110,9 @@ func selectList(l *inventory.Layer, v inventory.Viewer) string {
 		b.WriteString(", ")
 		switch f.Name {
 		case "area_mu":
-			b.WriteString("t.area_m2 * 0.0015 as area_mu") // 1 亩 = 10000/15 m²
+			b.WriteString(muSQL("t.area_m2") + " as area_mu")
 		case "area_ha":
-			b.WriteString("t.area_m2 / 10000.0 as area_ha")
+			b.WriteString(haSQL("t.area_m2") + " as area_ha")
 		default:
 			b.WriteString("t." + pgx.Identifier{f.Name}.Sanitize())
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/landinv/landinv/geo"
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -122,7 +123,7 @@ func (db *DB) Roads(ctx context.Context, p inventory.ReportParams) (*inventory.R
 		if err := rows.Scan(&o.Road, &o.Name, &o.Status, &o.Plots, &n, &m2); err != nil {
 			return nil, fmt.Errorf("roads report: opens up: %w", err)
 		}
-		o.Count, o.AreaMu = int(n), inventory.Mu(m2)
+		o.Count, o.AreaMu = int(n), geo.MuFromSquareMetres(m2)
 		rep.OpensUp = append(rep.OpensUp, o)
 	}
 	if err := rows.Err(); err != nil {

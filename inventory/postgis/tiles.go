@@ -31,7 +31,7 @@ func (db *DB) Tile(ctx context.Context, tl *inventory.TileLayer, zone string, z,
 		}
 		switch p {
 		case "area_mu":
-			cols = append(cols, "t.area_m2 * 0.0015 as area_mu")
+			cols = append(cols, muSQL("t.area_m2")+" as area_mu")
 		default:
 			cols = append(cols, "t."+pgx.Identifier{p}.Sanitize())
 		}

@@ -1,9 +1,11 @@
-package inventory
+package export
 
 import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/landinv/landinv/inventory"
 )
 
 func TestCSVCellsAreNotFormulas(t *testing.T) {
@@ -23,7 +25,7 @@ func TestCSVCellsAreNotFormulas(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	tab := Table{Columns: []Column{{Key: "name"}}, Rows: [][]any{{"=1+1"}}}
+	tab := inventory.Table{Columns: []inventory.Column{{Key: "name"}}, Rows: [][]any{{"=1+1"}}}
 	if err := WriteCSV(&buf, tab); err != nil {
 		t.Fatal(err)
 	}

@@ -1,92 +1,18 @@
-package inventory
+package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/landinv/landinv/inventory"
 )
-
-// PickTable returns the table named name, or the first table when name is empty.
-func PickTable(tables []Table, name string) (Table, error) {
-	if len(tables) == 0 {
-		return Table{}, Errorf(EInternal, "table", "the report has no table")
-	}
-	if name == "" {
-		return tables[0], nil
-	}
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		if t.Name == name {
-			return t, nil
-		}
-		names[i] = t.Name
-	}
-	return Table{}, Errorf(EInvalid, "table", "has unknown value %q; known: %s", name, strings.Join(names, ", "))
-}
-
-// CellText renders a cell for CSV: numbers in full precision, nil as empty.
-func CellText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case *float64:
-		if x == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*x, 'f', -1, 64)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case *string:
-		if x == nil {
-			return ""
-		}
-		return *x
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	default:
-		return fmt.Sprint(x)
-	}
-}
-
-// WriteCSV writes one table as UTF-8 CSV with a byte-order mark (so that spreadsheet programs
-// read the Chinese headings right); headings carry labels and units.
-func WriteCSV(w io.Writer, t Table) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	head := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		head[i] = c.Header()
-	}
-	if err := cw.Write(head); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	rec := make([]string, len(t.Columns))
-	for _, row := range t.Rows {
-		for i := range rec {
-			rec[i] = ""
-			if i < len(row) {
-				rec[i] = csvSafe(CellText(row[i]))
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
 
 // WriteXLSX writes the tables as a workbook, one sheet per table, headings (labels and units)
 // in bold on the first row, then the title and the report's notes on a sheet "about".
-func WriteXLSX(w io.Writer, h ReportHeader, tables []Table) error {
+func WriteXLSX(w io.Writer, h inventory.ReportHeader, tables []inventory.Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -181,33 +107,6 @@ func xlsxValue(v any) any {
 func sheetName(s string) string {
 	if len(s) > 31 {
 		s = s[:31]
-	}
-	return s
-}
-
-// Header returns the report's header (every report embeds one).
-func (h *ReportHeader) Header() *ReportHeader { return h }
-
-// Headed is a report with a header and tables.
-type Headed interface {
-	Tabular
-	Header() *ReportHeader
-}
-
-// csvSafe keeps a text cell from being read as a formula by a spreadsheet (CSV injection):
-// names come from imported survey files, and a cell starting with = + - @ (or a tab or carriage
-// return) would run in Excel or WPS. Such a cell gets a leading apostrophe; numbers pass as they
-// are.
-func csvSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			return s
-		}
-		return "'" + s
 	}
 	return s
 }

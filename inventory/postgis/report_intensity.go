@@ -1,0 +1,140 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// totalSQL gives, per class total, the summed expression and the plots it sums over.
+var totalSQL = map[string][2]string{
+	"A":                     {"t.area_m2", "t.eval_class like 'A%'"},
+	"A1":                    {"t.area_m2", "t.eval_class = 'A1'"},
+	"A2":                    {"t.area_m2", "t.eval_class = 'A2'"},
+	"B":                     {"t.area_m2", "t.eval_class like 'B%'"},
+	"B21":                   {"t.area_m2", "t.eval_class = 'B21'"},
+	"D":                     {"t.area_m2", "t.supply_class in ('D1', 'D21', 'D22')"},
+	"G":                     {"t.area_m2", "t.status = 'idle'"},
+	"H":                     {"t.area_m2", "t.hightech_class in ('H1', 'H2')"},
+	"floor_area":            {"t.floor_area_m2", "t.eval_class like 'A%'"},
+	"footprint":             {"t.footprint_m2", "t.eval_class like 'A%'"},
+	"industrial_floor_area": {"t.floor_area_m2", "t.eval_class = 'A2'"},
+	"industrial_footprint":  {"t.footprint_m2", "t.eval_class = 'A2'"},
+	"industrial_investment": {"t.investment_wan", "t.eval_class = 'A2'"},
+	"industrial_tax":        {"t.tax_wan_per_year", "t.eval_class = 'A2'"},
+	"tax":                   {"t.tax_wan_per_year", "t.eval_class like 'A%'"},
+	"population":            {"t.population", "t.eval_class like 'A%'"},
+}
+
+// Intensity computes the land-use intensity report.
+func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*inventory.IntensityReport, error) {
+	q, h, eval, err := db.begin(ctx, p, "开发区土地集约利用评价 Land-use intensity evaluation")
+	if err != nil {
+		return nil, err
+	}
+	sees := h.Confidential
+	var stored inventory.EvalConfig
+	if len(eval) > 0 {
+		if err := json.Unmarshal(eval, &stored); err != nil {
+			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
+			stored = inventory.EvalConfig{}
+		}
+	}
+	cfg, notes := stored.Merge()
+	h.Notes = append(h.Notes, notes...)
+	if !sees {
+		for _, d := range inventory.Indicators {
+			if d.Confidential() {
+				h.Withheld = append(h.Withheld, d.Key)
+			}
+		}
+	}
+
+	var keys []string
+	for _, d := range inventory.IntensityTotals {
+		if d.Confidential && !sees {
+			continue
+		}
+		keys = append(keys, d.Key)
+	}
+	grp := "'zone'"
+	switch p.Group {
+	case inventory.GroupDistrict:
+		grp = "coalesce(t.district, 'none')"
+	case inventory.GroupCluster:
+		grp = "coalesce(t.cluster, 'none')"
+	}
+	sel := []string{"grouping(g) = 1", "g", "count(*)"}
+	for _, k := range keys {
+		e := totalSQL[k]
+		cond := fmt.Sprintf("%s and %s is not null", e[1], e[0])
+		sel = append(sel, fmt.Sprintf("coalesce(sum(%s) filter (where %s), 0)::float8", e[0], cond),
+			fmt.Sprintf("count(*) filter (where %s)", cond))
+		if p.IncludePlots {
+			// Plot codes for the land classes; a figure total sums the plots of its class (A or
+			// A2) that carry the figure, and its count says how many did.
+			if e[0] == "t.area_m2" {
+				sel = append(sel, fmt.Sprintf("coalesce(array_agg(t.code order by t.code) filter (where %s), '{}')", cond))
+			} else {
+				sel = append(sel, "'{}'::text[]")
+			}
+		}
+	}
+	sets := "(), (g)"
+	sql := fmt.Sprintf(`select %s from (select t.*, %s as g from plots t where %s) t group by grouping sets (%s) order by 1 desc, 2`,
+		strings.Join(sel, ", "), grp, q.plotFilter("t"), sets)
+	rows, err := db.Pool.Query(ctx, sql, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("intensity report: %w", err)
+	}
+	defer rows.Close()
+	rep := &inventory.IntensityReport{ReportHeader: h, Group: p.Group, Config: cfg, NationalScore: inventory.NationalScore}
+	for _, d := range inventory.IntensityTotals {
+		if !d.Confidential || sees {
+			rep.Definitions = append(rep.Definitions, d)
+		}
+	}
+	haveTotal := false
+	for rows.Next() {
+		var isTotal bool
+		var g *string
+		s := inventory.ClassSums{Values: map[string]float64{}, Counts: map[string]int64{}, Codes: map[string][]string{}}
+		dest := []any{&isTotal, &g, &s.Plots}
+		vals := make([]float64, len(keys))
+		counts := make([]int64, len(keys))
+		codes := make([][]string, len(keys))
+		for i := range keys {
+			dest = append(dest, &vals[i], &counts[i])
+			if p.IncludePlots {
+				dest = append(dest, &codes[i])
+			}
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("intensity report: %w", err)
+		}
+		for i, k := range keys {
+			s.Values[k], s.Counts[k] = vals[i], counts[i]
+			if p.IncludePlots {
+				s.Codes[k] = codes[i]
+			}
+		}
+		if isTotal {
+			s.Key = "total"
+			rep.Total = inventory.EvaluateIntensity(s, cfg, sees)
+			haveTotal = true
+		} else if g != nil && p.Group != inventory.GroupZone {
+			s.Key = *g
+			rep.Groups = append(rep.Groups, inventory.EvaluateIntensity(s, cfg, sees))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("intensity report: %w", err)
+	}
+	if !haveTotal {
+		rep.Total = inventory.EvaluateIntensity(inventory.ClassSums{Key: "total"}, cfg, sees)
+	}
+	return rep, nil
+}
