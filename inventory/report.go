@@ -267,6 +267,17 @@ type Table struct {
 	Rows    [][]any  `json:"rows"`
 }
 
+// ReportPlot is how a report names a plot: its code, name, district, cluster, status and area
+// in 亩. Report rows about one plot embed it (CompliancePlot, IdleCandidate).
+type ReportPlot struct {
+	Code     string  `json:"code"`
+	Name     string  `json:"name,omitempty"`
+	District string  `json:"district,omitempty"`
+	Cluster  string  `json:"cluster,omitempty"`
+	Status   string  `json:"status"`
+	AreaMu   float64 `json:"area_mu"`
+}
+
 // Tabular is a report that can be written as tables.
 type Tabular interface {
 	Tables() []Table

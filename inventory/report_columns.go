@@ -12,4 +12,5 @@ var (
 	colPlots    = Column{Key: "plots", Label: "地块数", LabelEN: "Plots"}
 	colRoad     = Column{Key: "road", Label: "道路编号", LabelEN: "Road"}
 	colGroup    = Column{Key: "group", Label: "范围", LabelEN: "Group"}
+	colUnit     = Column{Key: "unit", Label: "单位", LabelEN: "Unit"}
 )

@@ -80,12 +80,7 @@ func (c *ComplianceCheck) Judge() {
 
 // CompliancePlot is one standard-land plot with its checks.
 type CompliancePlot struct {
-	Code       string            `json:"code"`
-	Name       string            `json:"name,omitempty"`
-	District   string            `json:"district,omitempty"`
-	Cluster    string            `json:"cluster,omitempty"`
-	Status     string            `json:"status"`
-	AreaMu     float64           `json:"area_mu"`
+	ReportPlot
 	Enterprise string            `json:"enterprise,omitempty"` // confidential
 	Checks     []ComplianceCheck `json:"checks"`
 	FallsShort bool              `json:"falls_short"`
@@ -169,7 +164,7 @@ func (r *ComplianceReport) Tables() []Table {
 	cols := []Column{
 		colPlot, colDistrict, colCluster, colStatus, colAreaMu,
 		{Key: "measure", Label: "指标", LabelEN: "Measure"},
-		{Key: "unit", Label: "单位", LabelEN: "Unit"},
+		colUnit,
 		{Key: "committed", Label: "承诺值(下限)", LabelEN: "Committed (min)"},
 		{Key: "committed_max", Label: "承诺值(上限)", LabelEN: "Committed (max)"},
 		{Key: "actual", Label: "实际值", LabelEN: "Actual"},

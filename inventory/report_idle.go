@@ -26,12 +26,7 @@ type IdleYearRow struct {
 // IdleCandidate is a plot that meets the legal idle test (闲置土地处置办法 art. 2) on the report
 // date but is not flagged: its status is not idle and no idle site names it.
 type IdleCandidate struct {
-	Code            string  `json:"code"`
-	Name            string  `json:"name,omitempty"`
-	District        string  `json:"district,omitempty"`
-	Cluster         string  `json:"cluster,omitempty"`
-	Status          string  `json:"status"`
-	AreaMu          float64 `json:"area_mu"`
+	ReportPlot
 	AgreedStartDate *string `json:"agreed_start_date"`
 	StartedOn       *string `json:"started_on"`
 	StoppedOn       *string `json:"stopped_on"`

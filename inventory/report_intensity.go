@@ -413,7 +413,7 @@ func (r *IntensityReport) Tables() []Table {
 		{Key: "label", Label: "指标", LabelEN: "Indicator"},
 		{Key: "formula", Label: "公式", LabelEN: "Formula"},
 		{Key: "value", Label: "现状值", LabelEN: "Value"},
-		{Key: "unit", Label: "单位", LabelEN: "Unit"},
+		colUnit,
 		{Key: "numerator", Label: "分子", LabelEN: "Numerator"},
 		{Key: "denominator", Label: "分母", LabelEN: "Denominator"},
 		{Key: "national", Label: "全国参考值", LabelEN: "National reference"},
@@ -427,7 +427,7 @@ func (r *IntensityReport) Tables() []Table {
 		{Key: "label", Label: "名称", LabelEN: "Name"},
 		{Key: "definition", Label: "口径", LabelEN: "Definition"},
 		{Key: "value", Label: "数值", LabelEN: "Value"},
-		{Key: "unit", Label: "单位", LabelEN: "Unit"},
+		colUnit,
 		{Key: "area_ha", Label: "面积", LabelEN: "Area", Unit: "公顷"},
 		colPlots,
 	}}

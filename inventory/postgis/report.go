@@ -70,6 +70,16 @@ func (q *reportQuery) districtFilter(a string) string {
 	return fmt.Sprintf("%s.district = any(%s::text[])", a, q.arg(q.p.Districts))
 }
 
+// reportPlotSQL selects a plot's ReportPlot fields (alias t), its area in m² last; scan them
+// with reportPlotDest.
+const reportPlotSQL = "t.code, coalesce(t.name, ''), coalesce(t.district, ''), coalesce(t.cluster, ''), t.status, t.area_m2"
+
+// reportPlotDest returns the scan destinations of reportPlotSQL: p's fields and area (m²); set
+// p.AreaMu from area after the scan.
+func reportPlotDest(p *inventory.ReportPlot, area *float64) []any {
+	return []any{&p.Code, &p.Name, &p.District, &p.Cluster, &p.Status, area}
+}
+
 // expandDeg is an SQL expression for a bounding-box margin in degrees that is at least m
 // metres around geometry g, for the index pre-filter of a geodesic ST_DWithin.
 func expandDeg(g, m string) string {

@@ -28,7 +28,7 @@ func (db *DB) Compliance(ctx context.Context, p inventory.ReportParams) (*invent
 		conf = `t.enterprise, t.min_investment_wan_per_mu::float8, t.investment_wan::float8,
 			t.min_tax_wan_per_mu_year::float8, t.tax_wan_per_year::float8, t.min_output_wan_per_mu::float8, t.output_wan_per_year::float8`
 	}
-	sql := fmt.Sprintf(`select t.code, coalesce(t.name, ''), coalesce(t.district, ''), coalesce(t.cluster, ''), t.status, t.area_m2,
+	sql := fmt.Sprintf(`select `+reportPlotSQL+`,
 			t.min_far::float8, t.max_far::float8, t.floor_area_m2, %s
 		from plots t
 		where %s and t.standard_land and t.status in ('supplied', 'under_construction', 'in_production', 'idle')
@@ -51,8 +51,8 @@ func (db *DB) Compliance(ctx context.Context, p inventory.ReportParams) (*invent
 		var minFAR, maxFAR, floor *float64
 		var ent *string
 		var minInv, inv, minTax, tax, minOut, out *float64
-		if err := rows.Scan(&pl.Code, &pl.Name, &pl.District, &pl.Cluster, &pl.Status, &area, &minFAR, &maxFAR, &floor,
-			&ent, &minInv, &inv, &minTax, &tax, &minOut, &out); err != nil {
+		if err := rows.Scan(append(reportPlotDest(&pl.ReportPlot, &area), &minFAR, &maxFAR, &floor,
+			&ent, &minInv, &inv, &minTax, &tax, &minOut, &out)...); err != nil {
 			return nil, fmt.Errorf("compliance report: %w", err)
 		}
 		pl.AreaMu = geo.MuFromSquareMetres(area)

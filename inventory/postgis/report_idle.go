@@ -89,8 +89,7 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 	} else {
 		rep.Withheld = append(rep.Withheld, "idle test on investment below 25% of the planned total (confidential)")
 	}
-	rows, err = db.Pool.Query(ctx, fmt.Sprintf(`select t.code, coalesce(t.name, ''), coalesce(t.district, ''), coalesce(t.cluster, ''),
-			t.status, t.area_m2, t.agreed_start_date::text, t.started_on::text, t.stopped_on::text,
+	rows, err = db.Pool.Query(ctx, fmt.Sprintf(`select `+reportPlotSQL+`, t.agreed_start_date::text, t.started_on::text, t.stopped_on::text,
 			case when t.started_on is null or t.started_on > %[1]s::date then 'not_started' else 'stopped' end,
 			case when t.started_on is null or t.started_on > %[1]s::date then %[1]s::date - t.agreed_start_date
 			     else %[1]s::date - t.stopped_on end,
@@ -110,8 +109,8 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 	for rows.Next() {
 		var c inventory.IdleCandidate
 		var area, share float64
-		if err := rows.Scan(&c.Code, &c.Name, &c.District, &c.Cluster, &c.Status, &area, &c.AgreedStartDate, &c.StartedOn, &c.StoppedOn,
-			&c.Test, &c.DaysIdle, &share); err != nil {
+		if err := rows.Scan(append(reportPlotDest(&c.ReportPlot, &area), &c.AgreedStartDate, &c.StartedOn, &c.StoppedOn,
+			&c.Test, &c.DaysIdle, &share)...); err != nil {
 			return nil, fmt.Errorf("idle report: candidates: %w", err)
 		}
 		c.AreaMu = geo.MuFromSquareMetres(area)
