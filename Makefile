@@ -14,7 +14,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 # apt-get runs directly as root, through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test bench db clean ui browser
+.PHONY: all build run test bench db clean ui browser schema
 
 all: build
 
@@ -65,6 +65,13 @@ bench: build browser
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
 	command -v ogr2ogr >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gdal-bin; }; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
+
+# schema: regenerate data/schema.sql, today's schema in one file: pg_dump --schema-only of a
+# freshly migrated database, normalised (inventory/postgis/schema_test.go writes it). Run it
+# after adding a migration and commit the file; a test fails until you do.
+schema:
+	url="$$(data/pg/cluster.sh landinv)"; \
+	LANDINV_UPDATE_SCHEMA=1 LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -run '^TestSchemaSnapshot$$' ./inventory/postgis/
 
 clean:
 	rm -rf bin test-output test-output.log
