@@ -159,7 +159,7 @@ function drawCompliance(rep) {
 function drawRoads(rep) {
   chart('#chart-roads').setOption({
     animation: false, tooltip: { trigger: 'axis' },
-    grid: { left: 150, right: 40, top: 10, bottom: 24 },
+    grid: { left: 215, right: 40, top: 10, bottom: 24 },
     xAxis: { type: 'value', name: 'km' },
     yAxis: { type: 'category', inverse: true, data: rep.lengths.map((l) => both('roads', 'status', l.status)) },
     series: [{ type: 'bar', data: rep.lengths.map((l) => +l.km.toFixed(2)), label: { show: true, position: 'right', fontSize: 10 }, itemStyle: { color: '#6b8e23' } }],
