@@ -31,11 +31,33 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"title": "landinv API", "links": links})
 }
 
-// meta describes the layers: fields with Chinese and English labels and units, and filters.
-// The page builds its legends, forms and detail panels from it.
+// meta describes the layers: fields with Chinese and English labels and units, the names of
+// enumerated values (enum_labels), and filters; and the road statuses that count as existing
+// roads (road_status_groups). The page builds its legends, forms and detail panels from it.
 func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	writeJSON(w, http.StatusOK, map[string]any{"layers": inventory.Layers()})
+	var layers []metaLayer
+	for _, l := range inventory.Layers() {
+		ml := metaLayer{Layer: l}
+		for _, f := range l.Fields {
+			ml.Fields = append(ml.Fields, metaField{Field: f, EnumLabels: inventory.EnumLabels(l.Name, f.Name)})
+		}
+		layers = append(layers, ml)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"layers": layers, "road_status_groups": map[string][]string{
+		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
+	}})
+}
+
+// metaLayer is a layer as meta shows it: its fields carry the names of their enum values.
+type metaLayer struct {
+	*inventory.Layer
+	Fields []metaField `json:"fields"`
+}
+
+type metaField struct {
+	inventory.Field
+	EnumLabels map[string]inventory.EnumLabel `json:"enum_labels,omitempty"`
 }
 
 func (s *Server) zones(w http.ResponseWriter, r *http.Request) {

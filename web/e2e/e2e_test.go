@@ -176,7 +176,7 @@ func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
 		"loads without errors or outside requests", "every layer draws features", "legend toggles a layer",
 		"filter narrows list and map to the API answer", "shared link restores the filters", "clicking a plot opens its details",
 		"English switch changes every label and unit", "plant search lists the API answer", "no console error during the session",
-		"phone layout is usable",
+		"phone layout is usable", "phone layout fits in English", "filter choices come from meta",
 	}
 	got := map[string]result{}
 	for _, r := range results {

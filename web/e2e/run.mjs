@@ -76,6 +76,22 @@ async function checks() {
   const labels = await page.evaluate(() => ({ roads: document.querySelectorAll('.road-label').length, districts: document.querySelectorAll('.district-label').length }));
   report('every layer draws features', layers.every((id) => drawn[id] > 0) && labels.roads > 0 && labels.districts > 0, JSON.stringify({ drawn, labels }));
 
+  // The forms' choices and names are meta's: every enum value of the filtered fields, in
+  // meta's order, named by meta's enum_labels; "built roads only" sends meta's existing roads.
+  const meta = await (await fetch(base + '/api/v1/meta')).json();
+  const field = (layer, name) => meta.layers.find((l) => l.name === layer).fields.find((f) => f.name === name);
+  const choices = await page.evaluate(() => {
+    const chips = (sel) => [...document.querySelectorAll(sel + ' label.chip')].map((l) => [l.querySelector('input').value, l.textContent.trim()]);
+    return {
+      status: chips('#f-status'), cluster: chips('#f-cluster'), plant: chips('#f-plant-status'),
+      road: document.querySelector('#form-plots input[name=road_status]').dataset.value,
+    };
+  });
+  const wantChips = (layer, name) => field(layer, name).enum.map((v) => [v, field(layer, name).enum_labels[v].label]);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  report('filter choices come from meta', same(choices.status, wantChips('plots', 'status')) && same(choices.cluster, wantChips('plots', 'cluster'))
+    && same(choices.plant, wantChips('plants', 'status')) && choices.road === meta.road_status_groups.existing.join(','), JSON.stringify(choices));
+
   // Legend toggles switch a layer off and on.
   await page.click('input[data-layer="roads"]');
   const hidden = await page.evaluate(() => window.landinv.map.getLayoutProperty('roads-solid', 'visibility'));
@@ -196,7 +212,13 @@ async function checks() {
   });
   report('phone layout is usable', ph.scrollW <= 375 && ph.mapH >= 250 && ph.mapW === 375 && ph.toggle !== 'none' && visiblePanel && hiddenPanel && tapOK && phone.rec.errors.length === 0,
     JSON.stringify({ ...ph, visiblePanel, hiddenPanel, tapOK, errors: phone.rec.errors }));
-  await phone.page.setViewportSize({ width: 375, height: 740 });
+  // The same in English: labels are longer, the page must still fit.
+  await phone.page.click('#lang');
+  await phone.page.waitForTimeout(300);
+  const phEN = await phone.page.evaluate(() => ({ lang: document.documentElement.lang, scrollW: document.documentElement.scrollWidth }));
+  await phone.page.screenshot({ path: join(out, 'phone-375-en.png') });
+  report('phone layout fits in English', phEN.lang === 'en' && phEN.scrollW <= 375 && phone.rec.errors.length === 0,
+    JSON.stringify({ ...phEN, errors: phone.rec.errors }));
   await phone.context.close();
 }
 

@@ -1,6 +1,9 @@
 // Builds the land map into dist/: esbuild bundles src/main.js (with MapLibre GL JS and its CSS)
-// into assets/app.js + assets/app.css, and copies MapLibre's worker, index.html and the icon.
-// The Go binary embeds dist/ (web/page.go).
+// into assets/app.js + assets/app.css, src/edit.js into assets/edit.js + edit.css and
+// src/report.js into assets/report.js + report.css, and copies MapLibre's worker, the pages and
+// the icon. The entries share modules (state.js, api.js, meta.js...) by import: code splitting
+// puts those into assets/chunk-*.js, loaded once, so that the map page's app.js and edit.js see
+// one and the same state. The Go binary embeds dist/ (web/page.go).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +19,7 @@ mkdirSync(join(out, 'assets'), { recursive: true });
 
 await esbuild.build({
   entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js') }, // report: the report page (/reports)
-  bundle: true, format: 'esm', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
+  bundle: true, format: 'esm', splitting: true, chunkNames: 'chunk-[hash]', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
   outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof',
 });
 const mlDist = dirname(require.resolve('maplibre-gl/dist/maplibre-gl.mjs'));

@@ -4,50 +4,33 @@
 // its history, and import a file with a dry-run report. Validation problems from the API are
 // shown beside the field at fault, and a geometry problem's location is marked on the map.
 //
-// It is a separate bundle (assets/edit.js) that uses only window.landinv.map and
-// window.landinv.state from the map page, and the write API (it bundles no MapLibre of its
-// own: vertices and problem marks are GeoJSON layers on the page's map). The token is kept in
-// sessionStorage: it is gone when the tab closes.
+// It is a separate bundle (assets/edit.js) that imports the map page's shared state (its map
+// and selection), the API client and meta; esbuild puts those modules into chunks that both
+// bundles load, so they are the same objects. It bundles no MapLibre of its own: vertices and
+// problem marks are GeoJSON layers on the page's map. The token is kept in sessionStorage (see
+// api.js): it is gone when the tab closes.
 import './edit.css';
+import { $, h } from './dom.js';
+import { state } from './state.js';
+import { request as api, token } from './api.js';
+import { loadMeta, layerOf } from './meta.js';
 
-const KEY = 'landinv.token';
-const $ = (s, el = document) => el.querySelector(s);
-const h = (tag, attrs = {}, ...kids) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids.flat()) if (k != null) el.append(k.nodeType ? k : String(k));
-  return el;
-};
-const zh = () => (document.documentElement.lang || 'zh').startsWith('zh');
-const tr = (z, e) => (zh() ? z : e);
+const tr = (z, e) => (state.lang === 'en' ? e : z);
 
-const ed = { token: sessionStorage.getItem(KEY) || '', me: null, meta: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
-
-async function api(method, url, { body, ifMatch, raw } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (ed.token) headers.Authorization = 'Bearer ' + ed.token;
-  if (ifMatch) headers['If-Match'] = ifMatch;
-  if (body !== undefined && !raw) headers['Content-Type'] = 'application/geo+json';
-  const r = await fetch(url, { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
-  const data = await r.json().catch(() => null);
-  return { ok: r.ok, status: r.status, etag: r.headers.get('ETag'), data };
-}
+const ed = { token: token.get(), me: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
 
 // ------------------------------------------------------------------------------------------
 // Sign-in
 
-async function signIn(token) {
-  ed.token = token.trim();
+async function signIn(value) {
+  ed.token = value.trim();
+  token.set(ed.token);
   const r = await api('GET', '/api/v1/me');
   if (!r.ok || !r.data.signed_in) {
     ed.token = '';
-    sessionStorage.removeItem(KEY);
+    token.set('');
     return r.data ? r.data.detail || 'sign-in failed' : 'sign-in failed';
   }
-  sessionStorage.setItem(KEY, ed.token);
   ed.me = r.data;
   return null;
 }
@@ -55,7 +38,7 @@ async function signIn(token) {
 function signOut() {
   ed.token = '';
   ed.me = null;
-  sessionStorage.removeItem(KEY);
+  token.set('');
   render();
 }
 
@@ -113,13 +96,8 @@ function render() {
 }
 
 function selected() {
-  const s = window.landinv && window.landinv.state && window.landinv.state.selected;
+  const s = state.selected;
   return s && s.code ? { kind: s.kind, code: s.code } : null;
-}
-
-async function meta() {
-  if (!ed.meta) ed.meta = (await api('GET', '/api/v1/meta')).data;
-  return ed.meta;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -139,13 +117,13 @@ function showProblem(form, prob) {
     input.focus();
   }
   const loc = prob.location;
-  if (loc && window.landinv.map) markProblem(loc, prob.detail);
+  if (loc && state.map) markProblem(loc, prob.detail);
 }
 
 function markProblem(lonlat, text) {
   ensurePreview();
-  window.landinv.map.getSource('edit-problem').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: lonlat }, properties: { text } }] });
-  window.landinv.map.easeTo({ center: lonlat });
+  state.map.getSource('edit-problem').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: lonlat }, properties: { text } }] });
+  state.map.easeTo({ center: lonlat });
 }
 
 // ------------------------------------------------------------------------------------------
@@ -185,8 +163,7 @@ function readForm(form, fields, original) {
 
 async function openForm(sel, geometry) {
   const body = $('#edit-body');
-  const m = await meta();
-  const layer = m.layers.find((l) => l.name === (sel ? sel.kind : 'plots'));
+  const layer = layerOf(await loadMeta(), sel ? sel.kind : 'plots');
   let feature = null;
   let etag = null;
   if (sel && sel.code) {
@@ -197,7 +174,7 @@ async function openForm(sel, geometry) {
   const p = feature ? feature.properties : {};
   const fields = layer.fields.filter((f) => !f.computed && (f.name !== 'code' || !feature));
   const form = h('form', { id: 'prop-form', class: 'prop-form' },
-    ...fields.map((f) => h('label', {}, h('span', {}, `${zh() ? f.label : f.label_en}${f.required ? ' *' : ''}${f.unit ? ` (${f.unit})` : ''}`),
+    ...fields.map((f) => h('label', {}, h('span', {}, `${state.lang === 'en' ? f.label_en : f.label}${f.required ? ' *' : ''}${f.unit ? ` (${f.unit})` : ''}`),
       inputFor(f, f.confidential ? (p.confidential || {})[f.name] : p[f.name]))),
     h('label', {}, h('span', {}, tr('修改说明', 'Change note')), h('input', { name: '_note' })),
     h('button', { type: 'submit' }, tr('保存', 'Save')));
@@ -219,7 +196,7 @@ async function openForm(sel, geometry) {
 }
 
 function refreshMap() {
-  const map = window.landinv.map;
+  const map = state.map;
   const src = map && map.getSource('plots');
   if (src && src.setData) fetch('/api/v1/plots?limit=10000').then((r) => r.json()).then((fc) => src.setData(fc)).catch(() => {});
   else if (src && src.reload) src.reload();
@@ -229,7 +206,7 @@ function refreshMap() {
 // Vertices: drag, snap, draw
 
 function ensurePreview() {
-  const map = window.landinv.map;
+  const map = state.map;
   if (map.getSource('edit-geom')) return;
   const empty = { type: 'FeatureCollection', features: [] };
   map.addSource('edit-geom', { type: 'geojson', data: empty });
@@ -268,7 +245,7 @@ function ensurePreview() {
 }
 
 function preview(rings) {
-  const map = window.landinv.map;
+  const map = state.map;
   ensurePreview();
   const closed = rings.map((r) => (r.length > 2 ? [...r, r[0]] : r));
   const g = closed[0] && closed[0].length > 3 ? { type: 'Polygon', coordinates: closed } : { type: 'LineString', coordinates: closed[0] || [] };
@@ -281,7 +258,7 @@ function preview(rings) {
 
 // snap moves a point to the nearest corner of a neighbouring plot within 8 px.
 function snap(lngLat, exceptCode) {
-  const map = window.landinv.map;
+  const map = state.map;
   const p = map.project(lngLat);
   const layers = ['plots-fill'].filter((id) => map.getLayer(id));
   const feats = map.queryRenderedFeatures([[p.x - 8, p.y - 8], [p.x + 8, p.y + 8]], { layers });
@@ -301,7 +278,7 @@ function snap(lngLat, exceptCode) {
 }
 
 function stopEditing() {
-  const map = window.landinv.map;
+  const map = state.map;
   ed.rings = null;
   ed.dragging = null;
   ed.snapped = new Set();
@@ -338,7 +315,7 @@ async function editVertices(sel) {
 
 function drawPlot() {
   stopEditing();
-  const map = window.landinv.map;
+  const map = state.map;
   const ring = [];
   ed.except = null;
   map.getCanvas().style.cursor = 'crosshair';

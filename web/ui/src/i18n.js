@@ -1,5 +1,7 @@
-// The page's own dictionary: every piece of UI text, enum value and unit, in zh-CN (default) and
-// English. Field labels come from /api/v1/meta (label / label_en); this file holds the rest.
+// The page's own dictionary: every piece of UI text and unit, in zh-CN (default) and English.
+// Field labels and the names of enumerated values come from /api/v1/meta (label / label_en,
+// enum_labels): t.field and t.enum read them; this file holds the rest.
+import { enumName, fieldOf } from './meta.js';
 
 export const dict = {
   title: ['临汾经济开发区 土地一张图', 'Linfen Economic Development Zone · Land map'],
@@ -68,40 +70,6 @@ export const dict = {
   shifted_gcj: ['图层已偏移到 GCJ-02 以对齐底图', 'layers shifted to GCJ-02 to match the basemap'],
 };
 
-export const enums = {
-  status: {
-    planned: ['规划', 'Planned'], ready: ['净地待供', 'Ready'], reserved: ['已预留', 'Reserved'],
-    supplied: ['已供地', 'Supplied'], under_construction: ['在建', 'Under construction'],
-    in_production: ['已投产', 'In production'], idle: ['闲置', 'Idle'],
-  },
-  plant_status: {
-    planned: ['规划', 'Planned'], under_construction: ['在建', 'Under construction'], completed: ['已建成', 'Completed'],
-  },
-  road_status: {
-    existing: ['现状', 'Existing'], under_construction: ['新建/在建', 'New, under construction'],
-    planned: ['规划', 'Planned'], preliminary: ['前期手续', 'Preliminary procedures'],
-    remediation: ['提升改造', 'Being remediated'],
-  },
-  cluster: {
-    intelligent_manufacturing: ['智能制造', 'Intelligent manufacturing'],
-    energy_saving_environmental: ['节能环保', 'Energy saving & environmental'],
-    new_energy: ['新能源', 'New energy'], new_materials: ['新材料', 'New materials'],
-    modern_services: ['现代服务业', 'Modern services'],
-  },
-  stage: {
-    survey: ['调查', 'Survey'], determination: ['认定', 'Determination'], notice_hearing: ['告知/听证', 'Notice, hearing'],
-    disposal_plan: ['处置方案', 'Disposal plan'], implementation: ['实施', 'Implementation'], reactivated: ['已盘活', 'Reactivated'],
-  },
-  kind: { idle_land: ['闲置土地', 'Idle land'], zombie_enterprise: ['僵尸企业用地', 'Zombie-enterprise site'] },
-  road_class: { trunk: ['主干路', 'Trunk'], primary: ['主要道路', 'Primary'], secondary: ['次干路', 'Secondary'], branch: ['支路', 'Branch'] },
-  disposal_route: {
-    extend_start: ['延长动工期限', 'Extend start date'], change_use: ['调整用途', 'Change of use'], temporary_use: ['临时使用', 'Temporary use'],
-    paid_recovery: ['协议有偿收回', 'Paid recovery'], free_recovery: ['无偿收回', 'Recovery without compensation'], swap: ['置换', 'Swap'],
-    judicial_auction: ['司法拍卖', 'Judicial auction'], equity_transfer: ['股权转让/并购', 'Equity transfer, merger'],
-    industrial_upgrade: ['产业升级改造', 'Industrial upgrade'], split_lease: ['分割出让/租赁', 'Split sale or lease'],
-  },
-};
-
 // Unit names as the API's meta gives them (Chinese), with their English form.
 export const units = {
   '亩': ['亩', 'mu'], '公顷': ['公顷', 'ha'], 'm²': ['m²', 'm²'], 'm': ['米', 'm'], '%': ['%', '%'],
@@ -110,7 +78,10 @@ export const units = {
   '层': ['层', 'floors'], '1层': ['层', 'floor'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
 };
 
-export function makeT(getLang) {
+// makeT returns the page's translator: t(key, vars) for UI text, t.enum(layer, field, value) for
+// the name of an enumerated value, t.field(layer, name) for a field's [label, unit], t.unit(u)
+// for a unit. getLang returns 'zh' or 'en'; getMeta returns /api/v1/meta once it is loaded.
+export function makeT(getLang, getMeta = () => null) {
   const i = () => (getLang() === 'en' ? 1 : 0);
   const t = (key, vars) => {
     const e = dict[key];
@@ -118,9 +89,10 @@ export function makeT(getLang) {
     if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v);
     return s;
   };
-  t.enum = (group, value) => {
-    const e = enums[group] && enums[group][value];
-    return e ? e[i()] : value ?? '';
+  t.enum = (layer, field, value) => enumName(getMeta(), getLang(), layer, field, value);
+  t.field = (layer, name) => {
+    const f = fieldOf(getMeta(), layer, name);
+    return f ? [getLang() === 'en' ? f.label_en : f.label, f.unit || ''] : [name, ''];
   };
   t.unit = (u) => (units[u] ? units[u][i()] : u || '');
   return t;

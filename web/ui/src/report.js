@@ -6,17 +6,20 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import './report.css';
+import { authHeaders, getJSON, token } from './api.js';
+import { loadMeta, enumValues, enumName } from './meta.js';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
 
 const $ = (s) => document.querySelector(s);
 const form = $('#controls');
 const charts = [];
-const CLUSTERS = {
-  intelligent_manufacturing: '智能制造 Intelligent manufacturing', energy_saving_environmental: '节能环保 Energy saving & environmental',
-  new_energy: '新能源 New energy', new_materials: '新材料 New materials', modern_services: '现代服务业 Modern services',
-};
-const STATUS = { existing: '现状 existing', under_construction: '在建 under construction', planned: '规划 planned', preliminary: '前期 preliminary', remediation: '改造 remediation' };
+// meta is /api/v1/meta: clusters and road statuses, and their names in both languages.
+let meta = null;
+// both names an enum value in Chinese and English ("智能制造 Intelligent manufacturing"); zh
+// alone gives the Chinese name.
+const both = (layer, field, v) => (meta ? `${enumName(meta, 'zh', layer, field, v)} ${enumName(meta, 'en', layer, field, v)}` : v);
+const zh = (layer, field, v) => (meta ? enumName(meta, 'zh', layer, field, v) : v);
 
 const fmt = (v, d = 2) => (v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }));
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -30,17 +33,6 @@ function params() {
   return p;
 }
 
-function headers() {
-  const t = sessionStorage.getItem('landinv.token');
-  return t ? { Authorization: 'Bearer ' + t, Accept: 'application/json' } : { Accept: 'application/json' };
-}
-
-async function getJSON(url) {
-  const r = await fetch(url, { headers: headers() });
-  const body = await r.json();
-  if (!r.ok) throw new Error(`${body.title || r.status}: ${body.detail || ''}`);
-  return body;
-}
 
 function chart(id) {
   const el = $(id);
@@ -59,7 +51,7 @@ function drawIntensity(rep) {
   $('#stamp').textContent = rep.as_of ? `截至 as of ${rep.as_of.slice(0, 10)}` : `现状 live, ${rep.generated_at.slice(0, 10)}`;
   const scope = [];
   if (rep.district) scope.push('片区 district ' + rep.district.join(', '));
-  if (rep.cluster) scope.push('产业集群 cluster ' + (CLUSTERS[rep.cluster] || rep.cluster));
+  if (rep.cluster) scope.push('产业集群 cluster ' + both('plots', 'cluster', rep.cluster));
   $('#scope').textContent = scope.length ? scope.join(' · ') : '全区 whole zone';
   $('#illustrative').hidden = !rep.illustrative;
   const w = $('#withheld');
@@ -113,7 +105,7 @@ function drawIntensity(rep) {
       grid: { left: 50, right: 20, top: 30, bottom: 30 },
       xAxis: { type: 'category', data: labels, axisLabel: { fontSize: 11 } },
       yAxis: { type: 'value', name: '%' },
-      series: groups.map((gr) => ({ type: 'bar', name: CLUSTERS[gr.key] ? CLUSTERS[gr.key].split(' ')[0] : gr.key,
+      series: groups.map((gr) => ({ type: 'bar', name: zh('plots', 'cluster', gr.key),
         data: keys.map((k) => { const i = gr.indicators.find((x) => x.key === k); return i && i.value !== null ? +i.value.toFixed(2) : null; }) })),
     }, true);
   }
@@ -167,9 +159,9 @@ function drawCompliance(rep) {
 function drawRoads(rep) {
   chart('#chart-roads').setOption({
     animation: false, tooltip: { trigger: 'axis' },
-    grid: { left: 150, right: 40, top: 10, bottom: 24 },
+    grid: { left: 215, right: 40, top: 10, bottom: 24 },
     xAxis: { type: 'value', name: 'km' },
-    yAxis: { type: 'category', inverse: true, data: rep.lengths.map((l) => STATUS[l.status] || l.status) },
+    yAxis: { type: 'category', inverse: true, data: rep.lengths.map((l) => both('roads', 'status', l.status)) },
     series: [{ type: 'bar', data: rep.lengths.map((l) => +l.km.toFixed(2)), label: { show: true, position: 'right', fontSize: 10 }, itemStyle: { color: '#6b8e23' } }],
   }, true);
   const loops = rep.loop.map((l) => `${l.name}: ${l.closed ? '已闭环 closed' : `未闭环 open (${fmt(l.cover_pct, 0)}%)`}` +
@@ -199,7 +191,8 @@ async function load() {
     drawRoads(roads);
     $('#generated').textContent = 'generated ' + intensity.generated_at;
   } catch (e) {
-    $('#error').textContent = String(e.message || e);
+    const p = e.problem;
+    $('#error').textContent = p ? `${p.title || e.status}: ${p.detail || ''}` : String(e.message || e);
     $('#error').hidden = false;
   }
   const u = new URL(location.href);
@@ -214,7 +207,7 @@ async function download(a) {
   p.set('format', a.dataset.format);
   if (a.dataset.table) p.set('table', a.dataset.table);
   if (form.elements.group.value !== 'zone' && report === 'intensity') p.set('group', form.elements.group.value);
-  const r = await fetch(`/api/v1/reports/${report}?${p}`, { headers: headers() });
+  const r = await fetch(`/api/v1/reports/${report}?${p}`, { headers: authHeaders() });
   if (!r.ok) {
     const b = await r.json();
     $('#error').textContent = `${b.title}: ${b.detail}`;
@@ -232,20 +225,21 @@ async function download(a) {
 
 async function init() {
   const sp = new URLSearchParams(location.search);
-  for (const [k, v] of Object.entries(CLUSTERS)) form.elements.cluster.add(new Option(v, k));
-  try {
-    const lay = await getJSON('/api/v1/layout?limit=1000');
-    for (const f of lay.features.filter((x) => x.properties.kind === 'district')) {
-      form.elements.district.add(new Option(`${f.properties.name} (${f.id})`, f.id));
-    }
-  } catch { /* the report still works for the whole zone */ }
+  // Clusters (with their names) from meta, districts from the layout; without them the report
+  // still works for the whole zone.
+  const [m, lay] = await Promise.all([loadMeta().catch(() => null), getJSON('/api/v1/layout?limit=1000').catch(() => null)]);
+  meta = m;
+  for (const c of enumValues(meta, 'plots', 'cluster')) form.elements.cluster.add(new Option(both('plots', 'cluster', c), c));
+  for (const f of lay ? lay.features.filter((x) => x.properties.kind === 'district') : []) {
+    form.elements.district.add(new Option(`${f.properties.name} (${f.id})`, f.id));
+  }
   for (const k of ['district', 'cluster', 'group']) if (sp.get(k)) form.elements[k].value = sp.get(k);
   if (sp.get('as_of')) form.elements.as_of.value = sp.get('as_of').slice(0, 10);
-  form.elements.token.value = sessionStorage.getItem('landinv.token') || '';
+  form.elements.token.value = token.get();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const t = form.elements.token.value.trim();
-    if (t) sessionStorage.setItem('landinv.token', t); else sessionStorage.removeItem('landinv.token');
+    token.set(t);
     load();
   });
   for (const a of document.querySelectorAll('.downloads a')) a.addEventListener('click', (e) => { e.preventDefault(); download(a); });

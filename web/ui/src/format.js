@@ -1,0 +1,28 @@
+// Formatting in the page's language: numbers, and the names of features, districts and land
+// uses.
+import { state } from './state.js';
+
+// fmt formats a number with at most digits decimals; '—' when there is none.
+export function fmt(x, digits) {
+  if (x == null || x === '') return '—';
+  const n = Number(x);
+  if (!Number.isFinite(n)) return String(x);
+  return n.toLocaleString(state.lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+// label is a feature's name in the page's language (the Chinese name when there is no English
+// one), or its code.
+export const label = (p) => (state.lang === 'en' && p.name_en ? p.name_en : p.name) || p.code;
+
+// districts are the layout's district features.
+export const districts = () => (state.layout ? state.layout.features.filter((f) => f.properties.kind === 'district') : []);
+
+export function districtName(code) {
+  const f = state.layout && state.layout.features.find((x) => x.id === code);
+  return f ? label(f.properties) : code || null;
+}
+
+export function landUseName(code) {
+  const l = state.landUses.find((x) => x.code === code);
+  return l ? (state.lang === 'en' ? l.name_en : l.name) : '';
+}

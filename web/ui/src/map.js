@@ -1,0 +1,267 @@
+// The map: MapLibre setup, the sources and layers of every layer, road and district labels,
+// layer visibility, and what search and details ask of the map (result filters, selection,
+// fitting a view). Everything it loads comes from its own server: no CDN, no fonts, no glyphs,
+// no tiles unless a basemap is set.
+//
+// Labels (road and district names) are HTML markers, so the style needs no glyph service;
+// MapLibre's localIdeographFontFamily is set too, so that any CJK text MapLibre itself draws
+// uses the browser's own fonts.
+import * as maplibregl from 'maplibre-gl';
+import { $ } from './dom.js';
+import { state } from './state.js';
+import { fetchAll } from './api.js';
+import { shiftGeoJSON } from './gcj02.js';
+import { writeURL, startView } from './url.js';
+import { label, districts } from './format.js';
+import { bboxOf, midpoint } from './geom.js';
+import {
+  STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, matchExpr,
+} from './palette.js';
+
+maplibregl.setWorkerUrl(new URL('/assets/maplibre-gl-worker.mjs', location.href).href);
+
+// shift moves GeoJSON into GCJ-02 when the basemap is drawn in it.
+export const shift = (g) => (state.gcj ? shiftGeoJSON(g) : g);
+
+const markers = { roads: [], districts: [] };
+const none = ['==', ['get', 'code'], ''];
+const byCode = (code) => ['==', ['get', 'code'], code];
+
+// createMap creates the map in #map; onPick(kind, code) is called when a feature is clicked.
+export function createMap(onPick) {
+  const style = {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
+  };
+  const b = state.cfg.basemap;
+  if (b) {
+    style.sources.basemap = { type: 'raster', tiles: b.tiles, tileSize: 256, scheme: b.scheme || 'xyz', maxzoom: b.max_zoom || 18, attribution: b.attribution || '' };
+    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+    if (b.overlay) {
+      style.sources.basemap_overlay = { type: 'raster', tiles: b.overlay, tileSize: 256, maxzoom: b.max_zoom || 18 };
+      style.layers.push({ id: 'basemap-overlay', type: 'raster', source: 'basemap_overlay' });
+    }
+  }
+  const view = startView();
+  const opts = {
+    container: 'map', style, attributionControl: { compact: true },
+    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+    maxZoom: 19, dragRotate: false, pitchWithRotate: false,
+  };
+  if (view) {
+    opts.zoom = view[0]; opts.center = [view[2], view[1]];
+  } else {
+    opts.bounds = state.zone.bbox; opts.fitBoundsOptions = { padding: padding() };
+  }
+  const map = new maplibregl.Map(opts);
+  state.map = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  map.on('error', (e) => { state.errors.push(String(e.error && e.error.message || e)); console.error('map error', e.error || e); });
+  map.on('moveend', writeURL);
+  map.on('click', (e) => onMapClick(e, onPick));
+  // Road names crowd the map when zoomed far out: show them from zoom 11 on.
+  const declutter = () => document.body.classList.toggle('zoomed-out', map.getZoom() < 11);
+  map.on('zoom', declutter);
+  map.on('load', declutter);
+  return new Promise((resolve) => map.on('load', resolve));
+}
+
+// addLayers loads the layers' features and adds their sources and layers to the map.
+export async function addLayers() {
+  const map = state.map;
+  const [plants, idleSites, roads] = await Promise.all([
+    fetchAll('/api/v1/plants?limit=10000'), fetchAll('/api/v1/idle-sites?limit=10000'), fetchAll('/api/v1/roads?limit=10000'),
+  ]);
+  state.roads = shift(roads);
+
+  // Layout: districts, corridors, axes.
+  const districtCodes = districts().map((f) => f.id);
+  map.addSource('layout', { type: 'geojson', data: state.layout, promoteId: 'code' });
+  map.addLayer({
+    id: 'layout-districts', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'district'],
+    paint: { 'fill-color': ['match', ['get', 'code'], ...districtCodes.flatMap((c, i) => [c, DISTRICT_COLORS[i % DISTRICT_COLORS.length]]), '#eeeeee'], 'fill-opacity': 0.85 },
+  });
+  map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } });
+  map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } });
+
+  // Plots.
+  if (state.plotsMode === 'tiles') {
+    map.addSource('plots', { type: 'vector', tiles: [new URL('/tiles/plots/{z}/{x}/{y}.mvt', location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
+  } else {
+    const plots = shift(await fetchAll('/api/v1/plots?limit=10000'));
+    state.allPlots = plots;
+    map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
+  }
+  const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  // A halo under the search results, so that small plots stand out when a filter is set.
+  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: none, paint: { 'line-color': '#ff6a00', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5, 15, 9], 'line-opacity': 0.55 } });
+  map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } });
+  map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
+  map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
+
+  // Idle sites, plants.
+  map.addSource('idle-sites', { type: 'geojson', data: shift(idleSites), promoteId: 'code' });
+  map.addLayer({ id: 'idle-sites-fill', type: 'fill', source: 'idle-sites', paint: { 'fill-color': matchExpr('stage', STAGE_COLORS, FALLBACK.stage), 'fill-opacity': 0.65 } });
+  map.addLayer({ id: 'idle-sites-line', type: 'line', source: 'idle-sites', paint: { 'line-color': '#8f1d1d', 'line-width': 1.6, 'line-dasharray': [2, 1] } });
+  map.addSource('plants', { type: 'geojson', data: shift(plants), promoteId: 'code' });
+  map.addLayer({ id: 'plants-fill', type: 'fill', source: 'plants', paint: { 'fill-color': PLANT_COLOR, 'fill-opacity': 0.85 } });
+  map.addLayer({ id: 'plants-line', type: 'line', source: 'plants', paint: { 'line-color': '#ffffff', 'line-width': 0.8 } });
+
+  // Roads: solid for existing / under construction / remediation; dashed for planned and
+  // preliminary (line-dasharray cannot vary by feature, hence two layers).
+  map.addSource('roads', { type: 'geojson', data: state.roads, promoteId: 'code' });
+  const dashed = ['in', ['get', 'status'], ['literal', DASHED_ROADS]];
+  const roadWidth = ['interpolate', ['linear'], ['zoom'], 11, 1.5, 15, 5];
+  const roadColor = matchExpr('status', ROAD_COLORS, FALLBACK.road);
+  map.addLayer({ id: 'roads-solid', type: 'line', source: 'roads', filter: ['!', dashed], layout: { 'line-cap': 'round' }, paint: { 'line-color': roadColor, 'line-width': roadWidth } });
+  map.addLayer({ id: 'roads-dashed', type: 'line', source: 'roads', filter: dashed, paint: { 'line-color': roadColor, 'line-width': roadWidth, 'line-dasharray': [2, 1.5] } });
+
+  // Axes and the boundary on top.
+  map.addLayer({ id: 'layout-axes', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'axis'], paint: { 'line-color': '#d6336c', 'line-width': 3, 'line-opacity': 0.7, 'line-dasharray': [6, 3] } });
+  map.addSource('zone', { type: 'geojson', data: state.zone });
+  map.addLayer({ id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#a61e1e', 'line-width': 2.5 } });
+
+  // Search results, hover and selection.
+  const outline = (color) => ({ 'line-color': color, 'line-width': 4 });
+  map.addLayer({ id: 'plots-hover', type: 'line', ...src, filter: none, paint: outline('#ffd400') });
+  map.addLayer({ id: 'plants-hover', type: 'line', source: 'plants', filter: none, paint: outline('#ffd400') });
+  map.addLayer({ id: 'selected', type: 'line', ...src, filter: none, paint: outline('#00c2ff') });
+  map.addLayer({ id: 'selected-plant', type: 'line', source: 'plants', filter: none, paint: outline('#00c2ff') });
+  map.addLayer({ id: 'selected-idle', type: 'line', source: 'idle-sites', filter: none, paint: outline('#00c2ff') });
+
+  addLabels();
+  applyVisibility();
+  for (const id of ['plots-fill', 'plants-fill', 'idle-sites-fill']) {
+    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+  }
+}
+
+// mapIdle resolves when the map has drawn everything it is loading.
+export function mapIdle() {
+  const map = state.map;
+  return new Promise((resolve) => {
+    const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
+    check();
+  });
+}
+
+// addLabels (re)places the road and district names, in the page's language. Labels are HTML
+// markers: no glyph service needed, and the browser's fonts draw both scripts.
+export function addLabels() {
+  const map = state.map;
+  if (!map || !state.roads) return;
+  for (const m of [...markers.roads, ...markers.districts]) m.remove();
+  markers.roads = []; markers.districts = [];
+  const seen = new Set();
+  for (const f of state.roads.features) {
+    const name = label(f.properties);
+    const key = name + f.properties.status;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = midpoint(f.geometry);
+    if (!at) continue;
+    const el = document.createElement('div');
+    el.className = 'road-label road-' + f.properties.status;
+    el.textContent = name;
+    markers.roads.push(new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map));
+  }
+  for (const f of districts()) {
+    const el = document.createElement('div');
+    el.className = 'district-label';
+    el.textContent = label(f.properties);
+    const b = bboxOf(f.geometry);
+    markers.districts.push(new maplibregl.Marker({ element: el }).setLngLat([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]).addTo(map));
+  }
+  applyVisibility();
+}
+
+// GROUPS are the map layers of each legend group.
+const GROUPS = {
+  boundary: ['zone-line'],
+  layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes'],
+  plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
+  plants: ['plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
+  idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
+  roads: ['roads-solid', 'roads-dashed'],
+};
+
+// applyVisibility shows or hides each legend group as state.hidden says.
+export function applyVisibility() {
+  const map = state.map;
+  if (!map || !map.getLayer('zone-line')) return;
+  for (const [g, ids] of Object.entries(GROUPS)) {
+    for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.hidden.has(g) ? 'none' : 'visible');
+  }
+  for (const m of markers.roads) m.getElement().hidden = state.hidden.has('roads');
+  for (const m of markers.districts) m.getElement().hidden = state.hidden.has('layout');
+}
+
+const PICKABLE = { 'plants-fill': ['plants', 'plants'], 'idle-sites-fill': ['idle-sites', 'idle_sites'], 'plots-fill': ['plots', 'plots'] };
+
+function onMapClick(e, onPick) {
+  const map = state.map;
+  if (!map.getLayer('plots-fill')) return;
+  const layers = Object.keys(PICKABLE).filter((id) => !state.hidden.has(PICKABLE[id][1]));
+  const hits = map.queryRenderedFeatures(e.point, { layers });
+  if (!hits.length) return;
+  const f = hits[0];
+  onPick(PICKABLE[f.layer.id][0], f.properties.code);
+  // Keep what was clicked in view beside the details panel (on wide screens it opens on the
+  // right, over the map).
+  const wrap = $('#mapwrap').getBoundingClientRect();
+  const panel = $('#details').getBoundingClientRect();
+  if (wrap.width > 700 && e.point.x > wrap.width - panel.width - 40) {
+    map.panBy([e.point.x - (wrap.width - panel.width) / 2, 0], { duration: 400 });
+  }
+}
+
+// showResults narrows a tab's layers to the codes of a search (all features when codes is null).
+export function showResults(tab, codes) {
+  const map = state.map;
+  const filter = codes ? ['in', ['get', 'code'], ['literal', codes]] : null;
+  const ids = tab === 'plants' ? ['plants-fill', 'plants-line'] : ['plots-fill', 'plots-outline'];
+  for (const id of ids) map.setFilter(id, filter);
+  if (tab === 'plots') {
+    map.setFilter('plots-result', filter || none);
+    const standard = ['==', ['get', 'standard_land'], true];
+    map.setFilter('plots-standard', filter ? ['all', standard, filter] : standard);
+  }
+}
+
+// hover outlines one feature of a tab's layer ('' for none).
+export function hover(tab, code) {
+  state.map.setFilter(tab === 'plants' ? 'plants-hover' : 'plots-hover', byCode(code));
+}
+
+// select outlines the selected feature (kind: plots, plants, idle-sites; null for none).
+export function select(kind, code) {
+  const map = state.map;
+  if (!map || !map.getLayer('selected')) return;
+  map.setFilter('selected', byCode(kind === 'plots' ? code : ''));
+  map.setFilter('selected-plant', byCode(kind === 'plants' ? code : ''));
+  map.setFilter('selected-idle', byCode(kind === 'idle-sites' ? code : ''));
+}
+
+// padding keeps fitted views clear of the legend (and of the details panel when open).
+export function padding() {
+  const wrap = $('#mapwrap').getBoundingClientRect();
+  const legend = $('#legend-box');
+  const p = { top: 30, bottom: 30, left: 30, right: 30 };
+  if (wrap.width > 700 && legend.open) p.left = Math.min(legend.getBoundingClientRect().width + 30, wrap.width / 3);
+  if (wrap.width > 700 && !$('#details').hidden) p.right = Math.min($('#details').getBoundingClientRect().width + 60, wrap.width / 3);
+  return p;
+}
+
+// fitTo fits the view to features.
+export function fitTo(features) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of features) {
+    const fb = bboxOf(f.geometry);
+    b[0] = Math.min(b[0], fb[0]); b[1] = Math.min(b[1], fb[1]); b[2] = Math.max(b[2], fb[2]); b[3] = Math.max(b[3], fb[3]);
+  }
+  if (!Number.isFinite(b[0])) return;
+  state.map.fitBounds(b, { padding: padding(), maxZoom: 16, duration: 600 });
+}

@@ -1,0 +1,43 @@
+// /api/v1/meta, loaded once per page: the layers, their fields (Chinese and English labels,
+// units, enum values and their names) and their filters. The page's filter lists, legends and
+// detail labels come from it, not from lists written into the page.
+import { getJSON } from './api.js';
+
+let loading = null;
+
+// loadMeta returns meta (one request per page, shared by every module).
+export function loadMeta() {
+  if (!loading) loading = getJSON('/api/v1/meta').catch((e) => { loading = null; throw e; });
+  return loading;
+}
+
+// layerOf returns the layer named name ('plots', 'plants', 'idle-sites', 'roads', 'layout').
+export const layerOf = (meta, name) => (meta && meta.layers.find((l) => l.name === name)) || null;
+
+// fieldOf returns a layer's field.
+export function fieldOf(meta, layer, name) {
+  const l = layerOf(meta, layer);
+  return (l && l.fields.find((f) => f.name === name)) || null;
+}
+
+// enumValues returns the values of a layer's enumerated field, in the API's order.
+export function enumValues(meta, layer, field) {
+  const f = fieldOf(meta, layer, field);
+  return (f && f.enum) || [];
+}
+
+// enumName returns the name of one value of an enumerated field in lang ('zh' or 'en'); the
+// value itself when meta has no name for it.
+export function enumName(meta, lang, layer, field, value) {
+  const f = fieldOf(meta, layer, field);
+  const n = f && f.enum_labels && f.enum_labels[value];
+  if (!n) return value ?? '';
+  return lang === 'en' ? n.label_en : n.label;
+}
+
+// filtersOf returns the query parameters a layer's list accepts (meta's filters).
+export const filtersOf = (meta, layer) => (layerOf(meta, layer) || { filters: [] }).filters;
+
+// roadStatusGroup returns the road statuses of a group ('existing': built roads, including
+// those being upgraded; 'new').
+export const roadStatusGroup = (meta, group) => ((meta && meta.road_status_groups) || {})[group] || [];

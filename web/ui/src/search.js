@@ -1,0 +1,118 @@
+// Search: each tab's form asks the API for its filter and shows exactly the answer, in the
+// result list and on the map (the map's layer filter is the list of codes the API returned).
+import { $ } from './dom.js';
+import { state, t } from './state.js';
+import { getJSON, fetchAll } from './api.js';
+import { formOf, queryOf } from './filters.js';
+import { fmt, landUseName } from './format.js';
+import { shift, showResults, hover, fitTo } from './map.js';
+import { showDetails } from './details.js';
+import { writeURL } from './url.js';
+import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
+
+// LIST_CAP is the most items the result list shows.
+export const LIST_CAP = 1000;
+
+const searchSeq = { plots: 0, plants: 0 };
+
+// lastQuery holds the filters of each tab's latest search: a form's change event (fired when a
+// number box loses focus, e.g. on a click in the result list) must not search again, and re-fit
+// the map, for filters the input event already searched.
+const lastQuery = {};
+
+// showError shows an error above the search forms.
+export function showError(e) {
+  console.warn(e);
+  const el = $('#error');
+  el.textContent = `${t('error')} ${e.message || e}`;
+  el.hidden = false;
+}
+
+// search runs a tab's search; fit zooms the map to the results.
+export async function search(tab, fit = true) {
+  const seq = ++searchSeq[tab];
+  const q = queryOf(tab);
+  lastQuery[tab] = q.toString();
+  const active = [...q.keys()].length > 0;
+  // With no filter on a zone served as vector tiles, the map shows every plot from the tiles:
+  // the list needs only its first page and the count, not every plot as GeoJSON.
+  const firstPageOnly = !active && tab === 'plots' && state.plotsMode === 'tiles';
+  q.set('limit', firstPageOnly ? String(LIST_CAP) : '10000');
+  const layer = tab === 'plants' ? 'plants' : 'plots';
+  $(`#count-${tab}`).textContent = t('loading');
+  let fc;
+  try {
+    fc = firstPageOnly ? await getJSON(`/api/v1/${layer}?${q}`) : await fetchAll(`/api/v1/${layer}?${q}`);
+  } catch (e) {
+    if (seq === searchSeq[tab]) { $(`#count-${tab}`).textContent = ''; showError(e); }
+    return;
+  }
+  if (seq !== searchSeq[tab]) return;
+  $('#error').hidden = true;
+  shift(fc);
+  state.results[tab] = { fc, active, query: q.toString(), total: fc.number_matched ?? fc.features.length };
+  renderResults(tab);
+  showResults(tab, active ? fc.features.map((f) => f.id) : null);
+  writeURL();
+  if (fit && active && fc.features.length) fitTo(fc.features);
+}
+
+// wireForms searches as the user types (debounced), on submit, and after a reset.
+export function wireForms() {
+  for (const tab of ['plots', 'plants']) {
+    const form = formOf(tab);
+    let timer;
+    const go = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { if (queryOf(tab).toString() !== lastQuery[tab]) search(tab); }, 250);
+    };
+    form.addEventListener('input', go);
+    form.addEventListener('change', go);
+    form.addEventListener('submit', (e) => { e.preventDefault(); search(tab); });
+    form.addEventListener('reset', () => setTimeout(() => search(tab, false), 0));
+  }
+}
+
+// renderResults draws a tab's result list (again, e.g. in the other language).
+export function renderResults(tab) {
+  const r = state.results[tab];
+  if (!r) return;
+  const n = r.total;
+  $(`#count-${tab}`).textContent = t(tab === 'plants' ? 'results_plants' : 'results_plots', { n }) + (n > LIST_CAP ? ' ' + t('showing_first', { n: LIST_CAP }) : '');
+  const ul = $(`#list-${tab}`);
+  ul.textContent = '';
+  if (!n) {
+    const li = document.createElement('li');
+    li.className = 'empty';
+    li.textContent = t('no_results');
+    ul.append(li);
+    return;
+  }
+  const frag = document.createDocumentFragment();
+  for (const f of r.fc.features.slice(0, LIST_CAP)) {
+    const p = f.properties;
+    const li = document.createElement('li');
+    li.dataset.code = f.id;
+    li.tabIndex = 0;
+    if (tab === 'plots') {
+      li.innerHTML = '<b></b> <span class="swatch"></span><span class="st"></span><br><small></small>';
+      li.querySelector('.swatch').style.background = colorOf(STATUS_COLORS, p.status, FALLBACK.status);
+      li.querySelector('b').textContent = f.id;
+      li.querySelector('.st').textContent = t.enum('plots', 'status', p.status) + (p.standard_land ? ' · ' + (state.lang === 'en' ? 'standard land' : '标准地') : '');
+      li.querySelector('small').textContent = `${fmt(p.area_mu, 1)} ${t.unit('亩')} · ${t.enum('plots', 'cluster', p.cluster) || '—'} · ${p.land_use} ${landUseName(p.land_use)}`;
+    } else {
+      li.innerHTML = '<b></b> <span class="st"></span><br><small></small>';
+      li.querySelector('b').textContent = f.id;
+      li.querySelector('.st').textContent = t.enum('plants', 'status', p.status);
+      li.querySelector('small').textContent = `${fmt(p.free_area_m2, 0)} m² · ${fmt(p.floor_load_kn_m2, 1)} kN/m² · ${fmt(p.floor_height_m, 1)} ${t.unit('m')} · ${p.floors} ${t.unit(p.floors === 1 ? '1层' : '层')}`;
+    }
+    li.addEventListener('mouseenter', () => hover(tab, f.id));
+    li.addEventListener('mouseleave', () => hover(tab, ''));
+    // Open the details first, so that the fit leaves room for the panel beside the item.
+    const open = () => { showDetails(tab, f.id).catch(showError); fitTo([f]); };
+    li.addEventListener('click', open);
+    li.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+    frag.append(li);
+  }
+  ul.append(frag);
+}
