@@ -37,9 +37,6 @@ type IdleCandidate struct {
 	DaysIdle int    `json:"days_idle"`
 }
 
-// IdleStageLabels are the stages' Chinese names.
-var IdleStageLabels = map[string]string{"survey": "调查", "determination": "认定", "notice_hearing": "告知/听证",
-	"disposal_plan": "处置方案", "implementation": "实施", "reactivated": "盘活"}
 
 // IdleReport is the idle and zombie land report.
 type IdleReport struct {

@@ -19,7 +19,7 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 	siteWhere := fmt.Sprintf("s.zone_id = $1 and %s and %s and %s", sq.time("s"), sq.districtFilter("s"), sq.hostCluster("s"))
 	stages := map[string]*inventory.IdleStageRow{}
 	for _, st := range inventory.IdleStages {
-		rep.Stages = append(rep.Stages, inventory.IdleStageRow{Stage: st, Label: inventory.IdleStageLabels[st]})
+		rep.Stages = append(rep.Stages, inventory.IdleStageRow{Stage: st, Label: inventory.EnumLabels(inventory.IdleSiteLayer.Name, "stage")[st].Label})
 	}
 	for i := range rep.Stages {
 		stages[rep.Stages[i].Stage] = &rep.Stages[i]
