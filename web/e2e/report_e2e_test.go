@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // TestReportPage draws the report page (/reports) in headless chromium on the demo data, as the
