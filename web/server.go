@@ -1,6 +1,11 @@
-// Package web serves the inventory over HTTP: the GeoJSON API under /api/v1 and the land map
-// page. Handlers only translate between HTTP and the inventory services; every rule lives in
-// inventory and its store.
+// Package web serves the inventory over HTTP: the GeoJSON API under /api/v1, the land map and
+// report pages, vector tiles and the reports. Handlers only translate between HTTP and the
+// inventory services; every rule lives in inventory and its store.
+//
+// NewServer builds the server from its Deps (the small service interfaces each handler uses);
+// routes.go lists every route. Query strings are read here, by one parser per concept
+// (params.go: unknown and repeated parameters, zone, as_of; query.go: list filters and report
+// parameters).
 //
 // Errors are RFC 9457 problem documents (application/problem+json) that name the parameter or
 // field at fault and the reason.
