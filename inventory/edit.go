@@ -72,10 +72,13 @@ type Editor interface {
 	// Restore writes a new version copying version n (lifecycle rules do not apply: undoing a
 	// mistake must be possible; every other rule does). ifMatch may be empty.
 	Restore(ctx context.Context, l *Layer, zone, code string, n int, ifMatch string) (*Feature, error)
+}
+
+// HistoryReader reads a feature's history (修改历史). The public gets no changed_by, no note and
+// no confidential field (the viewer comes from the context).
+type HistoryReader interface {
 	// History lists every version of a feature, oldest first.
 	History(ctx context.Context, l *Layer, zone, code string) ([]Version, error)
-	// GetAsOf returns the feature as it stood at t (live now when t is nil).
-	GetAsOf(ctx context.Context, l *Layer, zone, code string, t *time.Time) (*Feature, error)
 }
 
 // CanWrite returns nil when v may edit, else EUnauthorized (no credentials) or EForbidden.

@@ -1,14 +1,6 @@
 package inventory
 
-import (
-	"fmt"
-	"math"
-	"net/url"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
-)
+import "time"
 
 // FieldType is the type of a property.
 type FieldType string
@@ -131,45 +123,15 @@ type Query struct {
 	Offset int
 }
 
-// commonParams are accepted by every list endpoint besides the layer's filters.
-var commonParams = map[string]bool{"limit": true, "offset": true, "zone": true, "as_of": true}
-
-// ParseQuery checks a list request's parameters against the layer's filters. An unknown
-// parameter, a malformed value or an unknown value of an enumerated filter is an EInvalid
-// error naming the parameter.
-func ParseQuery(l *Layer, v url.Values) (Query, error) {
-	q := Query{Layer: l, Limit: DefaultLimit}
-	byParam := make(map[string]Filter, len(l.Filters))
-	for _, f := range l.Filters {
-		byParam[f.Param] = f
+// Validate checks the rules a list request obeys whatever its transport: paging within
+// bounds, a minimum area not above the maximum, and road_status only with near_road_m. Errors
+// are EInvalid and name the parameter.
+func (q Query) Validate() error {
+	if q.Limit < 1 || q.Limit > MaxLimit {
+		return Errorf(EInvalid, "limit", "must be a whole number from 1 to %d", MaxLimit)
 	}
-	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		vals := v[name]
-		if len(vals) != 1 {
-			return q, Errorf(EInvalid, name, "is given %d times; give it once", len(vals))
-		}
-		raw := strings.TrimSpace(vals[0])
-		if commonParams[name] {
-			if err := q.common(name, raw); err != nil {
-				return q, err
-			}
-			continue
-		}
-		f, ok := byParam[name]
-		if !ok {
-			return q, Errorf(EInvalid, name, "is not a parameter of %s; known: %s", l.Name, strings.Join(l.ParamNames(), ", "))
-		}
-		if raw == "" {
-			return q, Errorf(EInvalid, name, "is empty")
-		}
-		if err := q.add(f, raw); err != nil {
-			return q, err
-		}
+	if q.Offset < 0 {
+		return Errorf(EInvalid, "offset", "must be a whole number ≥ 0")
 	}
 	var lo, hi *Condition
 	for i := range q.Conditions {
@@ -182,147 +144,12 @@ func ParseQuery(l *Layer, v url.Values) (Query, error) {
 		}
 	}
 	if lo != nil && hi != nil && lo.Value.(float64) > hi.Value.(float64) {
-		return q, Errorf(EInvalid, "min_area_mu", "is greater than max_area_mu")
+		return Errorf(EInvalid, "min_area_mu", "is greater than max_area_mu")
 	}
 	if len(q.RoadStatus) > 0 && q.NearRoadM == nil {
-		return q, Errorf(EInvalid, "road_status", "only applies together with near_road_m")
-	}
-	return q, nil
-}
-
-// ParamNames lists the parameters the layer's list accepts.
-func (l *Layer) ParamNames() []string {
-	out := make([]string, 0, len(l.Filters)+len(commonParams))
-	for _, f := range l.Filters {
-		out = append(out, f.Param)
-	}
-	for k := range commonParams {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (q *Query) common(name, raw string) error {
-	switch name {
-	case "limit":
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxLimit {
-			return Errorf(EInvalid, name, "must be a whole number from 1 to %d", MaxLimit)
-		}
-		q.Limit = n
-	case "offset":
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 0 {
-			return Errorf(EInvalid, name, "must be a whole number ≥ 0")
-		}
-		q.Offset = n
-	case "zone":
-		if !validCode(raw) {
-			return Errorf(EInvalid, name, "is not a zone code")
-		}
-		q.Zone = raw
-	case "as_of":
-		t, err := time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			return Errorf(EInvalid, name, "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00+08:00")
-		}
-		q.AsOf = &t
+		return Errorf(EInvalid, "road_status", "only applies together with near_road_m")
 	}
 	return nil
-}
-
-func (q *Query) add(f Filter, raw string) error {
-	switch f.Kind {
-	case FilterBBox:
-		b, err := ParseBBox(raw)
-		if err != nil {
-			return Errorf(EInvalid, f.Param, "%s", err)
-		}
-		q.BBox = &b
-	case FilterIn, FilterRoadStat:
-		vals := strings.Split(raw, ",")
-		for i, s := range vals {
-			s = strings.TrimSpace(s)
-			vals[i] = s
-			if s == "" {
-				return Errorf(EInvalid, f.Param, "has an empty item")
-			}
-			if len(f.Enum) > 0 && !contains(f.Enum, s) {
-				return Errorf(EInvalid, f.Param, "has unknown value %q; known: %s", s, strings.Join(f.Enum, ", "))
-			}
-			if len(f.Enum) == 0 && !validCode(s) {
-				return Errorf(EInvalid, f.Param, "has malformed code %q", s)
-			}
-		}
-		if f.Kind == FilterRoadStat {
-			q.RoadStatus = vals
-			return nil
-		}
-		q.Conditions = append(q.Conditions, Condition{Kind: FilterIn, Field: f.Field, Values: vals})
-	case FilterEquals:
-		if len(raw) > 200 {
-			return Errorf(EInvalid, f.Param, "is too long")
-		}
-		q.Conditions = append(q.Conditions, Condition{Kind: FilterEquals, Field: f.Field, Value: raw})
-	case FilterPrefix:
-		if !isDigits(raw) || len(raw) > 8 {
-			return Errorf(EInvalid, f.Param, "must be a land-use code or code prefix of digits, e.g. 1001")
-		}
-		q.Conditions = append(q.Conditions, Condition{Kind: FilterPrefix, Field: f.Field, Value: raw})
-	case FilterBool:
-		b, err := strconv.ParseBool(raw)
-		if err != nil || (raw != "true" && raw != "false") {
-			return Errorf(EInvalid, f.Param, "must be true or false")
-		}
-		q.Conditions = append(q.Conditions, Condition{Kind: FilterBool, Field: f.Field, Value: b})
-	case FilterMin, FilterMax, FilterNearRoad:
-		x, err := strconv.ParseFloat(raw, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return Errorf(EInvalid, f.Param, "must be a number")
-		}
-		if x < 0 {
-			return Errorf(EInvalid, f.Param, "must not be negative")
-		}
-		if f.Max > 0 && x > f.Max {
-			return Errorf(EInvalid, f.Param, "must be at most %g", f.Max)
-		}
-		if f.Kind == FilterNearRoad {
-			q.NearRoadM = &x
-			return nil
-		}
-		scale := f.Scale
-		if scale == 0 {
-			scale = 1
-		}
-		q.Conditions = append(q.Conditions, Condition{Kind: f.Kind, Field: f.Field, Value: x * scale})
-	default:
-		return Errorf(EInternal, f.Param, "unknown filter kind %q", f.Kind)
-	}
-	return nil
-}
-
-// ParseBBox parses "minLon,minLat,maxLon,maxLat" in degrees.
-func ParseBBox(s string) ([4]float64, error) {
-	var b [4]float64
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return b, fmt.Errorf("must be minLon,minLat,maxLon,maxLat")
-	}
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return b, fmt.Errorf("item %d (%q) is not a number", i+1, p)
-		}
-		b[i] = x
-	}
-	if b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 {
-		return b, fmt.Errorf("must lie within longitude -180..180 and latitude -90..90")
-	}
-	if b[0] > b[2] || b[1] > b[3] {
-		return b, fmt.Errorf("minimum is greater than maximum")
-	}
-	return b, nil
 }
 
 func contains(list []string, s string) bool {
@@ -332,18 +159,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // validCode reports whether s is a well-formed feature or zone code: letters, digits, '.', '_'

@@ -13,9 +13,6 @@ package inventory
 import (
 	"context"
 	"math"
-	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -80,142 +77,45 @@ func (p ReportParams) Date() time.Time {
 	return time.Now()
 }
 
-// reportParams lists the parameters each report accepts.
-var reportParams = map[string][]string{
-	ReportIntensity:  {"group", "include"},
-	ReportCompliance: {},
-	ReportIdle:       {},
-	ReportSupply:     {},
-	ReportRoads:      {"tolerance_m", "frontage_m", "loop_cover_pct"},
-}
-
-var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "lang"}
-
-// ReportParamNames lists the parameters the report of the given kind accepts.
-func ReportParamNames(kind string) []string {
-	out := append(append([]string{}, reportCommonParams...), reportParams[kind]...)
-	sort.Strings(out)
-	return out
-}
-
-// ParseReportParams checks a report request's parameters. An unknown parameter, a malformed
-// value or an unknown enumerated value is an EInvalid error naming the parameter.
-func ParseReportParams(kind string, v url.Values) (ReportParams, error) {
-	p := ReportParams{Kind: kind, Group: GroupZone, ToleranceM: DefaultToleranceM, FrontageM: DefaultFrontageM,
+// DefaultReportParams returns the parameters of a report of the given kind that names nothing
+// but its kind: the default zone, the live inventory, grouped by zone, the road defaults, JSON.
+func DefaultReportParams(kind string) ReportParams {
+	return ReportParams{Kind: kind, Group: GroupZone, ToleranceM: DefaultToleranceM, FrontageM: DefaultFrontageM,
 		LoopCoverPct: DefaultLoopCoverPct, Format: "json"}
-	if _, ok := reportParams[kind]; !ok {
-		return p, Errorf(EInvalid, "report", "unknown report %q; known: %s", kind, strings.Join(ReportKinds, ", "))
-	}
-	known := ReportParamNames(kind)
-	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		vals := v[name]
-		if !contains(known, name) {
-			return p, Errorf(EInvalid, name, "is not a parameter of the %s report; known: %s", kind, strings.Join(known, ", "))
-		}
-		if len(vals) != 1 {
-			return p, Errorf(EInvalid, name, "is given %d times; give it once", len(vals))
-		}
-		raw := strings.TrimSpace(vals[0])
-		if raw == "" {
-			return p, Errorf(EInvalid, name, "is empty")
-		}
-		switch name {
-		case "zone":
-			if !validCode(raw) {
-				return p, Errorf(EInvalid, name, "is not a zone code")
-			}
-			p.Zone = raw
-		case "district":
-			for _, d := range strings.Split(raw, ",") {
-				d = strings.TrimSpace(d)
-				if !validCode(d) {
-					return p, Errorf(EInvalid, name, "has malformed district code %q", d)
-				}
-				p.Districts = append(p.Districts, d)
-			}
-		case "cluster":
-			if !contains(Clusters, raw) {
-				return p, Errorf(EInvalid, name, "has unknown value %q; known: %s", raw, strings.Join(Clusters, ", "))
-			}
-			p.Cluster = raw
-		case "as_of":
-			t, err := parseAsOf(raw)
-			if err != nil {
-				return p, Errorf(EInvalid, name, "%s", err)
-			}
-			p.AsOf = &t
-		case "format":
-			if raw != "json" && raw != "csv" && raw != "xlsx" {
-				return p, Errorf(EInvalid, name, "must be json, csv or xlsx")
-			}
-			p.Format = raw
-		case "table":
-			if !validCode(raw) {
-				return p, Errorf(EInvalid, name, "is not a table name")
-			}
-			p.Table = raw
-		case "lang":
-			// accepted for symmetry with the read API; reports carry both languages.
-		case "group":
-			if raw != GroupZone && raw != GroupDistrict && raw != GroupCluster {
-				return p, Errorf(EInvalid, name, "must be zone, district or cluster")
-			}
-			p.Group = raw
-		case "include":
-			if raw != "plots" {
-				return p, Errorf(EInvalid, name, "must be plots")
-			}
-			p.IncludePlots = true
-		case "tolerance_m", "frontage_m", "loop_cover_pct":
-			x, err := strconv.ParseFloat(raw, 64)
-			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return p, Errorf(EInvalid, name, "must be a number")
-			}
-			switch name {
-			case "tolerance_m":
-				if x < 0 || x > MaxToleranceM {
-					return p, Errorf(EInvalid, name, "must be from 0 to %g metres", MaxToleranceM)
-				}
-				p.ToleranceM = x
-			case "frontage_m":
-				if x <= 0 || x > MaxFrontageM {
-					return p, Errorf(EInvalid, name, "must be more than 0 and at most %g metres", MaxFrontageM)
-				}
-				p.FrontageM = x
-			case "loop_cover_pct":
-				if x <= 0 || x > 100 {
-					return p, Errorf(EInvalid, name, "must be more than 0 and at most 100")
-				}
-				p.LoopCoverPct = x
-			}
-		}
-	}
-	if p.Table != "" && p.Format != "csv" {
-		return p, Errorf(EInvalid, "table", "only applies with format=csv (XLSX holds every table, JSON everything)")
-	}
-	return p, nil
 }
 
-// parseAsOf accepts an RFC 3339 time or a date (the end of that day is not implied: a date
-// means its first instant, UTC).
-func parseAsOf(raw string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
-		return t, nil
+// Validate checks the rules a report request obeys whatever its transport: a known kind,
+// well-formed zone and district codes, a known cluster and grouping, and the road analyses'
+// distances within their bounds. Errors are EInvalid and name the parameter.
+func (p ReportParams) Validate() error {
+	if !contains(ReportKinds, p.Kind) {
+		return Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
 	}
-	if t, err := time.Parse("2006-01-02", raw); err == nil {
-		return t, nil
+	if p.Zone != "" && !validCode(p.Zone) {
+		return Errorf(EInvalid, "zone", "is not a zone code")
 	}
-	return time.Time{}, errorString("must be an RFC 3339 time or a date, e.g. 2026-01-31T12:00:00+08:00 or 2026-01-31")
+	for _, d := range p.Districts {
+		if !validCode(d) {
+			return Errorf(EInvalid, "district", "has malformed district code %q", d)
+		}
+	}
+	if p.Cluster != "" && !contains(Clusters, p.Cluster) {
+		return Errorf(EInvalid, "cluster", "has unknown value %q; known: %s", p.Cluster, strings.Join(Clusters, ", "))
+	}
+	if p.Group != GroupZone && p.Group != GroupDistrict && p.Group != GroupCluster {
+		return Errorf(EInvalid, "group", "must be zone, district or cluster")
+	}
+	if math.IsNaN(p.ToleranceM) || p.ToleranceM < 0 || p.ToleranceM > MaxToleranceM {
+		return Errorf(EInvalid, "tolerance_m", "must be from 0 to %g metres", MaxToleranceM)
+	}
+	if math.IsNaN(p.FrontageM) || p.FrontageM <= 0 || p.FrontageM > MaxFrontageM {
+		return Errorf(EInvalid, "frontage_m", "must be more than 0 and at most %g metres", MaxFrontageM)
+	}
+	if math.IsNaN(p.LoopCoverPct) || p.LoopCoverPct <= 0 || p.LoopCoverPct > 100 {
+		return Errorf(EInvalid, "loop_cover_pct", "must be more than 0 and at most 100")
+	}
+	return nil
 }
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
 
 // ReportHeader is what every report starts with.
 type ReportHeader struct {

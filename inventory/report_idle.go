@@ -37,7 +37,6 @@ type IdleCandidate struct {
 	DaysIdle int    `json:"days_idle"`
 }
 
-
 // IdleReport is the idle and zombie land report.
 type IdleReport struct {
 	ReportHeader

@@ -1,52 +1,45 @@
 package inventory
 
 import (
-	"net/url"
+	"math"
 	"testing"
 )
 
-func TestParseReportParams(t *testing.T) {
-	tests := []struct {
-		kind, query, field string // field: the parameter the error must name ("" = accepted)
+func TestReportParamsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(p *ReportParams)
+		field string // "" = valid
 	}{
-		{"intensity", "", ""},
-		{"intensity", "group=district&include=plots&district=D1,D2&cluster=new_energy&as_of=2025-01-31", ""},
-		{"intensity", "as_of=2025-01-31T12:00:00%2B08:00&format=xlsx", ""},
-		{"roads", "tolerance_m=0&frontage_m=5000&loop_cover_pct=100", ""},
-		{"supply", "format=csv&table=ready_plots", ""},
-		{"intensity", "group=city", "group"},
-		{"intensity", "include=roads", "include"},
-		{"intensity", "district=D1%3Bdrop", "district"},
-		{"intensity", "district=", "district"},
-		{"intensity", "cluster=steel", "cluster"},
-		{"intensity", "as_of=31/01/2025", "as_of"},
-		{"intensity", "format=pdf", "format"},
-		{"intensity", "tolerance_m=5", "tolerance_m"},
-		{"intensity", "group=zone&group=district", "group"},
-		{"roads", "tolerance_m=NaN", "tolerance_m"},
-		{"roads", "tolerance_m=1001", "tolerance_m"},
-		{"roads", "frontage_m=0", "frontage_m"},
-		{"roads", "loop_cover_pct=0", "loop_cover_pct"},
-		{"supply", "table=plants", "table"},
-		{"compliance", "zone=Bad Zone", "zone"},
-		{"taxes", "", "report"},
-	}
-	for _, tt := range tests {
-		v, _ := url.ParseQuery(tt.query)
-		p, err := ParseReportParams(tt.kind, v)
-		if tt.field == "" {
+		{"defaults", func(p *ReportParams) {}, ""},
+		{"unknown kind", func(p *ReportParams) { p.Kind = "taxes" }, "report"},
+		{"bad zone", func(p *ReportParams) { p.Zone = "Bad Zone" }, "zone"},
+		{"bad district", func(p *ReportParams) { p.Districts = []string{"D1;drop"} }, "district"},
+		{"unknown cluster", func(p *ReportParams) { p.Cluster = "steel" }, "cluster"},
+		{"unknown group", func(p *ReportParams) { p.Group = "city" }, "group"},
+		{"negative tolerance", func(p *ReportParams) { p.ToleranceM = -1 }, "tolerance_m"},
+		{"tolerance over the maximum", func(p *ReportParams) { p.ToleranceM = MaxToleranceM + 1 }, "tolerance_m"},
+		{"tolerance NaN", func(p *ReportParams) { p.ToleranceM = math.NaN() }, "tolerance_m"},
+		{"zero frontage", func(p *ReportParams) { p.FrontageM = 0 }, "frontage_m"},
+		{"loop cover over 100", func(p *ReportParams) { p.LoopCoverPct = 100.5 }, "loop_cover_pct"},
+		{"bounds accepted", func(p *ReportParams) { p.ToleranceM, p.FrontageM, p.LoopCoverPct = 0, MaxFrontageM, 100 }, ""},
+	} {
+		p := DefaultReportParams(ReportRoads)
+		tc.edit(&p)
+		err := p.Validate()
+		if tc.field == "" {
 			if err != nil {
-				t.Errorf("%s?%s: %v", tt.kind, tt.query, err)
+				t.Errorf("%s: %v", tc.name, err)
 			}
 			continue
 		}
 		e, ok := err.(*Error)
-		if !ok || e.Kind != EInvalid || e.Field != tt.field {
-			t.Errorf("%s?%s: err = %v (%+v), want invalid %s", tt.kind, tt.query, err, p, tt.field)
+		if !ok || e.Kind != EInvalid || e.Field != tc.field {
+			t.Errorf("%s: err = %v, want invalid %s", tc.name, err, tc.field)
 		}
 	}
-	p, _ := ParseReportParams("roads", url.Values{})
-	if p.ToleranceM != 5 || p.FrontageM != 50 || p.LoopCoverPct != 95 || p.Format != "json" {
+	p := DefaultReportParams(ReportRoads)
+	if p.ToleranceM != 5 || p.FrontageM != 50 || p.LoopCoverPct != 95 || p.Format != "json" || p.Group != GroupZone {
 		t.Errorf("road defaults = %+v", p)
 	}
 }

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 // Zone is a development zone (开发区). The inventory may hold many; every feature belongs to
@@ -28,16 +29,24 @@ type Page struct {
 	NumberMatched int64
 }
 
-// Service reads the inventory. Every method takes the viewer from the context
-// (ViewerFrom): confidential properties are filled only for planners and admins.
-type Service interface {
+// ZoneService answers about the zones (开发区).
+type ZoneService interface {
 	// DefaultZone is the zone used when a request names none: the one set at start-up, or
 	// the first zone by code.
 	DefaultZone(ctx context.Context) (string, error)
+	// ResolveZone returns the code of the zone a request names: code itself when such a zone
+	// exists (ENotFound naming "zone" when none does), the default zone when code is empty.
+	ResolveZone(ctx context.Context, code string) (string, error)
 	// Zones lists the zones.
 	Zones(ctx context.Context) ([]Zone, error)
 	// Zone returns the zone with the given code (ENotFound if none).
 	Zone(ctx context.Context, code string) (*Zone, error)
+}
+
+// FeatureReader reads the features of the layers, live now or as they stood at a time. Every
+// method takes the viewer from the context (ViewerFrom): confidential properties are filled
+// only for planners and admins.
+type FeatureReader interface {
 	// List returns one page of q's layer, in code order.
 	List(ctx context.Context, q Query) (*Page, error)
 	// StreamList writes one page of q's layer, in code order, feature by feature: each call of
@@ -46,10 +55,23 @@ type Service interface {
 	StreamList(ctx context.Context, q Query, emit func(feature []byte) error) (matched int64, returned int, err error)
 	// Get returns the live feature of layer with the given code in zone (ENotFound if none).
 	Get(ctx context.Context, layer *Layer, zone, code string) (*Feature, error)
+	// GetAsOf returns the feature as it stood at t (live now when t is nil).
+	GetAsOf(ctx context.Context, l *Layer, zone, code string, t *time.Time) (*Feature, error)
 	// Revision returns a number that grows whenever anything in the inventory changes (a
 	// plot's list may depend on the roads, through near_road_m): collection ETags are built
 	// from it.
 	Revision(ctx context.Context) (int64, error)
-	// Ping checks that the store is reachable.
+}
+
+// Pinger checks that the store is reachable.
+type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// Service reads the inventory: the zones, the features, and the store's health. A handler
+// depends on the one of these it uses.
+type Service interface {
+	ZoneService
+	FeatureReader
+	Pinger
 }

@@ -2,13 +2,11 @@ package web
 
 import (
 	"bufio"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +16,7 @@ import (
 	"github.com/landinv/landinv/inventory"
 )
 
-func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 	links := []map[string]string{
 		{"rel": "self", "href": "/api/v1/"},
 		{"rel": "describedby", "href": "/api/v1/meta", "title": "layers, fields, units and filters"},
@@ -61,7 +59,7 @@ type metaField struct {
 }
 
 func (s *Server) zones(w http.ResponseWriter, r *http.Request) {
-	zs, err := s.Inventory.Zones(r.Context())
+	zs, err := s.deps.Zones.Zones(r.Context())
 	if err != nil {
 		Problem(w, r, err)
 		return
@@ -96,13 +94,7 @@ func zoneFeature(z *inventory.Zone) map[string]any {
 // zone answers GET /api/v1/zone[?zone=CODE]: the zone as a Feature with its planned and its
 // measured (geodesic) area.
 func (s *Server) zone(w http.ResponseWriter, r *http.Request) {
-	for k := range r.URL.Query() {
-		if k != "zone" && k != "lang" {
-			Problem(w, r, inventory.Errorf(inventory.EInvalid, k, "is not a parameter of zone; known: zone"))
-			return
-		}
-	}
-	z, err := s.Inventory.Zone(r.Context(), r.URL.Query().Get("zone"))
+	z, err := s.deps.Zones.Zone(r.Context(), zoneOf(r))
 	if err != nil {
 		Problem(w, r, err)
 		return
@@ -125,14 +117,15 @@ type featureCollectionHeader struct {
 // them in the same object, so nothing but one row is held in memory.
 func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q, err := inventory.ParseQuery(l, r.URL.Query())
+		q, err := ParseQuery(l, r.URL.Query())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
+		q.Zone = zoneOf(r)
 		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
 		// client that has the page already gets 304 without the database running the query.
-		rev, err := s.Inventory.Revision(r.Context())
+		rev, err := s.deps.Features.Revision(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
@@ -153,7 +146,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			bw.WriteString(`{"type":"FeatureCollection","features":[`)
 			started = true
 		}
-		matched, returned, err := s.Inventory.StreamList(r.Context(), q, func(f []byte) error {
+		matched, returned, err := s.deps.Features.StreamList(r.Context(), q, func(f []byte) error {
 			if !started {
 				start()
 			} else if err := bw.WriteByte(','); err != nil {
@@ -217,23 +210,16 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", l.Name, code))
 			return
 		}
-		asOf, rest, err := AsOfParam(r.URL.Query())
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		zone, err := zoneParam(rest)
+		asOf, err := asOfParam(r.URL.Query())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
 		var f *inventory.Feature
-		if g, ok := s.Inventory.(asOfGetter); ok && asOf != nil {
-			f, err = g.GetAsOf(r.Context(), l, zone, code, asOf)
-		} else if asOf != nil {
-			err = inventory.Errorf(inventory.EInvalid, "as_of", "is not supported by this store")
+		if asOf != nil {
+			f, err = s.deps.Features.GetAsOf(r.Context(), l, zoneOf(r), code, asOf)
 		} else {
-			f, err = s.Inventory.Get(r.Context(), l, zone, code)
+			f, err = s.deps.Features.Get(r.Context(), l, zoneOf(r), code)
 		}
 		if err != nil {
 			Problem(w, r, err)
@@ -256,22 +242,4 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(f)
 	}
-}
-
-// asOfGetter reads a feature as it stood at a time (GET /api/v1/{layer}/{code}?as_of=T).
-type asOfGetter interface {
-	GetAsOf(ctx context.Context, l *inventory.Layer, zone, code string, t *time.Time) (*inventory.Feature, error)
-}
-
-func zoneParam(v url.Values) (string, error) {
-	for k := range v {
-		if k != "zone" && k != "lang" {
-			return "", inventory.Errorf(inventory.EInvalid, k, "is not a parameter here; known: zone")
-		}
-	}
-	z := v.Get("zone")
-	if z != "" && !inventory.ValidCode(z) {
-		return "", inventory.Errorf(inventory.EInvalid, "zone", "is not a zone code")
-	}
-	return z, nil
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/landinv/landinv/geo"
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // demoServer serves the API over a fresh copy of the demo database; one per test binary.
@@ -32,7 +31,7 @@ func demo(t *testing.T) *httptest.Server {
 	t.Helper()
 	demoOnce.Do(func() {
 		db := postgistest.NewWithDemo(&keep{t})
-		demoSrv = httptest.NewServer((&web.Server{Inventory: db}).Handler())
+		demoSrv = httptest.NewServer(newServer(&keep{t}, storeDeps(db)))
 	})
 	if demoSrv == nil {
 		t.Fatal("demo server did not start")
@@ -666,13 +665,14 @@ func TestHeadAndAudienceETags(t *testing.T) {
 	// A planner sees confidential figures the public does not: the two must not share a
 	// single-feature ETag, and the response varies by Authorization.
 	db := postgistest.NewWithDemo(t)
-	s := &web.Server{Inventory: db, Authenticate: func(r *http.Request) (inventory.Viewer, error) {
+	d := storeDeps(db)
+	d.Authenticate = func(r *http.Request) (inventory.Viewer, error) {
 		if r.Header.Get("Authorization") == "Bearer planner" {
 			return inventory.Viewer{Name: "p", Role: inventory.RolePlanner}, nil
 		}
 		return inventory.Anonymous, nil
-	}}
-	h := httptest.NewServer(s.Handler())
+	}
+	h := httptest.NewServer(newServer(t, d))
 	defer h.Close()
 	var all fc
 	getJSON(t, h, "/api/v1/plots?limit=1", 200, &all)

@@ -48,3 +48,13 @@ func requireEditor(w http.ResponseWriter, r *http.Request) bool {
 	Problem(w, r, err)
 	return false
 }
+
+// editorsOnly is the middleware of every write route: it lets through planners and admins only
+// (requireEditor), before the route's parameters are looked at.
+func editorsOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requireEditor(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}

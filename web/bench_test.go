@@ -12,7 +12,6 @@ import (
 
 	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // syntheticPlots fills a fresh database with a zone of n plots on a 400-column grid of
@@ -57,7 +56,7 @@ func syntheticPlots(b *testing.B, n int) *postgis.DB {
 // FeatureCollection. It reports both and their ratio (api/sql).
 func BenchmarkPlotsBBoxPage(b *testing.B) {
 	db := syntheticPlots(b, 100_000)
-	srv := httptest.NewServer((&web.Server{Inventory: db}).Handler())
+	srv := httptest.NewServer(newServer(b, storeDeps(db)))
 	defer srv.Close()
 	ctx := context.Background()
 	// 40 × 25 cells from column 100, row 100: 1000 plots intersect it (and no more: cells are

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -22,30 +21,6 @@ const (
 	MaxFeatureBytes = 2 << 20   // 2 MiB
 	MaxImportBytes  = 200 << 20 // 200 MiB
 )
-
-// EditRoutes returns the routes of the write API: for every layer (plots, plants, idle-sites,
-// roads, layout)
-//
-//	POST   /api/v1/{layer}                         create (a GeoJSON Feature)
-//	PATCH  /api/v1/{layer}/{code}                  change properties and/or geometry (If-Match)
-//	DELETE /api/v1/{layer}/{code}                  archive (If-Match)
-//	GET    /api/v1/{layer}/{code}/history          every version, with what changed
-//	POST   /api/v1/{layer}/{code}/restore?version=N  a new version copying version N
-//
-// and GET /api/v1/me (who the credentials belong to).
-func EditRoutes(ed inventory.Editor) func(r chi.Router) {
-	return func(r chi.Router) {
-		r.Get("/api/v1/me", me)
-		for _, l := range inventory.Layers() {
-			base := "/api/v1/" + l.Name
-			r.Post(base, create(ed, l))
-			r.Patch(base+"/{code}", update(ed, l))
-			r.Delete(base+"/{code}", archive(ed, l))
-			r.Get(base+"/{code}/history", history(ed, l))
-			r.Post(base+"/{code}/restore", restore(ed, l))
-		}
-	}
-}
 
 // featureBody is a GeoJSON Feature as a client writes it. note is a foreign member holding an
 // optional change note.
@@ -103,27 +78,6 @@ func codeParam(l *inventory.Layer, r *http.Request) (string, error) {
 	return code, nil
 }
 
-// onlyParams refuses query parameters other than the allowed ones; it returns zone.
-func onlyParams(v url.Values, allowed ...string) (string, error) {
-	for k, vals := range v {
-		ok := k == "zone" || k == "lang"
-		for _, a := range allowed {
-			ok = ok || k == a
-		}
-		if !ok {
-			return "", inventory.Errorf(inventory.EInvalid, k, "is not a parameter here; known: %s", strings.Join(append([]string{"zone"}, allowed...), ", "))
-		}
-		if len(vals) != 1 {
-			return "", inventory.Errorf(inventory.EInvalid, k, "is given %d times; give it once", len(vals))
-		}
-	}
-	z := v.Get("zone")
-	if z != "" && !inventory.ValidCode(z) {
-		return "", inventory.Errorf(inventory.EInvalid, "zone", "is not a zone code")
-	}
-	return z, nil
-}
-
 func writeFeature(w http.ResponseWriter, status int, f *inventory.Feature) {
 	w.Header().Set("ETag", f.ETag())
 	w.Header().Set("Content-Type", "application/geo+json")
@@ -135,14 +89,7 @@ func writeFeature(w http.ResponseWriter, status int, f *inventory.Feature) {
 
 func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
-			return
-		}
-		zone, err := onlyParams(r.URL.Query())
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
+		zone := zoneOf(r)
 		body, err := readFeature(w, r)
 		if err != nil {
 			ProblemBody(w, r, err)
@@ -167,19 +114,12 @@ func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
-			return
-		}
 		code, err := codeParam(l, r)
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		zone, err := onlyParams(r.URL.Query())
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
+		zone := zoneOf(r)
 		ifMatch := r.Header.Get("If-Match")
 		if ifMatch == "" {
 			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen"))
@@ -205,19 +145,12 @@ func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func archive(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
-			return
-		}
 		code, err := codeParam(l, r)
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		zone, err := onlyParams(r.URL.Query(), "note")
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
+		zone := zoneOf(r)
 		ifMatch := r.Header.Get("If-Match")
 		if ifMatch == "" {
 			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you are archiving (from GET)"))
@@ -234,19 +167,15 @@ func archive(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	}
 }
 
-func history(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
+func history(h inventory.HistoryReader, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		code, err := codeParam(l, r)
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		zone, err := onlyParams(r.URL.Query())
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		vs, err := ed.History(r.Context(), l, zone, code)
+		zone := zoneOf(r)
+		vs, err := h.History(r.Context(), l, zone, code)
 		if err != nil {
 			Problem(w, r, err)
 			return
@@ -257,19 +186,12 @@ func history(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func restore(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
-			return
-		}
 		code, err := codeParam(l, r)
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		zone, err := onlyParams(r.URL.Query(), "version")
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
+		zone := zoneOf(r)
 		n, err := strconv.Atoi(r.URL.Query().Get("version"))
 		if err != nil || n < 1 {
 			Problem(w, r, inventory.Errorf(inventory.EInvalid, "version", "must be a version number ≥ 1 (see .../history)"))
@@ -282,26 +204,4 @@ func restore(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 		}
 		writeFeature(w, http.StatusOK, f)
 	}
-}
-
-// AsOfParam takes as_of out of v (an RFC 3339 time), for single-feature reads.
-func AsOfParam(v url.Values) (*time.Time, url.Values, error) {
-	raw, ok := v["as_of"]
-	if !ok {
-		return nil, v, nil
-	}
-	rest := url.Values{}
-	for k, vals := range v {
-		if k != "as_of" {
-			rest[k] = vals
-		}
-	}
-	if len(raw) != 1 {
-		return nil, rest, inventory.Errorf(inventory.EInvalid, "as_of", "is given %d times; give it once", len(raw))
-	}
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(raw[0]))
-	if err != nil {
-		return nil, rest, inventory.Errorf(inventory.EInvalid, "as_of", "must be an RFC 3339 time, e.g. 2026-01-31T12:00:00+08:00")
-	}
-	return &t, rest, nil
 }

@@ -5,86 +5,75 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/importer"
 )
 
-// ImportRoutes returns POST /api/v1/import?layer=plots|plants|idle-sites|roads[&crs=EPSG:N]
+// importFile answers POST /api/v1/import?layer=plots|plants|idle-sites|roads[&crs=EPSG:N]
 // [&map=src=dst,...][&dry_run=true][&zone=CODE][&note=TEXT], the file (GeoJSON, zipped
-// Shapefile or GeoPackage) as the body, at most MaxImportBytes. Planners and admins only. It
-// answers 200 with the report when the import committed or the dry run found nothing wrong,
-// and 422 with the same report (every rejected feature, its index and reason) otherwise;
-// nothing is changed then.
-func ImportRoutes(db importer.Loader) func(r chi.Router) {
-	return func(r chi.Router) {
-		r.Post("/api/v1/import", func(w http.ResponseWriter, r *http.Request) {
-			if !requireEditor(w, r) {
-				return
-			}
-			q := r.URL.Query()
-			zone, err := onlyParams(q, "layer", "crs", "map", "dry_run", "note")
+// Shapefile or GeoPackage) as the body, at most MaxImportBytes. Planners and admins only (the
+// route says so). It answers 200 with the report when the import committed or the dry run
+// found nothing wrong, and 422 with the same report (every rejected feature, its index and
+// reason) otherwise; nothing is changed then.
+func importFile(db importer.Loader) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		zone := zoneOf(r)
+		l, ok := inventory.LayerNamed(q.Get("layer"))
+		if !ok || l == inventory.LayoutLayer {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "must be plots, plants, idle-sites or roads"))
+			return
+		}
+		opt := importer.Options{Layer: l, Zone: zone, Note: q.Get("note")}
+		if c := q.Get("crs"); c != "" {
+			n, err := importer.ParseCRS(c)
 			if err != nil {
-				Problem(w, r, err)
+				Problem(w, r, inventory.Errorf(inventory.EInvalid, "crs", "%v", err))
 				return
 			}
-			l, ok := inventory.LayerNamed(q.Get("layer"))
-			if !ok || l == inventory.LayoutLayer {
-				Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "must be plots, plants, idle-sites or roads"))
+			opt.SRID = n
+		}
+		switch q.Get("dry_run") {
+		case "", "false":
+		case "true":
+			opt.DryRun = true
+		default:
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "dry_run", "must be true or false"))
+			return
+		}
+		m, err := importer.ParseMapping(q.Get("map"))
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxImportBytes))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				ProblemBody(w, r, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d MiB; split the file or use the CLI (landinv import)", MaxImportBytes>>20))
 				return
 			}
-			opt := importer.Options{Layer: l, Zone: zone, Note: q.Get("note")}
-			if c := q.Get("crs"); c != "" {
-				n, err := importer.ParseCRS(c)
-				if err != nil {
-					Problem(w, r, inventory.Errorf(inventory.EInvalid, "crs", "%v", err))
-					return
-				}
-				opt.SRID = n
-			}
-			switch q.Get("dry_run") {
-			case "", "false":
-			case "true":
-				opt.DryRun = true
-			default:
-				Problem(w, r, inventory.Errorf(inventory.EInvalid, "dry_run", "must be true or false"))
-				return
-			}
-			m, err := importer.ParseMapping(q.Get("map"))
-			if err != nil {
-				Problem(w, r, err)
-				return
-			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxImportBytes))
-			if err != nil {
-				var mbe *http.MaxBytesError
-				if errors.As(err, &mbe) {
-					ProblemBody(w, r, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d MiB; split the file or use the CLI (landinv import)", MaxImportBytes>>20))
-					return
-				}
-				ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err))
-				return
-			}
-			src, err := importer.Read(body)
-			if err != nil {
-				ProblemBody(w, r, err)
-				return
-			}
-			if err := importer.Prepare(l, src, m); err != nil {
-				ProblemBody(w, r, err)
-				return
-			}
-			rep, err := db.Import(r.Context(), src, opt)
-			if err != nil {
-				ProblemBody(w, r, err)
-				return
-			}
-			status := http.StatusOK
-			if len(rep.Rejected) > 0 {
-				status = http.StatusUnprocessableEntity
-			}
-			writeJSON(w, status, rep)
-		})
+			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err))
+			return
+		}
+		src, err := importer.Read(body)
+		if err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+		if err := importer.Prepare(l, src, m); err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+		rep, err := db.Import(r.Context(), src, opt)
+		if err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+		status := http.StatusOK
+		if len(rep.Rejected) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		writeJSON(w, status, rep)
 	}
 }

@@ -72,30 +72,9 @@ func BasemapPreset(name, key string) (Basemap, bool) {
 	return Basemap{}, false
 }
 
-// Page serves the land map (土地一张图): the page itself, its configuration, and the few API
-// additions the page needs (nearest road, land-use names, vector tiles).
-type Page struct {
-	Map   inventory.MapService
-	Tiles inventory.TileService
-	// Basemap, when it has tiles, is drawn under the layers.
-	Basemap Basemap
-	// TileThreshold is the number of plots above which the page reads plots as vector tiles
-	// instead of one GeoJSON download (default 3000).
-	TileThreshold int
-
-	etags map[string]string
-}
-
-// Mount adds the page's routes to r:
-//
-//	GET /                                   the land map (index.html)
-//	GET /assets/*                           its scripts, styles and images
-//	GET /map-config.json                    basemap and tile settings for the page
-//	GET /api/v1/plots/{code}/nearest-road   the nearest road (any status, and existing) and the distance
-//	GET /api/v1/land-uses                   land-use codes with Chinese and English names
-//	GET /tiles/{layer}/{z}/{x}/{y}.mvt      Mapbox Vector Tiles (ST_AsMVT) of the plots
-func (p *Page) Mount(r chi.Router) {
-	p.etags = map[string]string{}
+// pageETags returns the entity tags of the embedded page files, by path.
+func pageETags() map[string]string {
+	etags := map[string]string{}
 	_ = fs.WalkDir(ui, "ui/dist", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -105,46 +84,43 @@ func (p *Page) Mount(r chi.Router) {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		p.etags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
+		etags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
 		return nil
 	})
-	r.Get("/", p.index)
-	r.Get("/index.html", p.index)
-	r.Get("/assets/*", p.asset)
-	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
-		p.serveFile(w, r, "ui/dist/assets/favicon.svg", "public, max-age=86400")
-	})
-	r.Get("/map-config.json", p.config)
-	r.Get("/api/v1/plots/{code}/nearest-road", p.nearestRoad)
-	r.Get("/api/v1/land-uses", p.landUses)
-	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", p.tile)
+	return etags
 }
 
 // pageCSP is the Content-Security-Policy of the map and report pages: scripts only from this
 // server (a planner's token sits in sessionStorage), tiles from an optional basemap over https.
 const pageCSP = "default-src 'self'; img-src 'self' data: blob: https:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' https:"
 
-func (p *Page) index(w http.ResponseWriter, r *http.Request) {
+// mapPage serves the land map (土地一张图).
+func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	if _, err := fs.Stat(ui, "ui/dist/index.html"); err != nil {
 		writeProblem(w, http.StatusServiceUnavailable, "page not built",
 			"the land map is not built into this binary: run `make build` (npm ci and the frontend build, then go build)", "", nil)
 		return
 	}
 	w.Header().Set("Content-Security-Policy", pageCSP)
-	p.serveFile(w, r, "ui/dist/index.html", "no-cache")
+	s.serveFile(w, r, "ui/dist/index.html", "no-cache")
 }
 
-func (p *Page) asset(w http.ResponseWriter, r *http.Request) {
+func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	name := path.Clean("/" + chi.URLParam(r, "*"))
 	if strings.Contains(name, "..") {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such asset"))
 		return
 	}
-	p.serveFile(w, r, "ui/dist/assets"+name, "no-cache")
+	s.serveFile(w, r, "ui/dist/assets"+name, "no-cache")
+}
+
+// favicon serves the page's icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	s.serveFile(w, r, "ui/dist/assets/favicon.svg", "public, max-age=86400")
 }
 
 // serveFile writes an embedded file with its ETag, answering 304 to a matching If-None-Match.
-func (p *Page) serveFile(w http.ResponseWriter, r *http.Request, name, cache string) {
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, cache string) {
 	b, err := ui.ReadFile(name)
 	if err != nil {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
@@ -167,7 +143,7 @@ func (p *Page) serveFile(w http.ResponseWriter, r *http.Request, name, cache str
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", cache)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if tag := p.etags[name]; tag != "" {
+	if tag := s.etags[name]; tag != "" {
 		w.Header().Set("ETag", tag)
 		if r.Header.Get("If-None-Match") == tag {
 			w.WriteHeader(http.StatusNotModified)
@@ -177,35 +153,33 @@ func (p *Page) serveFile(w http.ResponseWriter, r *http.Request, name, cache str
 	_, _ = w.Write(b)
 }
 
-func (p *Page) config(w http.ResponseWriter, r *http.Request) {
-	threshold := p.TileThreshold
+// mapConfig answers /map-config.json: the basemap and tile settings for the page.
+func (s *Server) mapConfig(w http.ResponseWriter, r *http.Request) {
+	threshold := s.deps.TileThreshold
 	if threshold <= 0 {
 		threshold = 3000
 	}
 	cfg := map[string]any{
 		"tile_threshold": threshold,
-		"tiles":          p.Tiles != nil,
+		"tiles":          s.deps.Tiles != nil,
 		"max_tile_zoom":  inventory.MaxTileZoom,
 	}
-	if len(p.Basemap.Tiles) > 0 {
-		cfg["basemap"] = p.Basemap
+	if len(s.deps.Basemap.Tiles) > 0 {
+		cfg["basemap"] = s.deps.Basemap
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, http.StatusOK, cfg)
 }
 
-func (p *Page) nearestRoad(w http.ResponseWriter, r *http.Request) {
+// nearestRoad answers GET /api/v1/plots/{code}/nearest-road: the nearest road (any status) and
+// the nearest existing one, with their distances.
+func (s *Server) nearestRoad(w http.ResponseWriter, r *http.Request) {
 	code := chi.URLParam(r, "code")
 	if !inventory.ValidCode(code) {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "code", "no plot with code %q", code))
 		return
 	}
-	zone, err := zoneParam(r.URL.Query())
-	if err != nil {
-		Problem(w, r, err)
-		return
-	}
-	nearest, existing, err := p.Map.NearestRoads(r.Context(), zone, code)
+	nearest, existing, err := s.deps.Map.NearestRoads(r.Context(), zoneOf(r), code)
 	if err != nil {
 		Problem(w, r, err)
 		return
@@ -213,8 +187,9 @@ func (p *Page) nearestRoad(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"plot": code, "nearest": nearest, "nearest_existing": existing})
 }
 
-func (p *Page) landUses(w http.ResponseWriter, r *http.Request) {
-	lu, err := p.Map.LandUses(r.Context())
+// landUses answers GET /api/v1/land-uses: land-use codes with Chinese and English names.
+func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
+	lu, err := s.deps.Map.LandUses(r.Context())
 	if err != nil {
 		Problem(w, r, err)
 		return
@@ -223,10 +198,12 @@ func (p *Page) landUses(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"land_uses": lu})
 }
 
-func (p *Page) tile(w http.ResponseWriter, r *http.Request) {
+// tile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt: a Mapbox Vector Tile (ST_AsMVT) of the live
+// features; 204 when the tile is empty.
+func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "layer")
 	tl, ok := inventory.TileLayers[name]
-	if !ok || p.Tiles == nil {
+	if !ok || s.deps.Tiles == nil {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "layer", "no vector tiles for layer %q", name))
 		return
 	}
@@ -239,12 +216,7 @@ func (p *Page) tile(w http.ResponseWriter, r *http.Request) {
 		}
 		zxy[i] = n
 	}
-	zone, err := zoneParam(r.URL.Query())
-	if err != nil {
-		Problem(w, r, err)
-		return
-	}
-	b, err := p.Tiles.Tile(r.Context(), tl, zone, zxy[0], zxy[1], zxy[2])
+	b, err := s.deps.Tiles.Tile(r.Context(), tl, zoneOf(r), zxy[0], zxy[1], zxy[2])
 	if err != nil {
 		Problem(w, r, err)
 		return

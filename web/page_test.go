@@ -16,10 +16,9 @@ import (
 func pageServer(t *testing.T, basemap web.Basemap) *httptest.Server {
 	t.Helper()
 	db := postgistest.NewWithDemo(t)
-	p := &web.Page{Map: db, Tiles: db, Basemap: basemap}
-	s := &web.Server{Inventory: db}
-	s.Mount = append(s.Mount, p.Mount)
-	srv := httptest.NewServer(s.Handler())
+	d := storeDeps(db)
+	d.Basemap = basemap
+	srv := httptest.NewServer(newServer(t, d))
 	t.Cleanup(srv.Close)
 	return srv
 }

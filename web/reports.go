@@ -5,31 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/export"
 )
-
-// ReportRoutes mounts the reports:
-//
-//	GET /reports                        the report page (charts; prints to A4)
-//	GET /api/v1/reports                 the reports, their parameters, the indicators and defaults
-//	GET /api/v1/reports/{kind}          intensity | compliance | idle | supply | roads
-//	                                    ?format=json|csv|xlsx&district=&cluster=&as_of=&zone=
-//	                                    intensity: &group=zone|district|cluster&include=plots
-//	                                    roads: &tolerance_m=5&frontage_m=50&loop_cover_pct=95
-//	                                    csv: &table=NAME (default: the report's first table)
-//
-// Confidential figures reach only planners and admins (the viewer in the request's context).
-func ReportRoutes(rep inventory.Reports) func(r chi.Router) {
-	return func(r chi.Router) {
-		r.Get("/reports", reportPage)
-		r.Get("/api/v1/reports", reportIndex)
-		r.Get("/api/v1/reports/{kind}", reportHandler(rep))
-	}
-}
 
 // reportPage serves the report page (web/ui/src/report.*, built into ui/dist with the map).
 func reportPage(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +26,13 @@ func reportPage(w http.ResponseWriter, r *http.Request) {
 	w.Write(b) //nolint:errcheck
 }
 
+// unknownReport answers GET /api/v1/reports/{kind} for a kind that is no report: 404.
+func unknownReport(w http.ResponseWriter, r *http.Request) {
+	Problem(w, r, inventory.Errorf(inventory.ENotFound, "report", "no report %q; known: %s", chi.URLParam(r, "kind"), strings.Join(inventory.ReportKinds, ", ")))
+}
+
+// reportIndex answers GET /api/v1/reports: the reports, their parameters, the indicators and
+// the defaults.
 func reportIndex(w http.ResponseWriter, r *http.Request) {
 	type rep struct {
 		Name   string   `json:"name"`
@@ -52,7 +41,7 @@ func reportIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	var reps []rep
 	for _, k := range inventory.ReportKinds {
-		reps = append(reps, rep{k, "/api/v1/reports/" + k, inventory.ReportParamNames(k)})
+		reps = append(reps, rep{k, "/api/v1/reports/" + k, reportParamNames(k)})
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -68,22 +57,17 @@ func reportIndex(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func reportHandler(reps inventory.Reports) http.HandlerFunc {
+// report answers GET /api/v1/reports/{kind} for one kind of report: JSON, or with format=csv
+// one table as CSV, with format=xlsx every table as an XLSX workbook. Confidential figures reach
+// only planners and admins (the viewer in the request's context).
+func report(reps inventory.Reports, kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		kind := chi.URLParam(r, "kind")
-		known := false
-		for _, k := range inventory.ReportKinds {
-			known = known || k == kind
-		}
-		if !known {
-			Problem(w, r, inventory.Errorf(inventory.ENotFound, "report", "no report %q; known: intensity, compliance, idle, supply, roads", kind))
-			return
-		}
-		p, err := inventory.ParseReportParams(kind, r.URL.Query())
+		p, err := ParseReportParams(kind, r.URL.Query())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
+		p.Zone = zoneOf(r)
 		out, err := inventory.RunReport(r.Context(), reps, p)
 		if err != nil {
 			Problem(w, r, err)

@@ -9,12 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // reportServer serves the demo with the reports; a request with "X-Test-Role: planner" is a
@@ -22,14 +20,14 @@ import (
 func reportServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	db := postgistest.NewWithDemo(t)
-	s := &web.Server{Inventory: db, Mount: []func(r chi.Router){web.ReportRoutes(db)},
-		Authenticate: func(r *http.Request) (inventory.Viewer, error) {
-			if r.Header.Get("X-Test-Role") == "planner" {
-				return inventory.Viewer{Name: "p", Role: inventory.RolePlanner}, nil
-			}
-			return inventory.Anonymous, nil
-		}}
-	srv := httptest.NewServer(s.Handler())
+	d := storeDeps(db)
+	d.Authenticate = func(r *http.Request) (inventory.Viewer, error) {
+		if r.Header.Get("X-Test-Role") == "planner" {
+			return inventory.Viewer{Name: "p", Role: inventory.RolePlanner}, nil
+		}
+		return inventory.Anonymous, nil
+	}
+	srv := httptest.NewServer(newServer(t, d))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,6 +1,11 @@
-// Package web serves the inventory over HTTP: the GeoJSON API under /api/v1 and the land map
-// page. Handlers only translate between HTTP and the inventory services; every rule lives in
-// inventory and its store.
+// Package web serves the inventory over HTTP: the GeoJSON API under /api/v1, the land map and
+// report pages, vector tiles and the reports. Handlers only translate between HTTP and the
+// inventory services; every rule lives in inventory and its store.
+//
+// NewServer builds the server from its Deps (the small service interfaces each handler uses);
+// routes.go lists every route. Query strings are read here, by one parser per concept
+// (params.go: unknown and repeated parameters, zone, as_of; query.go: list filters and report
+// parameters).
 //
 // Errors are RFC 9457 problem documents (application/problem+json) that name the parameter or
 // field at fault and the reason.
@@ -10,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -18,49 +24,79 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/importer"
 )
 
-// Server holds what the handlers need.
-type Server struct {
-	Inventory inventory.Service
-	Log       *slog.Logger
-	// Authenticate, when set, turns a request's credentials into a viewer; requests it does
-	// not recognise are the anonymous public.
+// Deps are what the server is built from: the small service interfaces its handlers use (each
+// handler depends on the one it calls), the sign-in, the logger and the page's settings.
+// cmd/landinv builds them from the store and the environment; the tests build them the same
+// way and call the same NewServer.
+type Deps struct {
+	// Zones resolves the zone a request names (every route that takes zone) and lists zones.
+	Zones inventory.ZoneService
+	// Features reads features: lists, single features, as of a time.
+	Features inventory.FeatureReader
+	// Health answers /readyz.
+	Health inventory.Pinger
+	// Editor writes: create, update, archive, restore.
+	Editor inventory.Editor
+	// History reads a feature's versions.
+	History inventory.HistoryReader
+	// Importer loads survey files (POST /api/v1/import).
+	Importer importer.Loader
+	// Reports computes the reports.
+	Reports inventory.Reports
+	// Map answers the land map's nearest road and land-use list.
+	Map inventory.MapService
+	// Tiles renders vector tiles; nil serves none (map-config says so and the page reads
+	// GeoJSON).
+	Tiles inventory.TileService
+
+	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
+	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
-	// Mount, when set, adds more routes (the page, the write API, the reports) to the router.
-	Mount []func(r chi.Router)
+	// Log, when set, logs every request.
+	Log *slog.Logger
+	// Basemap, when it has tiles, is drawn under the map's layers.
+	Basemap Basemap
+	// TileThreshold is the number of plots above which the page reads plots as vector tiles
+	// instead of one GeoJSON download (default 3000).
+	TileThreshold int
 }
 
-// Handler returns the HTTP handler.
-func (s *Server) Handler() http.Handler {
-	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	r.Get("/readyz", s.readyz)
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/", s.index)
-		r.Get("/meta", s.meta)
-		r.Get("/zones", s.zones)
-		r.Get("/zone", s.zone)
-		r.Get("/layout", s.list(inventory.LayoutLayer))
-		r.Get("/layout/{code}", s.get(inventory.LayoutLayer))
-		for _, l := range []*inventory.Layer{inventory.PlotLayer, inventory.PlantLayer, inventory.IdleSiteLayer, inventory.RoadLayer} {
-			r.Get("/"+l.Name, s.list(l))
-			r.Get("/"+l.Name+"/{code}", s.get(l))
+// Server serves the whole HTTP interface of landinv: every route is in routes.go.
+type Server struct {
+	deps   Deps
+	router chi.Router
+	// etags are the embedded page files' entity tags, by path.
+	etags map[string]string
+}
+
+// NewServer checks d and builds the server with every route (routes.go). A missing service is
+// an error: a route without its service would answer 500.
+func NewServer(d Deps) (*Server, error) {
+	for _, dep := range []struct {
+		name string
+		set  bool
+	}{{"Zones", d.Zones != nil}, {"Features", d.Features != nil}, {"Health", d.Health != nil}, {"Editor", d.Editor != nil},
+		{"History", d.History != nil}, {"Importer", d.Importer != nil}, {"Reports", d.Reports != nil}, {"Map", d.Map != nil}} {
+		if !dep.set {
+			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
-	})
-	for _, m := range s.Mount {
-		m(r)
 	}
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, http.StatusMethodNotAllowed, "method not allowed", r.Method+" is not allowed on "+r.URL.Path, "", nil)
-	})
-	return r
+	s := &Server{deps: d, etags: pageETags()}
+	s.router = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Routes returns the router, e.g. for chi.Walk over every route.
+func (s *Server) Routes() chi.Routes { return s.router }
+
+func healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {
@@ -68,8 +104,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		start := time.Now()
 		next.ServeHTTP(ww, r)
-		if s.Log != nil {
-			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		if s.deps.Log != nil {
+			s.deps.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
 				slog.Duration("took", time.Since(start)))
@@ -82,9 +118,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 func (s *Server) viewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := inventory.Anonymous
-		if s.Authenticate != nil {
+		if s.deps.Authenticate != nil {
 			var err error
-			v, err = s.Authenticate(r)
+			v, err = s.deps.Authenticate(r)
 			if err != nil {
 				Problem(w, r, err)
 				return
@@ -97,9 +133,9 @@ func (s *Server) viewer(next http.Handler) http.Handler {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	if err := s.Inventory.Ping(ctx); err != nil {
-		if s.Log != nil {
-			s.Log.Warn("not ready", "err", err)
+	if err := s.deps.Health.Ping(ctx); err != nil {
+		if s.deps.Log != nil {
+			s.deps.Log.Warn("not ready", "err", err)
 		}
 		writeProblem(w, http.StatusServiceUnavailable, "not ready", "the database is not reachable", "", nil)
 		return

@@ -17,10 +17,6 @@ import (
 	"github.com/landinv/landinv/inventory/postgis"
 )
 
-func init() {
-	commands["import"] = command{"import survey data: import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] [--as NAME] FILE", runImport}
-}
-
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	layer := fs.String("layer", "", "`LAYER` to import into: plots, plants, idle-sites or roads")

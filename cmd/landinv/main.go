@@ -35,11 +35,15 @@ type env struct {
 	databaseURL    string
 }
 
-// commands lists the subcommands; other files of this package add theirs in init.
+// commands lists every subcommand: this table is the only place one is added.
 var commands = map[string]command{
 	"migrate": {"apply the schema migrations", runMigrate},
 	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
 	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080)", runServe},
+	"user":    {"manage users: user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME", runUser},
+	"token":   {"API tokens: token create NAME (prints the token as its last line) | token revoke NAME", runToken},
+	"import":  {"import survey data: import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] [--as NAME] FILE", runImport},
+	"report":  {"write a report: intensity|compliance|idle|supply|roads (--format json|csv|xlsx, -o FILE)", runReport},
 }
 
 func main() {

@@ -11,18 +11,10 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/export"
-	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/web"
 )
-
-func init() {
-	commands["report"] = command{"write a report: intensity|compliance|idle|supply|roads (--format json|csv|xlsx, -o FILE)", runReport}
-	mounts = append(mounts, func(db *postgis.DB, s *web.Server) func(r chi.Router) { return web.ReportRoutes(db) })
-}
 
 // runReport: landinv report KIND [--format json|csv|xlsx] [-o FILE] [--district D] [--cluster C]
 // [--as-of T] [--group G] [--include plots] [--tolerance-m M] [--frontage-m M] [--table T]
@@ -43,7 +35,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	str("zone", "zone", "zone `CODE` (default: the first zone)")
 	str("district", "district", "district `CODES`, comma-separated")
 	str("cluster", "cluster", "industry `CLUSTER`")
-	str("as-of", "as_of", "as of `TIME` (RFC 3339) or DATE")
+	str("as-of", "as_of", "as of `TIME` (RFC 3339), or a DATE meaning the end of that day, China time (UTC+8)")
 	str("group", "group", "intensity: zone, district or cluster")
 	str("include", "include", "intensity: plots (list the plots behind every total)")
 	str("table", "table", "csv: the `TABLE` to write")
@@ -67,7 +59,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("report: unexpected argument %q", fs.Arg(0))
 	}
 	vals.Set("format", *format)
-	p, err := inventory.ParseReportParams(kind, vals)
+	p, err := web.ParseReportParams(kind, vals)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -5,21 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
-	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/web"
 )
-
-// mounts are extra routes other files of this package wire in (the page, editing, reports),
-// each given the open database.
-var mounts []func(db *postgis.DB, s *web.Server) func(r chi.Router)
-
-// configure lets other files of this package adjust the server (e.g. authentication).
-var configure []func(db *postgis.DB, s *web.Server)
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -36,16 +28,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *zone != "" {
 		db.SetDefaultZone(*zone)
 	}
-	s := &web.Server{Inventory: db, Log: e.log}
-	for _, c := range configure {
-		c(db, s)
-	}
-	for _, m := range mounts {
-		s.Mount = append(s.Mount, m(db, s))
+	s, err := web.NewServer(web.Deps{
+		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Log:          e.log,
+		Basemap:      basemapFromEnv(os.Getenv, e.log),
+	})
+	if err != nil {
+		return err
 	}
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           s.Handler(),
+		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // imports may be large
 		WriteTimeout:      5 * time.Minute,
@@ -74,4 +68,30 @@ func portOf(addr string) string {
 		}
 	}
 	return addr
+}
+
+// basemapFromEnv reads the map page's optional basemap from the environment:
+//
+//	LANDINV_BASEMAP=tianditu|amap|tencent   a preset (tianditu also needs LANDINV_TIANDITU_KEY)
+//	LANDINV_BASEMAP_URL=https://…/{z}/{x}/{y}.png and LANDINV_BASEMAP_CRS=cgcs2000|gcj02
+//	                                        any other XYZ raster tile service
+//
+// Without them the page uses no tile service at all and works offline.
+func basemapFromEnv(getenv func(string) string, log *slog.Logger) web.Basemap {
+	var b web.Basemap
+	if name := getenv("LANDINV_BASEMAP"); name != "" && name != "none" {
+		if preset, ok := web.BasemapPreset(name, getenv("LANDINV_TIANDITU_KEY")); ok {
+			b = preset
+		} else {
+			log.Warn("LANDINV_BASEMAP is unknown or lacks its key; serving without a basemap", "basemap", name)
+		}
+	}
+	if u := getenv("LANDINV_BASEMAP_URL"); u != "" {
+		crs := getenv("LANDINV_BASEMAP_CRS")
+		if crs != "gcj02" {
+			crs = "cgcs2000"
+		}
+		b = web.Basemap{Name: "custom", Tiles: []string{u}, CRS: crs}
+	}
+	return b
 }

@@ -9,11 +9,6 @@ import (
 	"github.com/landinv/landinv/inventory"
 )
 
-func init() {
-	commands["user"] = command{"manage users: user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME", runUser}
-	commands["token"] = command{"API tokens: token create NAME (prints the token as its last line) | token revoke NAME", runToken}
-}
-
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
 		return errors.New("usage: landinv user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME")

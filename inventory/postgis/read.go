@@ -47,6 +47,19 @@ func (db *DB) zoneCode(ctx context.Context, code string) (string, error) {
 	return db.DefaultZone(ctx)
 }
 
+// ResolveZone returns code when such a zone exists (ENotFound naming zone otherwise), or the
+// default zone when code is empty.
+func (db *DB) ResolveZone(ctx context.Context, code string) (string, error) {
+	code, err := db.zoneCode(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	if err := db.checkZone(ctx, code); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
 var zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
 	` + km2SQL("area_m2") + `, ` + muSQL("area_m2") + `, illustrative,
 	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom), ST_AsGeoJSON(geom, 7)`

@@ -164,11 +164,21 @@ func TestRoadsHandMade(t *testing.T) {
 }
 
 func TestRoadsBadParameters(t *testing.T) {
-	for _, kv := range [][]string{{"tolerance_m", "-1"}, {"frontage_m", "0"}, {"frontage_m", "abc"}, {"loop_cover_pct", "101"}, {"group", "district"}, {"bogus", "1"}} {
-		_, err := inventory.ParseReportParams("roads", map[string][]string{kv[0]: {kv[1]}})
+	// The query string's parameters are checked in web (web.ParseReportParams); the bounds are
+	// the domain's (ReportParams.Validate).
+	for _, tc := range []struct {
+		field string
+		edit  func(p *inventory.ReportParams)
+	}{
+		{"tolerance_m", func(p *inventory.ReportParams) { p.ToleranceM = -1 }},
+		{"frontage_m", func(p *inventory.ReportParams) { p.FrontageM = 0 }},
+		{"loop_cover_pct", func(p *inventory.ReportParams) { p.LoopCoverPct = 101 }},
+	} {
+		p := inventory.DefaultReportParams("roads")
+		tc.edit(&p)
 		var e *inventory.Error
-		if err == nil || !asErr(err, &e) || e.Field != kv[0] || e.Kind != inventory.EInvalid {
-			t.Errorf("%v: err = %v, want invalid %s", kv, err, kv[0])
+		if err := p.Validate(); err == nil || !asErr(err, &e) || e.Field != tc.field || e.Kind != inventory.EInvalid {
+			t.Errorf("%s: err = %v, want invalid %s", tc.field, err, tc.field)
 		}
 	}
 	db := roadZone(t)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,14 +42,49 @@ func rexec(t testing.TB, db *postgis.DB, sql string, args ...any) {
 	}
 }
 
+// params builds a report's parameters from name, value pairs (as the query string names them;
+// as_of is an RFC 3339 time or a date, its first instant UTC), checked by Validate.
 func params(t testing.TB, kind string, kv ...string) inventory.ReportParams {
 	t.Helper()
-	v := map[string][]string{}
+	p := inventory.DefaultReportParams(kind)
 	for i := 0; i+1 < len(kv); i += 2 {
-		v[kv[i]] = []string{kv[i+1]}
+		name, raw := kv[i], kv[i+1]
+		num := func() float64 {
+			x, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				t.Fatalf("params %v: %s: %v", kv, name, err)
+			}
+			return x
+		}
+		switch name {
+		case "district":
+			p.Districts = strings.Split(raw, ",")
+		case "cluster":
+			p.Cluster = raw
+		case "group":
+			p.Group = raw
+		case "include":
+			p.IncludePlots = raw == "plots"
+		case "as_of":
+			at, err := time.Parse(time.RFC3339Nano, raw)
+			if err != nil {
+				at, err = time.Parse("2006-01-02", raw)
+			}
+			if err != nil {
+				t.Fatalf("params %v: as_of: %v", kv, err)
+			}
+			p.AsOf = &at
+		case "tolerance_m":
+			p.ToleranceM = num()
+		case "frontage_m":
+			p.FrontageM = num()
+		case "loop_cover_pct":
+			p.LoopCoverPct = num()
+		default:
+			t.Fatalf("params %v: no parameter %s", kv, name)
+		}
 	}
-	p, err := inventory.ParseReportParams(kind, v)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		t.Fatalf("params %v: %v", kv, err)
 	}
 	return p

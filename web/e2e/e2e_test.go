@@ -96,22 +96,47 @@ func tools(t testing.TB) string {
 	return node
 }
 
-// serve starts the API and the page on a random port.
-func serve(t testing.TB, db *postgis.DB, basemap web.Basemap, extra func(r chi.Router)) string {
-	return serveWith(t, db, &web.Page{Basemap: basemap}, extra)
+// storeDeps are the server's dependencies over one store, as cmd/landinv builds them.
+func storeDeps(db *postgis.DB) web.Deps {
+	return web.Deps{
+		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
 }
 
-func serveWith(t testing.TB, db *postgis.DB, p *web.Page, extra func(r chi.Router)) string {
+// serve starts the server (web.NewServer, as cmd/landinv builds it) on a random port, with
+// the given basemap; extra, when set, serves other paths beside it (a stand-in tile service).
+func serve(t testing.TB, db *postgis.DB, basemap web.Basemap, extra func(r chi.Router)) string {
+	d := storeDeps(db)
+	d.Basemap = basemap
+	return serveWith(t, d, extra)
+}
+
+func serveWith(t testing.TB, d web.Deps, extra func(r chi.Router)) string {
 	t.Helper()
-	p.Map, p.Tiles = db, db
-	s := &web.Server{Inventory: db, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	s.Mount = append(s.Mount, p.Mount)
-	if extra != nil {
-		s.Mount = append(s.Mount, extra)
+	s, err := web.NewServer(d)
+	if err != nil {
+		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
+	var h http.Handler = s
+	if extra != nil {
+		r := chi.NewRouter()
+		extra(r)
+		r.NotFound(s.ServeHTTP)
+		r.MethodNotAllowed(s.ServeHTTP)
+		h = r
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// withThreshold returns the store's deps with the page's tile threshold set.
+func withThreshold(db *postgis.DB, threshold int) web.Deps {
+	d := storeDeps(db)
+	d.TileThreshold = threshold
+	return d
 }
 
 func openDB(t testing.TB, u string) *postgis.DB {
@@ -167,7 +192,7 @@ func TestMapPage(t *testing.T) {
 func TestMapPageVectorTiles(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
-	checkPage(t, db, node, serveWith(t, db, &web.Page{TileThreshold: 100}, nil), "tiles", filepath.Join(root(t), "test-output", "tiles"))
+	checkPage(t, db, node, serveWith(t, withThreshold(db, 100), nil), "tiles", filepath.Join(root(t), "test-output", "tiles"))
 }
 
 func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
@@ -209,7 +234,7 @@ func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, err := inventory.ParseQuery(inventory.PlotLayer, v)
+		q, err := web.ParseQuery(inventory.PlotLayer, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +329,7 @@ func BenchmarkMapLoad(b *testing.B) {
 		// The database is set up once per case, outside b.Run, which runs its function
 		// more than once (b.N = 1 first).
 		db := c.setup(b)
-		base := serveWith(b, db, &web.Page{TileThreshold: c.threshold}, nil)
+		base := serveWith(b, withThreshold(db, c.threshold), nil)
 		b.Run(c.name, func(b *testing.B) {
 			b.ResetTimer()
 			rs := run(b, node, base, "bench", "--runs", fmt.Sprint(max(b.N, 3)))

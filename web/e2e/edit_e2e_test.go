@@ -5,19 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // TestEditingInTheBrowser runs edit.mjs against the demo data with the write API and a
@@ -34,20 +28,14 @@ func TestEditingInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &web.Page{}
-	p.Map, p.Tiles = db, db
-	s := &web.Server{Inventory: db, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Authenticate: web.TokenAuthenticator(db.Authenticate),
-		Mount:        []func(chi.Router){p.Mount, web.EditRoutes(db), web.ImportRoutes(db)}}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
+	base := serveWith(t, storeDeps(db), nil)
 	var code string
 	if err := db.Pool.QueryRow(ctx, "select code from plots where status = 'in_production' and valid_to = 'infinity' order by code limit 1").Scan(&code); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/edit.mjs"), "--base", srv.URL, "--token", token,
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/edit.mjs"), "--base", base, "--token", token,
 		"--code", code, "--out", filepath.Join(root(t), "test-output"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -6,17 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 // TestReportPage draws the report page (/reports) in headless chromium on the demo data, as the
@@ -26,18 +22,15 @@ func TestReportPage(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
 	const token = "report-e2e-planner"
-	p := &web.Page{Map: db, Tiles: db}
-	s := &web.Server{Inventory: db, Mount: []func(r chi.Router){p.Mount, web.ReportRoutes(db)},
-		// A stand-in for the sign-in (not what this test is about): one bearer token is a planner.
-		Authenticate: func(r *http.Request) (inventory.Viewer, error) {
-			if r.Header.Get("Authorization") == "Bearer "+token {
-				return inventory.Viewer{Name: "planner", Role: inventory.RolePlanner}, nil
-			}
-			return inventory.Anonymous, nil
-		}}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	results := runReportScript(t, node, srv.URL, "--token", token)
+	d := storeDeps(db)
+	// A stand-in for the sign-in (not what this test is about): one bearer token is a planner.
+	d.Authenticate = func(r *http.Request) (inventory.Viewer, error) {
+		if r.Header.Get("Authorization") == "Bearer "+token {
+			return inventory.Viewer{Name: "planner", Role: inventory.RolePlanner}, nil
+		}
+		return inventory.Anonymous, nil
+	}
+	results := runReportScript(t, node, serveWith(t, d, nil), "--token", token)
 	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
 		"public view shows no confidential indicator nor score", "planner view shows every indicator and the score", "prints to A4 without the controls"}
 	got := map[string]result{}

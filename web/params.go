@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// Query parameters: the rules every route shares. Each route in routes.go is registered with
+// the parameters it takes (s.params); one middleware then, for every request:
+//
+//   - refuses a parameter the route does not take (400, naming it: a typo such as min_area=50
+//     is refused, never ignored);
+//   - refuses a parameter given more than once (400, naming it): every parameter is singular,
+//     lists are comma-separated within one value;
+//   - accepts lang=zh|en on every route (answers carry both languages, so it changes nothing;
+//     a client may pass the page's language along);
+//   - resolves zone on the routes that take it (resolveZone): an unknown zone is a 404 naming
+//     zone, on every such route (lists, single features, history, writes, imports, reports,
+//     tiles, nearest road).
+//
+// The page routes (/, /index.html, /reports) are the exception: their query string is the
+// page's own state (language, tab, filters), read by the page's script, not by the server.
+
+// commonParam is accepted by every route.
+const commonParam = "lang"
+
+// checkParams refuses a parameter of v that is not in known (nor commonParam), and any
+// parameter given more than once; errors are EInvalid naming the parameter. Parameters are
+// checked in name order, so the answer does not depend on map order.
+func checkParams(v url.Values, known []string) error {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if name != commonParam && !slices.Contains(known, name) {
+			if len(known) == 0 {
+				return inventory.Errorf(inventory.EInvalid, name, "is not a parameter here; this path takes none")
+			}
+			return inventory.Errorf(inventory.EInvalid, name, "is not a parameter here; known: %s", strings.Join(known, ", "))
+		}
+		if n := len(v[name]); n != 1 {
+			return inventory.Errorf(inventory.EInvalid, name, "is given %d times; give it once", n)
+		}
+	}
+	if l, ok := v[commonParam]; ok && l[0] != "zh" && l[0] != "en" {
+		return inventory.Errorf(inventory.EInvalid, commonParam, "must be zh or en")
+	}
+	return nil
+}
+
+type zoneKey struct{}
+
+// params returns the middleware of a route that takes the query parameters known (see the
+// rules above). When known holds "zone", the resolved zone's code is put in the request's
+// context (zoneOf).
+func (s *Server) params(known ...string) func(http.Handler) http.Handler {
+	sort.Strings(known)
+	takesZone := slices.Contains(known, "zone")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			v := r.URL.Query()
+			if err := checkParams(v, known); err != nil {
+				Problem(w, r, err)
+				return
+			}
+			if takesZone {
+				zone, err := s.resolveZone(r.Context(), v)
+				if err != nil {
+					Problem(w, r, err)
+					return
+				}
+				r = r.WithContext(context.WithValue(r.Context(), zoneKey{}, zone))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// pageState marks a page route: its query string is the page's state, read by the page's
+// script; the server takes no parameter from it and refuses none.
+func pageState(next http.Handler) http.Handler { return next }
+
+// zoneOf returns the zone s.params resolved for the request.
+func zoneOf(r *http.Request) string {
+	z, _ := r.Context().Value(zoneKey{}).(string)
+	return z
+}
+
+// zoneParam reads zone=CODE: empty when absent; a malformed or empty code is EInvalid.
+func zoneParam(v url.Values) (string, error) {
+	raw, ok := v["zone"]
+	if !ok {
+		return "", nil
+	}
+	z := strings.TrimSpace(raw[0])
+	if z == "" {
+		return "", inventory.Errorf(inventory.EInvalid, "zone", "is empty; leave it out for the default zone")
+	}
+	if !inventory.ValidCode(z) {
+		return "", inventory.Errorf(inventory.EInvalid, "zone", "is not a zone code")
+	}
+	return z, nil
+}
+
+// resolveZone is the one place a request's zone is decided: zone=CODE when such a zone
+// exists (400 when malformed, 404 naming zone when there is none), else the default zone.
+func (s *Server) resolveZone(ctx context.Context, v url.Values) (string, error) {
+	z, err := zoneParam(v)
+	if err != nil {
+		return "", err
+	}
+	return s.deps.Zones.ResolveZone(ctx, z)
+}
+
+// ChinaTime is the time zone a date in as_of is read in: China Standard Time (UTC+8, no
+// daylight saving), the time the zones work in.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// ParseAsOf reads as_of, the one grammar of every route that takes it (lists, single features,
+// reports, and the CLI's --as-of):
+//
+//   - an RFC 3339 time, e.g. 2026-01-31T12:00:00+08:00, is that instant;
+//   - a date YYYY-MM-DD means the end of that day in China Standard Time (ChinaTime, UTC+8):
+//     2026-01-31 is 2026-01-31T23:59:59.999999+08:00, so the inventory as it stood when the
+//     day's work was done, that day's changes included.
+//
+// Anything else is EInvalid naming as_of.
+func ParseAsOf(raw string) (time.Time, error) {
+	raw = strings.TrimSpace(raw)
+	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", raw, ChinaTime); err == nil {
+		// The store keeps microseconds: the last one of the day.
+		return d.AddDate(0, 0, 1).Add(-time.Microsecond), nil
+	}
+	return time.Time{}, inventory.Errorf(inventory.EInvalid, "as_of",
+		"must be an RFC 3339 time or a date (the end of that day, China time), e.g. 2026-01-31T12:00:00+08:00 or 2026-01-31")
+}
+
+// asOfParam reads an optional as_of: nil when absent.
+func asOfParam(v url.Values) (*time.Time, error) {
+	raw, ok := v["as_of"]
+	if !ok {
+		return nil, nil
+	}
+	if len(raw) != 1 {
+		return nil, inventory.Errorf(inventory.EInvalid, "as_of", "is given %d times; give it once", len(raw))
+	}
+	t, err := ParseAsOf(raw[0])
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
