@@ -40,6 +40,8 @@ var commands = map[string]command{
 	"migrate": {"apply the schema migrations", runMigrate},
 	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
 	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080)", runServe},
+	"backup":  {"backup FILE: dump the whole inventory, history included, with pg_dump (LANDINV_PG_BIN: its directory)", runBackup},
+	"restore": {"restore FILE: load a backup into an EMPTY database with pg_restore (LANDINV_PG_BIN: its directory)", runRestore},
 }
 
 func main() {
