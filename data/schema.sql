@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql
--- Migrations sha256: 174006c8e36ca170785a7b482d697b68274688c1530d7d8984e9317370f1fe09
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql
+-- Migrations sha256: d52c9b28a95f1f0766c8eacea7f725c29600b9e001200762201395396821d9bb
 
 
 --
@@ -629,6 +629,10 @@ CREATE TABLE public.api_tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     last_used_at timestamp with time zone,
     revoked_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    prefix text,
+    CONSTRAINT api_tokens_expires_after_created CHECK ((expires_at > created_at)),
+    CONSTRAINT api_tokens_prefix_check CHECK ((prefix ~ '^li_[A-Za-z0-9_-]{1,8}$'::text)),
     CONSTRAINT api_tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );
 
@@ -1286,6 +1290,13 @@ ALTER TABLE ONLY public.zones
 
 ALTER TABLE ONLY public.zones
     ADD CONSTRAINT zones_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_tokens_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
 
 
 --

@@ -10,8 +10,9 @@ import (
 
 // TokenAuthenticator returns a Server.Authenticate hook that reads
 // "Authorization: Bearer TOKEN" and asks check who the token belongs to. A request without
-// the header is the anonymous public; a malformed header or an unknown or revoked token is
-// refused with 401, never silently served as public.
+// the header is the anonymous public; a malformed header or an unknown, revoked or expired
+// token is refused with 401, never silently served as public. The problem says which of
+// these (an expired token is told it expired) and nothing about whose token it was.
 func TokenAuthenticator(check func(ctx context.Context, token string) (inventory.Viewer, error)) func(r *http.Request) (inventory.Viewer, error) {
 	return func(r *http.Request) (inventory.Viewer, error) {
 		h := r.Header.Get("Authorization")

@@ -1,9 +1,7 @@
 // Command landinv keeps a development zone's land inventory. It only wires the packages
 // together; each subcommand reads DATABASE_URL.
 //
-//	landinv migrate                 apply the schema migrations
-//	landinv demo                    load the illustrative Linfen demo dataset (again is harmless)
-//	landinv serve [--addr :8080]    migrate, then serve the API and the map
+// Every subcommand is listed once, in the commands table below; `landinv help` prints them.
 package main
 
 import (
@@ -41,9 +39,11 @@ var commands = map[string]command{
 	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
 	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080)", runServe},
 	"user":    {"manage users: user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME", runUser},
-	"token":   {"API tokens: token create NAME (prints the token as its last line) | token revoke NAME", runToken},
+	"token":   {"API tokens: token create NAME [--expires 90d|12h|RFC3339|never] (prints the token as its last line) | token list [NAME] | token revoke NAME [--id ID]", runToken},
 	"import":  {"import survey data: import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] [--as NAME] FILE", runImport},
 	"report":  {"write a report: intensity|compliance|idle|supply|roads (--format json|csv|xlsx, -o FILE)", runReport},
+	"backup":  {"backup FILE: dump the whole inventory, history included, with pg_dump (LANDINV_PG_BIN: its directory)", runBackup},
+	"restore": {"restore FILE: load a backup into an EMPTY database with pg_restore (LANDINV_PG_BIN: its directory)", runRestore},
 }
 
 func main() {

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -91,28 +95,137 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	return fmt.Errorf("unknown user command %q (add, list, role, disable)", sub)
 }
 
+const tokenUsage = "usage: landinv token create NAME [--expires 90d|12h|2026-12-31T00:00:00+08:00|never] | token list [NAME] | token revoke NAME [--id ID]"
+
 func runToken(ctx context.Context, e *env, args []string) error {
-	if len(args) != 2 || (args[0] != "create" && args[0] != "revoke") {
-		return errors.New("usage: landinv token create NAME | landinv token revoke NAME")
+	if len(args) == 0 {
+		return errors.New(tokenUsage)
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var expires *string
+	var id *int64
+	switch sub {
+	case "create":
+		expires = fs.String("expires", "90d", "when the token stops working: `Nd`, Nh, an RFC 3339 time, or never (service accounts)")
+	case "revoke":
+		id = fs.Int64("id", 0, "revoke only the token with this `ID` (see token list), not all of the user's")
+	case "list":
+	default:
+		return fmt.Errorf("unknown token command %q (create, list, revoke)\n%s", sub, tokenUsage)
+	}
+	name, rest := "", args
+	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
+		name, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() == 1 {
+		name = fs.Arg(0)
+	} else if fs.NArg() != 0 || (name == "" && sub != "list") {
+		return errors.New(tokenUsage)
+	}
+	var until time.Time
+	if expires != nil {
+		var err error
+		if until, err = parseExpiry(*expires, time.Now()); err != nil {
+			return err
+		}
 	}
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if args[0] == "revoke" {
-		n, err := db.RevokeTokens(ctx, args[1])
+	switch sub {
+	case "list":
+		toks, err := db.ListTokens(ctx, name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "revoked %d token(s) of %s\n", n, args[1])
+		writeTokens(e.stdout, toks, time.Now())
+		return nil
+	case "revoke":
+		if *id != 0 {
+			if err := db.RevokeToken(ctx, name, *id); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "revoked token %d of %s\n", *id, name)
+			return nil
+		}
+		n, err := db.RevokeTokens(ctx, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked %d token(s) of %s\n", n, name)
 		return nil
 	}
-	tok, err := db.CreateToken(ctx, args[1])
+	tok, err := db.CreateTokenUntil(ctx, name, until)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "token for %s (shown only now; send it as \"Authorization: Bearer TOKEN\"):\n", args[1])
+	when := "never expires"
+	if !until.IsZero() {
+		when = "expires " + until.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(e.stderr, "token for %s, %s (shown only now; send it as \"Authorization: Bearer TOKEN\"):\n", name, when)
 	fmt.Fprintln(e.stdout, tok)
 	return nil
+}
+
+// parseExpiry reads --expires: Nd (days) or Nh (hours) from now, an RFC 3339 time, or
+// "never" (the zero time). At most ten years ahead; a time in the past is refused by the store.
+func parseExpiry(s string, now time.Time) (time.Time, error) {
+	bad := func(why string) (time.Time, error) {
+		return time.Time{}, fmt.Errorf("--expires %q: %s; give Nd (days), Nh (hours), an RFC 3339 time such as 2026-12-31T00:00:00+08:00, or never", s, why)
+	}
+	const max = 10 * 365 * 24 * time.Hour
+	switch {
+	case s == "never":
+		return time.Time{}, nil
+	case len(s) > 1 && (s[len(s)-1] == 'd' || s[len(s)-1] == 'h'):
+		n, err := strconv.Atoi(s[:len(s)-1])
+		if err != nil || n <= 0 || s[0] == '+' {
+			return bad("the count must be a positive whole number")
+		}
+		unit := time.Hour
+		if s[len(s)-1] == 'd' {
+			unit = 24 * time.Hour
+		}
+		if time.Duration(n) > max/unit {
+			return bad("at most ten years")
+		}
+		return now.Add(time.Duration(n) * unit), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return bad("not understood")
+	}
+	if t.Sub(now) > max {
+		return bad("at most ten years")
+	}
+	return t, nil
+}
+
+// writeTokens lists tokens as a table: never the token, only its id and first characters.
+func writeTokens(w io.Writer, toks []inventory.Token, now time.Time) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tUSER\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+	day := func(t *time.Time, none string) string {
+		if t == nil {
+			return none
+		}
+		return t.UTC().Format("2006-01-02 15:04Z")
+	}
+	for _, t := range toks {
+		prefix := t.Prefix
+		if prefix == "" {
+			prefix = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, prefix, day(&t.CreatedAt, ""),
+			day(t.ExpiresAt, "never"), day(t.LastUsedAt, "never"), t.State(now))
+	}
+	tw.Flush()
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -95,16 +96,29 @@ func (db *DB) ListUsers(ctx context.Context) ([]inventory.User, error) {
 	return out, rows.Err()
 }
 
-// CreateToken makes a new random token (32 bytes, base64url, prefixed "li_") for the user and
-// stores its SHA-256.
+// CreateToken makes a new token valid for inventory.DefaultTokenLifetime.
 func (db *DB) CreateToken(ctx context.Context, name string) (string, error) {
+	return db.CreateTokenUntil(ctx, name, time.Now().Add(inventory.DefaultTokenLifetime))
+}
+
+// CreateTokenUntil makes a new random token (32 bytes, base64url, prefixed "li_") for the user
+// that stops working at expires (never, for the zero time), and stores its SHA-256 and its
+// first characters.
+func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Time) (string, error) {
+	var exp *time.Time
+	if !expires.IsZero() {
+		if !expires.After(time.Now()) {
+			return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
+		}
+		exp = &expires
+	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("create token: %w", err)
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	tag, err := db.Pool.Exec(ctx, `insert into api_tokens (user_id, token_hash)
-		select id, $2 from users where name = $1 and not disabled`, name, HashToken(token))
+	tag, err := db.Pool.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at)
+		select id, $2, $3, $4 from users where name = $1 and not disabled`, name, HashToken(token), shownPrefix(token), exp)
 	if err != nil {
 		return "", fmt.Errorf("create token for %s: %w", name, err)
 	}
@@ -114,14 +128,51 @@ func (db *DB) CreateToken(ctx context.Context, name string) (string, error) {
 	return token, nil
 }
 
-// RevokeTokens revokes every live token of the user.
-func (db *DB) RevokeTokens(ctx context.Context, name string) (int, error) {
+// shownPrefix is the part of a token that `token list` shows: "li_" and 5 characters (30 of
+// its 256 random bits).
+func shownPrefix(token string) string { return token[:len(tokenPrefix)+5] }
+
+// ListTokens lists the tokens of the user (of everyone when name is empty).
+func (db *DB) ListTokens(ctx context.Context, name string) ([]inventory.Token, error) {
+	if name != "" {
+		if err := db.userExists(ctx, name); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := db.Pool.Query(ctx, `select t.id, u.name, coalesce(t.prefix, ''), t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+		from api_tokens t join users u on u.id = t.user_id
+		where $1 = '' or u.name = $1
+		order by u.name, t.created_at, t.id`, name)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []inventory.Token
+	for rows.Next() {
+		var t inventory.Token
+		if err := rows.Scan(&t.ID, &t.User, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) userExists(ctx context.Context, name string) error {
 	var exists bool
 	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from users where name = $1)", name).Scan(&exists); err != nil {
-		return 0, fmt.Errorf("revoke tokens of %s: %w", name, err)
+		return fmt.Errorf("find user %s: %w", name, err)
 	}
 	if !exists {
-		return 0, inventory.Errorf(inventory.ENotFound, "name", "no user %s", name)
+		return inventory.Errorf(inventory.ENotFound, "name", "no user %s", name)
+	}
+	return nil
+}
+
+// RevokeTokens revokes every live token of the user.
+func (db *DB) RevokeTokens(ctx context.Context, name string) (int, error) {
+	if err := db.userExists(ctx, name); err != nil {
+		return 0, err
 	}
 	tag, err := db.Pool.Exec(ctx, `update api_tokens set revoked_at = now()
 		where revoked_at is null and user_id = (select id from users where name = $1)`, name)
@@ -131,7 +182,31 @@ func (db *DB) RevokeTokens(ctx context.Context, name string) (int, error) {
 	return int(tag.RowsAffected()), nil
 }
 
-// Authenticate returns the viewer a token belongs to, and notes when the token was last used.
+// RevokeToken revokes the user's token with the given id. A revoked token keeps the time it
+// was first revoked.
+func (db *DB) RevokeToken(ctx context.Context, name string, id int64) error {
+	if err := db.userExists(ctx, name); err != nil {
+		return err
+	}
+	tag, err := db.Pool.Exec(ctx, `update api_tokens set revoked_at = coalesce(revoked_at, now())
+		where id = $2 and user_id = (select id from users where name = $1)`, name, id)
+	if err != nil {
+		return fmt.Errorf("revoke token %d of %s: %w", id, name, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return inventory.Errorf(inventory.ENotFound, "id", "user %s has no token %d; see `landinv token list %s`", name, id, name)
+	}
+	return nil
+}
+
+// TokenTouchInterval is how stale a token's last_used_at may get before a request writes it
+// again: a token used all day long is written about once per interval, not once per request.
+const TokenTouchInterval = 5 * time.Minute
+
+// Authenticate returns the viewer a token belongs to. It reads the token and, in the same
+// statement, notes when it was last used, but only when the stored time is older than
+// TokenTouchInterval (or unset): requests in between write nothing. Two concurrent requests
+// with a stale time write once: the second re-checks the condition after the first commits.
 func (db *DB) Authenticate(ctx context.Context, token string) (inventory.Viewer, error) {
 	bad := inventory.Errorf(inventory.EUnauthorized, "Authorization", "the token is unknown or revoked")
 	token = strings.TrimSpace(token)
@@ -139,15 +214,27 @@ func (db *DB) Authenticate(ctx context.Context, token string) (inventory.Viewer,
 		return inventory.Anonymous, bad
 	}
 	var name, role string
-	err := db.Pool.QueryRow(ctx, `update api_tokens t set last_used_at = now()
-		from users u
-		where t.token_hash = $1 and t.revoked_at is null and u.id = t.user_id and not u.disabled
-		returning u.name, u.role`, HashToken(token)).Scan(&name, &role)
+	var expired bool
+	err := db.Pool.QueryRow(ctx, `with t as (
+			select t.id, u.name, u.role, t.expires_at is not null and t.expires_at <= now() as expired
+			from api_tokens t join users u on u.id = t.user_id
+			where t.token_hash = $1 and t.revoked_at is null and not u.disabled
+		), touched as (
+			update api_tokens a set last_used_at = now()
+			from t
+			where a.id = t.id and not t.expired
+			  and (a.last_used_at is null or a.last_used_at < now() - make_interval(secs => $2))
+			returning a.id
+		)
+		select name, role, expired from t`, HashToken(token), TokenTouchInterval.Seconds()).Scan(&name, &role, &expired)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return inventory.Anonymous, bad
 	}
 	if err != nil {
 		return inventory.Anonymous, fmt.Errorf("authenticate: %w", err)
+	}
+	if expired {
+		return inventory.Anonymous, inventory.Errorf(inventory.EUnauthorized, "Authorization", "the token has expired; ask an administrator for a new one")
 	}
 	return inventory.Viewer{Name: name, Role: inventory.Role(role)}, nil
 }
