@@ -1,0 +1,574 @@
+package cql2
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// Filter languages, the values of the OGC API parameter filter-lang.
+const (
+	LangText = "cql2-text"
+	LangJSON = "cql2-json"
+	// LangLegacyText is the draft name GDAL 3.6 and older QGIS send. It is CQL2-Text plus
+	// ILIKE (see doc.go).
+	LangLegacyText = "cql-text"
+)
+
+// MaxDepth caps how deeply a filter may nest (parentheses, NOT, unary minus, function
+// arguments, JSON arrays and objects), so that parsing never recurses without bound.
+const MaxDepth = 64
+
+// Parse parses filter in the language lang ("" means cql2-text). An unknown lang is an
+// EInvalid *inventory.Error about the parameter "filter-lang".
+func Parse(lang, filter string) (Expr, error) {
+	switch strings.ToLower(lang) {
+	case "", LangText:
+		return ParseText(filter)
+	case LangLegacyText:
+		return parseText(filter, true)
+	case LangJSON:
+		return ParseJSON([]byte(filter))
+	}
+	return nil, inventory.Errorf(inventory.EInvalid, "filter-lang", "unknown filter language %q: use %s, %s or %s", short(lang), LangText, LangJSON, LangLegacyText)
+}
+
+// ParseText parses a CQL2-Text filter. The result is a predicate; its properties are not
+// yet checked against any queryables (see Queryables.Check).
+func ParseText(src string) (Expr, error) { return parseText(src, false) }
+
+func parseText(src string, legacy bool) (Expr, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{toks: toks, legacy: legacy}
+	e, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if err := wantPredicate(e); err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tEOF {
+		return nil, &SyntaxError{Pos: t.pos, Expected: "AND, OR or end of input", Found: t.describe()}
+	}
+	return e, nil
+}
+
+type parser struct {
+	toks   []token
+	i      int
+	depth  int
+	legacy bool
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) peekAt(n int) token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tEOF {
+		p.i++
+	}
+	return t
+}
+
+func isKW(t token, kw string) bool { return t.kind == tIdent && strings.EqualFold(t.text, kw) }
+
+func isPunct(t token, s string) bool { return t.kind == tPunct && t.text == s }
+
+func (p *parser) expectPunct(s string) (token, error) {
+	t := p.next()
+	if !isPunct(t, s) {
+		return t, &SyntaxError{Pos: t.pos, Expected: "'" + s + "'", Found: t.describe()}
+	}
+	return t, nil
+}
+
+func (p *parser) enter(pos int) error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return &SyntaxError{Pos: pos, Msg: fmt.Sprintf("filter nests deeper than %d levels", MaxDepth)}
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// or := and { OR and }
+func (p *parser) or() (Expr, error) {
+	first, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	if !isKW(p.peek(), "OR") {
+		return first, nil
+	}
+	args := []Expr{first}
+	for isKW(p.peek(), "OR") {
+		p.next()
+		e, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, e)
+	}
+	for _, a := range args {
+		if err := wantPredicate(a); err != nil {
+			return nil, err
+		}
+	}
+	return &Or{At: At{Offset: first.Pos()}, Args: args}, nil
+}
+
+// and := not { AND not }
+func (p *parser) and() (Expr, error) {
+	first, err := p.not()
+	if err != nil {
+		return nil, err
+	}
+	if !isKW(p.peek(), "AND") {
+		return first, nil
+	}
+	args := []Expr{first}
+	for isKW(p.peek(), "AND") {
+		p.next()
+		e, err := p.not()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, e)
+	}
+	for _, a := range args {
+		if err := wantPredicate(a); err != nil {
+			return nil, err
+		}
+	}
+	return &And{At: At{Offset: first.Pos()}, Args: args}, nil
+}
+
+// not := NOT not | predicate
+func (p *parser) not() (Expr, error) {
+	t := p.peek()
+	if !isKW(t, "NOT") {
+		return p.predicate()
+	}
+	p.next()
+	if err := p.enter(t.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	arg, err := p.not()
+	if err != nil {
+		return nil, err
+	}
+	if err := wantPredicate(arg); err != nil {
+		return nil, err
+	}
+	return &Not{At: At{Offset: t.pos}, Arg: arg}, nil
+}
+
+var compareOps = map[string]bool{"=": true, "<>": true, "<": true, ">": true, "<=": true, ">=": true}
+
+// predicate := arith [ compareOp arith | [NOT] LIKE pattern | [NOT] BETWEEN arith AND arith
+// | [NOT] IN ( arith {, arith} ) | IS [NOT] NULL ]
+func (p *parser) predicate() (Expr, error) {
+	left, err := p.arith()
+	if err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	at := At{Offset: left.Pos()}
+	if t.kind == tPunct && compareOps[t.text] {
+		p.next()
+		right, err := p.arith()
+		if err != nil {
+			return nil, err
+		}
+		if err := wantValue(left); err != nil {
+			return nil, err
+		}
+		if err := wantValue(right); err != nil {
+			return nil, err
+		}
+		return &Compare{At: at, Op: t.text, Left: left, Right: right}, nil
+	}
+	negated := false
+	if isKW(t, "NOT") {
+		if n := p.peekAt(1); isKW(n, "LIKE") || isKW(n, "BETWEEN") || isKW(n, "IN") || (p.legacy && isKW(n, "ILIKE")) {
+			negated = true
+			p.next()
+			t = p.peek()
+		}
+	}
+	var e Expr
+	switch {
+	case isKW(t, "LIKE") || (p.legacy && isKW(t, "ILIKE")):
+		p.next()
+		pat, err := p.arith()
+		if err != nil {
+			return nil, err
+		}
+		if err := wantValue(left); err != nil {
+			return nil, err
+		}
+		if err := checkPattern(pat); err != nil {
+			return nil, err
+		}
+		if isKW(t, "ILIKE") {
+			left = &CaseI{At: At{Offset: left.Pos()}, Arg: left}
+			pat = &CaseI{At: At{Offset: pat.Pos()}, Arg: pat}
+		}
+		e = &Like{At: at, Expr: left, Pattern: pat}
+	case isKW(t, "BETWEEN"):
+		p.next()
+		low, err := p.arith()
+		if err != nil {
+			return nil, err
+		}
+		if a := p.next(); !isKW(a, "AND") {
+			return nil, &SyntaxError{Pos: a.pos, Expected: "AND of BETWEEN", Found: a.describe()}
+		}
+		high, err := p.arith()
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range []Expr{left, low, high} {
+			if err := wantValue(v); err != nil {
+				return nil, err
+			}
+		}
+		e = &Between{At: at, Expr: left, Low: low, High: high}
+	case isKW(t, "IN"):
+		p.next()
+		if _, err := p.expectPunct("("); err != nil {
+			return nil, err
+		}
+		var list []Expr
+		for {
+			v, err := p.arith()
+			if err != nil {
+				return nil, err
+			}
+			if err := wantValue(v); err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+			c := p.next()
+			if isPunct(c, ")") {
+				break
+			}
+			if !isPunct(c, ",") {
+				return nil, &SyntaxError{Pos: c.pos, Expected: "',' or ')'", Found: c.describe()}
+			}
+		}
+		if err := wantValue(left); err != nil {
+			return nil, err
+		}
+		e = &In{At: at, Expr: left, List: list}
+	case isKW(t, "IS"):
+		p.next()
+		n := p.next()
+		if isKW(n, "NOT") {
+			negated = true
+			n = p.next()
+		}
+		if !isKW(n, "NULL") {
+			return nil, &SyntaxError{Pos: n.pos, Expected: "NULL or NOT NULL", Found: n.describe()}
+		}
+		if err := wantValue(left); err != nil {
+			return nil, err
+		}
+		e = &IsNull{At: at, Expr: left}
+	default:
+		return left, nil
+	}
+	if negated {
+		e = &Not{At: at, Arg: e}
+	}
+	return e, nil
+}
+
+// checkPattern: a LIKE pattern is a character literal, or CASEI of one, and must not end
+// in a lone escape character.
+func checkPattern(pat Expr) error {
+	inner := pat
+	if c, ok := pat.(*CaseI); ok {
+		inner = c.Arg
+	}
+	s, ok := inner.(*String)
+	if !ok {
+		return &TypeError{Pos: pat.Pos(), Path: pathOf(pat), Msg: "a LIKE pattern must be a character literal (or CASEI of one)"}
+	}
+	n := 0
+	for i := len(s.Value) - 1; i >= 0 && s.Value[i] == '\\'; i-- {
+		n++
+	}
+	if n%2 == 1 {
+		return &TypeError{Pos: s.Pos(), Path: pathOf(s), Msg: `a LIKE pattern must not end with a lone escape character \`}
+	}
+	return nil
+}
+
+// arith := term { (+|-) term }
+func (p *parser) arith() (Expr, error) {
+	left, err := p.term()
+	if err != nil {
+		return nil, err
+	}
+	for t := p.peek(); isPunct(t, "+") || isPunct(t, "-"); t = p.peek() {
+		p.next()
+		right, err := p.term()
+		if err != nil {
+			return nil, err
+		}
+		if left, err = arithNode(t.text, left, right); err != nil {
+			return nil, err
+		}
+	}
+	return left, nil
+}
+
+// term := unary { (*|/) unary }
+func (p *parser) term() (Expr, error) {
+	left, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for t := p.peek(); isPunct(t, "*") || isPunct(t, "/"); t = p.peek() {
+		p.next()
+		right, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		if left, err = arithNode(t.text, left, right); err != nil {
+			return nil, err
+		}
+	}
+	return left, nil
+}
+
+func arithNode(op string, left, right Expr) (Expr, error) {
+	if err := wantValue(left); err != nil {
+		return nil, err
+	}
+	if err := wantValue(right); err != nil {
+		return nil, err
+	}
+	return &Arith{At: At{Offset: left.Pos()}, Op: op, Left: left, Right: right}, nil
+}
+
+// unary := (-|+) unary | primary. A sign on a number literal folds into it; -x is 0 - x.
+func (p *parser) unary() (Expr, error) {
+	t := p.peek()
+	if !isPunct(t, "-") && !isPunct(t, "+") {
+		return p.primary()
+	}
+	p.next()
+	if err := p.enter(t.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	e, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	if err := wantValue(e); err != nil {
+		return nil, err
+	}
+	if t.text == "+" {
+		return e, nil
+	}
+	if n, ok := e.(*Number); ok {
+		return &Number{At: At{Offset: t.pos}, Value: -n.Value}, nil
+	}
+	return &Arith{At: At{Offset: t.pos}, Op: "-", Left: &Number{At: At{Offset: t.pos}}, Right: e}, nil
+}
+
+// reserved words cannot be bare property names; double-quote them.
+var reserved = map[string]bool{"AND": true, "OR": true, "NOT": true, "LIKE": true, "BETWEEN": true, "IN": true, "IS": true, "NULL": true}
+
+var geometryTypes = map[string]bool{"POINT": true, "LINESTRING": true, "POLYGON": true, "MULTIPOINT": true, "MULTILINESTRING": true, "MULTIPOLYGON": true}
+
+func (p *parser) primary() (Expr, error) {
+	t := p.next()
+	switch t.kind {
+	case tString:
+		return &String{At: At{Offset: t.pos}, Value: t.text}, nil
+	case tNumber:
+		return number(t)
+	case tQIdent:
+		return &Property{At: At{Offset: t.pos}, Name: t.text}, nil
+	case tPunct:
+		if t.text == "(" {
+			if err := p.enter(t.pos); err != nil {
+				return nil, err
+			}
+			defer p.leave()
+			e, err := p.or()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.expectPunct(")"); err != nil {
+				return nil, err
+			}
+			return e, nil
+		}
+	case tIdent:
+		up := strings.ToUpper(t.text)
+		switch {
+		case up == "TRUE" || up == "FALSE":
+			return &Bool{At: At{Offset: t.pos}, Value: up == "TRUE"}, nil
+		case geometryTypes[up] && (isPunct(p.peek(), "(") || p.peek().kind == tIdent):
+			return p.geometry(t, up)
+		case isPunct(p.peek(), "("):
+			return p.function(t, up)
+		case reserved[up]:
+			// fall through to the error below
+		default:
+			return &Property{At: At{Offset: t.pos}, Name: t.text}, nil
+		}
+	}
+	return nil, &SyntaxError{Pos: t.pos, Expected: "a property, a literal or '('", Found: t.describe()}
+}
+
+func number(t token) (Expr, error) {
+	v, err := strconv.ParseFloat(t.text, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return nil, &SyntaxError{Pos: t.pos, Msg: "number out of range", Found: "'" + short(t.text) + "'"}
+	}
+	return &Number{At: At{Offset: t.pos}, Value: v}, nil
+}
+
+// function parses NAME( ... ): CASEI, TIMESTAMP, DATE, BBOX, S_INTERSECTS, S_DWITHIN.
+func (p *parser) function(name token, up string) (Expr, error) {
+	at := At{Offset: name.pos}
+	switch up {
+	case "TIMESTAMP", "DATE":
+		p.next() // (
+		s := p.next()
+		if s.kind != tString {
+			return nil, &SyntaxError{Pos: s.pos, Expected: "a quoted " + strings.ToLower(up), Found: s.describe()}
+		}
+		if _, err := p.expectPunct(")"); err != nil {
+			return nil, err
+		}
+		return temporal(up, s.text, At{Offset: s.pos}, at)
+	case "BBOX":
+		return p.bbox(name)
+	case "ACCENTI":
+		return nil, &UnsupportedError{What: "ACCENTI (accent-insensitive comparison)", Pos: name.pos}
+	case "CASEI", SIntersects, SDWithin:
+	default:
+		return nil, unsupportedFunction(up, name.pos, "")
+	}
+	open, _ := p.expectPunct("(")
+	if err := p.enter(open.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	var args []Expr
+	for {
+		a, err := p.arith()
+		if err != nil {
+			return nil, err
+		}
+		if err := wantValue(a); err != nil {
+			return nil, err
+		}
+		args = append(args, a)
+		c := p.next()
+		if isPunct(c, ")") {
+			break
+		}
+		if !isPunct(c, ",") {
+			return nil, &SyntaxError{Pos: c.pos, Expected: "',' or ')'", Found: c.describe()}
+		}
+	}
+	return function(up, at, args)
+}
+
+// function builds a function node from its arguments (shared by both encodings).
+func function(up string, at At, args []Expr) (Expr, error) {
+	want := map[string]int{"CASEI": 1, SIntersects: 2, SDWithin: 3}[up]
+	if len(args) != want {
+		return nil, &SyntaxError{Pos: at.Offset, Path: at.Path, Expected: fmt.Sprintf("%d argument(s) to %s", want, up), Found: strconv.Itoa(len(args))}
+	}
+	switch up {
+	case "CASEI":
+		return &CaseI{At: at, Arg: args[0]}, nil
+	case SIntersects:
+		return &Spatial{At: at, Op: SIntersects, Left: args[0], Right: args[1]}, nil
+	}
+	d, ok := args[2].(*Number)
+	if !ok || d.Value < 0 {
+		return nil, &TypeError{Pos: args[2].Pos(), Path: pathOf(args[2]), Msg: "the distance of S_DWITHIN must be a number of metres, 0 or more"}
+	}
+	return &Spatial{At: at, Op: SDWithin, Left: args[0], Right: args[1], Distance: d}, nil
+}
+
+func unsupportedFunction(up string, pos int, path string) error {
+	switch {
+	case strings.HasPrefix(up, "S_"):
+		return &UnsupportedError{What: "spatial function " + up + " (use S_INTERSECTS or S_DWITHIN)", Pos: pos, Path: path}
+	case strings.HasPrefix(up, "T_"):
+		return &UnsupportedError{What: "temporal function " + up, Pos: pos, Path: path}
+	case strings.HasPrefix(up, "A_"):
+		return &UnsupportedError{What: "array function " + up, Pos: pos, Path: path}
+	}
+	return &UnsupportedError{What: "function " + short(up), Pos: pos, Path: path}
+}
+
+// isPredicate says whether e can stand where CQL2 wants a boolean: a predicate, TRUE/FALSE,
+// or a property (whose type Check verifies).
+func isPredicate(e Expr) bool {
+	switch e.(type) {
+	case *And, *Or, *Not, *Compare, *Like, *Between, *In, *IsNull, *Spatial, *Bool, *Property:
+		return true
+	}
+	return false
+}
+
+// isValue says whether e can be an operand of a comparison or function.
+func isValue(e Expr) bool {
+	switch e.(type) {
+	case *Property, *String, *Number, *Bool, *Timestamp, *Date, *Geometry, *CaseI, *Arith:
+		return true
+	}
+	return false
+}
+
+func wantPredicate(e Expr) error {
+	if isPredicate(e) {
+		return nil
+	}
+	return &SyntaxError{Pos: e.Pos(), Path: pathOf(e), Expected: "a predicate", Found: short(e.String())}
+}
+
+func wantValue(e Expr) error {
+	if isValue(e) {
+		return nil
+	}
+	return &SyntaxError{Pos: e.Pos(), Path: pathOf(e), Expected: "a value", Found: "predicate " + short(e.String())}
+}
+
+// pathOf is the JSON Pointer of a node read from CQL2-JSON ("" for CQL2-Text).
+func pathOf(e Expr) string {
+	type located interface{ loc() At }
+	if l, ok := e.(located); ok {
+		return l.loc().Path
+	}
+	return ""
+}
+
+func (a At) loc() At { return a }
