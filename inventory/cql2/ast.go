@@ -164,11 +164,13 @@ func join(args []Expr, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-func (e *And) String() string     { return "(" + join(e.Args, " AND ") + ")" }
-func (e *Or) String() string      { return "(" + join(e.Args, " OR ") + ")" }
-func (e *Not) String() string     { return "(NOT " + e.Arg.String() + ")" }
-func (e *Compare) String() string { return "(" + e.Left.String() + " " + e.Op + " " + e.Right.String() + ")" }
-func (e *Like) String() string    { return "(" + e.Expr.String() + " LIKE " + e.Pattern.String() + ")" }
+func (e *And) String() string { return "(" + join(e.Args, " AND ") + ")" }
+func (e *Or) String() string  { return "(" + join(e.Args, " OR ") + ")" }
+func (e *Not) String() string { return "(NOT " + e.Arg.String() + ")" }
+func (e *Compare) String() string {
+	return "(" + e.Left.String() + " " + e.Op + " " + e.Right.String() + ")"
+}
+func (e *Like) String() string { return "(" + e.Expr.String() + " LIKE " + e.Pattern.String() + ")" }
 func (e *Between) String() string {
 	return "(" + e.Expr.String() + " BETWEEN " + e.Low.String() + " AND " + e.High.String() + ")"
 }

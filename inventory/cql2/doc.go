@@ -55,7 +55,7 @@
 //
 // Debian 12's GDAL 3.6 sends the draft language "cql-text". Observed with ogrinfo -where:
 // it writes (a) AND (b), (a) OR (b), NOT (a), (x IS NULL), comparisons and LIKE with
-// unquoted property names and '' in strings, ILIKE for case-insensitive LIKE, dates as
+// unquoted property names and ” in strings, ILIKE for case-insensitive LIKE, dates as
 // strings ('2024-05-01T', with a stray T, or '2024-05-01T08:00:00Z'), and BETWEEN as
 // >= AND <=; it keeps IN for itself. So cql-text is CQL2-Text plus ILIKE (read as
 // CASEI(x) LIKE CASEI(pattern)), and Check turns a string compared with a date or timestamp

@@ -324,15 +324,15 @@ func TestCQLUnsupported(t *testing.T) {
 
 func TestCQLBadLiterals(t *testing.T) {
 	for _, src := range []string{
-		`S_INTERSECTS(geom, POLYGON((0 0, 1 0, 1 1)))`,       // not closed, too short
-		`S_INTERSECTS(geom, POLYGON((0 0, 1 0, 1 1, 0 1)))`,  // not closed
-		`S_INTERSECTS(geom, LINESTRING(0 0))`,                // one point
-		`S_INTERSECTS(geom, BBOX(10, 0, 0, 1))`,              // min > max
-		`S_DWITHIN(geom, POINT(0 0), -1)`,                    // negative distance
-		`S_DWITHIN(geom, POINT(0 0), floors)`,                // distance not a literal
-		`name LIKE code`,                                     // pattern not a literal
-		`name LIKE 'ends in \'`,                              // lone escape
-		`name LIKE CASEI(code)`,                              // pattern not a literal
+		`S_INTERSECTS(geom, POLYGON((0 0, 1 0, 1 1)))`,      // not closed, too short
+		`S_INTERSECTS(geom, POLYGON((0 0, 1 0, 1 1, 0 1)))`, // not closed
+		`S_INTERSECTS(geom, LINESTRING(0 0))`,               // one point
+		`S_INTERSECTS(geom, BBOX(10, 0, 0, 1))`,             // min > max
+		`S_DWITHIN(geom, POINT(0 0), -1)`,                   // negative distance
+		`S_DWITHIN(geom, POINT(0 0), floors)`,               // distance not a literal
+		`name LIKE code`,                                    // pattern not a literal
+		`name LIKE 'ends in \'`,                             // lone escape
+		`name LIKE CASEI(code)`,                             // pattern not a literal
 	} {
 		_, err := ParseText(src)
 		var te *TypeError
