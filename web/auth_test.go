@@ -8,19 +8,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
-	"github.com/landinv/landinv/web"
 )
 
 func authServer(t *testing.T) (*postgis.DB, *httptest.Server) {
 	t.Helper()
 	db := postgistest.New(t)
-	s := &web.Server{Inventory: db, Authenticate: web.TokenAuthenticator(db.Authenticate), Mount: []func(chi.Router){web.EditRoutes(db)}}
-	srv := httptest.NewServer(s.Handler())
+	srv := httptest.NewServer(newServer(t, storeDeps(db)))
 	t.Cleanup(srv.Close)
 	return db, srv
 }
