@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -159,86 +158,6 @@ func value(f Field, raw []byte, dec *encoding.Decoder) (any, error) {
 		return nil, fmt.Errorf("value is not valid in the file's encoding")
 	}
 	return strings.TrimSpace(string(s)), nil
-}
-
-// WriteDBF writes a .dbf table with text encoded by enc (e.g. simplifiedchinese.GBK). Values
-// are written by the field's type: C text, N numbers (Decimals places), L bool, D "YYYY-MM-DD".
-func WriteDBF(w io.Writer, fields []Field, records [][]any, enc encoding.Encoding) error {
-	e := enc.NewEncoder()
-	hlen := 32 + 32*len(fields) + 1
-	rlen := 1
-	for _, f := range fields {
-		rlen += f.Length
-	}
-	var h bytes.Buffer
-	h.WriteByte(0x03)
-	h.Write([]byte{126, 1, 1})
-	binary.Write(&h, binary.LittleEndian, uint32(len(records))) //nolint:errcheck
-	binary.Write(&h, binary.LittleEndian, uint16(hlen))         //nolint:errcheck
-	binary.Write(&h, binary.LittleEndian, uint16(rlen))         //nolint:errcheck
-	h.Write(make([]byte, 20))
-	for _, f := range fields {
-		name, err := e.Bytes([]byte(f.Name))
-		if err != nil || len(name) > 10 {
-			return fmt.Errorf("dbf: field name %q does not fit in 10 bytes", f.Name)
-		}
-		var d [32]byte
-		copy(d[:], name)
-		d[11] = f.Type
-		d[16] = byte(f.Length)
-		d[17] = byte(f.Decimals)
-		h.Write(d[:])
-	}
-	h.WriteByte(0x0D)
-	if _, err := w.Write(h.Bytes()); err != nil {
-		return err
-	}
-	for i, rec := range records {
-		row := []byte{' '}
-		for j, f := range fields {
-			var s string
-			v := rec[j]
-			switch f.Type {
-			case 'N', 'F':
-				switch x := v.(type) {
-				case nil:
-				case int:
-					s = strconv.Itoa(x)
-				case int64:
-					s = strconv.FormatInt(x, 10)
-				case float64:
-					s = strconv.FormatFloat(x, 'f', f.Decimals, 64)
-				}
-				s = strings.Repeat(" ", max(0, f.Length-len(s))) + s
-			case 'L':
-				s = "?"
-				if b, ok := v.(bool); ok {
-					s = map[bool]string{true: "T", false: "F"}[b]
-				}
-			case 'D':
-				if d, ok := v.(string); ok {
-					s = strings.ReplaceAll(d, "-", "")
-				}
-			default:
-				if v != nil {
-					b, err := e.Bytes([]byte(fmt.Sprint(v)))
-					if err != nil {
-						return fmt.Errorf("dbf: record %d: %w", i+1, err)
-					}
-					s = string(b)
-				}
-			}
-			if len(s) > f.Length {
-				return fmt.Errorf("dbf: record %d, field %s: %q is longer than %d bytes", i+1, f.Name, v, f.Length)
-			}
-			row = append(row, []byte(s+strings.Repeat(" ", f.Length-len(s)))...)
-		}
-		if _, err := w.Write(row); err != nil {
-			return err
-		}
-	}
-	_, err := w.Write([]byte{0x1A})
-	return err
 }
 
 // textValidUTF8 reports whether the text of a .dbf — its field names and its records — is

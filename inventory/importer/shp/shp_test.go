@@ -2,37 +2,30 @@ package shp
 
 import (
 	"bytes"
-	"encoding/binary"
 	"reflect"
 	"testing"
+
+	"github.com/twpayne/go-geom"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
 
-// readWKB decodes the WKB this package writes: a MultiPolygon as polygons of rings.
-func readWKB(t *testing.T, b []byte) [][][][2]float64 {
+// polys lists a MultiPolygon's polygons as rings of points.
+func polys(t *testing.T, g geom.T) [][][][2]float64 {
 	t.Helper()
-	r := bytes.NewReader(b)
-	var order byte
-	var typ, n uint32
-	binary.Read(r, binary.LittleEndian, &order)
-	binary.Read(r, binary.LittleEndian, &typ)
-	if order != 1 || typ != 6 {
-		t.Fatalf("WKB order %d type %d, want 1, 6", order, typ)
+	mp, ok := g.(*geom.MultiPolygon)
+	if !ok {
+		t.Fatalf("geometry %T, want *geom.MultiPolygon", g)
 	}
-	binary.Read(r, binary.LittleEndian, &n)
-	out := make([][][][2]float64, n)
+	out := make([][][][2]float64, mp.NumPolygons())
 	for i := range out {
-		var nr uint32
-		binary.Read(r, binary.LittleEndian, &order)
-		binary.Read(r, binary.LittleEndian, &typ)
-		binary.Read(r, binary.LittleEndian, &nr)
-		for range nr {
-			var np uint32
-			binary.Read(r, binary.LittleEndian, &np)
-			ring := make([][2]float64, np)
-			binary.Read(r, binary.LittleEndian, ring)
+		p := mp.Polygon(i)
+		for j := range p.NumLinearRings() {
+			var ring [][2]float64
+			for _, c := range p.LinearRing(j).Coords() {
+				ring = append(ring, [2]float64{c[0], c[1]})
+			}
 			out[i] = append(out[i], ring)
 		}
 	}
@@ -55,7 +48,7 @@ func TestPolygonsRoundTripWithHoles(t *testing.T) {
 	if f.ShapeType != Polygon || f.BBox != [4]float64{0, 0, 25, 10} || len(f.Geometries) != 2 {
 		t.Fatalf("header %+v, %d shapes", f.Header, len(f.Geometries))
 	}
-	got := readWKB(t, f.Geometries[0])
+	got := polys(t, f.Geometries[0])
 	want := [][][][2]float64{{outer, hole}, {second}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
