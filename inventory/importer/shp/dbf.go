@@ -71,6 +71,9 @@ func ReadDBF(b []byte, cpg string) (*Table, error) {
 		if i := bytes.IndexByte(raw, 0); i >= 0 {
 			raw = raw[:i]
 		}
+		if encName == "UTF-8" {
+			raw = trimPartialUTF8(raw)
+		}
 		name, err := dec.Bytes(raw)
 		if err != nil {
 			return nil, fmt.Errorf("dbf: field name %q is not %s", raw, encName)
@@ -171,9 +174,28 @@ func textValidUTF8(dbf []byte) bool {
 		hlen = len(dbf)
 	}
 	for off := 32; off+32 <= hlen && dbf[off] != 0x0D; off += 32 {
-		if !utf8.Valid(bytes.TrimRight(dbf[off:off+11], "\x00")) {
+		if !utf8.Valid(trimPartialUTF8(bytes.TrimRight(dbf[off:off+11], "\x00"))) {
 			return false
 		}
 	}
 	return utf8.Valid(dbf[hlen:])
+}
+
+// trimPartialUTF8 drops an incomplete UTF-8 sequence from the end of a field name: GDAL cuts
+// UTF-8 names at 10 bytes, through a character if need be ("地块编号" becomes "地块编" and the
+// first byte of "号"), and such a name is read as the whole characters it keeps.
+func trimPartialUTF8(b []byte) []byte {
+	for n := 1; n <= 3 && n <= len(b); n++ {
+		c := b[len(b)-n]
+		if c < 0x80 {
+			return b // ASCII: nothing partial
+		}
+		if c >= 0xC0 { // the start of the last sequence
+			if !utf8.FullRune(b[len(b)-n:]) {
+				return b[:len(b)-n]
+			}
+			return b
+		}
+	}
+	return b
 }

@@ -291,3 +291,27 @@ func readFile(t *testing.T, dir, name string) []byte {
 	}
 	return b
 }
+
+// TestReadGDALTruncatedUTF8Names: GDAL cuts UTF-8 field names at 10 bytes, through a
+// character ("地块编号" is 12 bytes). The reader keeps the whole characters, with or without the
+// .cpg, and does not take the file for GBK because of the cut.
+func TestReadGDALTruncatedUTF8Names(t *testing.T) {
+	gdaltest.Require(t)
+	dir := t.TempDir()
+	writeJSON(t, dir, "src.geojson", map[string]any{"type": "FeatureCollection", "features": []any{
+		map[string]any{"type": "Feature", "geometry": nil, "properties": map[string]any{"地块编号": "GT-01", "用地性质": "100101"}}}})
+	gdaltest.OGR2OGR(t, dir, "-lco", "ENCODING=UTF-8", "out.shp", "src.geojson")
+	for _, cpg := range []string{"UTF-8", ""} {
+		tab, err := ReadDBF(readFile(t, dir, "out.dbf"), cpg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]any{}
+		for j, f := range tab.Fields {
+			got[f.Name] = tab.Records[0][j]
+		}
+		if want := map[string]any{"地块编": "GT-01", "用地性": "100101"}; tab.Encoding != "UTF-8" || !reflect.DeepEqual(got, want) {
+			t.Errorf(".cpg %q: %s %#v, want UTF-8 %#v", cpg, tab.Encoding, got, want)
+		}
+	}
+}
