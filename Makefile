@@ -14,7 +14,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 # apt-get runs directly as root, through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test bench db clean ui browser schema
+.PHONY: all build run test bench db clean ui browser gdal schema
 
 all: build
 
@@ -38,6 +38,11 @@ browser:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-noto-cjk; }
 
+# gdal: GDAL's ogr2ogr, with which the tests write the Shapefiles and GeoPackages that the
+# importer's readers are checked against (and the import benchmark its 100 000-plot file).
+gdal:
+	command -v ogr2ogr >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gdal-bin; }
+
 # db: make a PostGIS database available (prints its URL).
 db:
 	@data/pg/cluster.sh landinv
@@ -50,9 +55,17 @@ run: build
 
 # Tests make their own throwaway databases (CREATE DATABASE ... TEMPLATE) on this server.
 # The full log goes to test-output.log, screenshots of the browser tests to test-output/.
-test: build browser
+# Then each fuzz target of the importer's readers runs for 15 s (go test -fuzz takes one
+# package and one target at a time); a crash it finds is saved under the package's
+# testdata/fuzz/ and fails the run.
+FUZZ := FuzzSHP:./inventory/importer/shp/ FuzzDBF:./inventory/importer/shp/ FuzzGPKG:./inventory/importer/
+test: build browser gdal
 	url="$$(data/pg/cluster.sh landinv)"; mkdir -p test-output; \
-	set +e; LANDINV_E2E=1 LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -v ./... > test-output.log 2>&1; rc=$$?; set -e; \
+	set +e; LANDINV_E2E=1 LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -v ./... > test-output.log 2>&1; rc=$$?; \
+	for f in $(FUZZ); do \
+		echo "=== FUZZ $${f%%:*} (15 s)" >> test-output.log; \
+		$(GO) test -run '^$$' -fuzz "^$${f%%:*}$$" -fuzztime 15s "$${f#*:}" >> test-output.log 2>&1 || rc=1; \
+	done; set -e; \
 	grep -E '^(ok|FAIL|panic:)|^ *--- FAIL' test-output.log || true; \
 	pass=$$(grep -cE '^ *--- PASS' test-output.log || true); fail=$$(grep -cE '^ *--- FAIL' test-output.log || true); \
 	skip=$$(grep -cE '^ *--- SKIP' test-output.log || true); \
@@ -60,10 +73,9 @@ test: build browser
 	echo "tests: $$pass passed, $$fail failed, $$skip skipped"; \
 	exit $$rc
 
-bench: build browser
+bench: build browser gdal
 	url="$$(data/pg/cluster.sh landinv)"; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
-	command -v ogr2ogr >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gdal-bin; }; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
 
 # schema: regenerate data/schema.sql, today's schema in one file: pg_dump --schema-only of a

@@ -14,36 +14,21 @@ import (
 // Shapefile or GeoPackage) as the body, at most MaxImportBytes. Planners and admins only (the
 // route says so). It answers 200 with the report when the import committed or the dry run
 // found nothing wrong, and 422 with the same report (every rejected feature, its index and
-// reason) otherwise; nothing is changed then.
+// reason) otherwise; nothing is changed then. The pipeline is importer.Run, as for the CLI.
 func importFile(db importer.Loader) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		zone := zoneOf(r)
-		l, ok := inventory.LayerNamed(q.Get("layer"))
-		if !ok || l == inventory.LayoutLayer {
-			Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "must be plots, plants, idle-sites or roads"))
+		p := importer.Params{Layer: q.Get("layer"), CRS: q.Get("crs"), Map: q.Get("map"), Zone: zoneOf(r), Note: q.Get("note")}
+		if err := p.Check(); err != nil {
+			Problem(w, r, err)
 			return
-		}
-		opt := importer.Options{Layer: l, Zone: zone, Note: q.Get("note")}
-		if c := q.Get("crs"); c != "" {
-			n, err := importer.ParseCRS(c)
-			if err != nil {
-				Problem(w, r, inventory.Errorf(inventory.EInvalid, "crs", "%v", err))
-				return
-			}
-			opt.SRID = n
 		}
 		switch q.Get("dry_run") {
 		case "", "false":
 		case "true":
-			opt.DryRun = true
+			p.DryRun = true
 		default:
 			Problem(w, r, inventory.Errorf(inventory.EInvalid, "dry_run", "must be true or false"))
-			return
-		}
-		m, err := importer.ParseMapping(q.Get("map"))
-		if err != nil {
-			Problem(w, r, err)
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxImportBytes))
@@ -56,16 +41,7 @@ func importFile(db importer.Loader) http.HandlerFunc {
 			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err))
 			return
 		}
-		src, err := importer.Read(body)
-		if err != nil {
-			ProblemBody(w, r, err)
-			return
-		}
-		if err := importer.Prepare(l, src, m); err != nil {
-			ProblemBody(w, r, err)
-			return
-		}
-		rep, err := db.Import(r.Context(), src, opt)
+		rep, err := importer.Run(r.Context(), db, body, p)
 		if err != nil {
 			ProblemBody(w, r, err)
 			return

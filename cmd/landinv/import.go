@@ -42,54 +42,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			file, rest = rest[0], rest[1:]
 		}
 	}
-	l, ok := inventory.LayerNamed(*layer)
-	if !ok || l == inventory.LayoutLayer {
-		return fmt.Errorf("import: --layer must be plots, plants, idle-sites or roads, not %q", *layer)
-	}
-	if file == "" {
-		return errors.New("usage: landinv import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] FILE")
-	}
-	srid := 0
-	if *crs != "" {
-		n, err := importer.ParseCRS(*crs)
-		if err != nil {
-			return fmt.Errorf("import: --crs: %w", err)
-		}
-		srid = n
-	}
-	m, err := importer.ParseMapping(*mapping)
-	if err != nil {
-		return fmt.Errorf("import: --map: %w", err)
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	src, err := importer.Read(b)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
-	}
-	if err := importer.Prepare(l, src, m); err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
-	}
-	db, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	user := *as
-	for _, k := range []string{"LANDINV_USER", "USER"} {
-		if user == "" {
-			user = os.Getenv(k)
-		}
-	}
-	v, err := cliViewer(ctx, db, user)
-	if err != nil {
-		return err
-	}
 	var bar *progressbar.ProgressBar
 	stage := ""
-	opt := importer.Options{Layer: l, Zone: *zone, SRID: srid, DryRun: *dry, Note: *note,
+	p := importer.Params{Layer: *layer, CRS: *crs, Map: *mapping, Zone: *zone, Note: *note, DryRun: *dry,
 		Progress: func(s string, done, total int) {
 			if s != stage {
 				if bar != nil {
@@ -102,7 +57,36 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			}
 			bar.Set(done) //nolint:errcheck
 		}}
-	rep, err := db.Import(inventory.WithViewer(ctx, v), src, opt)
+	if err := p.Check(); err != nil {
+		return fmt.Errorf("import: %w", flagError(err))
+	}
+	if file == "" {
+		return errors.New("usage: landinv import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] FILE")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	// The database is opened once the file has been read and prepared.
+	load := importer.LoaderFunc(func(ctx context.Context, src *importer.Source, opt importer.Options) (*importer.Report, error) {
+		db, err := e.open(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		user := *as
+		for _, k := range []string{"LANDINV_USER", "USER"} {
+			if user == "" {
+				user = os.Getenv(k)
+			}
+		}
+		v, err := cliViewer(ctx, db, user)
+		if err != nil {
+			return nil, err
+		}
+		return db.Import(inventory.WithViewer(ctx, v), src, opt)
+	})
+	rep, err := importer.Run(ctx, load, b, p)
 	if bar != nil {
 		bar.Finish() //nolint:errcheck
 	}
@@ -174,4 +158,13 @@ func printReport(w io.Writer, file string, r *importer.Report) {
 		}
 		fmt.Fprintf(w, "  feature %d%s: %s%s\n", rj.Index, where, field, strings.TrimSpace(rj.Reason))
 	}
+}
+
+// flagError names a parameter error after its flag: "--layer: …" rather than "layer: …".
+func flagError(err error) error {
+	var e *inventory.Error
+	if errors.As(err, &e) && e.Field != "" && e.Reason != "" {
+		return fmt.Errorf("--%s: %s", e.Field, e.Reason)
+	}
+	return err
 }

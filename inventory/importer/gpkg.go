@@ -3,11 +3,14 @@ package importer
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/wkb"
 	_ "modernc.org/sqlite" // pure-Go SQLite for GeoPackages
 
 	"github.com/landinv/landinv/inventory"
@@ -15,7 +18,7 @@ import (
 
 // ReadGeoPackage reads the one feature table of a GeoPackage (OGC 12-128r18): its attributes
 // (except the integer primary key, which is the package's own row id) and its geometries
-// (GeoPackage blobs, whose header is stripped to leave standard WKB). The CRS is the table's
+// (GeoPackage blobs, decoded with go-geom and handed on as WKB). The CRS is the table's
 // srs_id when the package maps it to an EPSG code.
 func ReadGeoPackage(b []byte) (*Source, error) {
 	f, err := os.CreateTemp("", "landinv-import-*.gpkg")
@@ -133,11 +136,13 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 			case n == gc.column:
 				blob, _ := vals[j].([]byte)
 				if blob != nil {
-					w, err := gpkgWKB(blob)
+					g, err := gpkgGeometry(blob)
+					if err == nil {
+						r.WKB, err = encodeWKB(g)
+					}
 					if err != nil {
 						return nil, bad("row %d: %v", i+1, err)
 					}
-					r.WKB = w
 				}
 			case n == pk:
 			default:
@@ -156,19 +161,101 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 	return src, data.Err()
 }
 
-// gpkgWKB strips a GeoPackage geometry blob's header: "GP", version, flags, srs_id and an
-// envelope whose size the flags give.
-func gpkgWKB(b []byte) ([]byte, error) {
+// gpkgGeometry decodes a GeoPackage geometry blob (OGC 12-128r18, 2.1.3): "GP", version,
+// flags, srs_id and an envelope whose size the flags give, then standard WKB, which go-geom
+// decodes once checkWKB has found that its counts fit in the blob. An empty geometry is nil.
+func gpkgGeometry(b []byte) (geom.T, error) {
 	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
 		return nil, fmt.Errorf("geometry is not a GeoPackage blob")
 	}
 	flags := b[3]
+	if flags&0x20 != 0 {
+		return nil, fmt.Errorf("geometry is an extended GeoPackage geometry, which is not supported")
+	}
 	if flags&0x10 != 0 { // empty geometry
 		return nil, nil
 	}
-	env := map[byte]int{0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags>>1)&0x07]
+	env, ok := map[byte]int{0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags>>1)&0x07]
+	if !ok {
+		return nil, fmt.Errorf("geometry blob has an unknown envelope kind %d", (flags>>1)&0x07)
+	}
 	if 8+env > len(b) {
 		return nil, fmt.Errorf("geometry blob is truncated")
 	}
-	return b[8+env:], nil
+	w := b[8+env:]
+	if err := checkWKB(w); err != nil {
+		return nil, fmt.Errorf("geometry: %w", err)
+	}
+	g, err := wkb.Unmarshal(w)
+	if err != nil {
+		return nil, fmt.Errorf("geometry: %w", err)
+	}
+	return g, nil
+}
+
+// checkWKB walks a WKB geometry without decoding it and fails when a count (points, rings,
+// parts) needs more bytes than are left, or collections nest deeper than 16: go-geom allocates
+// what a count says before reading, and a hostile blob must not make it allocate gigabytes.
+func checkWKB(b []byte) error {
+	var walk func(off, depth int) (int, error)
+	walk = func(off, depth int) (int, error) {
+		if depth > 16 {
+			return 0, fmt.Errorf("WKB collections nest deeper than 16")
+		}
+		if off+5 > len(b) {
+			return 0, fmt.Errorf("WKB is truncated")
+		}
+		var order binary.ByteOrder = binary.LittleEndian
+		switch b[off] {
+		case 0:
+			order = binary.BigEndian
+		case 1:
+		default:
+			return 0, fmt.Errorf("WKB byte order %d", b[off])
+		}
+		typ := order.Uint32(b[off+1:])
+		off += 5
+		dims := 2 + map[uint32]int{0: 0, 1: 1, 2: 1, 3: 2}[typ/1000]
+		count := func(size int) (int, error) {
+			if off+4 > len(b) {
+				return 0, fmt.Errorf("WKB is truncated")
+			}
+			n := int(order.Uint32(b[off:]))
+			off += 4
+			if size > 0 && n > (len(b)-off)/size {
+				return 0, fmt.Errorf("WKB count %d does not fit in the %d bytes left", n, len(b)-off)
+			}
+			return n, nil
+		}
+		points := func() error {
+			n, err := count(8 * dims)
+			off += 8 * dims * n
+			return err
+		}
+		switch typ % 1000 {
+		case 1: // point
+			if off+8*dims > len(b) {
+				return 0, fmt.Errorf("WKB is truncated")
+			}
+			return off + 8*dims, nil
+		case 2: // line string
+			err := points()
+			return off, err
+		case 3: // polygon
+			n, err := count(4)
+			for i := 0; i < n && err == nil; i++ {
+				err = points()
+			}
+			return off, err
+		case 4, 5, 6, 7: // multi-point, -line string, -polygon, collection
+			n, err := count(5)
+			for i := 0; i < n && err == nil; i++ {
+				off, err = walk(off, depth+1)
+			}
+			return off, err
+		}
+		return 0, fmt.Errorf("WKB geometry type %d is not supported", typ)
+	}
+	_, err := walk(0, 0)
+	return err
 }

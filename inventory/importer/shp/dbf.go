@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,6 +70,9 @@ func ReadDBF(b []byte, cpg string) (*Table, error) {
 		raw := b[off : off+11]
 		if i := bytes.IndexByte(raw, 0); i >= 0 {
 			raw = raw[:i]
+		}
+		if encName == "UTF-8" {
+			raw = trimPartialUTF8(raw)
 		}
 		name, err := dec.Bytes(raw)
 		if err != nil {
@@ -161,86 +163,6 @@ func value(f Field, raw []byte, dec *encoding.Decoder) (any, error) {
 	return strings.TrimSpace(string(s)), nil
 }
 
-// WriteDBF writes a .dbf table with text encoded by enc (e.g. simplifiedchinese.GBK). Values
-// are written by the field's type: C text, N numbers (Decimals places), L bool, D "YYYY-MM-DD".
-func WriteDBF(w io.Writer, fields []Field, records [][]any, enc encoding.Encoding) error {
-	e := enc.NewEncoder()
-	hlen := 32 + 32*len(fields) + 1
-	rlen := 1
-	for _, f := range fields {
-		rlen += f.Length
-	}
-	var h bytes.Buffer
-	h.WriteByte(0x03)
-	h.Write([]byte{126, 1, 1})
-	binary.Write(&h, binary.LittleEndian, uint32(len(records))) //nolint:errcheck
-	binary.Write(&h, binary.LittleEndian, uint16(hlen))         //nolint:errcheck
-	binary.Write(&h, binary.LittleEndian, uint16(rlen))         //nolint:errcheck
-	h.Write(make([]byte, 20))
-	for _, f := range fields {
-		name, err := e.Bytes([]byte(f.Name))
-		if err != nil || len(name) > 10 {
-			return fmt.Errorf("dbf: field name %q does not fit in 10 bytes", f.Name)
-		}
-		var d [32]byte
-		copy(d[:], name)
-		d[11] = f.Type
-		d[16] = byte(f.Length)
-		d[17] = byte(f.Decimals)
-		h.Write(d[:])
-	}
-	h.WriteByte(0x0D)
-	if _, err := w.Write(h.Bytes()); err != nil {
-		return err
-	}
-	for i, rec := range records {
-		row := []byte{' '}
-		for j, f := range fields {
-			var s string
-			v := rec[j]
-			switch f.Type {
-			case 'N', 'F':
-				switch x := v.(type) {
-				case nil:
-				case int:
-					s = strconv.Itoa(x)
-				case int64:
-					s = strconv.FormatInt(x, 10)
-				case float64:
-					s = strconv.FormatFloat(x, 'f', f.Decimals, 64)
-				}
-				s = strings.Repeat(" ", max(0, f.Length-len(s))) + s
-			case 'L':
-				s = "?"
-				if b, ok := v.(bool); ok {
-					s = map[bool]string{true: "T", false: "F"}[b]
-				}
-			case 'D':
-				if d, ok := v.(string); ok {
-					s = strings.ReplaceAll(d, "-", "")
-				}
-			default:
-				if v != nil {
-					b, err := e.Bytes([]byte(fmt.Sprint(v)))
-					if err != nil {
-						return fmt.Errorf("dbf: record %d: %w", i+1, err)
-					}
-					s = string(b)
-				}
-			}
-			if len(s) > f.Length {
-				return fmt.Errorf("dbf: record %d, field %s: %q is longer than %d bytes", i+1, f.Name, v, f.Length)
-			}
-			row = append(row, []byte(s+strings.Repeat(" ", f.Length-len(s)))...)
-		}
-		if _, err := w.Write(row); err != nil {
-			return err
-		}
-	}
-	_, err := w.Write([]byte{0x1A})
-	return err
-}
-
 // textValidUTF8 reports whether the text of a .dbf — its field names and its records — is
 // valid UTF-8 (the header's binary numbers are left out).
 func textValidUTF8(dbf []byte) bool {
@@ -252,9 +174,28 @@ func textValidUTF8(dbf []byte) bool {
 		hlen = len(dbf)
 	}
 	for off := 32; off+32 <= hlen && dbf[off] != 0x0D; off += 32 {
-		if !utf8.Valid(bytes.TrimRight(dbf[off:off+11], "\x00")) {
+		if !utf8.Valid(trimPartialUTF8(bytes.TrimRight(dbf[off:off+11], "\x00"))) {
 			return false
 		}
 	}
 	return utf8.Valid(dbf[hlen:])
+}
+
+// trimPartialUTF8 drops an incomplete UTF-8 sequence from the end of a field name: GDAL cuts
+// UTF-8 names at 10 bytes, through a character if need be ("地块编号" becomes "地块编" and the
+// first byte of "号"), and such a name is read as the whole characters it keeps.
+func trimPartialUTF8(b []byte) []byte {
+	for n := 1; n <= 3 && n <= len(b); n++ {
+		c := b[len(b)-n]
+		if c < 0x80 {
+			return b // ASCII: nothing partial
+		}
+		if c >= 0xC0 { // the start of the last sequence
+			if !utf8.FullRune(b[len(b)-n:]) {
+				return b[:len(b)-n]
+			}
+			return b
+		}
+	}
+	return b
 }

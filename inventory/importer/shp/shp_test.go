@@ -2,37 +2,27 @@ package shp
 
 import (
 	"bytes"
-	"encoding/binary"
 	"reflect"
 	"testing"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
+	"github.com/twpayne/go-geom"
 )
 
-// readWKB decodes the WKB this package writes: a MultiPolygon as polygons of rings.
-func readWKB(t *testing.T, b []byte) [][][][2]float64 {
+// polys lists a MultiPolygon's polygons as rings of points.
+func polys(t *testing.T, g geom.T) [][][][2]float64 {
 	t.Helper()
-	r := bytes.NewReader(b)
-	var order byte
-	var typ, n uint32
-	binary.Read(r, binary.LittleEndian, &order)
-	binary.Read(r, binary.LittleEndian, &typ)
-	if order != 1 || typ != 6 {
-		t.Fatalf("WKB order %d type %d, want 1, 6", order, typ)
+	mp, ok := g.(*geom.MultiPolygon)
+	if !ok {
+		t.Fatalf("geometry %T, want *geom.MultiPolygon", g)
 	}
-	binary.Read(r, binary.LittleEndian, &n)
-	out := make([][][][2]float64, n)
+	out := make([][][][2]float64, mp.NumPolygons())
 	for i := range out {
-		var nr uint32
-		binary.Read(r, binary.LittleEndian, &order)
-		binary.Read(r, binary.LittleEndian, &typ)
-		binary.Read(r, binary.LittleEndian, &nr)
-		for range nr {
-			var np uint32
-			binary.Read(r, binary.LittleEndian, &np)
-			ring := make([][2]float64, np)
-			binary.Read(r, binary.LittleEndian, ring)
+		p := mp.Polygon(i)
+		for j := range p.NumLinearRings() {
+			var ring [][2]float64
+			for _, c := range p.LinearRing(j).Coords() {
+				ring = append(ring, [2]float64{c[0], c[1]})
+			}
 			out[i] = append(out[i], ring)
 		}
 	}
@@ -55,7 +45,7 @@ func TestPolygonsRoundTripWithHoles(t *testing.T) {
 	if f.ShapeType != Polygon || f.BBox != [4]float64{0, 0, 25, 10} || len(f.Geometries) != 2 {
 		t.Fatalf("header %+v, %d shapes", f.Header, len(f.Geometries))
 	}
-	got := readWKB(t, f.Geometries[0])
+	got := polys(t, f.Geometries[0])
 	want := [][][][2]float64{{outer, hole}, {second}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -65,43 +55,5 @@ func TestPolygonsRoundTripWithHoles(t *testing.T) {
 	}
 	if _, err := Read(shpB.Bytes()[:150]); err == nil {
 		t.Error("a truncated .shp was read")
-	}
-}
-
-func TestDBFEncodings(t *testing.T) {
-	fields := []Field{{Name: "编号", Type: 'C', Length: 12}, {Name: "面积", Type: 'N', Length: 12, Decimals: 2},
-		{Name: "N", Type: 'N', Length: 6}, {Name: "OK", Type: 'L', Length: 1}, {Name: "D", Type: 'D', Length: 8}}
-	recs := [][]any{{"甘亭-01", 1234.5, int64(42), true, "2024-03-01"}, {nil, nil, nil, nil, nil}}
-	for _, tc := range []struct {
-		name, cpg, want string
-		gbk             bool
-	}{
-		{"GBK with .cpg", "GBK", "GBK", true},
-		{"GBK with cp936 .cpg", "936", "GBK", true},
-		{"GBK, no .cpg: detected", "", "GBK", true},
-		{"UTF-8 with .cpg", "UTF-8", "UTF-8", false},
-		{"UTF-8, no .cpg: detected", "", "UTF-8", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var b bytes.Buffer
-			enc := unicode.UTF8
-			if tc.gbk {
-				enc = simplifiedchinese.GBK
-			}
-			if err := WriteDBF(&b, fields, recs, enc); err != nil {
-				t.Fatal(err)
-			}
-			tab, err := ReadDBF(b.Bytes(), tc.cpg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tab.Encoding != tc.want || tab.Fields[0].Name != "编号" || tab.Fields[1].Name != "面积" {
-				t.Fatalf("encoding %s fields %+v", tab.Encoding, tab.Fields)
-			}
-			want := [][]any{{"甘亭-01", 1234.5, int64(42), true, "2024-03-01"}, {nil, nil, nil, nil, nil}}
-			if !reflect.DeepEqual(tab.Records, want) {
-				t.Fatalf("records %#v, want %#v", tab.Records, want)
-			}
-		})
 	}
 }
