@@ -95,6 +95,19 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*featureBody, error) {
 	return &f, nil
 }
 
+// signedIn answers 401 (with WWW-Authenticate) to a request without credentials, before its
+// body is read. Whether a signed-in user may edit (403) is the store's rule, inventory.CanWrite,
+// checked once at the store's entry.
+func signedIn(w http.ResponseWriter, r *http.Request) bool {
+	v := inventory.ViewerFrom(r.Context())
+	if v.Name != "" || v.CanEdit() {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
+	Problem(w, r, inventory.CanWrite(v))
+	return false
+}
+
 func codeParam(l *inventory.Layer, r *http.Request) (string, error) {
 	code := chi.URLParam(r, "code")
 	if !inventory.ValidCode(code) {
@@ -135,7 +148,7 @@ func writeFeature(w http.ResponseWriter, status int, f *inventory.Feature) {
 
 func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
+		if !signedIn(w, r) {
 			return
 		}
 		zone, err := onlyParams(r.URL.Query())
@@ -167,7 +180,7 @@ func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
+		if !signedIn(w, r) {
 			return
 		}
 		code, err := codeParam(l, r)
@@ -180,21 +193,21 @@ func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		ifMatch := r.Header.Get("If-Match")
-		if ifMatch == "" {
-			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen"))
-			return
-		}
 		body, err := readFeature(w, r)
 		if err != nil {
 			ProblemBody(w, r, err)
 			return
 		}
-		if id, ok := body.ID.(string); ok && id != code {
-			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "id", "is %q but the URL names %q; a code is immutable", id, code))
-			return
+		props := body.Properties
+		if id, ok := body.ID.(string); ok && props["code"] == nil {
+			// The Feature's id names its code; the store refuses one that is not the URL's.
+			if props == nil {
+				props = map[string]any{}
+			}
+			props["code"] = id
 		}
-		f, err := ed.Update(r.Context(), l, zone, code, ifMatch, inventory.Change{Properties: body.Properties, Geometry: body.Geometry, Note: body.Note})
+		// The store checks If-Match (428 when missing, 412 when stale).
+		f, err := ed.Update(r.Context(), l, zone, code, r.Header.Get("If-Match"), inventory.Change{Properties: props, Geometry: body.Geometry, Note: body.Note})
 		if err != nil {
 			ProblemBody(w, r, err)
 			return
@@ -205,7 +218,7 @@ func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func archive(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
+		if !signedIn(w, r) {
 			return
 		}
 		code, err := codeParam(l, r)
@@ -218,12 +231,7 @@ func archive(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		ifMatch := r.Header.Get("If-Match")
-		if ifMatch == "" {
-			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you are archiving (from GET)"))
-			return
-		}
-		v, err := ed.Archive(r.Context(), l, zone, code, ifMatch, r.URL.Query().Get("note"))
+		v, err := ed.Archive(r.Context(), l, zone, code, r.Header.Get("If-Match"), r.URL.Query().Get("note"))
 		if err != nil {
 			ProblemBody(w, r, err)
 			return
@@ -257,7 +265,7 @@ func history(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 
 func restore(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !requireEditor(w, r) {
+		if !signedIn(w, r) {
 			return
 		}
 		code, err := codeParam(l, r)
