@@ -37,25 +37,16 @@ func me(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// requireEditor answers 401 (with WWW-Authenticate) or 403 unless the viewer may edit.
-func requireEditor(w http.ResponseWriter, r *http.Request) bool {
-	err := inventory.CanWrite(inventory.ViewerFrom(r.Context()))
-	if err == nil {
-		return true
-	}
-	if inventory.ErrorKind(err) == inventory.EUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
-	}
-	Problem(w, r, err)
-	return false
-}
-
-// editorsOnly is the middleware of every write route: it lets through planners and admins only
-// (requireEditor), before the route's parameters are looked at.
-func editorsOnly(next http.Handler) http.Handler {
+// signedIn is the middleware of every write route: the anonymous public gets 401 (with
+// WWW-Authenticate) before the body is read. Whether the signed-in user may write is the
+// store's rule (inventory.CanWrite, checked once at its entry: 403 for a viewer).
+func signedIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if requireEditor(w, r) {
-			next.ServeHTTP(w, r)
+		if v := inventory.ViewerFrom(r.Context()); v.Name == "" && !v.CanEdit() {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
+			Problem(w, r, inventory.CanWrite(v))
+			return
 		}
+		next.ServeHTTP(w, r)
 	})
 }

@@ -22,19 +22,10 @@ const (
 	MaxImportBytes  = 200 << 20 // 200 MiB
 )
 
-// featureBody is a GeoJSON Feature as a client writes it. note is a foreign member holding an
-// optional change note.
-type featureBody struct {
-	Type       string          `json:"type"`
-	ID         any             `json:"id"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties map[string]any  `json:"properties"`
-	Note       string          `json:"note"`
-	BBox       json.RawMessage `json:"bbox"`
-}
-
 // readFeature reads a request body holding one GeoJSON Feature, at most MaxFeatureBytes.
-func readFeature(w http.ResponseWriter, r *http.Request) (*featureBody, error) {
+// It decodes into inventory.GeoJSONFeature, the one input type of a feature (its note member
+// holds an optional change note).
+func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeature, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeatureBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -46,7 +37,7 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*featureBody, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	dec.DisallowUnknownFields()
-	var f featureBody
+	var f inventory.GeoJSONFeature
 	if err := dec.Decode(&f); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) && ute.Field != "" {
@@ -120,21 +111,21 @@ func update(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 			return
 		}
 		zone := zoneOf(r)
-		ifMatch := r.Header.Get("If-Match")
-		if ifMatch == "" {
-			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen"))
-			return
-		}
 		body, err := readFeature(w, r)
 		if err != nil {
 			ProblemBody(w, r, err)
 			return
 		}
-		if id, ok := body.ID.(string); ok && id != code {
-			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "id", "is %q but the URL names %q; a code is immutable", id, code))
-			return
+		props := body.Properties
+		if id, ok := body.ID.(string); ok && props["code"] == nil {
+			// The Feature's id names its code; the store refuses one that is not the URL's.
+			if props == nil {
+				props = map[string]any{}
+			}
+			props["code"] = id
 		}
-		f, err := ed.Update(r.Context(), l, zone, code, ifMatch, inventory.Change{Properties: body.Properties, Geometry: body.Geometry, Note: body.Note})
+		// The store checks If-Match (428 when missing, 412 when stale).
+		f, err := ed.Update(r.Context(), l, zone, code, r.Header.Get("If-Match"), inventory.Change{Properties: props, Geometry: body.Geometry, Note: body.Note})
 		if err != nil {
 			ProblemBody(w, r, err)
 			return
@@ -151,12 +142,7 @@ func archive(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 			return
 		}
 		zone := zoneOf(r)
-		ifMatch := r.Header.Get("If-Match")
-		if ifMatch == "" {
-			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you are archiving (from GET)"))
-			return
-		}
-		v, err := ed.Archive(r.Context(), l, zone, code, ifMatch, r.URL.Query().Get("note"))
+		v, err := ed.Archive(r.Context(), l, zone, code, r.Header.Get("If-Match"), r.URL.Query().Get("note"))
 		if err != nil {
 			ProblemBody(w, r, err)
 			return

@@ -14,8 +14,8 @@ import (
 // Each route is registered with the query parameters it takes (s.params, see params.go): any
 // other parameter, or one given twice, is a 400 naming it; on the routes that take zone, an
 // unknown zone is a 404 naming zone. The page routes take the page's own state instead
-// (pageState). Write routes are for planners and admins only (editorsOnly: 401 for the public,
-// 403 for a viewer), checked before anything else.
+// (pageState). Write routes are for planners and admins only: signedIn answers 401 to the public before
+// anything else; the store checks the role (403 for a viewer).
 //
 // Errors are RFC 9457 problem documents; a path that is not here is a 404, a method a path
 // does not take a 405.
@@ -57,8 +57,9 @@ func (s *Server) routes() chi.Router {
 		}
 		r.With(s.params("zone")).Get("/plots/{code}/nearest-road", s.nearestRoad)
 
-		// The write API: planners and admins only.
-		edit := r.With(editorsOnly)
+		// The write API: planners and admins only (signedIn: 401 for the public; the store's
+		// inventory.CanWrite answers 403 for a viewer).
+		edit := r.With(signedIn)
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
 			edit.With(s.params("zone")).Post(base, create(s.deps.Editor, l))                               // create (201)

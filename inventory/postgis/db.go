@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,6 +28,8 @@ type DB struct {
 	log  *slog.Logger
 	// defaultZone is used when a request names no zone; empty means the first zone by code.
 	defaultZone string
+	// stmts caches the statements that write versions, per layer and source (version.go).
+	stmts sync.Map
 }
 
 // Open connects to the database at url.

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,54 +15,41 @@ import (
 	"github.com/landinv/landinv/inventory/importer"
 )
 
+var _ importer.Loader = (*DB)(nil)
+
 const importChunk = 5000
 
 // Import upserts the features of src into a layer by code: a new code is created (version 1),
 // a live code gets a new version (its lifecycle rules apply, and properties the file does not
-// carry keep their values). Every feature passes the same checks as the write API: the Go-side
-// property checks, then the database's rules. The file's geometry is transformed to EPSG:4326
-// by PostGIS (ST_Transform) from the CRS the file declares or opt.SRID.
+// carry keep their values). Every feature takes the write path of every other writer
+// (version.go): the same Go-side checks as the write API, then the database's rules. The
+// file's geometry is transformed to EPSG:4326 by PostGIS (ST_Transform) from the CRS the file
+// declares or opt.SRID.
 //
 // All or nothing: a real run commits only when no feature is rejected. A dry run changes
 // nothing. Either way the report lists every rejected feature with its index and the reason.
 //
-// Speed: the features are copied (COPY) into a temporary staging table and inserted with
-// set-based SQL in chunks; the database's per-row rules still run for each feature. Only when
-// that fails is the import run again feature by feature, each in a savepoint, to name every
-// rejected feature.
+// It runs in named stages, in one transaction: crs (which CRS the file is in), lock (the
+// layer's live rows in the zone), check (each feature through the write path's checks, and
+// whether it creates or updates its code), stage (COPY into a temporary table), write (the
+// versions, set-based, in chunks; the database's per-row rules still run for each feature;
+// only when that fails, feature by feature, each in a savepoint, to name every rejected
+// feature) and report.
 func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Options) (*importer.Report, error) {
 	start := time.Now()
-	l := opt.Layer
 	v := inventory.ViewerFrom(ctx)
 	if err := inventory.CanWrite(v); err != nil {
 		return nil, err
 	}
-	rep := &importer.Report{Layer: l.Name, Format: src.Format, Total: len(src.Records), DryRun: opt.DryRun,
+	rep := &importer.Report{Layer: opt.Layer.Name, Format: src.Format, Total: len(src.Records), DryRun: opt.DryRun,
 		Encoding: src.Encoding, Rejected: []importer.Rejection{}}
-	rep.SRID, rep.CRSFrom = src.SRID, src.CRSFrom
-	if opt.SRID != 0 {
-		rep.SRID, rep.CRSFrom = opt.SRID, "given"
-	}
-	if rep.SRID == 0 {
-		if b := src.BBox; b != nil && b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 {
-			rep.SRID, rep.CRSFrom = 4326, "guessed from longitude/latitude coordinates (no .prj)"
-		} else {
-			return nil, inventory.Errorf(inventory.EInvalid, "crs", "the file declares no CRS; give one, e.g. --crs EPSG:4546 (CGCS2000 3-degree Gauss-Krüger, CM 111°E) or crs=EPSG:4546")
-		}
-	}
-	var known bool
-	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from spatial_ref_sys where srid = $1)", rep.SRID).Scan(&known); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	if !known {
-		return nil, inventory.Errorf(inventory.EInvalid, "crs", "EPSG:%d is not known to this PostGIS (spatial_ref_sys)", rep.SRID)
+	if err := db.importCRS(ctx, rep, src, opt); err != nil {
+		return nil, err
 	}
 	zone, err := db.zoneCode(ctx, opt.Zone)
 	if err != nil {
 		return nil, err
 	}
-	table := pgx.Identifier{l.Table}.Sanitize()
-
 	tx, err := db.Pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
@@ -72,222 +59,18 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	if err != nil {
 		return nil, err
 	}
-	// Imports into one layer of one zone run one at a time.
-	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock(hashtext('landinv.import.' || $1), $2)", l.Table, zoneID); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	run := &importRun{db: db, tx: tx, l: opt.Layer, rep: rep, progress: opt.Progress}
+	if err := run.lock(ctx, zoneID); err != nil {
+		return nil, fmt.Errorf("import: lock: %w", err)
 	}
-	type cur struct {
-		id       int64
-		archived bool
-		version  int
+	good := run.check(src.Records)
+	if err := run.stage(ctx, good, zoneID, v.Name, opt.Note); err != nil {
+		return nil, fmt.Errorf("import: stage: %w", err)
 	}
-	live := map[string]cur{}
-	rows, err := tx.Query(ctx, "select code, id, archived, version from "+table+" where zone_id = $1 and valid_to = 'infinity' for update", zoneID)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	if err := run.write(ctx, good); err != nil {
+		return nil, fmt.Errorf("import: write: %w", err)
 	}
-	for rows.Next() {
-		var c string
-		var r cur
-		if err := rows.Scan(&c, &r.id, &r.archived, &r.version); err != nil {
-			return nil, fmt.Errorf("import: %w", err)
-		}
-		live[c] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-
-	// The Go-side checks, feature by feature.
-	reject := func(i int, code string, err error) {
-		var e *inventory.Error
-		r := importer.Rejection{Index: i, Code: code, Kind: inventory.EInvalid, Reason: err.Error()}
-		if errors.As(err, &e) {
-			r.Kind, r.Field, r.Reason, r.Detail = e.Kind, e.Field, e.Reason, e.Detail
-		}
-		rep.Rejected = append(rep.Rejected, r)
-	}
-	type staged struct {
-		idx    int
-		code   string
-		prev   *int64
-		props  []byte
-		wkb    []byte
-		gj     *string
-		create bool
-	}
-	var good []staged
-	seen := map[string]int{}
-	derived := derivedFields(l)
-	for _, rec := range src.Records {
-		code, _ := rec.Props["code"].(string)
-		prev, exists := live[code]
-		props, err := inventory.CheckChange(l, rec.Props, !exists)
-		if err != nil {
-			reject(rec.Index, code, err)
-			continue
-		}
-		if first, dup := seen[code]; dup {
-			reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "code", "%s is also feature %d of the file", code, first))
-			continue
-		}
-		seen[code] = rec.Index
-		if exists && prev.archived {
-			reject(rec.Index, code, inventory.Errorf(inventory.EConflict, "code", "%s %s is archived; restore it first or use another code", l.Name, code))
-			continue
-		}
-		if rec.WKB == nil && len(rec.GeoJSON) == 0 {
-			reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "geometry", "is missing"))
-			continue
-		}
-		if len(rec.GeoJSON) > 0 {
-			if err := inventory.CheckGeometryJSON(l, rec.GeoJSON); err != nil {
-				reject(rec.Index, code, err)
-				continue
-			}
-		}
-		delete(props, "code")
-		s := staged{idx: rec.Index, code: code, wkb: rec.WKB, create: !exists}
-		if exists {
-			id := prev.id
-			s.prev = &id
-			for _, d := range derived {
-				if _, ok := props[d]; !ok {
-					props[d] = nil // derive again from the new geometry
-				}
-			}
-		}
-		if len(rec.GeoJSON) > 0 {
-			g := string(rec.GeoJSON)
-			s.gj = &g
-		}
-		if s.props, err = json.Marshal(props); err != nil {
-			return nil, fmt.Errorf("import: feature %d: %w", rec.Index, err)
-		}
-		good = append(good, s)
-		if exists {
-			rep.Updated++
-		} else {
-			rep.Created++
-		}
-	}
-
-	// Stage.
-	if _, err := tx.Exec(ctx, `create temp table li_staging (idx integer primary key, code text not null, prev_id bigint,
-		props jsonb not null, wkb bytea, gj text) on commit drop`); err != nil {
-		return nil, fmt.Errorf("import: staging: %w", err)
-	}
-	n := 0
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"li_staging"}, []string{"idx", "code", "prev_id", "props", "wkb", "gj"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			if n >= len(good) {
-				return nil, nil
-			}
-			s := good[n]
-			n++
-			if opt.Progress != nil && n%importChunk == 0 {
-				opt.Progress("load", n, len(good))
-			}
-			return []any{s.idx, s.code, s.prev, string(s.props), s.wkb, s.gj}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("import: copy: %w", err)
-	}
-	if opt.Progress != nil {
-		opt.Progress("load", len(good), len(good))
-	}
-	var note *string
-	if opt.Note != "" {
-		note = &opt.Note
-	}
-	if _, err := tx.Exec(ctx, `create temp table li_meta on commit drop as
-		select $1::integer as zone_id, $2::text as actor, $3::text as note, clock_timestamp() as at, $4::integer as srid`,
-		zoneID, v.Name, note, rep.SRID); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	if _, err := tx.Exec(ctx, importFunctions); err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	closeSQL, insertSQL, err := importSQL(ctx, tx, l)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	idxs := make([]int, len(good))
-	for i, s := range good {
-		idxs[i] = s.idx
-	}
-	codeOf := map[int]string{}
-	for _, s := range good {
-		codeOf[s.idx] = s.code
-	}
-
-	// Fast path: set-based, in chunks.
-	fast := func() error {
-		if _, err := tx.Exec(ctx, "savepoint li_fast"); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "update "+table+" o set valid_to = (select at from li_meta) from li_staging s where o.id = s.prev_id"); err != nil {
-			return err
-		}
-		for i := 0; i < len(idxs); i += importChunk {
-			j := min(i+importChunk, len(idxs)) - 1
-			if _, err := tx.Exec(ctx, insertSQL, idxs[i], idxs[j]); err != nil {
-				return err
-			}
-			if opt.Progress != nil {
-				opt.Progress("check", j+1, len(idxs))
-			}
-		}
-		_, err := tx.Exec(ctx, "set constraints all immediate")
-		return err
-	}
-	if len(good) > 0 {
-		if ferr := fast(); ferr != nil {
-			if _, err := tx.Exec(ctx, "rollback to savepoint li_fast"); err != nil {
-				return nil, fmt.Errorf("import: %w (after %v)", err, ferr)
-			}
-			// Slow path: feature by feature, each in its own subtransaction, to name them all.
-			before := len(rep.Rejected)
-			for i := 0; i < len(idxs); i += importChunk {
-				j := min(i+importChunk, len(idxs)) - 1
-				rows, err := tx.Query(ctx, "select idx, state, msg, detail, cons, col from pg_temp.li_try($1, $2, $3, $4)", closeSQL, insertSQL, idxs[i], idxs[j])
-				if err != nil {
-					return nil, fmt.Errorf("import: %w", err)
-				}
-				for rows.Next() {
-					var idx int
-					var state, msg, detail, cons, col string
-					if err := rows.Scan(&idx, &state, &msg, &detail, &cons, &col); err != nil {
-						rows.Close()
-						return nil, fmt.Errorf("import: %w", err)
-					}
-					reject(idx, codeOf[idx], asError(&pgconn.PgError{Code: state, Message: msg, Detail: detail, ConstraintName: cons, ColumnName: col}))
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
-					return nil, fmt.Errorf("import: %w", err)
-				}
-				if opt.Progress != nil {
-					opt.Progress("find rejected", j+1, len(idxs))
-				}
-			}
-			if len(rep.Rejected) == before {
-				// Each feature passes alone but not all together.
-				reject(-1, "", asError(ferr))
-			}
-		}
-	}
-	sortRejections(rep.Rejected)
-	for _, r := range rep.Rejected {
-		if r.Index < 0 {
-			continue
-		}
-		if _, ok := live[codeOf[r.Index]]; ok && codeOf[r.Index] != "" {
-			rep.Updated--
-		} else if codeOf[r.Index] != "" {
-			rep.Created--
-		}
-	}
+	run.report(good)
 	if !opt.DryRun && len(rep.Rejected) == 0 {
 		if err := tx.Commit(ctx); err != nil {
 			return nil, fmt.Errorf("import: commit: %w", asError(err))
@@ -298,40 +81,274 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	return rep, nil
 }
 
-func sortRejections(rs []importer.Rejection) {
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j].Index < rs[j-1].Index; j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
+// importCRS decides the file's CRS: opt.SRID, else the one the file declares, else EPSG:4326
+// when every coordinate is a longitude and latitude. PostGIS must know it.
+func (db *DB) importCRS(ctx context.Context, rep *importer.Report, src *importer.Source, opt importer.Options) error {
+	rep.SRID, rep.CRSFrom = src.SRID, src.CRSFrom
+	if opt.SRID != 0 {
+		rep.SRID, rep.CRSFrom = opt.SRID, "given"
+	}
+	if rep.SRID == 0 {
+		b := src.BBox
+		if b == nil || b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 {
+			return inventory.Errorf(inventory.EInvalid, "crs", "the file declares no CRS; give one, e.g. --crs EPSG:4546 (CGCS2000 3-degree Gauss-Krüger, CM 111°E) or crs=EPSG:4546")
+		}
+		rep.SRID, rep.CRSFrom = 4326, "guessed from longitude/latitude coordinates (no .prj)"
+	}
+	var known bool
+	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from spatial_ref_sys where srid = $1)", rep.SRID).Scan(&known); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if !known {
+		return inventory.Errorf(inventory.EInvalid, "crs", "EPSG:%d is not known to this PostGIS (spatial_ref_sys)", rep.SRID)
+	}
+	return nil
+}
+
+// importRun is one import's state in its transaction.
+type importRun struct {
+	db       *DB
+	tx       pgx.Tx
+	l        *inventory.Layer
+	rep      *importer.Report
+	progress func(stage string, done, total int)
+	// live holds the current rows (live or archived) of the layer in the zone, by code.
+	live map[string]liveRow
+}
+
+// staged is a checked feature, ready to stage.
+type staged struct {
+	idx  int
+	v    *version
+	body []byte // v.props as JSON
+	gj   *string
+}
+
+// lock takes the layer's import lock in the zone (imports into one layer of one zone run one
+// at a time), then locks and reads its current rows.
+func (r *importRun) lock(ctx context.Context, zoneID int) error {
+	if _, err := r.tx.Exec(ctx, "select pg_advisory_xact_lock(hashtext('landinv.import.' || $1), $2)", r.l.Table, zoneID); err != nil {
+		return err
+	}
+	rows, err := r.tx.Query(ctx, "select code, id, archived, version from "+pgx.Identifier{r.l.Table}.Sanitize()+
+		" where zone_id = $1 and valid_to = 'infinity' for update", zoneID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	r.live = map[string]liveRow{}
+	for rows.Next() {
+		var c string
+		var cur liveRow
+		if err := rows.Scan(&c, &cur.id, &cur.archived, &cur.version); err != nil {
+			return err
+		}
+		r.live[c] = cur
+	}
+	return rows.Err()
+}
+
+// check runs the write path's checks (checkVersion, checkState) on every record, after
+// deciding by the live rows whether it creates its code or updates it (upsert by code). A
+// refused record goes to the report; so does a second record with the same code, or one
+// without a geometry.
+func (r *importRun) check(recs []importer.Record) []staged {
+	var good []staged
+	seen := map[string]int{}
+	for _, rec := range recs {
+		code, _ := rec.Props["code"].(string)
+		op := inventory.OpCreate
+		var cur *liveRow
+		if c, ok := r.live[code]; ok {
+			cur = &c
+			if !c.archived {
+				op = inventory.OpUpdate
+			}
+		}
+		v, err := checkVersion(r.l, op, "", inventory.Change{Properties: rec.Props, Geometry: rec.GeoJSON}, rec.WKB)
+		if err != nil {
+			r.reject(rec.Index, code, err)
+			continue
+		}
+		if first, dup := seen[v.code]; dup {
+			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "code", "%s is also feature %d of the file", code, first))
+			continue
+		}
+		seen[v.code] = rec.Index
+		if err := checkState(r.l, v, cur); err != nil {
+			r.reject(rec.Index, code, err)
+			continue
+		}
+		if rec.WKB == nil && len(rec.GeoJSON) == 0 {
+			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "geometry", "is missing"))
+			continue
+		}
+		s := staged{idx: rec.Index, v: v}
+		if s.body, err = json.Marshal(v.props); err != nil {
+			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "properties", "cannot be encoded: %v", err))
+			continue
+		}
+		if len(v.geoJSON) > 0 {
+			g := string(v.geoJSON)
+			s.gj = &g
+		}
+		good = append(good, s)
+	}
+	return good
+}
+
+func (r *importRun) reject(i int, code string, err error) {
+	var e *inventory.Error
+	rj := importer.Rejection{Index: i, Code: code, Kind: inventory.EInvalid, Reason: err.Error()}
+	if errors.As(err, &e) {
+		rj.Kind, rj.Field, rj.Reason, rj.Detail = e.Kind, e.Field, e.Reason, e.Detail
+	}
+	r.rep.Rejected = append(r.rep.Rejected, rj)
+}
+
+// stage copies the checked features into the temporary table li_staging (the stagedVersions
+// source of the write path), the import's who, when and CRS into li_meta, and creates li_try.
+func (r *importRun) stage(ctx context.Context, good []staged, zoneID int, actor, note string) error {
+	if _, err := r.tx.Exec(ctx, `create temp table li_staging (idx integer primary key, code text not null,
+		version integer not null, op text not null, prev_id bigint, props jsonb not null, wkb bytea, gj text) on commit drop`); err != nil {
+		return err
+	}
+	n := 0
+	_, err := r.tx.CopyFrom(ctx, pgx.Identifier{"li_staging"}, []string{"idx", "code", "version", "op", "prev_id", "props", "wkb", "gj"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if n >= len(good) {
+				return nil, nil
+			}
+			s := good[n]
+			n++
+			if r.progress != nil && n%importChunk == 0 {
+				r.progress("load", n, len(good))
+			}
+			return []any{s.idx, s.v.code, s.v.number, s.v.op, s.v.prev, string(s.body), s.v.wkb, s.gj}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	if r.progress != nil {
+		r.progress("load", len(good), len(good))
+	}
+	var notePtr *string
+	if note != "" {
+		notePtr = &note
+	}
+	if _, err := r.tx.Exec(ctx, `create temp table li_meta on commit drop as
+		select $1::integer as zone_id, $2::text as actor, $3::text as note, clock_timestamp() as at, $4::integer as srid`,
+		zoneID, actor, notePtr, r.rep.SRID); err != nil {
+		return err
+	}
+	_, err = r.tx.Exec(ctx, liTry)
+	return err
+}
+
+// write writes the staged versions through the write path (writeVersions), set-based, in
+// chunks. When that fails, it rolls back and runs them again feature by feature (li_try) to
+// report every rejected feature.
+func (r *importRun) write(ctx context.Context, good []staged) error {
+	if len(good) == 0 {
+		return nil
+	}
+	idxs := make([]int, len(good))
+	for i, s := range good {
+		idxs[i] = s.idx
+	}
+	if _, err := r.tx.Exec(ctx, "savepoint li_fast"); err != nil {
+		return err
+	}
+	ferr := r.writeAll(ctx, idxs)
+	if ferr == nil {
+		return nil
+	}
+	if _, err := r.tx.Exec(ctx, "rollback to savepoint li_fast"); err != nil {
+		return fmt.Errorf("%w (after %v)", err, ferr)
+	}
+	return r.findRejected(ctx, good, idxs, ferr)
+}
+
+// writeAll is the fast path: chunks of staged versions, then the deferred checks.
+func (r *importRun) writeAll(ctx context.Context, idxs []int) error {
+	for i := 0; i < len(idxs); i += importChunk {
+		j := min(i+importChunk, len(idxs)) - 1
+		if err := r.db.writeVersions(ctx, r.tx, r.l, r.rep.SRID, stagedVersions, idxs[i], idxs[j]); err != nil {
+			return err
+		}
+		if r.progress != nil {
+			r.progress("check", j+1, len(idxs))
+		}
+	}
+	_, err := r.tx.Exec(ctx, "set constraints all immediate")
+	return err
+}
+
+// findRejected runs the write path's statements feature by feature, each in a
+// subtransaction (li_try), and reports every feature the database refuses.
+func (r *importRun) findRejected(ctx context.Context, good []staged, idxs []int, ferr error) error {
+	stmts, err := r.db.versionSQL(ctx, r.tx, r.l, stagedVersions, r.rep.SRID != 4326)
+	if err != nil {
+		return err
+	}
+	codeOf := make(map[int]string, len(good))
+	for _, s := range good {
+		codeOf[s.idx] = s.v.code
+	}
+	before := len(r.rep.Rejected)
+	for i := 0; i < len(idxs); i += importChunk {
+		j := min(i+importChunk, len(idxs)) - 1
+		rows, err := r.tx.Query(ctx, "select idx, state, msg, detail, cons, col from pg_temp.li_try($1, $2, $3, $4)",
+			stmts.close, stmts.insert, idxs[i], idxs[j])
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var idx int
+			var state, msg, detail, cons, col string
+			if err := rows.Scan(&idx, &state, &msg, &detail, &cons, &col); err != nil {
+				rows.Close()
+				return err
+			}
+			r.reject(idx, codeOf[idx], asError(&pgconn.PgError{Code: state, Message: msg, Detail: detail, ConstraintName: cons, ColumnName: col}))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if r.progress != nil {
+			r.progress("find rejected", j+1, len(idxs))
+		}
+	}
+	if len(r.rep.Rejected) == before {
+		// Each feature passes alone but not all together.
+		r.reject(-1, "", asError(ferr))
+	}
+	return nil
+}
+
+// report orders the rejections by feature and counts the features created and updated (none
+// is written unless none is rejected; the counts say what would be).
+func (r *importRun) report(good []staged) {
+	sort.SliceStable(r.rep.Rejected, func(i, j int) bool { return r.rep.Rejected[i].Index < r.rep.Rejected[j].Index })
+	refused := map[int]bool{}
+	for _, rj := range r.rep.Rejected {
+		refused[rj.Index] = true
+	}
+	for _, s := range good {
+		switch {
+		case refused[s.idx]:
+		case s.v.op == inventory.OpUpdate:
+			r.rep.Updated++
+		default:
+			r.rep.Created++
 		}
 	}
 }
 
-// importFunctions are the session's helpers: li_geom turns a staged geometry (WKB or GeoJSON
-// in the file's CRS) into 2-D EPSG:4326; li_try runs the import feature by feature, each in a
-// subtransaction, and returns the errors.
-const importFunctions = `
-create or replace function pg_temp.li_geom(wkb bytea, gj text, srid integer, multi boolean) returns geometry
-language plpgsql immutable as $$
-declare
-  g geometry;
-begin
-  if wkb is not null then
-    g := ST_GeomFromWKB(wkb);
-  elsif gj is not null then
-    g := ST_GeomFromGeoJSON(gj);
-  else
-    return null;
-  end if;
-  g := ST_Force2D(ST_SetSRID(g, srid));
-  if srid <> 4326 then
-    g := ST_Transform(g, 4326);
-  end if;
-  if multi then
-    g := ST_Multi(g);
-  end if;
-  return g;
-end $$;
-
+// liTry runs the write path's statements for the staged features with idx from lo to hi,
+// feature by feature, each in a subtransaction, and returns the errors.
+const liTry = `
 create or replace function pg_temp.li_try(close_sql text, insert_sql text, lo integer, hi integer)
 returns table (idx integer, state text, msg text, detail text, cons text, col text)
 language plpgsql as $$
@@ -340,7 +357,7 @@ declare
 begin
   for i in select s.idx from li_staging s where s.idx between lo and hi order by s.idx loop
     begin
-      execute close_sql using i;
+      execute close_sql using i, i;
       execute insert_sql using i, i;
       set constraints all immediate;
       set constraints all deferred;
@@ -352,56 +369,3 @@ begin
     end;
   end loop;
 end $$;`
-
-// importSQL builds the statements that close a staged feature's current version and insert
-// the staged features with idx in [$1, $2]: the current version's values overlaid with the
-// file's, column defaults for new features, the geometry transformed by li_geom. Identifiers
-// come from the layer's allow-list and the catalog.
-func importSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer) (closeSQL, insertSQL string, err error) {
-	table := pgx.Identifier{l.Table}.Sanitize()
-	defaults := map[string]string{}
-	rows, err := tx.Query(ctx, `select a.attname, pg_get_expr(d.adbin, d.adrelid)
-		from pg_attribute a join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-		where a.attrelid = $1::regclass and a.attgenerated = ''`, l.Table)
-	if err != nil {
-		return "", "", err
-	}
-	for rows.Next() {
-		var n, e string
-		if err := rows.Scan(&n, &e); err != nil {
-			rows.Close()
-			return "", "", err
-		}
-		defaults[n] = e
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", "", err
-	}
-	cols := WritableColumns(l)
-	ids := make([]string, len(cols))
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		ids[i] = pgx.Identifier{c}.Sanitize()
-		sel[i] = "r." + ids[i]
-		if d, ok := defaults[c]; ok {
-			sel[i] = fmt.Sprintf("coalesce(r.%s, %s)", ids[i], d)
-		}
-	}
-	multi := l.Geometry != "any"
-	insertSQL = fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, valid_from, %[2]s, geom)
-		select m.zone_id, s.code, coalesce(o.version, 0) + 1, false, m.actor, m.note,
-		       case when o.id is null then 'create' else 'update' end, m.at, %[3]s,
-		       pg_temp.li_geom(s.wkb, s.gj, m.srid, %[4]t)
-		from li_staging s
-		cross join li_meta m
-		left join %[1]s o on o.id = s.prev_id
-		cross join lateral jsonb_populate_record(null::%[1]s, coalesce(to_jsonb(o), '{}'::jsonb) || s.props) r
-		where s.idx between $1 and $2
-		order by s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), multi)
-	closeSQL = fmt.Sprintf(`update %s set valid_to = (select at from li_meta)
-		where id = (select prev_id from li_staging where idx = $1)`, table)
-	return closeSQL, insertSQL, nil
-}
-
-var _ importer.Loader = (*DB)(nil)

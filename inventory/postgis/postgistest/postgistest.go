@@ -15,11 +15,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +131,10 @@ func template(ctx context.Context, admin *pgx.Conn, server string, demo bool) (s
 		if err := hashFS(h, data.Demo); err != nil {
 			return "", err
 		}
+		// The demo template also depends on the code that loads it (the one write path).
+		if err := hashStoreSource(h); err != nil {
+			return "", err
+		}
 	}
 	name := fmt.Sprintf("landinv_tmpl_%s_%s", kind, hex.EncodeToString(h.Sum(nil))[:12])
 	if _, err := admin.Exec(ctx, "select pg_advisory_lock(hashtext('landinv.testtemplate'))"); err != nil {
@@ -171,6 +180,31 @@ func template(ctx context.Context, admin *pgx.Conn, server string, demo bool) (s
 		return "", err
 	}
 	return name, nil
+}
+
+// hashStoreSource hashes the store's Go source files (not its tests), found beside this file.
+func hashStoreSource(h interface{ Write([]byte) (int, error) }) error {
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		return errors.New("postgistest: cannot locate the store's source")
+	}
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(self)), "*.go"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("postgistest: hash store source: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f), len(b))
+		h.Write(b)
+	}
+	return nil
 }
 
 func hashFS(h interface{ Write([]byte) (int, error) }, fsys fs.FS) error {
