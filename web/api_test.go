@@ -1,5 +1,8 @@
 package web_test
 
+// The read API against the demo zone. Over 450 lines for a reason: it is one table-driven
+// suite per filter, each checked against an independent computation on the same demo database.
+
 import (
 	"encoding/json"
 	"fmt"

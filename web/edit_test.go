@@ -1,5 +1,8 @@
 package web_test
 
+// The write API. Over 450 lines for a reason: it holds the table of every refusal of the
+// editing rules (status, field and "nothing changed" per case) and the setup they share.
+
 import (
 	"context"
 	"encoding/json"

@@ -1,5 +1,8 @@
 package main
 
+// The demo attributes of every layer, with their plausible ranges. Over 450 lines for a reason:
+// the ranges and value tables of every layer read best side by side in one file.
+
 import (
 	"fmt"
 	"math"
