@@ -68,7 +68,7 @@ func bboxSQL(q inventory.Query, add func(any) string) string {
 		return g
 	}
 	if !c.Geographic {
-		g = fmt.Sprintf("ST_Segmentize(%s, greatest(%s - %s, %s - %s) / 100)", g, add(b[2]), add(b[0]), add(b[3]), add(b[1]))
+		g = fmt.Sprintf("ST_Segmentize(%s, greatest(%s::float8 - %s::float8, %s::float8 - %s::float8) / 100)", g, add(b[2]), add(b[0]), add(b[3]), add(b[1]))
 	}
 	if c.SwapXY {
 		g = "ST_FlipCoordinates(" + g + ")"
