@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/landinv/landinv/inventory"
@@ -47,7 +48,12 @@ var ogcCollectionText = map[string][4]string{
 	"roads":      {"道路", "Roads", "现状及规划道路。", "Existing and planned roads."},
 }
 
-func ogcLink(rel, href, typ, title string) map[string]string {
+// ogcLink is a link; a path is made absolute with the request's scheme and host (GDAL joins
+// relative links to its root URL instead of resolving them).
+func ogcLink(r *http.Request, rel, href, typ, title string) map[string]string {
+	if strings.HasPrefix(href, "/") {
+		href = ogcOrigin(r) + href
+	}
 	l := map[string]string{"rel": rel, "href": href, "type": typ}
 	if title != "" {
 		l["title"] = title
@@ -61,13 +67,13 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
 		"title":       "landinv 开发区土地台账 / land inventory",
 		"description": "OGC API – Features (Parts 1–5) and Tiles over the land inventory; /api/v1 is the native API.",
 		"links": []map[string]string{
-			ogcLink("self", "/ogc", "application/json", "this document"),
-			ogcLink("conformance", "/ogc/conformance", "application/json", "conformance classes"),
-			ogcLink("http://www.opengis.net/def/rel/ogc/1.0/conformance", "/ogc/conformance", "application/json", "conformance classes"),
-			ogcLink("data", "/ogc/collections", "application/json", "collections"),
-			ogcLink("http://www.opengis.net/def/rel/ogc/1.0/data", "/ogc/collections", "application/json", "collections"),
-			ogcLink("service-desc", "/ogc/api", "application/vnd.oai.openapi+json;version=3.0", "OpenAPI 3.0"),
-			ogcLink("service-doc", "/ogc/api.html", "text/html", "API documentation"),
+			ogcLink(r, "self", "/ogc", "application/json", "this document"),
+			ogcLink(r, "conformance", "/ogc/conformance", "application/json", "conformance classes"),
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/conformance", "/ogc/conformance", "application/json", "conformance classes"),
+			ogcLink(r, "data", "/ogc/collections", "application/json", "collections"),
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/data", "/ogc/collections", "application/json", "collections"),
+			ogcLink(r, "service-desc", "/ogc/api", "application/vnd.oai.openapi+json;version=3.0", "OpenAPI 3.0"),
+			ogcLink(r, "service-doc", "/ogc/api.html", "text/html", "API documentation"),
 		},
 	})
 }
@@ -98,7 +104,7 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) {
 		cs = append(cs, c)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"links":       []map[string]string{ogcLink("self", "/ogc/collections", "application/json", "")},
+		"links":       []map[string]string{ogcLink(r, "self", "/ogc/collections", "application/json", "")},
 		"crs":         s.ogcCRS.URIs(),
 		"collections": cs,
 	})
@@ -143,16 +149,16 @@ func (s *Server) ogcCollectionDoc(r *http.Request, name string) (map[string]any,
 	text := ogcCollectionText[name]
 	base := "/ogc/collections/" + name
 	links := []map[string]string{
-		ogcLink("self", base, "application/json", ""),
-		ogcLink("items", base+"/items", "application/geo+json", text[1]),
+		ogcLink(r, "self", base, "application/json", ""),
+		ogcLink(r, "items", base+"/items", "application/geo+json", text[1]),
 	}
 	if name != "zones" {
 		links = append(links,
-			ogcLink("http://www.opengis.net/def/rel/ogc/1.0/queryables", base+"/queryables", "application/schema+json", "queryables"),
-			ogcLink("http://www.opengis.net/def/rel/ogc/1.0/schema", base+"/schema", "application/schema+json", "schema"),
-			ogcLink("http://www.opengis.net/def/rel/ogc/1.0/sortables", base+"/sortables", "application/schema+json", "sortables"))
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/queryables", base+"/queryables", "application/schema+json", "queryables"),
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/schema", base+"/schema", "application/schema+json", "schema"),
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/sortables", base+"/sortables", "application/schema+json", "sortables"))
 		if _, ok := inventory.TileLayers[name]; ok && s.deps.Tiles != nil {
-			links = append(links, ogcLink("http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", base+"/tiles", "application/json", "vector tiles"))
+			links = append(links, ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", base+"/tiles", "application/json", "vector tiles"))
 		}
 	}
 	var interval [2]*string
@@ -176,4 +182,13 @@ func (s *Server) ogcCollectionDoc(r *http.Request, name string) (map[string]any,
 		},
 		"links": links,
 	}, nil
+}
+
+// ogcOrigin is the scheme and host the request was made to (X-Forwarded-Proto honoured).
+func ogcOrigin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

@@ -362,12 +362,12 @@ func ogcPageLinks(r *http.Request, offset, limit, returned int, matched int64) [
 		u.RawQuery = vals.Encode()
 		return u.RequestURI()
 	}
-	links := []map[string]string{ogcLink("self", r.URL.RequestURI(), "application/geo+json", "")}
+	links := []map[string]string{ogcLink(r, "self", r.URL.RequestURI(), "application/geo+json", "")}
 	if int64(offset+returned) < matched {
-		links = append(links, ogcLink("next", at(offset+returned), "application/geo+json", "next page"))
+		links = append(links, ogcLink(r, "next", at(offset+returned), "application/geo+json", "next page"))
 	}
 	if offset > 0 {
-		links = append(links, ogcLink("prev", at(max(0, offset-limit)), "application/geo+json", "previous page"))
+		links = append(links, ogcLink(r, "prev", at(max(0, offset-limit)), "application/geo+json", "previous page"))
 	}
 	return links
 }

@@ -25,15 +25,15 @@ func (s *Server) ogcTilesets(tl *inventory.TileLayer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		base := "/ogc/collections/" + tl.Layer.Name + "/tiles/WebMercatorQuad"
 		writeJSON(w, http.StatusOK, map[string]any{
-			"links": []map[string]string{ogcLink("self", "/ogc/collections/"+tl.Layer.Name+"/tiles", "application/json", "")},
+			"links": []map[string]string{ogcLink(r, "self", "/ogc/collections/"+tl.Layer.Name+"/tiles", "application/json", "")},
 			"tilesets": []map[string]any{{
 				"title": ogcCollectionText[tl.Layer.Name][0] + " / " + tl.Layer.LabelEN, "dataType": "vector",
 				"crs": "http://www.opengis.net/def/crs/EPSG/0/3857", "tileMatrixSetURI": webMercatorQuad,
 				"links": []map[string]string{
-					ogcLink("self", base, "application/json", "tileset"),
-					ogcLink("http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "https://raw.githubusercontent.com/opengeospatial/2D-Tile-Matrix-Set/master/registry/json/WebMercatorQuad.json", "application/json", "WebMercatorQuad"),
-					ogcLink("item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
-					ogcLink("describedby", base+"/tilejson", "application/json", "TileJSON 3.0"),
+					ogcLink(r, "self", base, "application/json", "tileset"),
+					ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "https://raw.githubusercontent.com/opengeospatial/2D-Tile-Matrix-Set/master/registry/json/WebMercatorQuad.json", "application/json", "WebMercatorQuad"),
+					ogcLink(r, "item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
+					ogcLink(r, "describedby", base+"/tilejson", "application/json", "TileJSON 3.0"),
 				},
 			}},
 		})
@@ -54,8 +54,8 @@ func (s *Server) ogcTileset(tl *inventory.TileLayer) http.HandlerFunc {
 			"tileMatrixSetLimits": []map[string]any{},
 			"layers":              []map[string]any{{"id": tl.Layer.Name, "dataType": "vector", "propertiesSchema": map[string]any{"type": "object", "properties": fields}, "maxTileMatrix": strconv.Itoa(inventory.MaxTileZoom)}},
 			"links": []map[string]string{
-				ogcLink("self", "/ogc/collections/"+tl.Layer.Name+"/tiles/WebMercatorQuad", "application/json", ""),
-				ogcLink("item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
+				ogcLink(r, "self", "/ogc/collections/"+tl.Layer.Name+"/tiles/WebMercatorQuad", "application/json", ""),
+				ogcLink(r, "item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
 			},
 		})
 	}
