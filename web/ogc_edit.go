@@ -11,7 +11,7 @@ import (
 // Editor, rules, roles, If-Match (428 when missing, 412 when stale) and problem documents.
 //
 // PUT /items/{code} replaces the feature: it needs a geometry, and every writable property the
-// body leaves out is cleared (null), except code and the derived ones (district, plot_code),
+// body leaves out is cleared (null; false for a yes/no flag), except code and the derived ones (district, plot_code),
 // which the store derives again when left out.
 
 // replace answers PUT /ogc/collections/{layer}/items/{code}.
@@ -56,6 +56,10 @@ func replace(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 				continue
 			}
 			if f.Confidential && !inventory.ViewerFrom(r.Context()).SeesConfidential() {
+				continue
+			}
+			if f.Type == inventory.Bool {
+				props[f.Name] = false // yes/no flags are never null
 				continue
 			}
 			props[f.Name] = nil

@@ -321,3 +321,107 @@ func TestOGCCRS(t *testing.T) {
 		t.Errorf("bbox in EPSG:4546 finds %d of %d plots", inGK.NumberMatched, all.NumberMatched)
 	}
 }
+
+// TestOGCWritesNeedIfMatch: a write through /ogc without If-Match is a 428 and changes nothing;
+// with the ETag of GET /ogc/.../items/{code} it is accepted; a stale one is a 412. Creating
+// answers 201 with an /ogc Location; the public may not write.
+func TestOGCWritesNeedIfMatch(t *testing.T) {
+	e := newEditEnv(t)
+	before := e.snapshot(t)
+	patch := `{"type":"Feature","properties":{"name":"经OGC修改"}}`
+	if r := e.do(t, "PATCH", "/ogc/collections/plots/items/P1", "alice", "", patch); r.status != 428 {
+		t.Fatalf("PATCH without If-Match = %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "PATCH", "/ogc/collections/plots/items/P1", "", `"*"`, patch); r.status != 401 {
+		t.Fatalf("public PATCH = %d %s", r.status, r.body)
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("refused writes changed the inventory")
+	}
+	got := e.do(t, "GET", "/ogc/collections/plots/items/P1", "alice", "", "")
+	etag := got.header.Get("ETag")
+	if got.status != 200 || etag == "" {
+		t.Fatalf("GET = %d, ETag %q", got.status, etag)
+	}
+	r := e.do(t, "PATCH", "/ogc/collections/plots/items/P1", "alice", etag, patch)
+	if r.status != 200 || r.json(t)["properties"].(map[string]any)["name"] != "经OGC修改" {
+		t.Fatalf("PATCH with the ETag = %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "PATCH", "/ogc/collections/plots/items/P1", "alice", etag, patch); r.status != 412 {
+		t.Fatalf("PATCH with a stale ETag = %d %s", r.status, r.body)
+	}
+	// PUT replaces: properties left out are cleared.
+	etag = e.do(t, "GET", "/ogc/collections/plots/items/P1", "alice", "", "").header.Get("ETag")
+	put := feat(box(111.51, 36.01, 111.52, 36.02), `{"land_use":"100101","status":"ready"}`)
+	if r := e.do(t, "PUT", "/ogc/collections/plots/items/P1", "alice", etag, put); r.status != 200 || r.json(t)["properties"].(map[string]any)["name"] != nil {
+		t.Fatalf("PUT = %d %s", r.status, r.body)
+	}
+	// POST creates, with an /ogc Location.
+	c := e.do(t, "POST", "/ogc/collections/plots/items", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P9","land_use":"100101","status":"planned"}`))
+	if c.status != 201 || !strings.HasSuffix(c.header.Get("Location"), "/ogc/collections/plots/items/P9") {
+		t.Fatalf("POST = %d %s, Location %q", c.status, c.body, c.header.Get("Location"))
+	}
+	// DELETE archives, with If-Match.
+	if r := e.do(t, "DELETE", "/ogc/collections/plots/items/P9", "alice", "", ""); r.status != 428 {
+		t.Fatalf("DELETE without If-Match = %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "DELETE", "/ogc/collections/plots/items/P9", "alice", c.header.Get("ETag"), ""); r.status != 200 {
+		t.Fatalf("DELETE = %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/ogc/collections/plots/items/P9", "", "", ""); r.status != 404 {
+		t.Fatalf("archived P9 = %d", r.status)
+	}
+}
+
+// TestOGCQueryablesFollowTheViewer: confidential properties are queryable, sortable and in the
+// schema for planners only; the public's filter on one is a 400 naming it, not an oracle.
+func TestOGCQueryablesFollowTheViewer(t *testing.T) {
+	e := newEditEnv(t)
+	for _, user := range []string{"", "bob", "alice"} {
+		for _, kind := range []string{"queryables", "sortables", "schema"} {
+			r := e.do(t, "GET", "/ogc/collections/plots/"+kind, user, "", "")
+			props, _ := r.json(t)["properties"].(map[string]any)
+			if _, ok := props["investment_wan"]; ok != (user == "alice") || props["status"] == nil {
+				t.Errorf("%s as %q: investment_wan present %v", kind, user, ok)
+			}
+			if st, _ := props["status"].(map[string]any); st["title"] != "状态" || st["enum"] == nil {
+				t.Errorf("%s: status %v", kind, props["status"])
+			}
+		}
+		r := e.do(t, "GET", "/ogc/collections/plots/items?filter="+url.QueryEscape("investment_wan > 0"), user, "", "")
+		if user == "alice" {
+			if r.status != 200 || len(r.json(t)["features"].([]any)) != 1 {
+				t.Errorf("planner's filter on investment_wan = %d %s", r.status, r.body)
+			}
+			continue
+		}
+		if r.status != 400 || !strings.Contains(string(r.body), `"property":"investment_wan"`) {
+			t.Errorf("filter on investment_wan as %q = %d %s", user, r.status, r.body)
+		}
+	}
+}
+
+// TestOGCTileIsTheMapsTile: /tiles/WebMercatorQuad/{z}/{row}/{col} answers the bytes of
+// /tiles/plots/{z}/{col}/{row}.mvt.
+func TestOGCTileIsTheMapsTile(t *testing.T) {
+	e := newEditEnv(t)
+	n := math.Exp2(12)
+	lat := 36.015 * math.Pi / 180
+	x, y := int((111.515+180)/360*n), int((1-math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi)/2*n)
+	a := e.do(t, "GET", fmt.Sprintf("/ogc/collections/plots/tiles/WebMercatorQuad/12/%d/%d", y, x), "", "", "")
+	b := e.do(t, "GET", fmt.Sprintf("/tiles/plots/12/%d/%d.mvt", x, y), "", "", "")
+	if a.status != 200 || len(a.body) < 50 || string(a.body) != string(b.body) {
+		t.Errorf("OGC tile %d (%d bytes), map tile %d (%d bytes)", a.status, len(a.body), b.status, len(b.body))
+	}
+	if r := e.do(t, "GET", fmt.Sprintf("/ogc/collections/plots/tiles/WebMercatorQuad/12/%d/%d", x, y), "", "", ""); r.status == 200 && string(r.body) == string(a.body) {
+		t.Error("row and column swapped give the same tile")
+	}
+	for _, p := range []string{"/ogc/collections/plots/tiles", "/ogc/collections/plots/tiles/WebMercatorQuad", "/ogc/collections/plots/tiles/WebMercatorQuad/tilejson", "/ogc/styles/land-map"} {
+		if r := e.do(t, "GET", p, "", "", ""); r.status != 200 {
+			t.Errorf("GET %s = %d %s", p, r.status, r.body)
+		}
+	}
+	if r := e.do(t, "GET", "/ogc/collections/plots/tiles/WebMercatorQuad/12/4096/0", "", "", ""); r.status != 400 || r.json(t)["field"] != "tileRow" {
+		t.Errorf("row out of range = %d %s", r.status, r.body)
+	}
+}
