@@ -34,8 +34,16 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
 	"http://www.opengis.net/spec/cql2/1.0/conf/property-property",
 	"http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
 	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
 	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/property-selection",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 }
 
 // ogcCollectionText are the collections' titles and descriptions in Chinese and English.
