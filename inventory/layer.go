@@ -121,6 +121,21 @@ type Query struct {
 	AsOf   *time.Time
 	Limit  int
 	Offset int
+
+	// Filter, when set, is a CQL2 filter (a cql2.Expr) already checked against the layer's
+	// queryables for the viewer; FilterCRS is the CRS of its geometry literals. The store
+	// compiles it with every value bound and every property from its own allow-list.
+	Filter    FilterExpr
+	FilterCRS CRS
+	// BBoxCRS is the CRS of BBox (minX, minY, maxX, maxY in that CRS's axis order).
+	BBoxCRS CRS
+	// SortBy, when set, orders the list by these properties (code breaks ties); code order
+	// otherwise.
+	SortBy []SortKey
+	// Properties, when set, trims each feature to these properties (code always stays).
+	Properties []string
+	// CRS is the CRS the geometries are written in (CRS84 when zero).
+	CRS CRS
 }
 
 // Validate checks the rules a list request obeys whatever its transport: paging within

@@ -78,7 +78,8 @@ func writeFeature(w http.ResponseWriter, status int, f *inventory.Feature) {
 	_ = enc.Encode(f)
 }
 
-func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
+// create answers a POST of a new feature; its Location is location followed by the code.
+func create(ed inventory.Editor, l *inventory.Layer, location string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		zone := zoneOf(r)
 		body, err := readFeature(w, r)
@@ -98,7 +99,7 @@ func create(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 			ProblemBody(w, r, err)
 			return
 		}
-		w.Header().Set("Location", "/api/v1/"+l.Name+"/"+url.PathEscape(f.Code))
+		w.Header().Set("Location", location+url.PathEscape(f.Code))
 		writeFeature(w, http.StatusCreated, f)
 	}
 }

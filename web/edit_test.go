@@ -449,14 +449,26 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 		}
 		p := route
 		p = strings.ReplaceAll(p, "/*", "/")
+		// /ogc items name the layer the same way: /ogc/collections/{layer}/items/{code}.
+		layerOf := strings.Replace(p, "/ogc/collections/", "/api/v1/", 1)
+		layerOf = strings.Replace(layerOf, "/items/{code}", "/{code}", 1)
+		if strings.HasPrefix(p, "/ogc/collections/zones/items/{code}") {
+			p = strings.ReplaceAll(p, "{code}", "hand")
+		}
 		switch {
-		case strings.HasPrefix(p, "/api/v1/plants/{code}"):
+		case strings.Contains(p, "{tileMatrix}"):
+			// The OGC tile of the zoom-12 tile holding P1 and S1: row is y, column is x.
+			n := math.Exp2(12)
+			lat := 36.015 * math.Pi / 180
+			x, y := int((111.515+180)/360*n), int((1-math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi)/2*n)
+			p = strings.NewReplacer("{tileMatrix}", "12", "{tileRow}", fmt.Sprint(y), "{tileCol}", fmt.Sprint(x)).Replace(p)
+		case strings.HasPrefix(layerOf, "/api/v1/plants/{code}"):
 			p = strings.ReplaceAll(p, "{code}", "S1")
-		case strings.HasPrefix(p, "/api/v1/idle-sites/{code}"):
+		case strings.HasPrefix(layerOf, "/api/v1/idle-sites/{code}"):
 			p = strings.ReplaceAll(p, "{code}", "I1")
-		case strings.HasPrefix(p, "/api/v1/roads/{code}"):
+		case strings.HasPrefix(layerOf, "/api/v1/roads/{code}"):
 			p = strings.ReplaceAll(p, "{code}", "R1")
-		case strings.HasPrefix(p, "/api/v1/layout/{code}"):
+		case strings.HasPrefix(layerOf, "/api/v1/layout/{code}"):
 			p = strings.ReplaceAll(p, "{code}", "W")
 		default:
 			p = strings.ReplaceAll(p, "{code}", "P1")
@@ -487,7 +499,12 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths = append(paths, "/api/v1/plots?as_of="+url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano)),
-		"/api/v1/plots/P1?as_of="+url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano)))
+		"/api/v1/plots/P1?as_of="+url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano)),
+		// The OGC API's own ways of reading: datetime, crs, properties, sortby, filters.
+		"/ogc/collections/plots/items?datetime="+url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano)),
+		"/ogc/collections/plots/items?crs=EPSG:4546&properties=code,status", "/ogc/collections/plots/items/P1?crs=EPSG:4490",
+		"/ogc/collections/plots/items?sortby=-area_mu&filter="+url.QueryEscape("status = 'ready' AND area_mu > 0"),
+		"/ogc/collections/plants/items?filter-lang=cql-json&filter="+url.QueryEscape(`{"op":"=","args":[{"property":"status"},"completed"]}`))
 	if len(paths) < 15 {
 		t.Fatalf("only %d GET routes found: %v", len(paths), paths)
 	}

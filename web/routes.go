@@ -62,7 +62,7 @@ func (s *Server) routes() chi.Router {
 		edit := r.With(signedIn)
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
-			edit.With(s.params("zone")).Post(base, create(s.deps.Editor, l))                               // create (201)
+			edit.With(s.params("zone")).Post(base, create(s.deps.Editor, l, "/api/v1"+base+"/"))           // create (201)
 			edit.With(s.params("zone")).Patch(base+"/{code}", update(s.deps.Editor, l))                    // change (If-Match)
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
@@ -75,6 +75,41 @@ func (s *Server) routes() chi.Router {
 			r.With(s.params(reportParamNames(kind)...)).Get("/reports/"+kind, report(s.deps.Reports, kind))
 		}
 		r.With(none).Get("/reports/{kind}", unknownReport) // 404 naming report
+	})
+
+	// OGC API – Features Parts 1–5 and OGC API – Tiles (ogc_*.go): the same reads (StreamList)
+	// and writes (Editor) as /api/v1, for QGIS, ArcGIS and GDAL. One route per collection.
+	r.Route("/ogc", func(r chi.Router) {
+		r.With(none).Get("/", s.ogcLanding)
+		r.With(none).Get("/conformance", ogcConformanceDoc)
+		r.With(none).Get("/api", s.ogcAPI)               // OpenAPI 3.0 (service-desc)
+		r.With(none).Get("/api.html", s.ogcAPIHTML)      // service-doc
+		r.With(none).Get("/styles/land-map", s.ogcStyle) // MapLibre style of the land map's tiles
+		r.With(s.params("zone")).Get("/collections", s.ogcCollections)
+		r.With(s.params("zone")).Get("/collections/zones", s.ogcCollection("zones"))
+		r.With(s.params("limit", "offset", "f")).Get("/collections/zones/items", s.ogcZoneItems)
+		r.With(s.params("f")).Get("/collections/zones/items/{code}", s.ogcZoneItem)
+		for _, l := range inventory.Layers() {
+			base := "/collections/" + l.Name
+			r.With(s.params("zone")).Get(base, s.ogcCollection(l.Name))
+			r.With(s.params(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
+			r.With(s.params(ogcItemParams...)).Get(base+"/items/{code}", s.ogcItem(l))
+			for _, kind := range []string{"queryables", "sortables", "schema"} {
+				r.With(none).Get(base+"/"+kind, ogcSchema(l, kind))
+			}
+			if tl, ok := inventory.TileLayers[l.Name]; ok && s.deps.Tiles != nil {
+				r.With(s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
+				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))
+				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad/tilejson", s.ogcTileJSON(tl))
+				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
+			}
+			// Part 4: planners and admins only, If-Match as on /api/v1.
+			edit := r.With(editorsOnly, s.params("zone"))
+			edit.Post(base+"/items", create(s.deps.Editor, l, "/ogc"+base+"/items/"))
+			edit.Put(base+"/items/{code}", replace(s.deps.Editor, l))
+			edit.Patch(base+"/items/{code}", update(s.deps.Editor, l))
+			edit.Delete(base+"/items/{code}", archive(s.deps.Editor, l))
+		}
 	})
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

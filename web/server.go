@@ -59,6 +59,12 @@ type Deps struct {
 	Log *slog.Logger
 	// Basemap, when it has tiles, is drawn under the map's layers.
 	Basemap Basemap
+	// OGCCRS are EPSG codes the /ogc collections are offered in beside DefaultOGCCRS (e.g.
+	// 4545 for a zone on 105°E); see ogc_crs.go.
+	OGCCRS []int
+	// Extents, when set, gives the /ogc collections their spatial and temporal extents; the
+	// zone's bounding box and an open interval otherwise.
+	Extents inventory.ExtentReader
 	// TileThreshold is the number of plots above which the page reads plots as vector tiles
 	// instead of one GeoJSON download (default 3000).
 	TileThreshold int
@@ -70,6 +76,8 @@ type Server struct {
 	router chi.Router
 	// etags are the embedded page files' entity tags, by path.
 	etags map[string]string
+	// ogcCRS are the CRSs the /ogc collections are offered in.
+	ogcCRS ogcCRSList
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -84,7 +92,11 @@ func NewServer(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
 	}
-	s := &Server{deps: d, etags: pageETags()}
+	crs, err := newOGCCRSList(d.OGCCRS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs}
 	s.router = s.routes()
 	return s, nil
 }

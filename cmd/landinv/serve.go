@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/landinv/landinv/web"
@@ -17,8 +19,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen on `HOST:PORT`")
 	zone := fs.String("zone", "", "default zone `CODE` when a request names none (default: the first zone by code)")
+	ogcCRS := fs.String("ogc-crs", os.Getenv("LANDINV_OGC_CRS"), "extra EPSG `CODES` (comma-separated, e.g. 4545,4547) the /ogc collections are offered in (env LANDINV_OGC_CRS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var extraCRS []int
+	for _, c := range strings.Split(*ogcCRS, ",") {
+		if c = strings.TrimPrefix(strings.TrimSpace(c), "EPSG:"); c == "" {
+			continue
+		}
+		n, err := strconv.Atoi(c)
+		if err != nil {
+			return fmt.Errorf("serve: --ogc-crs: %q is not an EPSG code", c)
+		}
+		extraCRS = append(extraCRS, n)
 	}
 	db, err := e.open(ctx)
 	if err != nil {
@@ -30,6 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Extents: db, OGCCRS: extraCRS,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Log:          e.log,
 		Basemap:      basemapFromEnv(os.Getenv, e.log),

@@ -113,11 +113,14 @@ func (db *DB) Zone(ctx context.Context, code string) (*inventory.Zone, error) {
 // selectList is the SQL select list of a layer's stored properties for the viewer: every
 // field that is a column, computed areas in 亩 and ha, and nothing confidential unless the
 // viewer may see it. Names come from the layer's allow-list only.
-func selectList(l *inventory.Layer, v inventory.Viewer) string {
+func selectList(l *inventory.Layer, v inventory.Viewer) string { return selectListOf(l, v, nil) }
+
+// selectListOf is selectList trimmed to the properties keep (all when nil; code always).
+func selectListOf(l *inventory.Layer, v inventory.Viewer, keep []string) string {
 	var b strings.Builder
 	b.WriteString("t.code")
 	for _, f := range l.Fields {
-		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) {
+		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) || (keep != nil && !slices.Contains(keep, f.Name)) {
 			continue
 		}
 		b.WriteString(", ")
@@ -145,7 +148,7 @@ func timeClause(a string, asOf *time.Time, args *[]any) string {
 
 // where builds the WHERE clause of a list query. Every value is bound; every identifier is a
 // field name from the layer.
-func where(q inventory.Query, zone string, args *[]any) (string, error) {
+func where(ctx context.Context, q inventory.Query, zone string, args *[]any) (string, error) {
 	*args = append(*args, zone)
 	conds := []string{"t.zone_id = (select id from zones where code = $1)", timeClause("t", q.AsOf, args)}
 	add := func(v any) string {
@@ -175,9 +178,15 @@ func where(q inventory.Query, zone string, args *[]any) (string, error) {
 		}
 	}
 	if q.BBox != nil {
-		b := q.BBox
 		// ST_Intersects does the index (&&) test itself.
-		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
+		conds = append(conds, "ST_Intersects(t.geom, "+bboxSQL(q, add)+")")
+	}
+	if q.Filter != nil {
+		f, err := filterSQL(q, inventory.ViewerFrom(ctx), args)
+		if err != nil {
+			return "", err
+		}
+		conds = append(conds, f)
 	}
 	if q.NearRoadM != nil {
 		rc := "r.zone_id = t.zone_id and " + timeClause("r", q.AsOf, args)
@@ -236,10 +245,10 @@ func decodeFeature(l *inventory.Layer, raw []byte) (*inventory.Feature, error) {
 // featureSQL is the SQL expression that builds a whole GeoJSON Feature from the subquery x
 // made by selectList plus geojson: the public properties, and the confidential ones under
 // "confidential" when the viewer may see them.
-func featureSQL(l *inventory.Layer, v inventory.Viewer) string {
+func featureSQL(l *inventory.Layer, v inventory.Viewer, keep []string) string {
 	var conf []string
 	for _, f := range l.Fields {
-		if f.Confidential {
+		if f.Confidential && (keep == nil || slices.Contains(keep, f.Name)) {
 			conf = append(conf, f.Name)
 		}
 	}
@@ -266,15 +275,22 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	}
 	v := inventory.ViewerFrom(ctx)
 	var args []any
-	w, err := where(q, zone, &args)
+	w, err := where(ctx, q, zone, &args)
 	if err != nil {
+		if inventory.ErrorKind(err) != inventory.EInternal {
+			return 0, 0, err
+		}
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+	}
+	order, err := orderSQL(q, v)
+	if err != nil {
+		return 0, 0, err
 	}
 	table := pgx.Identifier{q.Layer.Table}.Sanitize()
 	args = append(args, q.Limit, q.Offset)
 	sql := fmt.Sprintf(`select %s::text
-		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t where %s order by t.code limit $%d offset $%d) x`,
-		featureSQL(q.Layer, v), selectList(q.Layer, v), table, w, len(args)-1, len(args))
+		from (select %s, %s as geojson from %s t where %s order by %s limit $%d offset $%d) x`,
+		featureSQL(q.Layer, v, q.Properties), selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), table, w, order, len(args)-1, len(args))
 	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))

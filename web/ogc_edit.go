@@ -1,0 +1,74 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// OGC API – Features Part 4 (编辑): POST /items creates (create), PATCH /items/{code} changes
+// the given properties (update), DELETE archives (archive): the /api/v1 handlers, so the same
+// Editor, rules, roles, If-Match (428 when missing, 412 when stale) and problem documents.
+//
+// PUT /items/{code} replaces the feature: it needs a geometry, and every writable property the
+// body leaves out is cleared (null; false for a yes/no flag), except code and the derived ones (district, plot_code),
+// which the store derives again when left out.
+
+// replace answers PUT /ogc/collections/{layer}/items/{code}.
+func replace(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		code, err := codeParam(l, r)
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		ifMatch := r.Header.Get("If-Match")
+		if ifMatch == "" {
+			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you replace (from GET)"))
+			return
+		}
+		body, err := readFeature(w, r)
+		if err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+		if id, ok := body.ID.(string); ok && id != code {
+			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "id", "is %q but the URL names %q; a code is immutable", id, code))
+			return
+		}
+		if len(body.Geometry) == 0 {
+			ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "geometry", "is required: PUT replaces the whole feature (PATCH changes part of it)"))
+			return
+		}
+		props := map[string]any{}
+		for k, v := range body.Properties {
+			props[k] = v
+		}
+		conf, _ := props["confidential"].(map[string]any)
+		for _, f := range l.Fields {
+			if f.Computed || f.Derived || f.Name == "code" {
+				continue
+			}
+			if _, given := props[f.Name]; given {
+				continue
+			}
+			if _, given := conf[f.Name]; given {
+				continue
+			}
+			if f.Confidential && !inventory.ViewerFrom(r.Context()).SeesConfidential() {
+				continue
+			}
+			if f.Type == inventory.Bool {
+				props[f.Name] = false // yes/no flags are never null
+				continue
+			}
+			props[f.Name] = nil
+		}
+		f, err := ed.Update(r.Context(), l, zoneOf(r), code, ifMatch, inventory.Change{Properties: props, Geometry: body.Geometry, Note: body.Note})
+		if err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+		writeFeature(w, http.StatusOK, f)
+	}
+}
