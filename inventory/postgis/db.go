@@ -27,6 +27,8 @@ type DB struct {
 	log  *slog.Logger
 	// defaultZone is used when a request names no zone; empty means the first zone by code.
 	defaultZone string
+	// tracer times every statement for the observer set by ObserveQueries (tracer.go).
+	tracer *queryTracer
 }
 
 // Open connects to the database at url.
@@ -38,6 +40,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: parse DATABASE_URL: %w", err)
 	}
+	tracer := &queryTracer{}
+	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -45,7 +49,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &DB{Pool: pool, log: log}, nil
+	return &DB{Pool: pool, log: log, tracer: tracer}, nil
 }
 
 // Close closes the pool.
