@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -60,7 +59,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if errors.Is(r.Context().Err(), context.Canceled) {
 			status = StatusClientClosed
 		}
-		route := s.routeOf(r)
+		route := s.routeOf(r, sent)
 		s.metrics.observeRequest(route, r.Method, status, took)
 
 		if s.deps.Log == nil {
@@ -87,16 +86,22 @@ func (s *Server) observe(next http.Handler) http.Handler {
 
 // routeOf is the route pattern that answers r's method and path (e.g. /api/v1/plots/{code}),
 // also when the request was refused before routing (bad credentials); for a method the path
-// does not take, the path's pattern; "unmatched" when no route matches the path. Only
+// does not take (405), the path's pattern; "unmatched" when no route matches the path. Only
 // registered patterns are returned, never the raw path, so the metrics' labels stay bounded.
-func (s *Server) routeOf(r *http.Request) string {
-	if mx, ok := s.router.(*chi.Mux); ok {
-		if p := mx.Find(chi.NewRouteContext(), r.Method, r.URL.Path); p != "" {
-			return p
-		}
+func (s *Server) routeOf(r *http.Request, status int) string {
+	mx, ok := s.router.(*chi.Mux)
+	if !ok {
+		return unmatched
 	}
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		if p := rc.RoutePattern(); p != "" && !strings.HasSuffix(p, "*") {
+	methods := []string{r.Method}
+	if r.Method == http.MethodHead {
+		methods = append(methods, http.MethodGet) // GetHead answers HEAD with the GET route
+	}
+	if status == http.StatusMethodNotAllowed {
+		methods = append(methods, http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete)
+	}
+	for _, m := range methods {
+		if p := mx.Find(chi.NewRouteContext(), m, r.URL.Path); p != "" {
 			return p
 		}
 	}

@@ -29,7 +29,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.log = log
-	slog.SetDefault(log) // the handlers' internal-error lines go through the default logger
+	// The handlers' internal-error lines go through the default logger.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(log)
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
