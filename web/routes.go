@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -21,12 +22,15 @@ import (
 // does not take a 405.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
+	r.Use(middleware.RequestID, s.observe, middleware.Recoverer, middleware.GetHead, s.viewer, noteViewer)
 	none := s.params() // a route without parameters (lang aside)
 
 	// Health.
 	r.With(none).Get("/healthz", healthz) // the process is up
 	r.With(none).Get("/readyz", s.readyz) // the database answers (503 otherwise)
+	if s.deps.PublicMetrics {
+		r.With(none).Get("/metrics", s.metrics.Handler().ServeHTTP) // Prometheus metrics (else on DebugHandler only)
+	}
 
 	// The land map page (土地一张图) and what it loads.
 	r.With(pageState).Get("/", s.mapPage)
@@ -67,7 +71,7 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		edit.With(s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer))
+		edit.With(s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.metrics))
 
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)
@@ -119,4 +123,22 @@ func (s *Server) routes() chi.Router {
 		writeProblem(w, http.StatusMethodNotAllowed, "method not allowed", r.Method+" is not allowed on "+r.URL.Path, "", nil)
 	})
 	return r
+}
+
+// DebugHandler is the ops listener's handler (landinv serve --debug-addr, localhost by
+// default): the Go profiler under /debug/pprof/ and the Prometheus metrics at /metrics (when m
+// is set), on a mux of its own. Neither is on the main listener (the metrics only with
+// Deps.PublicMetrics); http.DefaultServeMux, where net/http/pprof also registers itself, is
+// never served.
+func DebugHandler(m *Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index) // the index and every named profile (heap, goroutine, …)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile) // CPU profile, ?seconds=N
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace) // execution trace, ?seconds=N
+	if m != nil {
+		mux.Handle("/metrics", m.Handler())
+	}
+	return mux
 }

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/importer"
@@ -55,8 +54,14 @@ type Deps struct {
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
-	// Log, when set, logs every request.
+	// Log, when set, writes the access log: one line per request (accesslog.go).
 	Log *slog.Logger
+	// Metrics count and time every request (metrics.go); nil: the server makes its own, which
+	// only PublicMetrics or DebugHandler would serve.
+	Metrics *Metrics
+	// PublicMetrics also serves GET /metrics on this listener. Off by default: the metrics are
+	// served by DebugHandler on the ops listener (landinv serve --debug-addr).
+	PublicMetrics bool
 	// Basemap, when it has tiles, is drawn under the map's layers.
 	Basemap Basemap
 	// OGCCRS are EPSG codes the /ogc collections are offered in beside DefaultOGCCRS (e.g.
@@ -78,6 +83,9 @@ type Server struct {
 	etags map[string]string
 	// ogcCRS are the CRSs the /ogc collections are offered in.
 	ogcCRS ogcCRSList
+
+	// metrics count and time every request: Deps.Metrics, or the server's own.
+	metrics *Metrics
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -96,7 +104,10 @@ func NewServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs}
+	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(MetricsSources{})
+	}
 	s.router = s.routes()
 	return s, nil
 }
@@ -109,20 +120,6 @@ func (s *Server) Routes() chi.Routes { return s.router }
 
 func healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		start := time.Now()
-		next.ServeHTTP(ww, r)
-		if s.deps.Log != nil {
-			s.deps.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
-				slog.Duration("took", time.Since(start)))
-		}
-	})
 }
 
 // viewer puts the request's viewer in its context. Bad credentials are refused with 401 rather

@@ -37,7 +37,7 @@ type env struct {
 var commands = map[string]command{
 	"migrate": {"apply the schema migrations", runMigrate},
 	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
-	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080)", runServe},
+	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080; --debug-addr HOST:PORT for pprof and /metrics, default 127.0.0.1:6060; --log-format json|text)", runServe},
 	"user":    {"manage users: user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME", runUser},
 	"token":   {"API tokens: token create NAME [--expires 90d|12h|RFC3339|never] (prints the token as its last line) | token list [NAME] | token revoke NAME [--id ID]", runToken},
 	"import":  {"import survey data: import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] [--as NAME] FILE", runImport},
@@ -49,7 +49,7 @@ var commands = map[string]command{
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, _ := newLogger(os.Stderr, "text")
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL")}
 	if err := run(ctx, e, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "landinv:", err)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -20,6 +21,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", ":8080", "listen on `HOST:PORT`")
 	zone := fs.String("zone", "", "default zone `CODE` when a request names none (default: the first zone by code)")
 	ogcCRS := fs.String("ogc-crs", os.Getenv("LANDINV_OGC_CRS"), "extra EPSG `CODES` (comma-separated, e.g. 4545,4547) the /ogc collections are offered in (env LANDINV_OGC_CRS)")
+	debugAddr := fs.String("debug-addr", "127.0.0.1:6060", "serve pprof (/debug/pprof/) and Prometheus /metrics on `HOST:PORT`; empty disables")
+	publicMetrics := fs.Bool("public-metrics", false, "also serve /metrics on --addr")
+	logFormat := fs.String("log-format", "json", "log and access-log `FORMAT`: json (one object per line) or text")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,6 +38,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		extraCRS = append(extraCRS, n)
 	}
+	log, err := newLogger(e.stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	e.log = log
+	// The handlers' internal-error lines go through the default logger.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(log)
 	db, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -42,12 +54,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *zone != "" {
 		db.SetDefaultZone(*zone)
 	}
+	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db})
+	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Extents: db, OGCCRS: extraCRS,
-		Authenticate: web.TokenAuthenticator(db.Authenticate),
-		Log:          e.log,
-		Basemap:      basemapFromEnv(os.Getenv, e.log),
+		Authenticate:  web.TokenAuthenticator(db.Authenticate),
+		Log:           e.log,
+		Metrics:       metrics,
+		PublicMetrics: *publicMetrics,
+		Basemap:       basemapFromEnv(os.Getenv, e.log),
 	})
 	if err != nil {
 		return err
@@ -63,6 +79,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	e.log.Info("serving", "addr", *addr, "url", fmt.Sprintf("http://localhost%s/", portOf(*addr)))
+	debug := debugServer(*debugAddr, metrics, e.log)
+	if debug != nil {
+		go func() {
+			// Not fatal: the service does not depend on its ops listener (e.g. two
+			// servers on one host both defaulting to port 6060).
+			if err := debug.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				e.log.Error("debug listener failed; serving without pprof and /metrics", "addr", *debugAddr, "err", err)
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -70,10 +96,28 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if debug != nil {
+		_ = debug.Close() // profiles in progress are cut: the ops listener does not drain
+	}
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// debugServer is the ops listener on addr (nil when addr is empty): pprof and /metrics
+// (web.DebugHandler). It warns when addr is not a loopback address, since profiles and
+// metrics then reach the network.
+func debugServer(addr string, m *web.Metrics, log *slog.Logger) *http.Server {
+	if addr == "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		log.Warn("the debug listener (pprof, /metrics) is not bound to localhost", "debug_addr", addr)
+	}
+	log.Info("debug listener", "addr", addr, "pprof", "/debug/pprof/", "metrics", "/metrics")
+	return &http.Server{Addr: addr, Handler: web.DebugHandler(m), ReadHeaderTimeout: 10 * time.Second}
 }
 
 func portOf(addr string) string {

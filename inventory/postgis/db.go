@@ -30,6 +30,8 @@ type DB struct {
 	defaultZone string
 	// stmts caches the statements that write versions, per layer and source (version.go).
 	stmts sync.Map
+	// tracer times every statement for the observer set by ObserveQueries (tracer.go).
+	tracer *queryTracer
 }
 
 // Open connects to the database at url.
@@ -41,6 +43,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: parse DATABASE_URL: %w", err)
 	}
+	tracer := &queryTracer{}
+	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -48,7 +52,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &DB{Pool: pool, log: log}, nil
+	return &DB{Pool: pool, log: log, tracer: tracer}, nil
 }
 
 // Close closes the pool.
