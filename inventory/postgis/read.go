@@ -179,6 +179,9 @@ func where(q inventory.Query, zone string, args *[]any) (string, error) {
 		// ST_Intersects does the index (&&) test itself.
 		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
 	}
+	if q.After != "" {
+		conds = append(conds, "t.code > "+add(q.After))
+	}
 	if q.NearRoadM != nil {
 		rc := "r.zone_id = t.zone_id and " + timeClause("r", q.AsOf, args)
 		if len(q.RoadStatus) > 0 {
