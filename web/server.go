@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -62,6 +63,8 @@ type Deps struct {
 	// TileThreshold is the number of plots above which the page reads plots as vector tiles
 	// instead of one GeoJSON download (default 3000).
 	TileThreshold int
+	// Limits bound each request: deadlines by kind, rate limits of the public (cost.go).
+	Limits Limits
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -70,6 +73,8 @@ type Server struct {
 	router chi.Router
 	// etags are the embedded page files' entity tags, by path.
 	etags map[string]string
+	// rates are the anonymous public's rate limiters (cost.go).
+	rates rateLimits
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -84,7 +89,7 @@ func NewServer(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
 	}
-	s := &Server{deps: d, etags: pageETags()}
+	s := &Server{deps: d, etags: pageETags(), rates: newRateLimits(d.Limits)}
 	s.router = s.routes()
 	return s, nil
 }
@@ -137,6 +142,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		if s.deps.Log != nil {
 			s.deps.Log.Warn("not ready", "err", err)
 		}
+		w.Header().Set("Retry-After", "5")
 		writeProblem(w, http.StatusServiceUnavailable, "not ready", "the database is not reachable", "", nil)
 		return
 	}
@@ -180,6 +186,8 @@ func StatusOf(err error) int {
 		return http.StatusPreconditionRequired
 	case inventory.ETooLarge:
 		return http.StatusRequestEntityTooLarge
+	case inventory.EUnavailable, inventory.ETimeout:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -201,11 +209,32 @@ func ProblemBody(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func problem(w http.ResponseWriter, r *http.Request, err error, status int) {
+	if clientGone(r, err) {
+		writeClientGone(w, r, err)
+		return
+	}
 	var e *inventory.Error
-	if !errors.As(err, &e) || status == http.StatusInternalServerError {
+	if status == http.StatusInternalServerError && errors.Is(err, context.DeadlineExceeded) {
+		// The request's deadline (cost.go) passed before the store answered.
+		e = &inventory.Error{Kind: inventory.ETimeout, Err: err,
+			Reason: "the request is too expensive: it ran past its deadline; narrow it or retry later"}
+		status = http.StatusServiceUnavailable
+	} else if !errors.As(err, &e) || status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 		writeProblem(w, http.StatusInternalServerError, "internal error", "something went wrong; the error is logged", "", nil)
 		return
+	}
+	if status == http.StatusServiceUnavailable {
+		retry := 5
+		if n, ok := e.Detail["retry_after_s"].(int); ok && n > 0 {
+			retry = n
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		if e.Kind == inventory.ETimeout {
+			slog.WarnContext(r.Context(), "request too expensive", "path", r.URL.Path, "err", err)
+		} else {
+			slog.WarnContext(r.Context(), "service unavailable", "path", r.URL.Path, "err", err)
+		}
 	}
 	writeProblem(w, status, http.StatusText(status), e.Error(), e.Field, e.Detail)
 }

@@ -179,9 +179,6 @@ func where(q inventory.Query, zone string, args *[]any) (string, error) {
 		// ST_Intersects does the index (&&) test itself.
 		conds = append(conds, fmt.Sprintf("ST_Intersects(t.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", add(b[0]), add(b[1]), add(b[2]), add(b[3])))
 	}
-	if q.After != "" {
-		conds = append(conds, "t.code > "+add(q.After))
-	}
 	if q.NearRoadM != nil {
 		rc := "r.zone_id = t.zone_id and " + timeClause("r", q.AsOf, args)
 		if len(q.RoadStatus) > 0 {
@@ -274,10 +271,16 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, err)
 	}
 	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	countArgs := len(args)
+	rw := w // the page's rows: after the cursor, when there is one
+	if q.After != "" {
+		args = append(args, q.After)
+		rw += fmt.Sprintf(" and t.code > $%d", len(args))
+	}
 	args = append(args, q.Limit, q.Offset)
 	sql := fmt.Sprintf(`select %s::text
 		from (select %s, ST_AsGeoJSON(t.geom, 7) as geojson from %s t where %s order by t.code limit $%d offset $%d) x`,
-		featureSQL(q.Layer, v), selectList(q.Layer, v), table, w, len(args)-1, len(args))
+		featureSQL(q.Layer, v), selectList(q.Layer, v), table, rw, len(args)-1, len(args))
 	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
@@ -294,12 +297,12 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
-	if n < q.Limit && (n > 0 || q.Offset == 0) {
+	if n < q.Limit && (n > 0 || q.Offset == 0) && q.After == "" {
 		return int64(q.Offset + n), n, nil
 	}
 	var matched int64
 	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
-	if err := db.Pool.QueryRow(ctx, count, args[:len(args)-2]...).Scan(&matched); err != nil {
+	if err := db.Pool.QueryRow(ctx, count, args[:countArgs]...).Scan(&matched); err != nil {
 		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
 	}
 	return matched, n, nil
