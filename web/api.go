@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -177,7 +178,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			if clientGone(r, err) {
 				slog.InfoContext(r.Context(), "client closed the request mid-stream", "layer", l.Name, "status", StatusClientClosedRequest)
 			} else {
-				slog.WarnContext(r.Context(), "list failed mid-stream; response aborted", "layer", l.Name, "err", err)
+				slog.WarnContext(r.Context(), "list failed mid-stream; response aborted", "layer", l.Name, "err", err, "cause", context.Cause(r.Context()))
 			}
 			panic(http.ErrAbortHandler)
 		}

@@ -148,7 +148,7 @@ func (s *Server) serveKind(w http.ResponseWriter, r *http.Request, next http.Han
 // clientGone reports whether the request's client went away, so that err is no failure of
 // ours: it is logged at info level and the request's status is 499.
 func clientGone(r *http.Request, err error) bool {
-	return err != nil && errors.Is(r.Context().Err(), context.Canceled)
+	return err != nil && errors.Is(r.Context().Err(), context.Canceled) && context.Cause(r.Context()) == context.Canceled
 }
 
 // writeClientGone records a request whose client went away.

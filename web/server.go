@@ -219,6 +219,9 @@ func problem(w http.ResponseWriter, r *http.Request, err error, status int) {
 		e = &inventory.Error{Kind: inventory.ETimeout, Err: err,
 			Reason: "the request is too expensive: it ran past its deadline; narrow it or retry later"}
 		status = http.StatusServiceUnavailable
+	} else if status == http.StatusInternalServerError && errors.Is(context.Cause(r.Context()), ErrDrainOver) {
+		e = &inventory.Error{Kind: inventory.EUnavailable, Err: err, Reason: "the server is shutting down; retry"}
+		status = http.StatusServiceUnavailable
 	} else if !errors.As(err, &e) || status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 		writeProblem(w, http.StatusInternalServerError, "internal error", "something went wrong; the error is logged", "", nil)

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -17,6 +17,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen on `HOST:PORT`")
 	zone := fs.String("zone", "", "default zone `CODE` when a request names none (default: the first zone by code)")
+	drain := fs.Duration("drain", 10*time.Second, "on SIGTERM, let requests in flight finish for up to `D`, then abort them")
+	rate := fs.Int("rate", 600, "requests a minute one client address of the public may make (`N`; 0: no limit; per process)")
+	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,6 +36,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Log:          e.log,
 		Basemap:      basemapFromEnv(os.Getenv, e.log),
+		Limits:       webLimits(db.Timeouts(), *rate, *rateCostly),
 	})
 	if err != nil {
 		return err
@@ -45,20 +49,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	e.log.Info("serving", "addr", *addr, "url", fmt.Sprintf("http://localhost%s/", portOf(*addr)))
-	select {
-	case err := <-errc:
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	return nil
+	e.log.Info("serving", "addr", *addr, "url", fmt.Sprintf("http://localhost%s/", portOf(*addr)))
+	return web.Serve(ctx, srv, ln, *drain, e.log)
 }
 
 func portOf(addr string) string {

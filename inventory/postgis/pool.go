@@ -375,3 +375,6 @@ type txRow struct {
 func (r *txRow) Scan(dest ...any) error {
 	return r.t.p.classify(r.ctx, r.row.Scan(dest...), r.t.Tx.Conn())
 }
+
+// Timeouts returns the statement timeouts the store bounds queries with.
+func (db *DB) Timeouts() inventory.Timeouts { return db.Pool.timeouts }
