@@ -85,15 +85,19 @@ type Filter struct {
 	Scale float64 `json:"-"`
 	// Enum lists the values an "in" filter accepts; empty means any code.
 	Enum []string `json:"enum,omitempty"`
-	// Max bounds a numeric parameter (e.g. near_road_m ≤ 50 000).
+	// Max bounds a numeric parameter (e.g. near_road_m ≤ 5 000).
 	Max float64 `json:"-"`
 }
 
-// Paging limits for list endpoints.
+// Paging limits for list endpoints, and caps on the parameters that drive a list's cost: a
+// deeper page than MaxOffset is read with the after=CODE cursor of the next link (keyset
+// paging), which costs the same at any depth; a distance to roads beyond MaxNearRoadM would
+// compare every plot with every road.
 const (
 	DefaultLimit = 100
 	MaxLimit     = 10000
-	MaxNearRoadM = 50000
+	MaxOffset    = 100000
+	MaxNearRoadM = 5000
 )
 
 // Condition is one parsed, checked filter. Field is always a Field name of the layer.
@@ -136,6 +140,9 @@ type Query struct {
 	Properties []string
 	// CRS is the CRS the geometries are written in (CRS84 when zero).
 	CRS CRS
+	// After, when set, is a keyset cursor: only features whose code sorts after it (in code
+	// order, the order of every list). The next link of a page carries it.
+	After string
 }
 
 // Validate checks the rules a list request obeys whatever its transport: paging within
@@ -147,6 +154,12 @@ func (q Query) Validate() error {
 	}
 	if q.Offset < 0 {
 		return Errorf(EInvalid, "offset", "must be a whole number ≥ 0")
+	}
+	if q.Offset > MaxOffset {
+		return Errorf(EInvalid, "offset", "must be at most %d; page further with the next link (after=CODE)", MaxOffset)
+	}
+	if q.After != "" && !ValidCode(q.After) {
+		return Errorf(EInvalid, "after", "is not a feature code")
 	}
 	var lo, hi *Condition
 	for i := range q.Conditions {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -112,9 +113,19 @@ type featureCollectionHeader struct {
 }
 
 // list answers GET /api/v1/{layer}: one page of features as a FeatureCollection, in code order,
-// with number_matched, number_returned and, when more remain, a next link (also in a Link
-// header). Features are streamed as the database produces them; the counts and links follow
-// them in the same object, so nothing but one row is held in memory.
+// with number_matched, number_returned and, when more remain, a next link. Features are
+// streamed as the database produces them; the counts and links follow them in the same
+// object, so nothing but one row is held in memory.
+//
+// Paging: the next link is a keyset cursor, after=CODE (the last code of the page; offset
+// dropped), which costs the same at any depth; offset is still taken, up to
+// inventory.MaxOffset. number_matched counts every feature the filters match, cursor or not; a
+// page after a cursor has a next link when it is full (so the last page may be empty when the
+// features fill the pages exactly).
+//
+// A response that cannot finish (the database fails, the request's deadline passes, the
+// server shuts down) is aborted: the connection is reset before the closing bracket, so no
+// client takes a cut page for a whole one.
 func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q, err := ParseQuery(l, r.URL.Query())
@@ -140,6 +151,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)
 		started := false
+		var last []byte // the last feature written, for the next link's cursor
 		start := func() {
 			w.Header().Set("Content-Type", "application/geo+json")
 			w.WriteHeader(http.StatusOK)
@@ -152,6 +164,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			} else if err := bw.WriteByte(','); err != nil {
 				return err
 			}
+			last = append(last[:0], f...)
 			_, err := bw.Write(f)
 			return err
 		})
@@ -160,25 +173,30 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 				Problem(w, r, err)
 				return
 			}
-			// Too late for a problem document: end the body short so the client sees broken JSON.
-			slog.ErrorContext(r.Context(), "list failed mid-stream", "layer", l.Name, "err", err)
-			bw.Flush() //nolint:errcheck
-			return
+			// Too late for a problem document: abort the response (net/http resets the
+			// connection, without the chunked body's end), so that the client sees a failure.
+			if clientGone(r, err) {
+				slog.InfoContext(r.Context(), "client closed the request mid-stream", "layer", l.Name, "status", StatusClientClosedRequest)
+			} else {
+				slog.WarnContext(r.Context(), "list failed mid-stream; response aborted", "layer", l.Name, "err", err, "cause", context.Cause(r.Context()))
+			}
+			panic(http.ErrAbortHandler)
 		}
 		if !started {
 			start()
 		}
 		h := featureCollectionTail{NumberMatched: matched, NumberReturned: returned, TimeStamp: time.Now().UTC().Format(time.RFC3339)}
 		h.Links = []map[string]string{{"rel": "self", "href": r.URL.RequestURI(), "type": "application/geo+json"}}
-		if int64(q.Offset+returned) < matched {
+		if more := int64(q.Offset+returned) < matched; (q.After == "" && more) || (q.After != "" && returned == q.Limit) {
 			next := *r.URL
 			vals := next.Query()
-			vals.Set("offset", strconv.Itoa(q.Offset+returned))
+			vals.Del("offset")
+			vals.Set("after", lastCode(last))
 			next.RawQuery = vals.Encode()
 			h.Next = next.RequestURI()
 			h.Links = append(h.Links, map[string]string{"rel": "next", "href": h.Next, "type": "application/geo+json"})
 		}
-		if q.Offset > 0 {
+		if q.Offset > 0 && q.After == "" {
 			prev := *r.URL
 			vals := prev.Query()
 			vals.Set("offset", strconv.Itoa(max(0, q.Offset-q.Limit)))
@@ -191,6 +209,15 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		bw.WriteByte('\n')
 		bw.Flush() //nolint:errcheck
 	}
+}
+
+// lastCode reads the id of a feature as the store streams it.
+func lastCode(f []byte) string {
+	var x struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(f, &x)
+	return x.ID
 }
 
 // featureCollectionTail is what follows the features of a streamed FeatureCollection.

@@ -13,7 +13,7 @@ import (
 )
 
 // listCommonParams are taken by every list besides the layer's filters.
-var listCommonParams = []string{"limit", "offset", "zone", "as_of"}
+var listCommonParams = []string{"limit", "offset", "after", "zone", "as_of"}
 
 // listParamNames lists the parameters the layer's list takes: its filters and the common ones.
 func listParamNames(l *inventory.Layer) []string {
@@ -57,6 +57,11 @@ func ParseQuery(l *inventory.Layer, v url.Values) (inventory.Query, error) {
 			q.Offset, err = strconv.Atoi(raw)
 			if err != nil {
 				return q, inventory.Errorf(inventory.EInvalid, name, "must be a whole number ≥ 0")
+			}
+		case "after":
+			q.After = raw
+			if !inventory.ValidCode(raw) {
+				err = inventory.Errorf(inventory.EInvalid, name, "must be the code of the last feature of the previous page (the next link carries it)")
 			}
 		case "zone":
 			q.Zone, err = zoneParam(v)

@@ -18,27 +18,33 @@ import (
 // (pageState). Write routes are for planners and admins only: signedIn answers 401 to the public before
 // anything else; the store checks the role (403 for a viewer).
 //
+// Each route that reaches the database is tagged with the kind of query it asks for
+// (s.kind; s.listKind decides by the list's parameters, see cost.go): the kind sets the
+// request's deadline, its statement timeout and admission in the store, and the public's rate
+// limit. A new route must be tagged too.
+//
 // Errors are RFC 9457 problem documents; a path that is not here is a 404, a method a path
 // does not take a 405.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.observe, middleware.Recoverer, middleware.GetHead, s.viewer, noteViewer)
 	none := s.params() // a route without parameters (lang aside)
+	read, tile, write, reports := s.kind(inventory.KindRead), s.kind(inventory.KindTile), s.kind(inventory.KindWrite), s.kind(inventory.KindReport)
 
 	// Health.
-	r.With(none).Get("/healthz", healthz) // the process is up
-	r.With(none).Get("/readyz", s.readyz) // the database answers (503 otherwise)
+	r.With(none).Get("/healthz", healthz)                               // the process is up
+	r.With(s.kind(inventory.KindHealth), none).Get("/readyz", s.readyz) // the database answers (503 otherwise)
 	if s.deps.PublicMetrics {
 		r.With(none).Get("/metrics", s.metrics.Handler().ServeHTTP) // Prometheus metrics (else on DebugHandler only)
 	}
 
 	// The land map page (土地一张图) and what it loads.
-	r.With(pageState).Get("/", s.mapPage)
-	r.With(pageState).Get("/index.html", s.mapPage)
+	r.With(read, pageState).Get("/", s.mapPage)
+	r.With(read, pageState).Get("/index.html", s.mapPage)
 	r.With(none).Get("/assets/*", s.asset)
 	r.With(none).Get("/favicon.ico", s.favicon)
-	r.With(none).Get("/map-config.json", s.mapConfig)                      // basemap and tile settings
-	r.With(s.params("zone")).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
+	r.With(read, none).Get("/map-config.json", s.mapConfig)                      // basemap and tile settings
+	r.With(tile, s.params("zone")).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
 
 	// The report page (charts; prints to A4).
 	r.With(pageState).Get("/reports", reportPage)
@@ -48,22 +54,22 @@ func (s *Server) routes() chi.Router {
 		r.With(none).Get("/", s.apiIndex)
 		r.With(none).Get("/meta", s.meta) // layers, fields, units, filters
 		r.With(none).Get("/me", me)       // who the credentials belong to
-		r.With(none).Get("/zones", s.zones)
-		r.With(s.params("zone")).Get("/zone", s.zone)
-		r.With(none).Get("/land-uses", s.landUses) // land-use codes, Chinese and English names
+		r.With(read, none).Get("/zones", s.zones)
+		r.With(read, s.params("zone")).Get("/zone", s.zone)
+		r.With(read, none).Get("/land-uses", s.landUses) // land-use codes, Chinese and English names
 
 		// The read API, for every layer (layout, plots, plants, idle-sites, roads).
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
-			r.With(s.params(listParamNames(l)...)).Get(base, s.list(l))                      // a page of features, filtered
-			r.With(s.params("zone", "as_of")).Get(base+"/{code}", s.get(l))                  // one feature, now or as of a time
-			r.With(s.params("zone")).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
+			r.With(s.listKind, s.params(listParamNames(l)...)).Get(base, s.list(l))                // a page of features, filtered
+			r.With(read, s.params("zone", "as_of")).Get(base+"/{code}", s.get(l))                  // one feature, now or as of a time
+			r.With(read, s.params("zone")).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
 		}
-		r.With(s.params("zone")).Get("/plots/{code}/nearest-road", s.nearestRoad)
+		r.With(read, s.params("zone")).Get("/plots/{code}/nearest-road", s.nearestRoad)
 
 		// The write API: planners and admins only (signedIn: 401 for the public; the store's
 		// inventory.CanWrite answers 403 for a viewer).
-		edit := r.With(signedIn)
+		edit := r.With(signedIn, write)
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
 			edit.With(s.params("zone")).Post(base, create(s.deps.Editor, l, "/api/v1"+base+"/"))           // create (201)
@@ -71,12 +77,12 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		edit.With(s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.metrics))
+		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.metrics))
 
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)
 		for _, kind := range inventory.ReportKinds {
-			r.With(s.params(reportParamNames(kind)...)).Get("/reports/"+kind, report(s.deps.Reports, kind))
+			r.With(reports, s.params(reportParamNames(kind)...)).Get("/reports/"+kind, report(s.deps.Reports, kind))
 		}
 		r.With(none).Get("/reports/{kind}", unknownReport) // 404 naming report
 	})
@@ -89,26 +95,26 @@ func (s *Server) routes() chi.Router {
 		r.With(none).Get("/api", s.ogcAPI)               // OpenAPI 3.0 (service-desc)
 		r.With(none).Get("/api.html", s.ogcAPIHTML)      // service-doc
 		r.With(none).Get("/styles/land-map", s.ogcStyle) // MapLibre style of the land map's tiles
-		r.With(s.params("zone")).Get("/collections", s.ogcCollections)
-		r.With(s.params("zone")).Get("/collections/zones", s.ogcCollection("zones"))
-		r.With(s.params("limit", "offset", "f")).Get("/collections/zones/items", s.ogcZoneItems)
-		r.With(s.params("f")).Get("/collections/zones/items/{code}", s.ogcZoneItem)
+		r.With(read, s.params("zone")).Get("/collections", s.ogcCollections)
+		r.With(read, s.params("zone")).Get("/collections/zones", s.ogcCollection("zones"))
+		r.With(read, s.params("limit", "offset", "f")).Get("/collections/zones/items", s.ogcZoneItems)
+		r.With(read, s.params("f")).Get("/collections/zones/items/{code}", s.ogcZoneItem)
 		for _, l := range inventory.Layers() {
 			base := "/collections/" + l.Name
-			r.With(s.params("zone")).Get(base, s.ogcCollection(l.Name))
-			r.With(s.params(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
-			r.With(s.params(ogcItemParams...)).Get(base+"/items/{code}", s.ogcItem(l))
+			r.With(read, s.params("zone")).Get(base, s.ogcCollection(l.Name))
+			r.With(s.listKind, s.params(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
+			r.With(read, s.params(ogcItemParams...)).Get(base+"/items/{code}", s.ogcItem(l))
 			for _, kind := range []string{"queryables", "sortables", "schema"} {
 				r.With(none).Get(base+"/"+kind, ogcSchema(l, kind))
 			}
 			if tl, ok := inventory.TileLayers[l.Name]; ok && s.deps.Tiles != nil {
-				r.With(s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
-				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))
-				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad/tilejson", s.ogcTileJSON(tl))
-				r.With(s.params("zone")).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
+				r.With(read, s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
+				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))
+				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad/tilejson", s.ogcTileJSON(tl))
+				r.With(tile, s.params("zone")).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
 			}
 			// Part 4: planners and admins only, If-Match as on /api/v1.
-			edit := r.With(signedIn, s.params("zone"))
+			edit := r.With(signedIn, write, s.params("zone"))
 			edit.Post(base+"/items", create(s.deps.Editor, l, "/ogc"+base+"/items/"))
 			edit.Put(base+"/items/{code}", replace(s.deps.Editor, l))
 			edit.Patch(base+"/items/{code}", update(s.deps.Editor, l))

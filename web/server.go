@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -73,6 +74,8 @@ type Deps struct {
 	// TileThreshold is the number of plots above which the page reads plots as vector tiles
 	// instead of one GeoJSON download (default 3000).
 	TileThreshold int
+	// Limits bound each request: deadlines by kind, rate limits of the public (cost.go).
+	Limits Limits
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -86,6 +89,8 @@ type Server struct {
 
 	// metrics count and time every request: Deps.Metrics, or the server's own.
 	metrics *Metrics
+	// rates are the anonymous public's rate limiters (cost.go).
+	rates rateLimits
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -104,7 +109,7 @@ func NewServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics}
+	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits)}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}
@@ -146,6 +151,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		if s.deps.Log != nil {
 			s.deps.Log.Warn("not ready", "err", err)
 		}
+		w.Header().Set("Retry-After", "5")
 		writeProblem(w, http.StatusServiceUnavailable, "not ready", "the database is not reachable", "", nil)
 		return
 	}
@@ -189,6 +195,8 @@ func StatusOf(err error) int {
 		return http.StatusPreconditionRequired
 	case inventory.ETooLarge:
 		return http.StatusRequestEntityTooLarge
+	case inventory.EUnavailable, inventory.ETimeout:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -210,11 +218,35 @@ func ProblemBody(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func problem(w http.ResponseWriter, r *http.Request, err error, status int) {
+	if clientGone(r, err) {
+		writeClientGone(w, r, err)
+		return
+	}
 	var e *inventory.Error
-	if !errors.As(err, &e) || status == http.StatusInternalServerError {
+	if status == http.StatusInternalServerError && errors.Is(err, context.DeadlineExceeded) {
+		// The request's deadline (cost.go) passed before the store answered.
+		e = &inventory.Error{Kind: inventory.ETimeout, Err: err,
+			Reason: "the request is too expensive: it ran past its deadline; narrow it or retry later"}
+		status = http.StatusServiceUnavailable
+	} else if status == http.StatusInternalServerError && errors.Is(context.Cause(r.Context()), ErrDrainOver) {
+		e = &inventory.Error{Kind: inventory.EUnavailable, Err: err, Reason: "the server is shutting down; retry"}
+		status = http.StatusServiceUnavailable
+	} else if !errors.As(err, &e) || status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 		writeProblem(w, http.StatusInternalServerError, "internal error", "something went wrong; the error is logged", "", nil)
 		return
+	}
+	if status == http.StatusServiceUnavailable {
+		retry := 5
+		if n, ok := e.Detail["retry_after_s"].(int); ok && n > 0 {
+			retry = n
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		if e.Kind == inventory.ETimeout {
+			slog.WarnContext(r.Context(), "request too expensive", "path", r.URL.Path, "err", err)
+		} else {
+			slog.WarnContext(r.Context(), "service unavailable", "path", r.URL.Path, "err", err)
+		}
 	}
 	writeProblem(w, status, http.StatusText(status), e.Error(), e.Field, e.Detail)
 }

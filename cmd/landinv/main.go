@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/landinv/landinv/data"
+	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis"
 )
 
@@ -73,7 +74,7 @@ func run(ctx context.Context, e *env, args []string) error {
 		usage(e.stderr)
 		return fmt.Errorf("unknown command %q", args[0])
 	}
-	return c.run(ctx, e, args[1:])
+	return c.run(inventory.WithQueryKind(ctx, cliKind(args[0])), e, args[1:])
 }
 
 func usage(w io.Writer) {
@@ -93,7 +94,11 @@ func (e *env) open(ctx context.Context) (*postgis.DB, error) {
 	if e.databaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set; `make run` sets up a local PostGIS and sets it for you")
 	}
-	db, err := postgis.Open(ctx, e.databaseURL, e.log)
+	opts, err := dbOptions(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	db, err := postgis.OpenWith(ctx, e.databaseURL, e.log, opts)
 	if err != nil {
 		return nil, err
 	}

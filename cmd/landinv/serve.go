@@ -24,6 +24,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	debugAddr := fs.String("debug-addr", "127.0.0.1:6060", "serve pprof (/debug/pprof/) and Prometheus /metrics on `HOST:PORT`; empty disables")
 	publicMetrics := fs.Bool("public-metrics", false, "also serve /metrics on --addr")
 	logFormat := fs.String("log-format", "json", "log and access-log `FORMAT`: json (one object per line) or text")
+	drain := fs.Duration("drain", 10*time.Second, "on SIGTERM, let requests in flight finish for up to `D`, then abort them")
+	rate := fs.Int("rate", 600, "requests a minute one client address of the public may make (`N`; 0: no limit; per process)")
+	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +67,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Metrics:       metrics,
 		PublicMetrics: *publicMetrics,
 		Basemap:       basemapFromEnv(os.Getenv, e.log),
+		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly),
 	})
 	if err != nil {
 		return err
@@ -76,11 +80,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	e.log.Info("serving", "addr", *addr, "url", fmt.Sprintf("http://localhost%s/", portOf(*addr)))
-	debug := debugServer(*debugAddr, metrics, e.log)
-	if debug != nil {
+	if debug := debugServer(*debugAddr, metrics, e.log); debug != nil {
 		go func() {
 			// Not fatal: the service does not depend on its ops listener (e.g. two
 			// servers on one host both defaulting to port 6060).
@@ -88,21 +93,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 				e.log.Error("debug listener failed; serving without pprof and /metrics", "addr", *debugAddr, "err", err)
 			}
 		}()
+		defer debug.Close() // profiles in progress are cut: the ops listener does not drain
 	}
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if debug != nil {
-		_ = debug.Close() // profiles in progress are cut: the ops listener does not drain
-	}
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	return nil
+	return web.Serve(ctx, srv, ln, *drain, e.log)
 }
 
 // debugServer is the ops listener on addr (nil when addr is empty): pprof and /metrics

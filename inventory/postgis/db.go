@@ -14,17 +14,20 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/landinv/landinv/inventory"
 )
 
 // DB is the PostGIS store.
 type DB struct {
-	Pool *pgxpool.Pool
+	// Pool bounds every statement by its kind (pool.go).
+	Pool *Pool
 	log  *slog.Logger
 	// defaultZone is used when a request names no zone; empty means the first zone by code.
 	defaultZone string
@@ -32,10 +35,18 @@ type DB struct {
 	stmts sync.Map
 	// tracer times every statement for the observer set by ObserveQueries (tracer.go).
 	tracer *queryTracer
+	// health is the readiness check's own connection (Ping), outside the pool.
+	health health
 }
 
-// Open connects to the database at url.
+// Open connects to the database at url with the default Options.
 func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	return OpenWith(ctx, url, log, Options{})
+}
+
+// OpenWith connects to the database at url, sizing the pool and bounding queries by opts
+// (pool.go). The database need not be up yet: connections are made when first needed.
+func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (*DB, error) {
 	if url == "" {
 		return nil, errors.New("open database: DATABASE_URL is empty")
 	}
@@ -43,31 +54,124 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: parse DATABASE_URL: %w", err)
 	}
+	if log == nil {
+		log = slog.Default()
+	}
+	opts = opts.withDefaults()
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(opts.MaxConns)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	capConns(ctx, cfg, log)
+	if opts.CostlyConns >= int(cfg.MaxConns) {
+		opts.CostlyConns = max(1, int(cfg.MaxConns)-1)
+	}
 	tracer := &queryTracer{}
 	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if log == nil {
-		log = slog.Default()
-	}
-	return &DB{Pool: pool, log: log, tracer: tracer}, nil
+	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns))}, log: log, tracer: tracer}
+	db.health.cfg = cfg.ConnConfig.Copy()
+	db.health.sem = make(chan struct{}, 1)
+	db.health.timeout = opts.Timeouts.Of(inventory.KindHealth)
+	return db, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() { db.Pool.Close() }
+// capConns lowers cfg.MaxConns to what the server allows: max_connections less the
+// connections reserved for superusers, less 3 for administrators, backups and the readiness
+// check. A server that cannot be reached now is not an error: the pool keeps its size.
+func capConns(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
+	if err != nil {
+		log.Warn("database not reachable at start; pool size not checked against max_connections", "err", err)
+		return
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var maxConns, reserved int32
+	if err := conn.QueryRow(ctx, `select current_setting('max_connections')::int,
+		current_setting('superuser_reserved_connections')::int`).Scan(&maxConns, &reserved); err != nil {
+		log.Warn("could not read max_connections", "err", err)
+		return
+	}
+	if allowed := max(2, maxConns-reserved-3); cfg.MaxConns > allowed {
+		log.Warn("pool larger than the database allows; capped", "asked", cfg.MaxConns, "max_connections", maxConns, "pool", allowed)
+		cfg.MaxConns = allowed
+	}
+}
+
+// Close closes the pool and the readiness check's connection.
+func (db *DB) Close() {
+	db.Pool.Close()
+	db.health.close()
+}
 
 // SetDefaultZone sets the zone used when a request names none.
 func (db *DB) SetDefaultZone(code string) { db.defaultZone = code }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. It uses a connection of its own, outside the pool and
+// its admission control, with the health kind's timeout: a pool busy with costly requests does
+// not make the database look unreachable.
 func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	if err := db.Pool.QueryRow(ctx, "select 1").Scan(&one); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+	if err := db.health.ping(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", unavailable(err))
 	}
 	return nil
+}
+
+// health is the readiness check's connection: made when first needed, made again after a
+// failure, used by one check at a time.
+type health struct {
+	cfg     *pgx.ConnConfig
+	sem     chan struct{}
+	timeout time.Duration
+	mu      sync.Mutex // guards conn against Close
+	conn    *pgx.Conn
+}
+
+func (h *health) ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
+	select {
+	case h.sem <- struct{}{}:
+		defer func() { <-h.sem }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	h.mu.Lock()
+	conn := h.conn
+	h.mu.Unlock()
+	if conn == nil || conn.IsClosed() {
+		c, err := pgx.ConnectConfig(ctx, h.cfg)
+		if err != nil {
+			return err
+		}
+		h.mu.Lock()
+		h.conn, conn = c, c
+		h.mu.Unlock()
+	}
+	var one int
+	err := conn.QueryRow(ctx, "select 1").Scan(&one)
+	if err != nil {
+		conn.Close(context.WithoutCancel(ctx)) //nolint:errcheck
+	}
+	return err
+}
+
+func (h *health) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.conn != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		h.conn.Close(ctx) //nolint:errcheck
+		h.conn = nil
+	}
 }
 
 // Migrate applies the migrations in migrations (files NNNN_name.sql, at any depth named by

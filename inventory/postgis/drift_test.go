@@ -175,7 +175,7 @@ func TestDriftLayers(t *testing.T) {
 	db := postgistest.New(t)
 	for _, l := range inventory.Layers() {
 		t.Run(l.Name, func(t *testing.T) {
-			tbl, err := readTable(ctx, db.Pool, l.Table)
+			tbl, err := readTable(ctx, db.Pool.Pool, l.Table)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestDriftLayers(t *testing.T) {
 func TestDriftCatchesChanges(t *testing.T) {
 	ctx := context.Background()
 	db := postgistest.New(t)
-	plots, err := readTable(ctx, db.Pool, "plots")
+	plots, err := readTable(ctx, db.Pool.Pool, "plots")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestDriftUsersAndZones(t *testing.T) {
 	ctx := context.Background()
 	db := postgistest.New(t)
 
-	users, err := readTable(ctx, db.Pool, "users")
+	users, err := readTable(ctx, db.Pool.Pool, "users")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +400,7 @@ func TestDriftUsersAndZones(t *testing.T) {
 	// Every column but the key is a property of User, and the other way round.
 	compareStruct(t, "users", users, reflect.TypeOf(inventory.User{}), map[string]string{"id": ""})
 
-	zones, err := readTable(ctx, db.Pool, "zones")
+	zones, err := readTable(ctx, db.Pool.Pool, "zones")
 	if err != nil {
 		t.Fatal(err)
 	}

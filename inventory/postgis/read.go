@@ -287,10 +287,19 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, 0, err
 	}
 	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	countArgs := len(args)
+	rw := w // the page's rows: after the cursor, when there is one
+	if q.After != "" && len(q.SortBy) > 0 {
+		return 0, 0, inventory.Errorf(inventory.EInvalid, "after", "is a cursor in code order and cannot be combined with sortby; page with offset")
+	}
+	if q.After != "" {
+		args = append(args, q.After)
+		rw += fmt.Sprintf(" and t.code > $%d", len(args))
+	}
 	args = append(args, q.Limit, q.Offset)
 	sql := fmt.Sprintf(`select %s::text
 		from (select %s, %s as geojson from %s t where %s order by %s limit $%d offset $%d) x`,
-		featureSQL(q.Layer, v, q.Properties), selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), table, w, order, len(args)-1, len(args))
+		featureSQL(q.Layer, v, q.Properties), selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), table, rw, order, len(args)-1, len(args))
 	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
@@ -307,12 +316,12 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
-	if n < q.Limit && (n > 0 || q.Offset == 0) {
+	if n < q.Limit && (n > 0 || q.Offset == 0) && q.After == "" {
 		return int64(q.Offset + n), n, nil
 	}
 	var matched int64
 	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
-	if err := db.Pool.QueryRow(ctx, count, args[:len(args)-2]...).Scan(&matched); err != nil {
+	if err := db.Pool.QueryRow(ctx, count, args[:countArgs]...).Scan(&matched); err != nil {
 		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
 	}
 	return matched, n, nil

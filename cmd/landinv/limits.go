@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis"
+	"github.com/landinv/landinv/web"
+)
+
+// dbOptions reads the pool's size and the statement timeouts from the environment (README,
+// "Limits and operations"):
+//
+//	LANDINV_DB_MAX_CONNS=16      the pool's size (capped to the server's max_connections)
+//	LANDINV_DB_COSTLY_CONNS=4    how many of them costly reads, reports and imports may hold
+//	LANDINV_TIMEOUT_READ=5s      statement timeout of a kind: HEALTH, READ, COSTLY, TILE,
+//	                             WRITE, REPORT, IMPORT (Go durations)
+//
+// An unset variable takes the default; a malformed one is an error naming it.
+func dbOptions(getenv func(string) string) (postgis.Options, error) {
+	var o postgis.Options
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{{"LANDINV_DB_MAX_CONNS", &o.MaxConns}, {"LANDINV_DB_COSTLY_CONNS", &o.CostlyConns}} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				return o, fmt.Errorf("%s=%q: must be a whole number ≥ 1", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	o.Timeouts = inventory.DefaultTimeouts()
+	for _, k := range inventory.QueryKinds {
+		name := "LANDINV_TIMEOUT_" + strings.ToUpper(string(k))
+		if s := getenv(name); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return o, fmt.Errorf("%s=%q: must be a positive duration, e.g. 5s", name, s)
+			}
+			o.Timeouts[k] = d
+		}
+	}
+	return o, nil
+}
+
+// deadlines are the requests' deadlines by kind: twice their statement timeout (a request runs
+// a few statements), at least 5 s.
+func deadlines(t inventory.Timeouts) map[inventory.QueryKind]time.Duration {
+	out := map[inventory.QueryKind]time.Duration{}
+	for _, k := range inventory.QueryKinds {
+		out[k] = max(5*time.Second, 2*t.Of(k))
+	}
+	return out
+}
+
+// webLimits are the HTTP server's limits from the statement timeouts and the serve flags.
+func webLimits(t inventory.Timeouts, perMinute, costlyPerMinute int) web.Limits {
+	return web.Limits{Deadlines: deadlines(t), AnonymousPerMinute: perMinute, AnonymousCostlyPerMinute: costlyPerMinute}
+}
+
+// cliKind is the kind of query a command's statements are bounded as: the long kinds, since a
+// command is run by an operator, not by the public.
+func cliKind(command string) inventory.QueryKind {
+	switch command {
+	case "report":
+		return inventory.KindReport
+	case "user", "token":
+		return inventory.KindWrite
+	}
+	return inventory.KindImport
+}

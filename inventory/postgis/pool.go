@@ -1,0 +1,380 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// Bounded cost (成本上限). Every statement the store runs through Pool is bounded by the kind of
+// query its context carries (inventory.QueryKindFrom):
+//
+//   - a statement timeout per kind (Options.Timeouts), set with SET LOCAL inside the statement's
+//     own transaction, so that it holds behind PgBouncer's transaction pooling too (a session
+//     SET would leak to other clients there);
+//   - admission control: the costly kinds (inventory.QueryKind.Costly) share a budget of
+//     Options.CostlyConns connections out of Options.MaxConns; waiting for it is bounded by the
+//     request's deadline, after which the request is refused with EUnavailable. Cheap reads,
+//     tiles and writes never wait behind costly work;
+//   - errors that mean "not now" become *inventory.Error of kind EUnavailable (the database
+//     cannot be reached, the pool is closed, admission timed out) or ETimeout (the statement
+//     ran past its timeout), which the HTTP layer answers 503 with Retry-After, never 500.
+//
+// Connections taken with Pool.Acquire (migrations, the tests' set-up) are not bounded.
+
+// Options size the pool and bound the cost of queries. Zero values take the defaults.
+type Options struct {
+	// MaxConns is the pool's size (default 16; a pool_max_conns in the URL wins). It is
+	// capped to what the server allows: max_connections less the reserved ones, less 3 for
+	// administrators and backups.
+	MaxConns int
+	// CostlyConns is the share of MaxConns that costly queries may hold at once (default a
+	// quarter of MaxConns, at least 1).
+	CostlyConns int
+	// Timeouts are the statement timeouts by kind (inventory.DefaultTimeouts when empty).
+	Timeouts inventory.Timeouts
+}
+
+// DefaultMaxConns is the pool's size when none is configured: the database's capacity to run
+// queries at once, not the web server's CPUs.
+const DefaultMaxConns = 16
+
+func (o Options) withDefaults() Options {
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.CostlyConns <= 0 {
+		o.CostlyConns = max(1, o.MaxConns/4)
+	}
+	if o.CostlyConns > o.MaxConns-1 && o.MaxConns > 1 {
+		o.CostlyConns = o.MaxConns - 1
+	}
+	if o.Timeouts == nil {
+		o.Timeouts = inventory.DefaultTimeouts()
+	}
+	return o
+}
+
+// Pool is the store's connection pool: a pgxpool.Pool whose Query, QueryRow, Exec, Begin and
+// BeginTx bound each statement by its kind (see above). Everything else is pgxpool's.
+type Pool struct {
+	*pgxpool.Pool
+	timeouts inventory.Timeouts
+	costly   *semaphore.Weighted
+}
+
+// retryAfter is the Retry-After hint, in seconds, of the errors below.
+const retryAfter = 5
+
+// unavailable is the error of a database that cannot be reached now.
+func unavailable(err error) error {
+	return &inventory.Error{Kind: inventory.EUnavailable, Reason: "the database is not reachable; retry later",
+		Detail: map[string]any{"retry_after_s": retryAfter}, Err: err}
+}
+
+// admit waits for a share of the costly budget when ctx's kind is costly; release gives it
+// back. Waiting ends with the request's deadline (EUnavailable) or its cancellation.
+func (p *Pool) admit(ctx context.Context) (release func(), err error) {
+	if !inventory.QueryKindFrom(ctx).Costly() || p.costly == nil {
+		return func() {}, nil
+	}
+	if err := p.costly.Acquire(ctx, 1); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, &inventory.Error{Kind: inventory.EUnavailable,
+				Reason: "too many expensive requests are running; retry later or narrow the request",
+				Detail: map[string]any{"retry_after_s": retryAfter}, Err: err}
+		}
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { p.costly.Release(1) }) }, nil
+}
+
+// timeoutSQL is the statement that bounds the statements of the transaction it runs in. The
+// value is a number of milliseconds formatted here, never input.
+func (p *Pool) timeoutSQL(ctx context.Context) string {
+	return fmt.Sprintf("set local statement_timeout = %d", p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds())
+}
+
+// classify turns the errors that mean "not now" into EUnavailable or ETimeout; others pass
+// through. conn, when known, tells a broken connection apart from a failed statement.
+func (p *Pool) classify(ctx context.Context, err error, conn *pgx.Conn) error {
+	if err == nil || errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	var ie *inventory.Error
+	if errors.As(err, &ie) {
+		return err
+	}
+	if ctx.Err() != nil {
+		// The client went away (context.Canceled) or the request's deadline passed; the
+		// HTTP layer tells them apart.
+		if !errors.Is(err, ctx.Err()) {
+			return fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		return err
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch {
+		case pg.Code == "57014": // query_canceled, not by the client: the statement timeout
+			k := inventory.QueryKindFrom(ctx)
+			return &inventory.Error{Kind: inventory.ETimeout,
+				Reason: fmt.Sprintf("the request is too expensive: it ran past the %s allowed for a %s query; narrow it (a smaller limit, bbox or near_road_m) or retry later", p.timeouts.Of(k), k),
+				Detail: map[string]any{"retry_after_s": retryAfter}, Err: err}
+		case strings.HasPrefix(pg.Code, "08"), strings.HasPrefix(pg.Code, "57P"), strings.HasPrefix(pg.Code, "53"):
+			// connection exception, server shutting down or starting, out of resources
+			return unavailable(err)
+		}
+		return err
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, puddle.ErrClosedPool) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || (conn != nil && conn.IsClosed()) ||
+		strings.Contains(err.Error(), "closed pool") {
+		return unavailable(err)
+	}
+	return err
+}
+
+// endCtx is the context of the statement that ends a transaction: it runs even when the
+// request's context is done, briefly.
+func endCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+}
+
+// stmt is one statement in its own transaction on an acquired connection, with its admission.
+type stmt struct {
+	p       *Pool
+	ctx     context.Context
+	conn    *pgxpool.Conn
+	pc      *pgx.Conn // conn's connection, still readable after conn is released
+	release func()
+	done    bool
+}
+
+// start admits, acquires a connection and opens the statement's transaction with its timeout.
+func (p *Pool) start(ctx context.Context) (*stmt, error) {
+	release, err := p.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := p.Pool.Acquire(ctx)
+	if err != nil {
+		release()
+		return nil, p.classify(ctx, err, nil)
+	}
+	// One round trip: without arguments pgx sends this as a simple query.
+	if _, err := conn.Exec(ctx, "begin; "+p.timeoutSQL(ctx)); err != nil {
+		err = p.classify(ctx, err, conn.Conn())
+		conn.Release()
+		release()
+		return nil, err
+	}
+	return &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), release: release}, nil
+}
+
+// end commits (ok) or rolls back the statement's transaction and gives back the connection
+// and the admission. A connection left in a transaction is destroyed by the pool on release.
+func (s *stmt) end(ok bool) error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	ctx, cancel := endCtx(s.ctx)
+	defer cancel()
+	var err error
+	if !s.pc.IsClosed() {
+		if ok {
+			_, err = s.conn.Exec(ctx, "commit")
+		} else {
+			_, _ = s.conn.Exec(ctx, "rollback")
+		}
+	}
+	s.conn.Release()
+	s.release()
+	return err
+}
+
+// Exec runs one statement bounded by its kind.
+func (p *Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	s, err := p.start(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := s.conn.Exec(ctx, sql, args...)
+	if err != nil {
+		err = p.classify(ctx, err, s.pc)
+		s.end(false) //nolint:errcheck
+		return tag, err
+	}
+	if err := s.end(true); err != nil {
+		return tag, p.classify(ctx, err, nil)
+	}
+	return tag, nil
+}
+
+// Query runs one query bounded by its kind; closing the rows (or reading them to the end)
+// ends its transaction.
+func (p *Pool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	s, err := p.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.conn.Query(ctx, sql, args...)
+	if err != nil {
+		err = p.classify(ctx, err, s.pc)
+		s.end(false) //nolint:errcheck
+		return nil, err
+	}
+	return &boundRows{Rows: rows, s: s}, nil
+}
+
+// QueryRow runs a query bounded by its kind and returns its first row.
+func (p *Pool) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := p.Query(ctx, sql, args...)
+	return &boundRow{rows: rows, err: err}
+}
+
+// Begin starts a transaction bounded by ctx's kind.
+func (p *Pool) Begin(ctx context.Context) (pgx.Tx, error) {
+	return p.BeginTx(ctx, pgx.TxOptions{})
+}
+
+// BeginTx starts a transaction with options, bounded by ctx's kind: each of its statements
+// may run for the kind's timeout, and a costly kind holds its admission until the
+// transaction ends.
+func (p *Pool) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	release, err := p.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := p.Pool.BeginTx(ctx, opts)
+	if err != nil {
+		release()
+		return nil, p.classify(ctx, err, nil)
+	}
+	if _, err := tx.Exec(ctx, p.timeoutSQL(ctx)); err != nil {
+		err = p.classify(ctx, err, tx.Conn())
+		rctx, cancel := endCtx(ctx)
+		defer cancel()
+		_ = tx.Rollback(rctx)
+		release()
+		return nil, err
+	}
+	return &boundTx{Tx: tx, p: p, ctx: ctx, release: release}, nil
+}
+
+// boundRows ends its statement when closed or read to the end, and classifies its error.
+type boundRows struct {
+	pgx.Rows
+	s *stmt
+}
+
+func (r *boundRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *boundRows) Close() {
+	r.Rows.Close()
+	r.s.end(r.Rows.Err() == nil) //nolint:errcheck // the rows were read; a failed commit of a read changes nothing
+}
+
+func (r *boundRows) Err() error { return r.s.p.classify(r.s.ctx, r.Rows.Err(), r.s.pc) }
+
+func (r *boundRows) Scan(dest ...any) error {
+	return r.s.p.classify(r.s.ctx, r.Rows.Scan(dest...), nil)
+}
+
+// boundRow is QueryRow's row: pgx's semantics (ErrNoRows when there is none).
+type boundRow struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (r *boundRow) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// boundTx is a transaction whose errors are classified and which gives back its admission
+// when it ends.
+type boundTx struct {
+	pgx.Tx
+	p       *Pool
+	ctx     context.Context
+	release func()
+}
+
+func (t *boundTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := t.Tx.Exec(ctx, sql, args...)
+	return tag, t.p.classify(ctx, err, t.Tx.Conn())
+}
+
+func (t *boundTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rows, err := t.Tx.Query(ctx, sql, args...)
+	return rows, t.p.classify(ctx, err, t.Tx.Conn())
+}
+
+func (t *boundTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return &txRow{row: t.Tx.QueryRow(ctx, sql, args...), t: t, ctx: ctx}
+}
+
+func (t *boundTx) CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error) {
+	n, err := t.Tx.CopyFrom(ctx, table, cols, src)
+	return n, t.p.classify(ctx, err, t.Tx.Conn())
+}
+
+func (t *boundTx) Commit(ctx context.Context) error {
+	defer t.release()
+	return t.p.classify(ctx, t.Tx.Commit(ctx), nil)
+}
+
+func (t *boundTx) Rollback(ctx context.Context) error {
+	defer t.release()
+	return t.Tx.Rollback(ctx)
+}
+
+type txRow struct {
+	row pgx.Row
+	t   *boundTx
+	ctx context.Context
+}
+
+func (r *txRow) Scan(dest ...any) error {
+	return r.t.p.classify(r.ctx, r.row.Scan(dest...), r.t.Tx.Conn())
+}
+
+// Timeouts returns the statement timeouts the store bounds queries with.
+func (db *DB) Timeouts() inventory.Timeouts { return db.Pool.timeouts }
