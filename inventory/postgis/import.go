@@ -41,6 +41,9 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	if err := inventory.CanWrite(v); err != nil {
 		return nil, err
 	}
+	if err := inventory.CheckNote(opt.Note); err != nil {
+		return nil, err
+	}
 	rep := &importer.Report{Layer: opt.Layer.Name, Format: src.Format, Total: len(src.Records), DryRun: opt.DryRun,
 		Encoding: src.Encoding, Rejected: []importer.Rejection{}}
 	if err := db.importCRS(ctx, rep, src, opt); err != nil {
