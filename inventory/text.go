@@ -47,27 +47,33 @@ func firstInvalidUTF8(b []byte) int {
 // levels. name is the property's name; a nested element is named by its path
 // (tenants[0].name).
 func checkValueText(name string, v any, depth int) error {
+	return walkValueText(name, name, v, depth)
+}
+
+// walkValueText is checkValueText at the path name inside the property root (named by a
+// nesting error: the path would be as long as the nesting).
+func walkValueText(root, name string, v any, depth int) error {
 	switch x := v.(type) {
 	case string:
 		return CheckText(name, x)
 	case []any:
 		if depth <= 0 {
-			return Errorf(EInvalid, name, "nests too deeply (more than %d levels)", MaxJSONDepth)
+			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth)
 		}
 		for i, e := range x {
-			if err := checkValueText(name+"["+strconv.Itoa(i)+"]", e, depth-1); err != nil {
+			if err := walkValueText(root, name+"["+strconv.Itoa(i)+"]", e, depth-1); err != nil {
 				return err
 			}
 		}
 	case map[string]any:
 		if depth <= 0 {
-			return Errorf(EInvalid, name, "nests too deeply (more than %d levels)", MaxJSONDepth)
+			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth)
 		}
 		for k, e := range x {
 			if err := CheckText(name+" (a key)", k); err != nil {
 				return err
 			}
-			if err := checkValueText(name+"."+k, e, depth-1); err != nil {
+			if err := walkValueText(root, name+"."+k, e, depth-1); err != nil {
 				return err
 			}
 		}
