@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql
--- Migrations sha256: d52c9b28a95f1f0766c8eacea7f725c29600b9e001200762201395396821d9bb
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql
+-- Migrations sha256: 11928e1552e9752c0fa5884e7a562ff69eab162663e382b87a05999b6f0c2f71
 
 
 --
@@ -681,7 +681,6 @@ CREATE TABLE public.idle_sites (
     area_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    CONSTRAINT idle_sites_check CHECK ((valid_from <= valid_to)),
     CONSTRAINT idle_sites_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT idle_sites_disposal_route_check CHECK ((disposal_route = ANY (ARRAY['extend_start'::text, 'change_use'::text, 'temporary_use'::text, 'paid_recovery'::text, 'free_recovery'::text, 'swap'::text, 'judicial_auction'::text, 'equity_transfer'::text, 'industrial_upgrade'::text, 'split_lease'::text]))),
     CONSTRAINT idle_sites_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
@@ -689,6 +688,7 @@ CREATE TABLE public.idle_sites (
     CONSTRAINT idle_sites_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
     CONSTRAINT idle_sites_restored_from_check CHECK ((restored_from >= 1)),
     CONSTRAINT idle_sites_stage_check CHECK ((stage = ANY (ARRAY['survey'::text, 'determination'::text, 'notice_hearing'::text, 'disposal_plan'::text, 'implementation'::text, 'reactivated'::text]))),
+    CONSTRAINT idle_sites_valid_period CHECK ((valid_from <= valid_to)),
     CONSTRAINT idle_sites_version_check CHECK ((version >= 1))
 );
 
@@ -753,13 +753,13 @@ CREATE TABLE public.layout (
     geom public.geometry(Geometry,4326) NOT NULL,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    CONSTRAINT layout_check CHECK ((valid_from <= valid_to)),
     CONSTRAINT layout_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT layout_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT layout_kind_check CHECK ((kind = ANY (ARRAY['corridor'::text, 'axis'::text, 'district'::text]))),
     CONSTRAINT layout_name_check CHECK ((name <> ''::text)),
     CONSTRAINT layout_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
     CONSTRAINT layout_restored_from_check CHECK ((restored_from >= 1)),
+    CONSTRAINT layout_valid_period CHECK ((valid_from <= valid_to)),
     CONSTRAINT layout_version_check CHECK ((version >= 1))
 );
 
@@ -813,23 +813,23 @@ CREATE TABLE public.plants (
     footprint_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    CONSTRAINT plants_asking_rent_yuan_per_m2_month_check CHECK ((asking_rent_yuan_per_m2_month >= (0)::numeric)),
-    CONSTRAINT plants_check CHECK ((valid_from <= valid_to)),
-    CONSTRAINT plants_check1 CHECK ((leased_area_m2 <= leasable_area_m2)),
+    CONSTRAINT plants_asking_rent_yuan_per_m2_month_range CHECK (((asking_rent_yuan_per_m2_month >= (0)::numeric) AND (asking_rent_yuan_per_m2_month <= (1000)::numeric))),
     CONSTRAINT plants_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
-    CONSTRAINT plants_crane_capacity_t_check CHECK ((crane_capacity_t >= (0)::numeric)),
-    CONSTRAINT plants_floor_height_m_check CHECK (((floor_height_m > (0)::numeric) AND (floor_height_m < (50)::numeric))),
-    CONSTRAINT plants_floor_load_kn_m2_check CHECK ((floor_load_kn_m2 > (0)::numeric)),
-    CONSTRAINT plants_floors_check CHECK (((floors >= 1) AND (floors <= 50))),
+    CONSTRAINT plants_crane_capacity_t_range CHECK (((crane_capacity_t >= (0)::numeric) AND (crane_capacity_t <= (500)::numeric))),
+    CONSTRAINT plants_floor_height_m_range CHECK (((floor_height_m >= (2)::numeric) AND (floor_height_m <= (30)::numeric))),
+    CONSTRAINT plants_floor_load_kn_m2_range CHECK (((floor_load_kn_m2 >= 0.5) AND (floor_load_kn_m2 <= (200)::numeric))),
+    CONSTRAINT plants_floors_range CHECK (((floors >= 1) AND (floors <= 50))),
     CONSTRAINT plants_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
-    CONSTRAINT plants_leasable_area_m2_check CHECK ((leasable_area_m2 >= (0)::double precision)),
-    CONSTRAINT plants_leased_area_m2_check CHECK ((leased_area_m2 >= (0)::double precision)),
+    CONSTRAINT plants_leasable_area_m2_range CHECK (((leasable_area_m2 >= (0)::double precision) AND (leasable_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT plants_leased_area_m2_range CHECK (((leased_area_m2 >= (0)::double precision) AND (leased_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT plants_leased_within_leasable CHECK ((leased_area_m2 <= leasable_area_m2)),
     CONSTRAINT plants_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
     CONSTRAINT plants_restored_from_check CHECK ((restored_from >= 1)),
-    CONSTRAINT plants_span_m_check CHECK ((span_m > (0)::numeric)),
+    CONSTRAINT plants_span_m_range CHECK (((span_m >= (1)::numeric) AND (span_m <= (200)::numeric))),
     CONSTRAINT plants_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'under_construction'::text, 'completed'::text]))),
     CONSTRAINT plants_tenants_check CHECK (((tenants IS NULL) OR (jsonb_typeof(tenants) = 'array'::text))),
-    CONSTRAINT plants_total_floor_area_m2_check CHECK ((total_floor_area_m2 >= (0)::double precision)),
+    CONSTRAINT plants_total_floor_area_m2_range CHECK (((total_floor_area_m2 >= (0)::double precision) AND (total_floor_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT plants_valid_period CHECK ((valid_from <= valid_to)),
     CONSTRAINT plants_version_check CHECK ((version >= 1))
 );
 
@@ -902,35 +902,35 @@ CREATE TABLE public.plots (
     area_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    CONSTRAINT plots_built_area_share_check CHECK (((built_area_share >= (0)::numeric) AND (built_area_share <= (1)::numeric))),
-    CONSTRAINT plots_check CHECK ((valid_from <= valid_to)),
-    CONSTRAINT plots_check1 CHECK (((min_far IS NULL) OR (max_far IS NULL) OR (min_far <= max_far))),
+    CONSTRAINT plots_built_area_share_range CHECK (((built_area_share >= (0)::numeric) AND (built_area_share <= (1)::numeric))),
     CONSTRAINT plots_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
     CONSTRAINT plots_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT plots_eval_class_check CHECK ((eval_class = ANY (ARRAY['A1'::text, 'A2'::text, 'A31'::text, 'A32'::text, 'A4'::text, 'A51'::text, 'A52'::text, 'A6'::text, 'B11'::text, 'B12'::text, 'B21'::text, 'B22'::text, 'C1'::text, 'C2'::text, 'C3'::text]))),
-    CONSTRAINT plots_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::double precision)),
-    CONSTRAINT plots_footprint_m2_check CHECK ((footprint_m2 >= (0)::double precision)),
+    CONSTRAINT plots_far_order CHECK (((min_far IS NULL) OR (max_far IS NULL) OR (min_far <= max_far))),
+    CONSTRAINT plots_floor_area_m2_range CHECK (((floor_area_m2 >= (0)::double precision) AND (floor_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT plots_footprint_m2_range CHECK (((footprint_m2 >= (0)::double precision) AND (footprint_m2 <= (10000000)::double precision))),
     CONSTRAINT plots_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT plots_hightech_class_check CHECK ((hightech_class = ANY (ARRAY['H1'::text, 'H2'::text]))),
-    CONSTRAINT plots_investment_wan_check CHECK ((investment_wan >= (0)::numeric)),
-    CONSTRAINT plots_max_admin_share_pct_check CHECK (((max_admin_share_pct >= (0)::numeric) AND (max_admin_share_pct <= (100)::numeric))),
-    CONSTRAINT plots_max_energy_tce_per_wan_check CHECK ((max_energy_tce_per_wan >= (0)::numeric)),
-    CONSTRAINT plots_max_far_check CHECK ((max_far >= (0)::numeric)),
-    CONSTRAINT plots_max_green_ratio_pct_check CHECK (((max_green_ratio_pct >= (0)::numeric) AND (max_green_ratio_pct <= (100)::numeric))),
-    CONSTRAINT plots_min_building_coverage_pct_check CHECK (((min_building_coverage_pct >= (0)::numeric) AND (min_building_coverage_pct <= (100)::numeric))),
-    CONSTRAINT plots_min_far_check CHECK ((min_far >= (0)::numeric)),
-    CONSTRAINT plots_min_investment_wan_per_mu_check CHECK ((min_investment_wan_per_mu >= (0)::numeric)),
-    CONSTRAINT plots_min_output_wan_per_mu_check CHECK ((min_output_wan_per_mu >= (0)::numeric)),
-    CONSTRAINT plots_min_rd_share_pct_check CHECK (((min_rd_share_pct >= (0)::numeric) AND (min_rd_share_pct <= (100)::numeric))),
-    CONSTRAINT plots_min_tax_wan_per_mu_year_check CHECK ((min_tax_wan_per_mu_year >= (0)::numeric)),
+    CONSTRAINT plots_investment_wan_range CHECK (((investment_wan >= (0)::numeric) AND (investment_wan <= (10000000)::numeric))),
+    CONSTRAINT plots_max_admin_share_pct_range CHECK (((max_admin_share_pct >= (0)::numeric) AND (max_admin_share_pct <= (100)::numeric))),
+    CONSTRAINT plots_max_energy_tce_per_wan_range CHECK (((max_energy_tce_per_wan >= (0)::numeric) AND (max_energy_tce_per_wan <= (50)::numeric))),
+    CONSTRAINT plots_max_far_range CHECK (((max_far >= (0)::numeric) AND (max_far <= (10)::numeric))),
+    CONSTRAINT plots_max_green_ratio_pct_range CHECK (((max_green_ratio_pct >= (0)::numeric) AND (max_green_ratio_pct <= (100)::numeric))),
+    CONSTRAINT plots_min_building_coverage_pct_range CHECK (((min_building_coverage_pct >= (0)::numeric) AND (min_building_coverage_pct <= (100)::numeric))),
+    CONSTRAINT plots_min_far_range CHECK (((min_far >= (0)::numeric) AND (min_far <= (10)::numeric))),
+    CONSTRAINT plots_min_investment_wan_per_mu_range CHECK (((min_investment_wan_per_mu >= (0)::numeric) AND (min_investment_wan_per_mu <= (10000)::numeric))),
+    CONSTRAINT plots_min_output_wan_per_mu_range CHECK (((min_output_wan_per_mu >= (0)::numeric) AND (min_output_wan_per_mu <= (20000)::numeric))),
+    CONSTRAINT plots_min_rd_share_pct_range CHECK (((min_rd_share_pct >= (0)::numeric) AND (min_rd_share_pct <= (100)::numeric))),
+    CONSTRAINT plots_min_tax_wan_per_mu_year_range CHECK (((min_tax_wan_per_mu_year >= (0)::numeric) AND (min_tax_wan_per_mu_year <= (1000)::numeric))),
     CONSTRAINT plots_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
-    CONSTRAINT plots_output_wan_per_year_check CHECK ((output_wan_per_year >= (0)::numeric)),
-    CONSTRAINT plots_planned_investment_wan_check CHECK ((planned_investment_wan >= (0)::numeric)),
-    CONSTRAINT plots_population_check CHECK ((population >= 0)),
+    CONSTRAINT plots_output_wan_per_year_range CHECK (((output_wan_per_year >= (0)::numeric) AND (output_wan_per_year <= (100000000)::numeric))),
+    CONSTRAINT plots_planned_investment_wan_range CHECK (((planned_investment_wan >= (0)::numeric) AND (planned_investment_wan <= (10000000)::numeric))),
+    CONSTRAINT plots_population_range CHECK (((population >= 0) AND (population <= 1000000))),
     CONSTRAINT plots_restored_from_check CHECK ((restored_from >= 1)),
     CONSTRAINT plots_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'ready'::text, 'reserved'::text, 'supplied'::text, 'under_construction'::text, 'in_production'::text, 'idle'::text]))),
     CONSTRAINT plots_supply_class_check CHECK ((supply_class = ANY (ARRAY['D1'::text, 'D21'::text, 'D22'::text, 'E'::text, 'F'::text]))),
-    CONSTRAINT plots_tax_wan_per_year_check CHECK ((tax_wan_per_year >= (0)::numeric)),
+    CONSTRAINT plots_tax_wan_per_year_range CHECK (((tax_wan_per_year >= (0)::numeric) AND (tax_wan_per_year <= (1000000)::numeric))),
+    CONSTRAINT plots_valid_period CHECK ((valid_from <= valid_to)),
     CONSTRAINT plots_version_check CHECK ((version >= 1))
 );
 
@@ -975,17 +975,17 @@ CREATE TABLE public.roads (
     length_m double precision GENERATED ALWAYS AS (public.st_length((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    CONSTRAINT roads_check CHECK ((valid_from <= valid_to)),
     CONSTRAINT roads_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT roads_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT roads_name_check CHECK ((name <> ''::text)),
     CONSTRAINT roads_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
-    CONSTRAINT roads_planned_year_check CHECK (((planned_year >= 1900) AND (planned_year <= 2100))),
+    CONSTRAINT roads_planned_year_range CHECK (((planned_year >= 1900) AND (planned_year <= 2100))),
     CONSTRAINT roads_restored_from_check CHECK ((restored_from >= 1)),
     CONSTRAINT roads_road_class_check CHECK ((road_class = ANY (ARRAY['trunk'::text, 'primary'::text, 'secondary'::text, 'branch'::text]))),
     CONSTRAINT roads_status_check CHECK ((status = ANY (ARRAY['existing'::text, 'under_construction'::text, 'planned'::text, 'preliminary'::text, 'remediation'::text]))),
+    CONSTRAINT roads_valid_period CHECK ((valid_from <= valid_to)),
     CONSTRAINT roads_version_check CHECK ((version >= 1)),
-    CONSTRAINT roads_width_m_check CHECK (((width_m > (0)::numeric) AND (width_m < (200)::numeric)))
+    CONSTRAINT roads_width_m_range CHECK (((width_m >= (1)::numeric) AND (width_m <= (200)::numeric)))
 );
 
 

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -60,7 +61,8 @@ type PropertyChange struct {
 // truth; CheckChange catches malformed properties first, naming the field.
 //
 // ifMatch is the ETag the client last saw (Feature.ETag): empty is EPreconditionRequired, a
-// stale one EPrecondition; "*" matches any live version.
+// stale one EPrecondition; "*" (any version) is EPreconditionRequired too, since it would skip
+// the lost-update protection.
 type Editor interface {
 	// Create adds a new feature (version 1). Its code must not be live.
 	Create(ctx context.Context, l *Layer, zone string, c Change) (*Feature, error)
@@ -119,8 +121,9 @@ func FlattenProperties(props map[string]any) (map[string]any, error) {
 // CheckChange checks flattened-or-not properties of a write against the layer's fields before
 // any SQL runs, and returns them flattened. create says whether this is a new feature (required
 // fields must be present). It refuses, naming the field: unknown properties, computed ones,
-// values of the wrong type, unknown enum values, nulls in required fields, and a missing
-// required field on create.
+// values of the wrong type, unknown enum values, numbers outside the field's range
+// (Field.Min, Field.Max), text that is not UTF-8 or holds NUL (CheckText), JSON values nested
+// deeper than MaxJSONDepth, nulls in required fields, and a missing required field on create.
 func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, error) {
 	flat, err := FlattenProperties(props)
 	if err != nil {
@@ -167,6 +170,15 @@ func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, e
 	return out, nil
 }
 
+// CheckNote refuses a change note (修改说明) that is not UTF-8 text without NUL, or longer than
+// 2000 bytes, naming note.
+func CheckNote(note string) error {
+	if len(note) > 2000 {
+		return Errorf(EInvalid, "note", "is longer than 2000 bytes")
+	}
+	return CheckText("note", note)
+}
+
 // WritableFields lists the names of the properties a client may write.
 func WritableFields(l *Layer) []string {
 	var out []string
@@ -211,6 +223,9 @@ func checkValue(f Field, name string, v any) error {
 		if len(s) > 2000 {
 			return Errorf(EInvalid, name, "is longer than 2000 bytes")
 		}
+		if err := CheckText(name, s); err != nil {
+			return err
+		}
 	case Number, Integer:
 		x, ok := num()
 		if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
@@ -218,6 +233,10 @@ func checkValue(f Field, name string, v any) error {
 		}
 		if f.Type == Integer && x != math.Trunc(x) {
 			return Errorf(EInvalid, name, "must be a whole number")
+		}
+		if !f.InRange(x) {
+			return &Error{Kind: EInvalid, Field: name, Reason: "must be " + f.RangeText(),
+				Detail: map[string]any{"min": *f.Min, "max": *f.Max}}
 		}
 	case Bool:
 		if _, ok := v.(bool); !ok {
@@ -233,6 +252,11 @@ func checkValue(f Field, name string, v any) error {
 		}
 	case Enum:
 		s, ok := v.(string)
+		if ok {
+			if err := CheckText(name, s); err != nil {
+				return err
+			}
+		}
 		if !ok || !contains(f.Enum, s) {
 			return Errorf(EInvalid, name, "has unknown value %v; known: %s", jsonish(v), strings.Join(f.Enum, ", "))
 		}
@@ -241,6 +265,9 @@ func checkValue(f Field, name string, v any) error {
 		case []any, map[string]any:
 		default:
 			return Errorf(EInvalid, name, "must be a JSON array or object")
+		}
+		if err := checkValueText(name, v, MaxJSONDepth); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -277,6 +304,36 @@ func CheckGeometryJSON(l *Layer, raw json.RawMessage) error {
 	}
 	if len(g.Coordinates) == 0 || string(g.Coordinates) == "null" {
 		return Errorf(EInvalid, "geometry", "has no coordinates")
+	}
+	return checkPositions(g.Type, g.Coordinates)
+}
+
+// coordinateDepth is how deeply each geometry type's coordinates nest: a LineString is an
+// array of positions (each an array of numbers), a MultiPolygon an array of polygons of rings
+// of positions.
+var coordinateDepth = map[string]int{"LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
+
+// checkPositions checks a geometry's coordinates without decoding them: only arrays and JSON
+// numbers (RFC 7946 §3.1.1: a position is an array of numbers; "111.5" is a string, not a
+// position), nested no deeper than the type's coordinates.
+func checkPositions(typ string, coords []byte) error {
+	want := coordinateDepth[typ]
+	depth := 0
+	for i, c := range coords {
+		switch {
+		case c == '[':
+			depth++
+			if depth > want {
+				return Errorf(EInvalid, "geometry", "coordinates nest deeper than a %s's (%d levels of arrays)", typ, want)
+			}
+		case c == ']':
+			depth--
+		case c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E':
+		default:
+			end := min(i+16, len(coords))
+			return &Error{Kind: EInvalid, Field: "geometry", Reason: fmt.Sprintf("positions must be arrays of JSON numbers (RFC 7946), not strings or other values: coordinates hold %q at byte %d", coords[i:end], i)}
+		}
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package inventory
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // FieldType is the type of a property.
 type FieldType string
@@ -33,6 +36,35 @@ type Field struct {
 	// Derived properties are computed when a client leaves them out (district, plot_code).
 	Derived  bool `json:"derived,omitempty"`
 	Required bool `json:"required,omitempty"`
+	// Min and Max bound a number or integer property (in Unit), both included: the plausible
+	// range taken from DOMAIN.md and the national rules (see Between). CheckChange refuses a
+	// value outside it, naming the field; the database holds the same range as a CHECK
+	// constraint named <table>_<field>_range (migration 0045), and a drift test compares them.
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
+}
+
+// Between returns f with the plausible range lo to hi (both included).
+func (f Field) Between(lo, hi float64) Field {
+	f.Min, f.Max = &lo, &hi
+	return f
+}
+
+// InRange reports whether x lies in the field's range (always true for a field without one).
+func (f Field) InRange(x float64) bool {
+	return (f.Min == nil || x >= *f.Min) && (f.Max == nil || x <= *f.Max)
+}
+
+// RangeText says the field's range in words, e.g. "between 0 and 10" or "between 0 and 100 %".
+func (f Field) RangeText() string {
+	if f.Min == nil || f.Max == nil {
+		return ""
+	}
+	s := "between " + strconv.FormatFloat(*f.Min, 'f', -1, 64) + " and " + strconv.FormatFloat(*f.Max, 'f', -1, 64)
+	if f.Unit != "" {
+		s += " " + f.Unit
+	}
+	return s
 }
 
 // Layer describes one kind of feature.

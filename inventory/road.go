@@ -20,8 +20,8 @@ var RoadLayer = &Layer{
 		Field{Name: "segment", Type: Text, Label: "路段", LabelEN: "Segment"},
 		Field{Name: "road_class", Type: Enum, Enum: RoadClasses, Label: "道路等级", LabelEN: "Class"},
 		Field{Name: "status", Type: Enum, Enum: RoadStatuses, Label: "状态", LabelEN: "Status", Required: true},
-		Field{Name: "planned_year", Type: Integer, Label: "计划年份", LabelEN: "Planned year"},
-		Field{Name: "width_m", Type: Number, Unit: "m", Label: "宽度", LabelEN: "Width"},
+		Field{Name: "planned_year", Type: Integer, Label: "计划年份", LabelEN: "Planned year"}.Between(1900, 2100),
+		Field{Name: "width_m", Type: Number, Unit: "m", Label: "宽度", LabelEN: "Width"}.Between(1, 200),
 		Field{Name: "length_m", Type: Number, Unit: "m", Label: "长度", LabelEN: "Length", Computed: true},
 	),
 	Filters: []Filter{

@@ -22,7 +22,8 @@ const (
 	MaxImportBytes  = 200 << 20 // 200 MiB
 )
 
-// readFeature reads a request body holding one GeoJSON Feature, at most MaxFeatureBytes.
+// readFeature reads a request body holding one GeoJSON Feature, at most MaxFeatureBytes,
+// nested at most inventory.MaxJSONDepth deep, its text UTF-8 without NUL (inventory.CheckJSON).
 // It decodes into inventory.GeoJSONFeature, the one input type of a feature (its note member
 // holds an optional change note).
 func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeature, error) {
@@ -33,6 +34,11 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeat
 			return nil, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes; a single feature must be smaller (use POST /api/v1/import for files)", MaxFeatureBytes)
 		}
 		return nil, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err)
+	}
+	// Before decoding: nesting (refused beyond inventory.MaxJSONDepth, without recursing) and
+	// text that is not UTF-8 or holds NUL (named by its path, e.g. properties.name).
+	if err := inventory.CheckJSON(b, inventory.MaxJSONDepth); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

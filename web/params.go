@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -19,6 +21,8 @@ import (
 //     is refused, never ignored);
 //   - refuses a parameter given more than once (400, naming it): every parameter is singular,
 //     lists are comma-separated within one value;
+//   - refuses a value, or a path segment, holding a NUL or bytes that are not UTF-8 (400,
+//     naming the parameter, or the path parameter such as code), before it reaches the store;
 //   - accepts lang=zh|en on every route (answers carry both languages, so it changes nothing;
 //     a client may pass the page's language along);
 //   - resolves zone on the routes that take it (resolveZone): an unknown zone is a 404 naming
@@ -50,6 +54,9 @@ func checkParams(v url.Values, known []string) error {
 		if n := len(v[name]); n != 1 {
 			return inventory.Errorf(inventory.EInvalid, name, "is given %d times; give it once", n)
 		}
+		if err := inventory.CheckText(name, v[name][0]); err != nil {
+			return err
+		}
 	}
 	if l, ok := v[commonParam]; ok && l[0] != "zh" && l[0] != "en" {
 		return inventory.Errorf(inventory.EInvalid, commonParam, "must be zh or en")
@@ -67,6 +74,10 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 	takesZone := slices.Contains(known, "zone")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := checkPath(r); err != nil {
+				Problem(w, r, err)
+				return
+			}
 			v := r.URL.Query()
 			if err := checkParams(v, known); err != nil {
 				Problem(w, r, err)
@@ -83,6 +94,25 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// checkPath refuses a path holding a NUL or bytes that are not UTF-8 (as %00 or %FF), naming
+// the route's path parameter that holds it (code, layer, ...), else "path".
+func checkPath(r *http.Request) error {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		for i, k := range rc.URLParams.Keys {
+			if i < len(rc.URLParams.Values) {
+				name := k
+				if name == "*" {
+					name = "path"
+				}
+				if err := inventory.CheckText(name, rc.URLParams.Values[i]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return inventory.CheckText("path", r.URL.Path)
 }
 
 // pageState marks a page route: its query string is the page's state, read by the page's

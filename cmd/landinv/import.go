@@ -141,8 +141,12 @@ func printReport(w io.Writer, file string, r *importer.Report) {
 		enc = ", text " + r.Encoding
 	}
 	fmt.Fprintf(w, "  format %s, CRS EPSG:%d (%s)%s\n", r.Format, r.SRID, r.CRSFrom, enc)
-	fmt.Fprintf(w, "  features %d: %d new, %d updated, %d rejected, in %.1f s (%.0f features/s)\n",
-		r.Total, r.Created, r.Updated, len(r.Rejected), r.Seconds, float64(r.Total)/max(r.Seconds, 1e-9))
+	would := ""
+	if !r.Committed {
+		would = "would be "
+	}
+	fmt.Fprintf(w, "  features %d: %s%d new, %d updated, %d rejected, in %.1f s (%.0f features/s)\n",
+		r.Total, would, r.WouldCreate, r.WouldUpdate, len(r.Rejected), r.Seconds, float64(r.Total)/max(r.Seconds, 1e-9))
 	for i, rj := range r.Rejected {
 		if i == 200 {
 			fmt.Fprintf(w, "  … and %d more (use --json for all)\n", len(r.Rejected)-200)

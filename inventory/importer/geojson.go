@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -14,6 +15,21 @@ import (
 // Geometries are handed on as they came: the store checks them (inventory.CheckGeometryJSON)
 // and PostGIS parses them.
 func ReadGeoJSON(b []byte) (*Source, error) {
+	// JSON is UTF-8 (RFC 8259): other bytes would be decoded as U+FFFD, corrupting the text
+	// silently, so they are refused. NUL characters (\u0000) are refused per feature and field
+	// by the store's checks (inventory.CheckChange).
+	if !utf8.Valid(b) {
+		i := 0
+		for j := 0; j < len(b); {
+			r, n := utf8.DecodeRune(b[j:])
+			if r == utf8.RuneError && n <= 1 {
+				i = j
+				break
+			}
+			j += n
+		}
+		return nil, inventory.Errorf(inventory.EInvalid, "file", "is not UTF-8 text (byte %d); GeoJSON must be UTF-8", i)
+	}
 	var doc inventory.GeoJSONCollection
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -50,6 +51,9 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 			return inventory.Errorf(inventory.EInvalid, "map", "%s=%s: %s is not a writable property of %s", src, dst, dst, l.Name)
 		}
 	}
+	if err := mappedFieldsExist(src, mapping); err != nil {
+		return err
+	}
 	unknown := map[string]bool{}
 	for i := range src.Records {
 		r := &src.Records[i]
@@ -93,6 +97,42 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 		return inventory.Errorf(inventory.EInvalid, "map", "the file's field(s) %s are not properties of %s; rename them with --map SRC=DST (e.g. 地块编号=code) or drop them with --map SRC=-", strings.Join(names, ", "), l.Name)
 	}
 	return nil
+}
+
+// mappedFieldsExist refuses a mapping whose source field the file does not have (a typo in
+// --map or map= would otherwise be ignored, and the field it meant refused or lost), naming it
+// and listing the file's fields. A file without features has no fields to check.
+func mappedFieldsExist(src *Source, mapping map[string]string) error {
+	if len(src.Records) == 0 {
+		return nil
+	}
+	has := map[string]bool{}
+	for _, r := range src.Records {
+		for k := range r.Props {
+			has[k] = true
+		}
+	}
+	var missing []string
+	for s := range mapping {
+		if !has[s] {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	fields := make([]string, 0, len(has))
+	for k := range has {
+		fields = append(fields, k)
+	}
+	sort.Strings(fields)
+	if len(fields) > 40 {
+		fields = append(fields[:40], "…")
+	}
+	return &inventory.Error{Kind: inventory.EInvalid, Field: "map",
+		Reason: fmt.Sprintf("maps %s, which the file does not have; its fields: %s", strings.Join(missing, ", "), strings.Join(fields, ", ")),
+		Detail: map[string]any{"missing": missing}}
 }
 
 func convert(f inventory.Field, v any) any {

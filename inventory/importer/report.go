@@ -39,16 +39,23 @@ type Rejection struct {
 
 // Report says what an import did, or would do.
 type Report struct {
-	Layer     string      `json:"layer"`
-	Format    string      `json:"format"`
-	SRID      int         `json:"srid"`
-	CRSFrom   string      `json:"crs_from"`
-	Encoding  string      `json:"encoding,omitempty"`
-	Total     int         `json:"total"`
-	Created   int         `json:"created"`
-	Updated   int         `json:"updated"`
-	Rejected  []Rejection `json:"rejected"`
-	DryRun    bool        `json:"dry_run"`
-	Committed bool        `json:"committed"`
-	Seconds   float64     `json:"seconds"`
+	Layer    string `json:"layer"`
+	Format   string `json:"format"`
+	SRID     int    `json:"srid"`
+	CRSFrom  string `json:"crs_from"`
+	Encoding string `json:"encoding,omitempty"`
+	Total    int    `json:"total"`
+	// Created and Updated count the features written: both are 0 unless Committed (a dry run
+	// or a refused import writes nothing).
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	// WouldCreate and WouldUpdate count the features that pass every check and create or
+	// update their code: what a dry run would write, or a refused import once its rejected
+	// features are fixed (equal to Created and Updated when committed).
+	WouldCreate int         `json:"would_create"`
+	WouldUpdate int         `json:"would_update"`
+	Rejected    []Rejection `json:"rejected"`
+	DryRun      bool        `json:"dry_run"`
+	Committed   bool        `json:"committed"`
+	Seconds     float64     `json:"seconds"`
 }

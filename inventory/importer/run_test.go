@@ -50,12 +50,12 @@ func TestRun(t *testing.T) {
 		return n
 	}
 	rep, err := importer.Run(as, db, file, p)
-	if err != nil || rep.Created != 1 || rep.Committed || !rep.DryRun || rep.Format != "geojson" || count() != 0 {
+	if err != nil || rep.Created != 0 || rep.WouldCreate != 1 || rep.Committed || !rep.DryRun || rep.Format != "geojson" || count() != 0 {
 		t.Fatalf("dry run: %+v, %v; %d rows", rep, err, count())
 	}
 	p.DryRun = false
 	rep, err = importer.Run(as, db, file, p)
-	if err != nil || rep.Created != 1 || !rep.Committed || count() != 1 {
+	if err != nil || rep.Created != 1 || rep.WouldCreate != 1 || !rep.Committed || count() != 1 {
 		t.Fatalf("run: %+v, %v; %d rows", rep, err, count())
 	}
 	called := false

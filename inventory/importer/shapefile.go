@@ -80,7 +80,9 @@ func ReadShapefileZip(b []byte) (*Source, error) {
 	}
 	tab, err := shp.ReadDBF(dbfB, string(parts[stem+".cpg"]))
 	if err != nil {
-		return nil, inventory.Errorf(inventory.EInvalid, "file", "%v", err)
+		// Names the file and the first bad record and field (an encoding the .cpg gets wrong
+		// is refused here, not stored as replacement characters).
+		return nil, inventory.Errorf(inventory.EInvalid, "file", "%s.dbf: %v", stem, err)
 	}
 	if len(tab.Records) != len(geo.Geometries) {
 		return nil, inventory.Errorf(inventory.EInvalid, "file", "the .shp has %d shapes but the .dbf %d records", len(geo.Geometries), len(tab.Records))

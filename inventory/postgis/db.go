@@ -275,7 +275,9 @@ func asError(err error) error {
 	case "23503": // foreign_key_violation
 		field := constraintField(pg.ConstraintName)
 		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not a known code", Err: err}
-	case "23514", "23502", "22P02", "22003", "22007", "22008": // check, not null, bad text, out of range, bad date
+	case "23514": // check_violation: the rule in words (constraints.go)
+		return checkViolation(pg)
+	case "23502", "22P02", "22003", "22007", "22008": // not null, bad text, out of range, bad date
 		field := pg.ColumnName
 		if field == "" {
 			field = constraintField(pg.ConstraintName)

@@ -41,6 +41,9 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	if err := inventory.CanWrite(v); err != nil {
 		return nil, err
 	}
+	if err := inventory.CheckNote(opt.Note); err != nil {
+		return nil, err
+	}
 	rep := &importer.Report{Layer: opt.Layer.Name, Format: src.Format, Total: len(src.Records), DryRun: opt.DryRun,
 		Encoding: src.Encoding, Rejected: []importer.Rejection{}}
 	if err := db.importCRS(ctx, rep, src, opt); err != nil {
@@ -76,6 +79,7 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 			return nil, fmt.Errorf("import: commit: %w", asError(err))
 		}
 		rep.Committed = true
+		rep.Created, rep.Updated = rep.WouldCreate, rep.WouldUpdate
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil
@@ -327,8 +331,8 @@ func (r *importRun) findRejected(ctx context.Context, good []staged, idxs []int,
 	return nil
 }
 
-// report orders the rejections by feature and counts the features created and updated (none
-// is written unless none is rejected; the counts say what would be).
+// report orders the rejections by feature and counts the features that would be created and
+// updated (WouldCreate, WouldUpdate; Import sets Created and Updated only once it commits).
 func (r *importRun) report(good []staged) {
 	sort.SliceStable(r.rep.Rejected, func(i, j int) bool { return r.rep.Rejected[i].Index < r.rep.Rejected[j].Index })
 	refused := map[int]bool{}
@@ -339,9 +343,9 @@ func (r *importRun) report(good []staged) {
 		switch {
 		case refused[s.idx]:
 		case s.v.op == inventory.OpUpdate:
-			r.rep.Updated++
+			r.rep.WouldUpdate++
 		default:
-			r.rep.Created++
+			r.rep.WouldCreate++
 		}
 	}
 }

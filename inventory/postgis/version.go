@@ -50,12 +50,16 @@ type version struct {
 	wkb     []byte
 }
 
-// checkVersion runs the domain checks of a write before any SQL: the properties
-// (inventory.CheckChange, flattening properties.confidential), the code, the geometry's type.
+// checkVersion runs the domain checks of a write before any SQL: the change note
+// (inventory.CheckNote), the properties (inventory.CheckChange, flattening
+// properties.confidential), the code, the geometry's type and positions.
 // code is the feature's code from the URL (empty on create, where the code property names it).
 // wkb, for imports, is a geometry already decoded from a file, checked by the importer.
 func checkVersion(l *inventory.Layer, op, code string, c inventory.Change, wkb []byte) (*version, error) {
 	v := &version{op: op, code: code, props: map[string]any{}}
+	if err := inventory.CheckNote(c.Note); err != nil {
+		return nil, err
+	}
 	if op != inventory.OpCreate && op != inventory.OpUpdate {
 		return v, nil // archive and restore copy a version; they take no change
 	}
@@ -130,16 +134,27 @@ func derivedFields(l *inventory.Layer) []string {
 
 // matchRequired says whether op needs an If-Match header: update and archive do; create has no
 // version to match, and a restore may name one (it undoes, it does not overwrite unseen).
+// "*" (any version) is no specific version: on update, archive and restore it is refused like
+// a missing header, since it would skip the lost-update protection.
 func matchRequired(op, ifMatch string) error {
 	if (op == inventory.OpUpdate || op == inventory.OpArchive) && strings.TrimSpace(ifMatch) == "" {
 		return inventory.Errorf(inventory.EPreconditionRequired, "If-Match",
 			"is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen")
 	}
+	if op == inventory.OpUpdate || op == inventory.OpArchive || op == inventory.OpRestore {
+		for _, t := range strings.Split(ifMatch, ",") {
+			if strings.TrimSpace(t) == "*" {
+				return inventory.Errorf(inventory.EPreconditionRequired, "If-Match",
+					"* matches any version and would overwrite changes unseen: send the ETag of the version you edited (from GET)")
+			}
+		}
+	}
 	return nil
 }
 
 // checkMatch compares an If-Match header with the current version's ETag. Weak tags compare
-// by their opaque part; "*" matches any current version; a list matches when any member does;
+// by their opaque part; a list matches when any member does ("*" never gets here:
+// matchRequired refuses it);
 // an empty header matches (matchRequired says when it may be empty).
 func checkMatch(ifMatch, current string) error {
 	ifMatch = strings.TrimSpace(ifMatch)
@@ -148,7 +163,7 @@ func checkMatch(ifMatch, current string) error {
 	}
 	for _, t := range strings.Split(ifMatch, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == current {
+		if t == current {
 			return nil
 		}
 	}

@@ -74,9 +74,9 @@ func ReadDBF(b []byte, cpg string) (*Table, error) {
 		if encName == "UTF-8" {
 			raw = trimPartialUTF8(raw)
 		}
-		name, err := dec.Bytes(raw)
+		name, err := decodeText(raw, encName, dec)
 		if err != nil {
-			return nil, fmt.Errorf("dbf: field name %q is not %s", raw, encName)
+			return nil, fmt.Errorf("dbf: field name %q: %w", raw, err)
 		}
 		f := Field{Name: strings.TrimSpace(string(name)), Type: b[off+11], Length: int(b[off+16]), Decimals: int(b[off+17])}
 		t.Fields = append(t.Fields, f)
@@ -100,7 +100,7 @@ func ReadDBF(b []byte, cpg string) (*Table, error) {
 		for j, f := range t.Fields {
 			raw := rec[p : p+f.Length]
 			p += f.Length
-			v, err := value(f, raw, dec)
+			v, err := value(f, raw, encName, dec)
 			if err != nil {
 				return nil, fmt.Errorf("dbf: record %d, field %s: %w", i+1, f.Name, err)
 			}
@@ -111,12 +111,12 @@ func ReadDBF(b []byte, cpg string) (*Table, error) {
 	return t, nil
 }
 
-func value(f Field, raw []byte, dec *encoding.Decoder) (any, error) {
+func value(f Field, raw []byte, encName string, dec *encoding.Decoder) (any, error) {
 	switch f.Type {
 	case 'C':
-		s, err := dec.Bytes(bytes.TrimRight(raw, " \x00"))
+		s, err := decodeText(bytes.TrimRight(raw, " \x00"), encName, dec)
 		if err != nil {
-			return nil, fmt.Errorf("text is not valid in the file's encoding")
+			return nil, err
 		}
 		str := strings.TrimSpace(string(s))
 		if str == "" {
@@ -156,11 +156,29 @@ func value(f Field, raw []byte, dec *encoding.Decoder) (any, error) {
 		}
 		return s[0:4] + "-" + s[4:6] + "-" + s[6:8], nil
 	}
-	s, err := dec.Bytes(bytes.TrimRight(raw, " \x00"))
+	s, err := decodeText(bytes.TrimRight(raw, " \x00"), encName, dec)
 	if err != nil {
-		return nil, fmt.Errorf("value is not valid in the file's encoding")
+		return nil, err
 	}
 	return strings.TrimSpace(string(s)), nil
+}
+
+// decodeText decodes raw text of the .dbf from its encoding, refusing bytes that the encoding
+// does not decode cleanly (the decoders would put U+FFFD in their place and corrupt the data
+// silently): text the .cpg declares UTF-8 must be valid UTF-8, and GBK text must decode without
+// replacement characters.
+func decodeText(raw []byte, encName string, dec *encoding.Decoder) ([]byte, error) {
+	if encName == "UTF-8" {
+		if !utf8.Valid(raw) {
+			return nil, fmt.Errorf("text is not valid UTF-8, the encoding the .cpg declares (GBK text? then write GBK in the .cpg, or remove it)")
+		}
+		return raw, nil
+	}
+	s, err := dec.Bytes(raw)
+	if err != nil || (bytes.ContainsRune(s, utf8.RuneError) && !bytes.Contains(raw, []byte("\xEF\xBF\xBD"))) {
+		return nil, fmt.Errorf("text is not valid %s", encName)
+	}
+	return s, nil
 }
 
 // textValidUTF8 reports whether the text of a .dbf — its field names and its records — is

@@ -389,7 +389,7 @@ function importForm() {
     const d = r.data || {};
     if (!d.layer) { out.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, `${r.status} ${d.field ? d.field + ': ' : ''}${d.detail || ''}`)); return; }
     out.replaceChildren(
-      h('p', {}, `${d.format}, EPSG:${d.srid} (${d.crs_from})${d.encoding ? ', ' + d.encoding : ''} — ${d.total} ${tr('个要素', 'features')}: ${d.created} ${tr('新增', 'new')}, ${d.updated} ${tr('更新', 'updated')}, ${d.rejected.length} ${tr('被拒绝', 'rejected')}. ${d.committed ? tr('已导入。', 'Imported.') : tr('未做任何修改。', 'Nothing was changed.')}`),
+      h('p', {}, `${d.format}, EPSG:${d.srid} (${d.crs_from})${d.encoding ? ', ' + d.encoding : ''} — ${d.total} ${tr('个要素', 'features')}: ${d.committed ? '' : tr('拟', 'would be ')}${d.would_create ?? d.created} ${tr('新增', 'new')}, ${d.would_update ?? d.updated} ${tr('更新', 'updated')}, ${d.rejected.length} ${tr('被拒绝', 'rejected')}. ${d.committed ? tr('已导入。', 'Imported.') : tr('未做任何修改。', 'Nothing was changed.')}`),
       d.rejected.length ? h('table', { class: 'rejected' }, h('tr', {}, h('th', {}, '#'), h('th', {}, tr('编号', 'code')), h('th', {}, tr('字段', 'field')), h('th', {}, tr('原因', 'reason'))),
         ...d.rejected.map((x) => h('tr', {}, h('td', {}, x.index), h('td', {}, x.code || ''), h('td', {}, x.field || ''), h('td', {}, x.reason)))) : '');
     if (d.committed) refreshMap();

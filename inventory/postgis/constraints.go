@@ -1,0 +1,85 @@
+package postgis
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// A CHECK constraint the database enforces (SQLSTATE 23514) answers as a problem naming the
+// properties it reads and its rule in words ("min_far must not exceed max_far"), never the
+// constraint's name. checkRules is the one table from constraint names to those; a test
+// (constraints_test.go) reads pg_constraint and fails when a CHECK constraint of the schema
+// has no entry.
+
+// checkRule is what a CHECK constraint means to a client.
+type checkRule struct {
+	// fields are the properties (or columns) the rule reads; the first is the problem's field.
+	fields []string
+	// reason is the rule said of the first field ("must not exceed max_far").
+	reason string
+}
+
+// checkRules returns the table of every CHECK constraint, by name. The layers' rules are
+// generated from their fields (ranges, enumerations) and the columns every layer table has;
+// the rest are listed by hand.
+var checkRules = sync.OnceValue(func() map[string]checkRule {
+	m := map[string]checkRule{
+		"plots_far_order":               {[]string{"min_far", "max_far"}, "must not exceed max_far"},
+		"plants_leased_within_leasable": {[]string{"leased_area_m2", "leasable_area_m2"}, "must not exceed leasable_area_m2"},
+		"plants_tenants_check":          {[]string{"tenants"}, "must be an array of tenants"},
+		"layout_name_check":             {[]string{"name"}, "must not be empty"},
+		"roads_name_check":              {[]string{"name"}, "must not be empty"},
+
+		"zones_code_check":                 {[]string{"code"}, "must be 1–63 lower-case letters, digits or '-', starting with a letter or digit"},
+		"zones_geom_valid":                 {[]string{"geometry"}, "must be a valid, non-empty geometry"},
+		"zones_level_check":                {[]string{"level"}, "must be national, provincial or other"},
+		"zones_name_check":                 {[]string{"name"}, "must not be empty"},
+		"zones_planned_area_km2_check":     {[]string{"planned_area_km2"}, "must be greater than 0"},
+		"users_name_check":                 {[]string{"name"}, "must be 1–64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"},
+		"users_role_check":                 {[]string{"role"}, "must be viewer, planner or admin"},
+		"api_tokens_expires_after_created": {[]string{"expires_at"}, "must be after the token's creation"},
+		"api_tokens_prefix_check":          {[]string{"prefix"}, "must be li_ and 1–8 letters, digits, '_' or '-'"},
+		"api_tokens_token_hash_check":      {[]string{"token_hash"}, "must be 32 bytes"},
+		"land_use_codes_scheme_check":      {[]string{"scheme"}, "must be gtkj or gbt21010"},
+		"inventory_revision_one_check":     {[]string{"one"}, "must be true: the revision has one row"},
+	}
+	for _, l := range inventory.Layers() {
+		t := l.Table
+		m[t+"_valid_period"] = checkRule{[]string{"valid_from", "valid_to"}, "must not be after valid_to"}
+		m[t+"_code_check"] = checkRule{[]string{"code"}, "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"}
+		m[t+"_geom_valid"] = checkRule{[]string{"geometry"}, "must be a valid, non-empty geometry"}
+		m[t+"_op_check"] = checkRule{[]string{"op"}, "must be one of: " + strings.Join([]string{inventory.OpCreate, inventory.OpUpdate, inventory.OpArchive, inventory.OpRestore}, ", ")}
+		m[t+"_version_check"] = checkRule{[]string{"version"}, "must be 1 or more"}
+		m[t+"_restored_from_check"] = checkRule{[]string{"restored_from"}, "must be a version number, 1 or more"}
+		for _, f := range l.Fields {
+			if f.Min != nil && f.Max != nil {
+				m[t+"_"+f.Name+"_range"] = checkRule{[]string{f.Name}, "must be " + f.RangeText()}
+			}
+			if f.Type == inventory.Enum {
+				m[t+"_"+f.Name+"_check"] = checkRule{[]string{f.Name}, "must be one of: " + strings.Join(f.Enum, ", ")}
+			}
+		}
+	}
+	return m
+})
+
+// checkViolation turns a CHECK violation into an *inventory.Error naming the rule's first
+// property, with every property it reads and the rule in words in the problem's detail
+// (fields, rule). A constraint missing from checkRules (a test prevents that) still answers
+// without its name.
+func checkViolation(pg *pgconn.PgError) error {
+	r, ok := checkRules()[pg.ConstraintName]
+	if !ok {
+		field := pg.ColumnName
+		if field == "" {
+			field = "properties"
+		}
+		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "breaks a rule of the inventory", Err: pg}
+	}
+	return &inventory.Error{Kind: inventory.EInvalid, Field: r.fields[0], Reason: r.reason, Err: pg,
+		Detail: map[string]any{"fields": r.fields, "rule": r.fields[0] + " " + r.reason}}
+}
