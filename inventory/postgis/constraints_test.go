@@ -98,7 +98,7 @@ func TestDriftRanges(t *testing.T) {
 	db := postgistest.New(t)
 	ctx := context.Background()
 	for _, l := range inventory.Layers() {
-		tbl, err := readTable(ctx, db.Pool, l.Table)
+		tbl, err := readTable(ctx, db.Pool.Pool, l.Table)
 		if err != nil {
 			t.Fatal(err)
 		}
