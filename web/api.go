@@ -133,7 +133,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
 		etag := fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8])
 		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -232,7 +232,7 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			etag = strings.TrimSuffix(etag, `"`) + `-public"`
 		}
 		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return

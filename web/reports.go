@@ -73,7 +73,7 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		w.Header().Set("Vary", "Authorization, Cookie")
+		w.Header().Add("Vary", "Authorization, Cookie")
 		w.Header().Set("Cache-Control", "private, no-store")
 		h := out.(inventory.Headed).Header()
 		stamp := h.GeneratedAt.Format("20060102")

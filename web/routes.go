@@ -17,11 +17,13 @@ import (
 // (pageState). Write routes are for planners and admins only (editorsOnly: 401 for the public,
 // 403 for a viewer), checked before anything else.
 //
+// Responses are gzipped when the client accepts it (compress, compress.go).
+//
 // Errors are RFC 9457 problem documents; a path that is not here is a 404, a method a path
 // does not take a 405.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, middleware.GetHead, s.viewer)
+	r.Use(middleware.RequestID, s.logRequests, compress(), middleware.Recoverer, middleware.GetHead, s.viewer)
 	none := s.params() // a route without parameters (lang aside)
 
 	// Health.
