@@ -39,7 +39,7 @@ func (s *Server) routes() chi.Router {
 	r.With(s.params("zone")).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
 
 	// The report page (charts; prints to A4).
-	r.With(pageState).Get("/reports", reportPage)
+	r.With(pageState).Get("/reports", s.reportPage)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		// About the API, the zones and the viewer.
