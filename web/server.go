@@ -62,6 +62,9 @@ type Deps struct {
 	// TileThreshold is the number of plots above which the page reads plots as vector tiles
 	// instead of one GeoJSON download (default 3000).
 	TileThreshold int
+	// TileCacheBytes bounds the in-memory tile cache (0: DefaultTileCacheBytes; negative: no
+	// cache).
+	TileCacheBytes int64
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -70,6 +73,8 @@ type Server struct {
 	router chi.Router
 	// etags are the embedded page files' entity tags, by path.
 	etags map[string]string
+	// tileCache keeps rendered vector tiles by revision (nil: none).
+	tileCache *tileCache
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -84,7 +89,7 @@ func NewServer(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
 	}
-	s := &Server{deps: d, etags: pageETags()}
+	s := &Server{deps: d, etags: pageETags(), tileCache: newTileCache(d.TileCacheBytes)}
 	s.router = s.routes()
 	return s, nil
 }
