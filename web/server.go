@@ -75,6 +75,8 @@ type Server struct {
 	etags map[string]string
 	// tileCache keeps rendered vector tiles by revision (nil: none).
 	tileCache *tileCache
+	// revisions reads the inventory's revision for the ETags of lists and tiles.
+	revisions *revisionReader
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -89,7 +91,8 @@ func NewServer(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
 	}
-	s := &Server{deps: d, etags: pageETags(), tileCache: newTileCache(d.TileCacheBytes)}
+	s := &Server{deps: d, etags: pageETags(), tileCache: newTileCache(d.TileCacheBytes),
+		revisions: &revisionReader{read: d.Features.Revision}}
 	s.router = s.routes()
 	return s, nil
 }
