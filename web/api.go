@@ -136,7 +136,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		q.Zone = zoneOf(r)
 		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
 		// client that has the page already gets 304 without the database running the query.
-		rev, err := s.deps.Features.Revision(r.Context())
+		rev, err := s.revisions.revision(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
@@ -144,7 +144,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
 		etag := fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8])
 		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -259,7 +259,7 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			etag = strings.TrimSuffix(etag, `"`) + `-public"`
 		}
 		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return

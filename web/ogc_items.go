@@ -311,7 +311,7 @@ func (s *Server) ogcItems(l *inventory.Layer) http.HandlerFunc {
 		start := func() {
 			w.Header().Set("Content-Type", "application/geo+json")
 			w.Header().Set("Content-Crs", "<"+crsURI+">")
-			w.Header().Set("Vary", "Authorization")
+			w.Header().Add("Vary", "Authorization")
 			w.WriteHeader(http.StatusOK)
 			bw.WriteString(`{"type":"FeatureCollection","features":[`)
 			started = true
@@ -425,7 +425,7 @@ func (s *Server) ogcItem(l *inventory.Layer) http.HandlerFunc {
 			etag = strings.TrimSuffix(etag, `"`) + `-public"`
 		}
 		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		if m := r.Header.Get("If-None-Match"); m != "" && m == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return

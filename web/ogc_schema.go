@@ -87,7 +87,7 @@ func ogcSchemaDoc(l *inventory.Layer, r *http.Request, kind string) map[string]a
 // ogcSchema answers GET /ogc/collections/{layer}/{queryables|sortables|schema}.
 func ogcSchema(l *inventory.Layer, kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Vary", "Authorization")
+		w.Header().Add("Vary", "Authorization")
 		w.Header().Set("Content-Type", "application/schema+json")
 		writeJSONBody(w, ogcSchemaDoc(l, r, kind))
 	}

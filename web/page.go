@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -105,13 +106,56 @@ func (s *Server) mapPage(w http.ResponseWriter, r *http.Request) {
 	s.serveFile(w, r, "ui/dist/index.html", "no-cache")
 }
 
+// immutable is the Cache-Control of an asset whose name carries the hash of its content: a new
+// build has new names, so a browser may keep it for a year without asking again.
+const immutable = "public, max-age=31536000, immutable"
+
+// hashedAsset matches the names the UI build gives its assets: NAME-HASH.EXT, HASH being 8
+// base32 characters (esbuild's [hash]; build.mjs computes the worker's and the icon's alike).
+var hashedAsset = regexp.MustCompile(`^/[a-z0-9-]+-[A-Z2-7]{8}\.(js|mjs|css|svg)$`)
+
+// asset serves a file of the UI build: hashed names cached for a year, anything else revalidated
+// (no-cache with its ETag). A client that accepts brotli or gzip gets the build's precompressed
+// copy (name.br, name.gz: compressed once, at the highest level, at build time).
 func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	name := path.Clean("/" + chi.URLParam(r, "*"))
 	if strings.Contains(name, "..") {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such asset"))
 		return
 	}
-	s.serveFile(w, r, "ui/dist/assets"+name, "no-cache")
+	cache := "no-cache"
+	if hashedAsset.MatchString(name) {
+		cache = immutable
+	}
+	file := "ui/dist/assets" + name
+	w.Header().Add("Vary", "Accept-Encoding")
+	for _, enc := range []struct{ coding, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if _, ok := s.etags[file+enc.ext]; ok && accepts(r, enc.coding) {
+			w.Header().Set("Content-Encoding", enc.coding)
+			s.serveFileAs(w, r, file+enc.ext, path.Ext(name), cache)
+			return
+		}
+	}
+	s.serveFile(w, r, file, cache)
+}
+
+// accepts reports whether the request's Accept-Encoding lists coding with a q-value above 0.
+func accepts(r *http.Request, coding string) bool {
+	for _, h := range r.Header.Values("Accept-Encoding") {
+		for _, part := range strings.Split(h, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if !strings.EqualFold(strings.TrimSpace(name), coding) {
+				continue
+			}
+			if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+				if v, err := strconv.ParseFloat(q, 64); err == nil && v <= 0 {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // favicon serves the page's icon.
@@ -121,13 +165,19 @@ func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
 
 // serveFile writes an embedded file with its ETag, answering 304 to a matching If-None-Match.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, cache string) {
+	s.serveFileAs(w, r, name, path.Ext(name), cache)
+}
+
+// serveFileAs is serveFile with the content type of the extension ext (a precompressed copy is
+// served with the type of what it holds).
+func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, name, ext, cache string) {
 	b, err := ui.ReadFile(name)
 	if err != nil {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
 		return
 	}
-	ct := mime.TypeByExtension(path.Ext(name))
-	switch path.Ext(name) {
+	ct := mime.TypeByExtension(ext)
+	switch ext {
 	case ".mjs", ".js":
 		ct = "text/javascript; charset=utf-8"
 	case ".html":
@@ -200,6 +250,10 @@ func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
 
 // tile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt: a Mapbox Vector Tile (ST_AsMVT) of the live
 // features; 204 when the tile is empty.
+//
+// A tile's ETag is the inventory's revision (every write bumps it): If-None-Match with the
+// current one is a 304 without rendering. Tiles are kept in memory under (layer, zone, z, x, y,
+// revision, audience), see tileCache for why a cached tile is never stale.
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "layer")
 	tl, ok := inventory.TileLayers[name]
@@ -216,16 +270,38 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		}
 		zxy[i] = n
 	}
-	b, err := s.deps.Tiles.Tile(r.Context(), tl, zoneOf(r), zxy[0], zxy[1], zxy[2])
+	if err := inventory.CheckTile(zxy[0], zxy[1], zxy[2]); err != nil {
+		Problem(w, r, err)
+		return
+	}
+	rev, err := s.revisions.revision(r.Context())
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	etag := `"` + strconv.FormatInt(rev, 10) + `"`
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Add("Vary", "Authorization")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2], revision: rev,
+		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
+	b, hit := s.tileCache.get(key)
+	if !hit {
+		b, err = s.deps.Tiles.Tile(r.Context(), tl, key.zone, key.z, key.x, key.y)
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		s.tileCache.put(key, b)
+	}
 	if len(b) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
 	_, _ = w.Write(b)
 }

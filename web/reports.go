@@ -14,16 +14,13 @@ import (
 )
 
 // reportPage serves the report page (web/ui/src/report.*, built into ui/dist with the map).
-func reportPage(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(ui, "ui/dist/report.html")
-	if err != nil {
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := fs.Stat(ui, "ui/dist/report.html"); err != nil {
 		writeProblem(w, http.StatusServiceUnavailable, "page not built", "the report page is not built into this binary; run `make build`", "", nil)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Security-Policy", pageCSP)
-	w.Write(b) //nolint:errcheck
+	s.serveFile(w, r, "ui/dist/report.html", "no-cache")
 }
 
 // unknownReport answers GET /api/v1/reports/{kind} for a kind that is no report: 404.
@@ -73,7 +70,7 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		w.Header().Set("Vary", "Authorization, Cookie")
+		w.Header().Add("Vary", "Authorization, Cookie")
 		w.Header().Set("Cache-Control", "private, no-store")
 		h := out.(inventory.Headed).Header()
 		stamp := h.GeneratedAt.Format("20060102")

@@ -23,11 +23,13 @@ import (
 // request's deadline, its statement timeout and admission in the store, and the public's rate
 // limit. A new route must be tagged too.
 //
+// Responses are gzipped when the client accepts it (compress, compress.go).
+//
 // Errors are RFC 9457 problem documents; a path that is not here is a 404, a method a path
 // does not take a 405.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.observe, middleware.Recoverer, middleware.GetHead, s.viewer, noteViewer)
+	r.Use(middleware.RequestID, s.observe, compress(), middleware.Recoverer, middleware.GetHead, s.viewer, noteViewer)
 	none := s.params() // a route without parameters (lang aside)
 	read, tile, write, reports := s.kind(inventory.KindRead), s.kind(inventory.KindTile), s.kind(inventory.KindWrite), s.kind(inventory.KindReport)
 
@@ -47,7 +49,7 @@ func (s *Server) routes() chi.Router {
 	r.With(tile, s.params("zone")).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
 
 	// The report page (charts; prints to A4).
-	r.With(pageState).Get("/reports", reportPage)
+	r.With(pageState).Get("/reports", s.reportPage)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		// About the API, the zones and the viewer.

@@ -76,6 +76,9 @@ type Deps struct {
 	TileThreshold int
 	// Limits bound each request: deadlines by kind, rate limits of the public (cost.go).
 	Limits Limits
+	// TileCacheBytes bounds the in-memory tile cache (0: DefaultTileCacheBytes; negative: no
+	// cache).
+	TileCacheBytes int64
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -91,6 +94,10 @@ type Server struct {
 	metrics *Metrics
 	// rates are the anonymous public's rate limiters (cost.go).
 	rates rateLimits
+	// tileCache keeps rendered vector tiles by revision (nil: none).
+	tileCache *tileCache
+	// revisions reads the inventory's revision for the ETags of lists and tiles.
+	revisions *revisionReader
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -109,7 +116,8 @@ func NewServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits)}
+	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
+		tileCache: newTileCache(d.TileCacheBytes), revisions: &revisionReader{read: d.Features.Revision}}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}

@@ -48,16 +48,25 @@ func (db *DB) zoneCode(ctx context.Context, code string) (string, error) {
 }
 
 // ResolveZone returns code when such a zone exists (ENotFound naming zone otherwise), or the
-// default zone when code is empty.
+// default zone when code is empty. One round trip: the default zone, when none is configured, is
+// found by the same statement.
 func (db *DB) ResolveZone(ctx context.Context, code string) (string, error) {
-	code, err := db.zoneCode(ctx, code)
-	if err != nil {
-		return "", err
+	want := code
+	if want == "" {
+		want = db.defaultZone
 	}
-	if err := db.checkZone(ctx, code); err != nil {
-		return "", err
+	var found string
+	err := db.Pool.QueryRow(ctx, `select code from zones
+		where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1))`, want).Scan(&found)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) && want == "":
+		return "", inventory.Errorf(inventory.ENotFound, "zone", "the inventory holds no zone yet; load one (landinv demo)")
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", inventory.Errorf(inventory.ENotFound, "zone", "no zone %q", want)
+	case err != nil:
+		return "", fmt.Errorf("resolve zone: %w", err)
 	}
-	return code, nil
+	return found, nil
 }
 
 var zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
@@ -270,7 +279,9 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := db.checkQuery(ctx, zone, q); err != nil {
+	// The zone is checked after the rows, and only when there are none: a page with rows shows
+	// the zone exists, and most requests were resolved by ResolveZone already.
+	if err := db.checkConditions(ctx, zone, q); err != nil {
 		return 0, 0, err
 	}
 	v := inventory.ViewerFrom(ctx)
@@ -316,6 +327,11 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
+	if n == 0 {
+		if err := db.checkZone(ctx, zone); err != nil {
+			return 0, 0, err
+		}
+	}
 	if n < q.Limit && (n > 0 || q.Offset == 0) && q.After == "" {
 		return int64(q.Offset + n), n, nil
 	}
@@ -345,6 +361,11 @@ func (db *DB) checkQuery(ctx context.Context, zone string, q inventory.Query) er
 	if err := db.checkZone(ctx, zone); err != nil {
 		return err
 	}
+	return db.checkConditions(ctx, zone, q)
+}
+
+// checkConditions is checkQuery without the zone: the districts and land-use prefixes named.
+func (db *DB) checkConditions(ctx context.Context, zone string, q inventory.Query) error {
 	for _, c := range q.Conditions {
 		switch {
 		case c.Field == "district" && c.Kind == inventory.FilterIn:

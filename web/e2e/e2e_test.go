@@ -49,6 +49,7 @@ type result struct {
 	Query  string          `json:"query"`
 	Codes  []string        `json:"codes"`
 	Times  []float64       `json:"times"`
+	Bytes  []float64       `json:"bytes"`
 	Code   string          `json:"code"`
 	Mode   string          `json:"plots_mode"`
 	API    []float64       `json:"api"`
@@ -198,7 +199,7 @@ func TestMapPageVectorTiles(t *testing.T) {
 func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
 	results := run(t, node, base, "checks", "--out", out)
 	want := []string{
-		"loads without errors or outside requests", "every layer draws features", "legend toggles a layer",
+		"loads without errors or outside requests", "first load fetches no URL twice", "every layer draws features", "legend toggles a layer",
 		"filter narrows list and map to the API answer", "shared link restores the filters", "clicking a plot opens its details",
 		"English switch changes every label and unit", "plant search lists the API answer", "no console error during the session",
 		"phone layout is usable", "phone layout fits in English", "filter choices come from meta",
@@ -302,7 +303,7 @@ func TestGCJ02Basemap(t *testing.T) {
 }
 
 // BenchmarkMapLoad measures, in headless chromium, the time from navigation to every layer
-// drawn (ms/load), with the demo data and with a synthetic zone of 20,000 plots, read as
+// drawn (ms/load) and the bytes on the wire until then (KiB/load), with the demo data and with a synthetic zone of 20,000 plots, read as
 // ST_AsMVT vector tiles (the page switches to tiles above 3,000 plots) and, for comparison,
 // as GeoJSON.
 func BenchmarkMapLoad(b *testing.B) {
@@ -341,6 +342,9 @@ func BenchmarkMapLoad(b *testing.B) {
 			sort.Float64s(times)
 			b.ReportMetric(times[len(times)/2], "ms/load(median)")
 			b.ReportMetric(times[len(times)-1], "ms/load(max)")
+			if bs := rs[0].Bytes; len(bs) > 0 {
+				b.ReportMetric(bs[0]/1024, "KiB/load") // on the wire, first load
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}

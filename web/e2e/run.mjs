@@ -31,18 +31,23 @@ const browser = await chromium.launch({
 async function open(path, viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
-  const rec = { errors: [], external: [], requests: 0 };
+  const rec = { errors: [], external: [], requests: 0, urls: [], sizes: [] };
   page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(m.text()); });
   page.on('pageerror', (e) => rec.errors.push('pageerror: ' + e.message));
   page.on('request', (r) => {
     rec.requests++;
     const u = r.url();
     if (!u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:')) rec.external.push(u);
+    if (u.startsWith(base + '/')) rec.urls.push(u.slice(base.length));
   });
+  // Bytes on the wire (compressed bodies and headers) of every finished request.
+  page.on('requestfinished', (r) => rec.sizes.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize).catch(() => 0)));
   page.on('requestfailed', (r) => rec.errors.push('request failed: ' + r.url() + ' ' + (r.failure() && r.failure().errorText)));
   page.on('response', (r) => { if (r.status() >= 400) rec.errors.push(`HTTP ${r.status()} ${r.url()}`); });
   await page.goto(base + path);
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  rec.firstLoad = [...rec.urls]; // what the first load requested, until the page was ready
+  rec.firstLoadBytes = (await Promise.all(rec.sizes)).reduce((a, b) => a + b, 0);
   return { page, rec, context };
 }
 
@@ -68,6 +73,15 @@ async function checks() {
   report('loads without errors or outside requests', rec.errors.length === 0 && rec.external.length === 0,
     `errors: ${JSON.stringify(rec.errors)}; outside requests: ${JSON.stringify(rec.external)}`,
     { requests: rec.requests, plots_mode: await page.evaluate(() => window.landinv.state.plotsMode) });
+
+  // 1b. The first load fetches no URL twice (the map and the result lists share their lists).
+  // The icon is left out: Chromium's own favicon loader asks for it a second time, whatever the
+  // page does.
+  const counts = {};
+  for (const u of rec.firstLoad) if (!u.startsWith('/assets/favicon')) counts[u] = (counts[u] || 0) + 1;
+  const twice = Object.entries(counts).filter(([, n]) => n > 1);
+  report('first load fetches no URL twice', rec.firstLoad.length > 5 && twice.length === 0,
+    JSON.stringify({ twice, requests: rec.firstLoad.length, bytes: rec.firstLoadBytes }));
 
   // 2. Every layer draws features.
   const layers = ['zone-line', 'layout-districts', 'layout-corridors', 'layout-axes', 'plots-fill', 'plots-standard',
@@ -239,16 +253,18 @@ async function gcj() {
 }
 
 // bench: time from navigation to every layer drawn (the page's readyAt, on the navigation
-// clock), over fresh contexts (no cache).
+// clock), and the bytes on the wire until then, over fresh contexts (no cache).
 async function bench() {
   const runs = Number(args.runs || 5);
   const times = [];
+  const bytes = [];
   for (let i = 0; i < runs; i++) {
-    const { page, context } = await open('/');
+    const { page, context, rec } = await open('/');
     times.push(await page.evaluate(() => window.landinv.state.readyAt));
+    bytes.push(rec.firstLoadBytes);
     await context.close();
   }
-  report('bench', true, '', { times });
+  report('bench', true, '', { times, bytes });
 }
 
 try {

@@ -1,13 +1,23 @@
 // Builds the land map into dist/: esbuild bundles src/main.js (with MapLibre GL JS and its CSS)
-// into assets/app.js + assets/app.css, src/edit.js into assets/edit.js + edit.css and
-// src/report.js into assets/report.js + report.css, and copies MapLibre's worker, the pages and
-// the icon. The entries share modules (state.js, api.js, meta.js...) by import: code splitting
-// puts those into assets/chunk-*.js, loaded once, so that the map page's app.js and edit.js see
-// one and the same state. The Go binary embeds dist/ (web/page.go).
+// into assets/app-HASH.js + app-HASH.css, src/edit.js into assets/edit-HASH.js + edit-HASH.css and
+// src/report.js into assets/report-HASH.js + report-HASH.css, and copies MapLibre's worker (as
+// maplibre-gl-worker-HASH.mjs), the pages and the icon. The entries share modules (state.js,
+// api.js, meta.js...) by import: code splitting puts those into assets/chunk-HASH.js, loaded
+// once, so that the map page's app.js and edit.js see one and the same state.
+//
+// Every asset's name carries the hash of its content (esbuild's [hash]; the worker's and the
+// icon's are computed here, the same 8 base32 characters), so the server caches them for a year
+// (web/page.go): a new build has new names. index.html and report.html are written from src/
+// with the hashed names (from esbuild's metafile) and modulepreload links for the chunks each
+// entry imports. Each asset is also written precompressed, name.br (brotli, quality 11) and
+// name.gz (gzip -9), which the server sends to clients that accept them. The Go binary embeds
+// dist/ (web/page.go).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -17,15 +27,65 @@ for (const f of readdirSync(out, { withFileTypes: true })) {
 }
 mkdirSync(join(out, 'assets'), { recursive: true });
 
-await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js') }, // report: the report page (/reports)
-  bundle: true, format: 'esm', splitting: true, chunkNames: 'chunk-[hash]', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
-  outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof',
-});
+// hashed copies src to assets/NAME-HASH.EXT and returns the path the pages use.
+const hashed = (src, name, ext) => {
+  const b = readFileSync(src);
+  // esbuild's hashes are 8 base32 characters (A-Z, 2-7); the same shape here.
+  const h = createHash('sha256').update(b).digest();
+  let bits = 0n;
+  for (const x of h.subarray(0, 5)) bits = (bits << 8n) | BigInt(x);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let hash = '';
+  for (let i = 7; i >= 0; i--) hash += alphabet[Number((bits >> BigInt(5 * i)) & 31n)];
+  const file = `${name}-${hash}.${ext}`;
+  writeFileSync(join(out, 'assets', file), b);
+  return `/assets/${file}`;
+};
+
 const mlDist = dirname(require.resolve('maplibre-gl/dist/maplibre-gl.mjs'));
-cpSync(join(mlDist, 'maplibre-gl-worker.mjs'), join(out, 'assets/maplibre-gl-worker.mjs'));
-cpSync(join(here, 'src/index.html'), join(out, 'index.html'));
-cpSync(join(here, 'src/report.html'), join(out, 'report.html'));
-cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg'));
+const workerURL = hashed(join(mlDist, 'maplibre-gl-worker.mjs'), 'maplibre-gl-worker', 'mjs');
+const faviconURL = hashed(join(here, 'src/favicon.svg'), 'favicon', 'svg');
+cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg')); // /favicon.ico serves it
+
+const result = await esbuild.build({
+  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js') }, // report: the report page (/reports)
+  bundle: true, format: 'esm', splitting: true, entryNames: '[name]-[hash]', chunkNames: 'chunk-[hash]', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
+  outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof', metafile: true,
+  define: { __WORKER_URL__: JSON.stringify(workerURL) },
+});
+
+// The hashed names of each entry's script, style and imported chunks, from the metafile.
+const url = (p) => '/' + relative(out, join(here, p)).split('\\').join('/');
+const entries = {};
+for (const [file, o] of Object.entries(result.metafile.outputs)) {
+  if (!o.entryPoint) continue;
+  const name = basename(file).replace(/-[A-Z0-9]{8}\.js$/, '');
+  entries[name] = { js: url(file), css: o.cssBundle && url(o.cssBundle), chunks: o.imports.filter((i) => i.kind === 'import-statement').map((i) => url(i.path)) };
+}
+
+// page writes src/NAME.html into dist with the hashed asset names.
+const page = (name, uses) => {
+  const preloaded = new Set();
+  let html = readFileSync(join(here, 'src', name), 'utf8').replaceAll('/assets/favicon.svg', faviconURL);
+  for (const e of uses) {
+    const { js, css, chunks } = entries[e];
+    if (!js) throw new Error(`no output for entry ${e}`);
+    html = html.replace(`/assets/${e}.js"></script>`, `${js}"></script>` + chunks.filter((c) => !preloaded.has(c) && preloaded.add(c)).map((c) => `\n<link rel="modulepreload" href="${c}">`).join(''));
+    if (css) html = html.replace(`/assets/${e}.css"`, `${css}"`);
+  }
+  const left = html.match(/\/assets\/[a-z-]+\.(js|css|svg|mjs)"/);
+  if (left) throw new Error(`${name}: unhashed asset ${left[0]}`);
+  writeFileSync(join(out, name), html);
+};
+page('index.html', ['app', 'edit']);
+page('report.html', ['report']);
+
+// Precompressed copies of every asset.
+for (const f of readdirSync(join(out, 'assets'))) {
+  if (!/\.(js|mjs|css|svg)$/.test(f)) continue;
+  const b = readFileSync(join(out, 'assets', f));
+  writeFileSync(join(out, 'assets', f + '.br'), brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: b.length } }));
+  writeFileSync(join(out, 'assets', f + '.gz'), gzipSync(b, { level: 9 }));
+}
 writeFileSync(join(out, 'BUILD'), `maplibre-gl ${require('maplibre-gl/package.json').version}\n`);
 console.log('built', out);

@@ -18,10 +18,24 @@ import {
   STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, matchExpr,
 } from './palette.js';
 
-maplibregl.setWorkerUrl(new URL('/assets/maplibre-gl-worker.mjs', location.href).href);
+// __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs).
+maplibregl.setWorkerUrl(new URL(__WORKER_URL__, location.href).href); // eslint-disable-line no-undef
 
 // shift moves GeoJSON into GCJ-02 when the basemap is drawn in it.
 export const shift = (g) => (state.gcj ? shiftGeoJSON(g) : g);
+
+// firstLoad holds the whole-layer downloads of the first load, by URL: the map draws plots and
+// plants from the same FeatureCollections that the result lists show, so that each is fetched
+// (and shifted) once. Once the page is ready, every call fetches afresh (after an edit, a new
+// search must see the change).
+const firstLoad = new Map();
+
+// loadAll returns every feature of url's list (following next links), shifted as drawn.
+export function loadAll(url) {
+  if (state.ready) return fetchAll(url).then(shift);
+  if (!firstLoad.has(url)) firstLoad.set(url, fetchAll(url).then(shift));
+  return firstLoad.get(url);
+}
 
 const markers = { roads: [], districts: [] };
 const none = ['==', ['get', 'code'], ''];
@@ -72,9 +86,9 @@ export function createMap(onPick) {
 export async function addLayers() {
   const map = state.map;
   const [plants, idleSites, roads] = await Promise.all([
-    fetchAll('/api/v1/plants?limit=10000'), fetchAll('/api/v1/idle-sites?limit=10000'), fetchAll('/api/v1/roads?limit=10000'),
+    loadAll('/api/v1/plants?limit=10000'), loadAll('/api/v1/idle-sites?limit=10000'), loadAll('/api/v1/roads?limit=10000'),
   ]);
-  state.roads = shift(roads);
+  state.roads = roads;
 
   // Layout: districts, corridors, axes.
   const districtCodes = districts().map((f) => f.id);
@@ -90,7 +104,7 @@ export async function addLayers() {
   if (state.plotsMode === 'tiles') {
     map.addSource('plots', { type: 'vector', tiles: [new URL('/tiles/plots/{z}/{x}/{y}.mvt', location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
   } else {
-    const plots = shift(await fetchAll('/api/v1/plots?limit=10000'));
+    const plots = await loadAll('/api/v1/plots?limit=10000');
     state.allPlots = plots;
     map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
   }
@@ -102,10 +116,10 @@ export async function addLayers() {
   map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
 
   // Idle sites, plants.
-  map.addSource('idle-sites', { type: 'geojson', data: shift(idleSites), promoteId: 'code' });
+  map.addSource('idle-sites', { type: 'geojson', data: idleSites, promoteId: 'code' });
   map.addLayer({ id: 'idle-sites-fill', type: 'fill', source: 'idle-sites', paint: { 'fill-color': matchExpr('stage', STAGE_COLORS, FALLBACK.stage), 'fill-opacity': 0.65 } });
   map.addLayer({ id: 'idle-sites-line', type: 'line', source: 'idle-sites', paint: { 'line-color': '#8f1d1d', 'line-width': 1.6, 'line-dasharray': [2, 1] } });
-  map.addSource('plants', { type: 'geojson', data: shift(plants), promoteId: 'code' });
+  map.addSource('plants', { type: 'geojson', data: plants, promoteId: 'code' });
   map.addLayer({ id: 'plants-fill', type: 'fill', source: 'plants', paint: { 'fill-color': PLANT_COLOR, 'fill-opacity': 0.85 } });
   map.addLayer({ id: 'plants-line', type: 'line', source: 'plants', paint: { 'line-color': '#ffffff', 'line-width': 0.8 } });
 

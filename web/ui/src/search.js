@@ -2,10 +2,10 @@
 // result list and on the map (the map's layer filter is the list of codes the API returned).
 import { $ } from './dom.js';
 import { state, t } from './state.js';
-import { getJSON, fetchAll } from './api.js';
+import { getJSON } from './api.js';
 import { formOf, queryOf } from './filters.js';
 import { fmt, landUseName } from './format.js';
-import { shift, showResults, hover, fitTo } from './map.js';
+import { shift, loadAll, showResults, hover, fitTo } from './map.js';
 import { showDetails } from './details.js';
 import { writeURL } from './url.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
@@ -42,14 +42,14 @@ export async function search(tab, fit = true) {
   $(`#count-${tab}`).textContent = t('loading');
   let fc;
   try {
-    fc = firstPageOnly ? await getJSON(`/api/v1/${layer}?${q}`) : await fetchAll(`/api/v1/${layer}?${q}`);
+    // The whole list of a layer is the one the map draws (loadAll: fetched once on first load).
+    fc = firstPageOnly ? shift(await getJSON(`/api/v1/${layer}?${q}`)) : await loadAll(`/api/v1/${layer}?${q}`);
   } catch (e) {
     if (seq === searchSeq[tab]) { $(`#count-${tab}`).textContent = ''; showError(e); }
     return;
   }
   if (seq !== searchSeq[tab]) return;
   $('#error').hidden = true;
-  shift(fc);
   state.results[tab] = { fc, active, query: q.toString(), total: fc.number_matched ?? fc.features.length };
   renderResults(tab);
   showResults(tab, active ? fc.features.map((f) => f.id) : null);

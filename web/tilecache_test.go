@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"testing"
+)
+
+// tileOf returns the XYZ tile of zoom z that holds lon, lat (Web Mercator).
+func tileOf(lon, lat float64, z int) (x, y int) {
+	n := math.Exp2(float64(z))
+	r := lat * math.Pi / 180
+	return int((lon + 180) / 360 * n), int((1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2 * n)
+}
+
+// TestTileAndPageCacheSeeWrites writes through the API and reads the same tile and the same page
+// again: the cached tile and the page's ETag must show each write at once (a new plot appears in
+// the tile, an archived one leaves it), the old ETags no longer match, and the current one gives
+// 304.
+func TestTileAndPageCacheSeeWrites(t *testing.T) {
+	e := newEditEnv(t)
+	x, y := tileOf(111.515, 36.015, 12)
+	if x2, y2 := tileOf(111.524, 36.016, 12); x2 != x || y2 != y {
+		t.Fatalf("P1 and P2 are in different tiles: %d/%d and %d/%d", x, y, x2, y2)
+	}
+	tile := fmt.Sprintf("/tiles/plots/12/%d/%d.mvt?zone=hand", x, y)
+	page := "/api/v1/plots?zone=hand"
+	read := func(path, etag string) reply {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b.Bytes()}
+	}
+	// state reads the tile twice (the second from the cache) and the page, and checks which of
+	// P1 and P2 they hold.
+	state := func(step string, p2 bool) (tileTag, pageTag string) {
+		t.Helper()
+		for i := range 2 {
+			r := read(tile, "")
+			if r.status != 200 || !bytes.Contains(r.body, []byte("P1")) || bytes.Contains(r.body, []byte("P2")) != p2 {
+				t.Fatalf("%s, read %d: tile %d, holds P2: %v, want %v", step, i, r.status, bytes.Contains(r.body, []byte("P2")), p2)
+			}
+			tileTag = r.header.Get("ETag")
+		}
+		r := read(page, "")
+		var list fc
+		if err := json.Unmarshal(r.body, &list); r.status != 200 || err != nil || slices.Contains(codes(list.Features), "P2") != p2 {
+			t.Fatalf("%s: page %d %v lists %v, want P2: %v", step, r.status, err, codes(list.Features), p2)
+		}
+		for _, c := range []struct{ path, tag string }{{tile, tileTag}, {page, r.header.Get("ETag")}} {
+			if c.tag == "" || read(c.path, c.tag).status != 304 {
+				t.Errorf("%s: %s with If-None-Match %s is not 304", step, c.path, c.tag)
+			}
+		}
+		return tileTag, r.header.Get("ETag")
+	}
+	t0, p0 := state("before", false)
+
+	if r := e.do(t, "POST", "/api/v1/plots?zone=hand", "alice", "", feat(box(111.522, 36.012, 111.526, 36.018), `{"code":"P2","land_use":"100101","status":"planned"}`)); r.status != 201 {
+		t.Fatalf("create P2: %d %s", r.status, r.body)
+	}
+	t1, p1 := state("after creating P2", true)
+	if t1 == t0 || p1 == p0 || read(tile, t0).status != 200 || read(page, p0).status != 200 {
+		t.Errorf("after a write the old ETags still match: tile %s → %s, page %s → %s", t0, t1, p0, p1)
+	}
+
+	cur := e.do(t, "GET", "/api/v1/plots/P2?zone=hand", "alice", "", "")
+	if r := e.do(t, "DELETE", "/api/v1/plots/P2?zone=hand", "alice", cur.header.Get("ETag"), ""); r.status >= 300 {
+		t.Fatalf("archive P2: %d %s", r.status, r.body)
+	}
+	if t2, _ := state("after archiving P2", false); t2 == t1 {
+		t.Errorf("the tile's ETag did not change with the archive")
+	}
+}
