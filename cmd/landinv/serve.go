@@ -30,6 +30,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Sites: db, Enquiries: db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Log:          e.log,
 		Basemap:      basemapFromEnv(os.Getenv, e.log),
