@@ -72,7 +72,7 @@ var sheetText = map[string][2]string{
 	"share": {"分享", "Share"}, "other_lang": {"English", "中文"}, "map": {"位置图", "Location map"},
 	"legend_site": {"本地块/厂房", "This site"}, "legend_plot": {"其他地块", "Other plots"}, "legend_plant": {"厂房", "Buildings"},
 	"legend_road": {"道路（虚线为规划/在建）", "Roads (dashed: planned or being built)"}, "legend_zone": {"开发区边界", "Zone boundary"},
-	"units": {"1 亩 = %s m²（15 亩 = 1 公顷）；1 万元 = 10,000 元。", "1 mu (亩, the Chinese land unit) = %s m² (15 mu = 1 ha); 万元 = 10,000 yuan."},
+	"units":        {"1 亩 = %s m²（15 亩 = 1 公顷）；1 万元 = 10,000 元。", "1 mu (亩, the Chinese land unit) = %s m² (15 mu = 1 ha); 万元 = 10,000 yuan."},
 	"illustrative": {"示意数据，非测绘成果。", "Illustrative demo data, not survey data."},
 	"enquire":      {"留言咨询", "Enquire about this site"}, "name": {"姓名", "Name"}, "company": {"公司", "Company"},
 	"phone": {"电话", "Phone"}, "email": {"邮箱", "Email"}, "industry": {"拟投产业", "Intended industry"},
@@ -87,7 +87,7 @@ var sheetText = map[string][2]string{
 // sheetRow is one labelled value on the sheet, with an optional plain explanation.
 type sheetRow struct {
 	Label, Value, Note string
-	Class             string
+	Class              string
 }
 
 // sheetShape is a neighbour on the map.

@@ -37,7 +37,6 @@
     if (area) body.area_mu = Number(area);
     out.className = 'result';
     if (!body.phone && !body.email) { out.className = 'result err'; out.textContent = form.dataset.need; return; }
-    const lang = document.body.dataset.lang;
     try {
       const r = await fetch('/api/v1/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       const j = await r.json();
@@ -54,6 +53,5 @@
       out.textContent = form.dataset.failed + e.message;
     }
     document.body.dataset.enquiry = out.className === 'result' ? 'sent' : 'failed';
-    void lang;
   });
 })();
