@@ -277,6 +277,10 @@ func (s *Server) sheetView(ctx context.Context, r *http.Request, l *inventory.La
 			if fd.Type == inventory.Integer || math.Abs(n) >= 1000 {
 				dec = 0
 			}
+			if en && strings.HasPrefix(fd.Unit, "万元/") {
+				// English: written out in yuan ("3.5 million yuan per mu"), not in 万元.
+				return yuanEN(n*10000) + " " + unitsEN[fd.Unit][len("10,000 "):], true
+			}
 			s := num(n, dec)
 			if fd.Unit != "" {
 				s += " " + pick(fd.Unit, unitsEN[fd.Unit])
@@ -386,7 +390,7 @@ func drawMap(m *inventory.SiteMap, en bool) *sheetMap {
 		ViewBox:  fmt.Sprintf("%.1f %.1f %.1f %.1f", vb[0], vb[1], vb[2], vb[3]),
 		Site:     m.Site,
 		Zone:     m.Zone,
-		FontSize: vb[2] / 48,
+		FontSize: vb[2] / 34,
 		Stroke:   vb[2] / 400,
 	}
 	name := func(s inventory.MapShape) string {
@@ -436,6 +440,14 @@ func drawMap(m *inventory.SiteMap, en bool) *sheetMap {
 	out.NorthX = vb[0] + vb[2]*0.95
 	out.NorthY = vb[1] + vb[3]*0.05
 	return out
+}
+
+// yuanEN writes an amount of yuan out in English: "3.5 million yuan", "120,000 yuan".
+func yuanEN(y float64) string {
+	if math.Abs(y) >= 1e6 {
+		return num(y/1e6, 2) + " million yuan"
+	}
+	return num(y, 0) + " yuan"
 }
 
 // toFloat reads a JSON number (float64 or json.Number).

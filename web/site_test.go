@@ -90,8 +90,8 @@ func TestSiteSheetMapDrawsTheSiteInPlace(t *testing.T) {
 				t.Errorf("viewBox %v does not hold the site %v", v, got)
 			}
 			// Neighbours: the planned road R1 and, on the plant's sheet, its plot.
-			if tc.path == "/sites/plots/P1" && (!strings.Contains(html, `class="m-road planned"`) || !strings.Contains(html, "第六大道")) {
-				t.Error("the map has no planned road 第六大道")
+			if tc.path == "/sites/plots/P1" && (!strings.Contains(html, `class="m-road planned"`) || !strings.Contains(html, "<title>R1</title>")) {
+				t.Error("the map has no planned road R1")
 			}
 			if tc.path == "/sites/plants/S1" && !strings.Contains(html, "<title>P1</title>") {
 				t.Error("the plant's map does not draw its plot P1")
@@ -127,7 +127,7 @@ func TestSiteSheetContent(t *testing.T) {
 	}{
 		{"", []string{`lang="zh-CN"`, "面积", "公顷", "挂牌价", "12.5 万元/亩", "50 年", "容积率(下限)", "1.2", "总建筑面积与用地面积之比",
 			"招商局 0357-1111111", "数据日期", "data:image/png;base64,", "净地，可供应", "100101", "最近已建道路", "区内暂无已建道路", "West"}},
-		{"?lang=en", []string{`lang="en"`, "Area", " mu · ", "Asking price", "12.5 10,000 yuan per mu", "50 years", "Floor-area ratio (min)",
+		{"?lang=en", []string{`lang="en"`, "Area", " mu · ", "Asking price", "125,000 yuan per mu", "50 years", "Floor-area ratio (min)",
 			"Floor area divided by land area", "Investment Bureau &#43;86 357 1111111", "Data as of", "Serviced land, available now", "1 mu (亩"}},
 	} {
 		r := e.do(t, "GET", "/sites/plots/P1"+tc.lang, "", "", "")

@@ -74,7 +74,8 @@ func (db *DB) SiteMap(ctx context.Context, l *inventory.Layer, zone, code string
 			  ST_AsSVG(g, 0, %[5]d), ST_X(p), -ST_Y(p)
 			from %[1]s t,
 			  ST_Transform(t.geom, 3857) g,
-			  ST_PointOnSurface(ST_Intersection(g, %[6]s)) p
+			  -- label point: on the part inside the view shrunk by a tenth, so names stay inside
+			  ST_PointOnSurface(ST_Intersection(g, ST_Expand(%[6]s, -0.1 * ($4 - $2)))) p
 			where t.zone_id = $1 and t.valid_to = 'infinity' and not t.archived
 			  and ST_Intersects(t.geom, ST_Transform(%[6]s, 4326))
 			  and not ($6 and t.code = $7)

@@ -56,7 +56,9 @@ try {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         shots.push({ name, status, errors: rec.errors, external: rec.external, overflow });
         if (vp.width === 1366) {
+          // The print layout at the width of A4 less its margins (192 mm at 96 dpi).
           await page.emulateMedia({ media: 'print' });
+          await page.setViewportSize({ width: 726, height: 1050 });
           await page.screenshot({ path: join(out, `sheet-${kind}-${lang}-print.png`), fullPage: true });
           const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
           writeFileSync(join(out, `sheet-${kind}-${lang}.pdf`), pdf);
