@@ -279,7 +279,7 @@ func (s *Server) sheetView(ctx context.Context, r *http.Request, l *inventory.La
 			}
 			if en && strings.HasPrefix(fd.Unit, "万元/") {
 				// English: written out in yuan ("3.5 million yuan per mu"), not in 万元.
-				return yuanEN(n*10000) + " " + unitsEN[fd.Unit][len("10,000 "):], true
+				return yuanEN(n*10000) + " " + strings.TrimPrefix(unitsEN[fd.Unit], "10,000 yuan "), true
 			}
 			s := num(n, dec)
 			if fd.Unit != "" {
