@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql
--- Migrations sha256: 11928e1552e9752c0fa5884e7a562ff69eab162663e382b87a05999b6f0c2f71
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
+-- Migrations sha256: 3ebc4cd35911fda670ac45584895e243088414a6568d025dfdaa20869d2a5fa7
 
 
 --
@@ -28,6 +28,67 @@ CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
 --
 
 CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
+
+
+--
+-- Name: enquiries_history(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enquiries_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  insert into enquiry_history (enquiry_id, version, status, reply, changed_by, changed_at)
+  values (NEW.id, NEW.version, NEW.status, NEW.reply, NEW.updated_by, NEW.updated_at);
+  return null;
+end $$;
+
+
+--
+-- Name: enquiries_no_delete(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enquiries_no_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if not landinv_maintenance() then
+    perform landinv_raise('LI422', 'enquiry', 'enquiries are never deleted; drop them (status dropped) instead');
+  end if;
+  return OLD;
+end $$;
+
+
+--
+-- Name: enquiries_rules(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enquiries_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if TG_OP = 'INSERT' then
+    if NEW.status <> 'new' or NEW.version <> 1 or NEW.reply is not null then
+      perform landinv_raise('LI422', 'status', 'a new enquiry starts as new, version 1, without a reply');
+    end if;
+  else
+    if (NEW.id, NEW.zone_id, NEW.site_layer, NEW.site_code, NEW.name, NEW.company, NEW.phone, NEW.email,
+        NEW.industry, NEW.area_mu, NEW.message, NEW.created_at)
+       is distinct from
+       (OLD.id, OLD.zone_id, OLD.site_layer, OLD.site_code, OLD.name, OLD.company, OLD.phone, OLD.email,
+        OLD.industry, OLD.area_mu, OLD.message, OLD.created_at) then
+      perform landinv_raise('LI422', 'enquiry', 'what the investor sent cannot be changed; only status and reply');
+    end if;
+    if not landinv_enquiry_step_ok(OLD.status, NEW.status) then
+      perform landinv_raise('LI422', 'status',
+        format('cannot go from %s to %s; the follow-up goes new → contacted → visiting → signed, or to dropped from any open status', OLD.status, NEW.status));
+    end if;
+    if NEW.version <> OLD.version + 1 then
+      perform landinv_raise('LI409', 'version', format('version %s does not follow version %s', NEW.version, OLD.version));
+    end if;
+  end if;
+  return NEW;
+end $$;
 
 
 --
@@ -213,6 +274,19 @@ begin
           order by ST_Area(ST_Intersection(l.geom, g)) desc, l.code
           limit 1);
 end $$;
+
+
+--
+-- Name: landinv_enquiry_step_ok(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_enquiry_step_ok(a text, b text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select a = b
+      or (a, b) in (('new', 'contacted'), ('contacted', 'visiting'), ('visiting', 'signed'),
+                    ('new', 'dropped'), ('contacted', 'dropped'), ('visiting', 'dropped'))
+$$;
 
 
 --
@@ -652,6 +726,72 @@ ALTER TABLE public.api_tokens ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: enquiries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.enquiries (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    site_layer text NOT NULL,
+    site_code text NOT NULL,
+    name text NOT NULL,
+    company text,
+    phone text,
+    email text,
+    industry text,
+    area_mu numeric,
+    message text,
+    status text DEFAULT 'new'::text NOT NULL,
+    reply text,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text,
+    CONSTRAINT enquiries_area_mu_check CHECK (((area_mu > (0)::numeric) AND (area_mu <= (100000)::numeric))),
+    CONSTRAINT enquiries_company_check CHECK ((length(company) <= 200)),
+    CONSTRAINT enquiries_email_check CHECK ((length(email) <= 200)),
+    CONSTRAINT enquiries_industry_check CHECK ((length(industry) <= 200)),
+    CONSTRAINT enquiries_message_check CHECK ((length(message) <= 2000)),
+    CONSTRAINT enquiries_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT enquiries_phone_check CHECK ((length(phone) <= 40)),
+    CONSTRAINT enquiries_phone_or_email CHECK (((COALESCE(phone, ''::text) <> ''::text) OR (COALESCE(email, ''::text) <> ''::text))),
+    CONSTRAINT enquiries_reply_check CHECK ((length(reply) <= 4000)),
+    CONSTRAINT enquiries_site_code_check CHECK ((site_code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
+    CONSTRAINT enquiries_site_layer_check CHECK ((site_layer = ANY (ARRAY['plots'::text, 'plants'::text]))),
+    CONSTRAINT enquiries_status_check CHECK ((status = ANY (ARRAY['new'::text, 'contacted'::text, 'visiting'::text, 'signed'::text, 'dropped'::text]))),
+    CONSTRAINT enquiries_version_check CHECK ((version >= 1))
+);
+
+
+--
+-- Name: enquiries_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.enquiries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.enquiries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: enquiry_history; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.enquiry_history (
+    enquiry_id bigint NOT NULL,
+    version integer NOT NULL,
+    status text NOT NULL,
+    reply text,
+    changed_by text,
+    changed_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: idle_sites; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -813,6 +953,9 @@ CREATE TABLE public.plants (
     footprint_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
+    asking_price_yuan_per_m2 numeric,
+    lease_term_years integer,
+    CONSTRAINT plants_asking_price_yuan_per_m2_range CHECK (((asking_price_yuan_per_m2 >= (0)::numeric) AND (asking_price_yuan_per_m2 <= (100000)::numeric))),
     CONSTRAINT plants_asking_rent_yuan_per_m2_month_range CHECK (((asking_rent_yuan_per_m2_month >= (0)::numeric) AND (asking_rent_yuan_per_m2_month <= (1000)::numeric))),
     CONSTRAINT plants_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT plants_crane_capacity_t_range CHECK (((crane_capacity_t >= (0)::numeric) AND (crane_capacity_t <= (500)::numeric))),
@@ -821,6 +964,7 @@ CREATE TABLE public.plants (
     CONSTRAINT plants_floors_range CHECK (((floors >= 1) AND (floors <= 50))),
     CONSTRAINT plants_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT plants_leasable_area_m2_range CHECK (((leasable_area_m2 >= (0)::double precision) AND (leasable_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT plants_lease_term_years_range CHECK (((lease_term_years >= 1) AND (lease_term_years <= 70))),
     CONSTRAINT plants_leased_area_m2_range CHECK (((leased_area_m2 >= (0)::double precision) AND (leased_area_m2 <= (10000000)::double precision))),
     CONSTRAINT plants_leased_within_leasable CHECK ((leased_area_m2 <= leasable_area_m2)),
     CONSTRAINT plants_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
@@ -902,6 +1046,10 @@ CREATE TABLE public.plots (
     area_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
+    asking_price_wan_per_mu numeric,
+    reference_land_price_wan_per_mu numeric,
+    lease_term_years integer,
+    CONSTRAINT plots_asking_price_wan_per_mu_range CHECK (((asking_price_wan_per_mu >= (0)::numeric) AND (asking_price_wan_per_mu <= (10000)::numeric))),
     CONSTRAINT plots_built_area_share_range CHECK (((built_area_share >= (0)::numeric) AND (built_area_share <= (1)::numeric))),
     CONSTRAINT plots_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
     CONSTRAINT plots_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
@@ -912,6 +1060,7 @@ CREATE TABLE public.plots (
     CONSTRAINT plots_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT plots_hightech_class_check CHECK ((hightech_class = ANY (ARRAY['H1'::text, 'H2'::text]))),
     CONSTRAINT plots_investment_wan_range CHECK (((investment_wan >= (0)::numeric) AND (investment_wan <= (10000000)::numeric))),
+    CONSTRAINT plots_lease_term_years_range CHECK (((lease_term_years >= 1) AND (lease_term_years <= 70))),
     CONSTRAINT plots_max_admin_share_pct_range CHECK (((max_admin_share_pct >= (0)::numeric) AND (max_admin_share_pct <= (100)::numeric))),
     CONSTRAINT plots_max_energy_tce_per_wan_range CHECK (((max_energy_tce_per_wan >= (0)::numeric) AND (max_energy_tce_per_wan <= (50)::numeric))),
     CONSTRAINT plots_max_far_range CHECK (((max_far >= (0)::numeric) AND (max_far <= (10)::numeric))),
@@ -926,6 +1075,7 @@ CREATE TABLE public.plots (
     CONSTRAINT plots_output_wan_per_year_range CHECK (((output_wan_per_year >= (0)::numeric) AND (output_wan_per_year <= (100000000)::numeric))),
     CONSTRAINT plots_planned_investment_wan_range CHECK (((planned_investment_wan >= (0)::numeric) AND (planned_investment_wan <= (10000000)::numeric))),
     CONSTRAINT plots_population_range CHECK (((population >= 0) AND (population <= 1000000))),
+    CONSTRAINT plots_reference_land_price_wan_per_mu_range CHECK (((reference_land_price_wan_per_mu >= (0)::numeric) AND (reference_land_price_wan_per_mu <= (10000)::numeric))),
     CONSTRAINT plots_restored_from_check CHECK ((restored_from >= 1)),
     CONSTRAINT plots_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'ready'::text, 'reserved'::text, 'supplied'::text, 'under_construction'::text, 'in_production'::text, 'idle'::text]))),
     CONSTRAINT plots_supply_class_check CHECK ((supply_class = ANY (ARRAY['D1'::text, 'D21'::text, 'D22'::text, 'E'::text, 'F'::text]))),
@@ -1070,7 +1220,11 @@ CREATE TABLE public.zones (
     geom public.geometry(MultiPolygon,4326) NOT NULL,
     area_m2 double precision GENERATED ALWAYS AS (public.st_area((geom)::public.geography)) STORED,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    contact text,
+    contact_en text,
     CONSTRAINT zones_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT zones_contact_check CHECK ((length(contact) <= 500)),
+    CONSTRAINT zones_contact_en_check CHECK ((length(contact_en) <= 500)),
     CONSTRAINT zones_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
     CONSTRAINT zones_level_check CHECK ((level = ANY (ARRAY['national'::text, 'provincial'::text, 'other'::text]))),
     CONSTRAINT zones_name_check CHECK ((name <> ''::text)),
@@ -1106,6 +1260,22 @@ ALTER TABLE ONLY public.api_tokens
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: enquiries enquiries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enquiries
+    ADD CONSTRAINT enquiries_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: enquiry_history enquiry_history_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enquiry_history
+    ADD CONSTRAINT enquiry_history_pkey PRIMARY KEY (enquiry_id, version);
 
 
 --
@@ -1297,6 +1467,13 @@ ALTER TABLE ONLY public.zones
 --
 
 CREATE INDEX api_tokens_user_id_idx ON public.api_tokens USING btree (user_id);
+
+
+--
+-- Name: enquiries_zone_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX enquiries_zone_created ON public.enquiries USING btree (zone_id, created_at DESC);
 
 
 --
@@ -1545,6 +1722,27 @@ CREATE TRIGGER a_zone_lock BEFORE INSERT OR UPDATE ON public.plots FOR EACH ROW 
 
 
 --
+-- Name: enquiries enquiries_history; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER enquiries_history AFTER INSERT OR UPDATE ON public.enquiries FOR EACH ROW EXECUTE FUNCTION public.enquiries_history();
+
+
+--
+-- Name: enquiries enquiries_no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER enquiries_no_delete BEFORE DELETE ON public.enquiries FOR EACH ROW EXECUTE FUNCTION public.enquiries_no_delete();
+
+
+--
+-- Name: enquiries enquiries_rules; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER enquiries_rules BEFORE INSERT OR UPDATE ON public.enquiries FOR EACH ROW EXECUTE FUNCTION public.enquiries_rules();
+
+
+--
 -- Name: idle_sites idle_sites_rules; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1655,6 +1853,22 @@ CREATE TRIGGER zones_rules BEFORE INSERT OR UPDATE ON public.zones FOR EACH ROW 
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+
+--
+-- Name: enquiries enquiries_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enquiries
+    ADD CONSTRAINT enquiries_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: enquiry_history enquiry_history_enquiry_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enquiry_history
+    ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (enquiry_id) REFERENCES public.enquiries(id);
 
 
 --

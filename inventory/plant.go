@@ -27,6 +27,8 @@ var PlantLayer = &Layer{
 		Field{Name: "leased_area_m2", Type: Number, Unit: "m²", Label: "已租售面积", LabelEN: "Leased or sold area"}.Between(0, 1e7),
 		Field{Name: "free_area_m2", Type: Number, Unit: "m²", Label: "空置面积", LabelEN: "Free floor area", Computed: true},
 		Field{Name: "asking_rent_yuan_per_m2_month", Type: Number, Unit: "元/m²·月", Label: "挂牌租金", LabelEN: "Asking rent"}.Between(0, 1000),
+		Field{Name: "asking_price_yuan_per_m2", Type: Number, Unit: "元/m²", Label: "出售挂牌价", LabelEN: "Asking sale price"}.Between(0, 100000),
+		Field{Name: "lease_term_years", Type: Integer, Unit: "年", Label: "起租期限", LabelEN: "Minimum lease term"}.Between(1, 70),
 		Field{Name: "tenants", Type: JSON, Label: "入驻企业", LabelEN: "Tenants", Confidential: true},
 		Field{Name: "footprint_m2", Type: Number, Unit: "m²", Label: "占地面积", LabelEN: "Footprint", Computed: true},
 	),

@@ -10,10 +10,14 @@ import (
 // one. PlannedAreaKm2 is the figure from the zone's plan, which is data (sources differ); the
 // measured geodesic area of the boundary is always reported beside it.
 type Zone struct {
-	Code           string          `json:"code"`
-	Name           string          `json:"name"`
-	NameEN         string          `json:"name_en,omitempty"`
-	Province       string          `json:"province,omitempty"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	NameEN   string `json:"name_en,omitempty"`
+	Province string `json:"province,omitempty"`
+	// Contact is the zone's public contact for investors (招商联系方式), in Chinese and English:
+	// an office, a phone number, an email address. Every site sheet shows it.
+	Contact        string          `json:"contact,omitempty"`
+	ContactEN      string          `json:"contact_en,omitempty"`
 	Level          string          `json:"level"`
 	PlannedAreaKm2 *float64        `json:"planned_area_km2"`
 	AreaKm2        float64         `json:"area_km2"`

@@ -51,6 +51,12 @@ func (s *Server) routes() chi.Router {
 	// The report page (charts; prints to A4).
 	r.With(pageState).Get("/reports", s.reportPage)
 
+	// Site sheets (招商推介单): one printable page per plot and building, public figures only
+	// (site.go); ?lang=en for English.
+	r.With(s.params("zone")).Get("/sites/plots/{code}", s.siteSheet(inventory.PlotLayer))
+	r.With(s.params("zone")).Get("/sites/plants/{code}", s.siteSheet(inventory.PlantLayer))
+	r.With(none).Get("/sites/sheet.js", sheetScript) // copy link, print, enquiry form
+
 	r.Route("/api/v1", func(r chi.Router) {
 		// About the API, the zones and the viewer.
 		r.With(none).Get("/", s.apiIndex)
@@ -80,6 +86,12 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
 		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.metrics))
+
+		// Enquiries (招商线索, enquiry.go): anyone posts (rate-limited per client, honeypot,
+		// length limits); planners and admins list them and record the follow-up (If-Match).
+		r.With(s.enquiryLimit(), s.params("zone")).Post("/enquiries", postEnquiry(s.deps.Enquiries))
+		edit.With(s.params("zone")).Get("/enquiries", listEnquiries(s.deps.Enquiries))
+		edit.With(s.params("zone")).Patch("/enquiries/{id}", patchEnquiry(s.deps.Enquiries))
 
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)

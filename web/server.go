@@ -51,6 +51,13 @@ type Deps struct {
 	// Tiles renders vector tiles; nil serves none (map-config says so and the page reads
 	// GeoJSON).
 	Tiles inventory.TileService
+	// Sites draws the site sheets' maps (/sites/...).
+	Sites inventory.SiteService
+	// Enquiries keeps investors' enquiries (/api/v1/enquiries).
+	Enquiries inventory.EnquiryService
+	// EnquiryLimit is how many enquiries one client may post per EnquiryWindow (default
+	// DefaultEnquiryLimit).
+	EnquiryLimit int
 
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
@@ -107,7 +114,8 @@ func NewServer(d Deps) (*Server, error) {
 		name string
 		set  bool
 	}{{"Zones", d.Zones != nil}, {"Features", d.Features != nil}, {"Health", d.Health != nil}, {"Editor", d.Editor != nil},
-		{"History", d.History != nil}, {"Importer", d.Importer != nil}, {"Reports", d.Reports != nil}, {"Map", d.Map != nil}} {
+		{"History", d.History != nil}, {"Importer", d.Importer != nil}, {"Reports", d.Reports != nil}, {"Map", d.Map != nil},
+		{"Sites", d.Sites != nil}, {"Enquiries", d.Enquiries != nil}} {
 		if !dep.set {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}

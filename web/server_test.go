@@ -12,7 +12,8 @@ import (
 func storeDeps(db *postgis.DB) web.Deps {
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
-		Extents:      db,
+		Extents: db,
+		Sites:   db, Enquiries: db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 	}
 }

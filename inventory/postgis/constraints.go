@@ -1,6 +1,7 @@
 package postgis
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -47,6 +48,22 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 		"land_use_codes_scheme_check":      {[]string{"scheme"}, "must be gtkj or gbt21010"},
 		"inventory_revision_one_check":     {[]string{"one"}, "must be true: the revision has one row"},
 	}
+	// Enquiries (招商线索) and the zone's contact: lengths from inventory.EnquiryLimits.
+	for f, n := range inventory.EnquiryLimits {
+		rule := fmt.Sprintf("must be at most %d characters", n)
+		if f == "name" {
+			rule = fmt.Sprintf("must be 1–%d characters", n)
+		}
+		m["enquiries_"+f+"_check"] = checkRule{[]string{f}, rule}
+	}
+	m["enquiries_area_mu_check"] = checkRule{[]string{"area_mu"}, fmt.Sprintf("must be more than 0 and at most %d 亩", inventory.MaxEnquiryAreaMu)}
+	m["enquiries_phone_or_email"] = checkRule{[]string{"phone", "email"}, "phone or email is required"}
+	m["enquiries_site_code_check"] = checkRule{[]string{"site_code"}, "must be a feature code"}
+	m["enquiries_site_layer_check"] = checkRule{[]string{"site_layer"}, "must be one of: " + strings.Join(inventory.EnquiryLayers, ", ")}
+	m["enquiries_status_check"] = checkRule{[]string{"status"}, "must be one of: " + strings.Join(inventory.EnquiryStatuses, ", ")}
+	m["enquiries_version_check"] = checkRule{[]string{"version"}, "must be 1 or more"}
+	m["zones_contact_check"] = checkRule{[]string{"contact"}, "must be at most 500 characters"}
+	m["zones_contact_en_check"] = checkRule{[]string{"contact_en"}, "must be at most 500 characters"}
 	for _, l := range inventory.Layers() {
 		t := l.Table
 		m[t+"_valid_period"] = checkRule{[]string{"valid_from", "valid_to"}, "must not be after valid_to"}

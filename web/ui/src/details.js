@@ -6,6 +6,7 @@ import { getJSON } from './api.js';
 import { fmt, label, districtName, landUseName } from './format.js';
 import { select } from './map.js';
 import { writeURL } from './url.js';
+import { enquiryBlock } from './enquiry.js';
 
 // INDICATORS are the standard-land control indicators (标准地控制指标) of a plot.
 const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'min_far', 'max_far',
@@ -116,6 +117,8 @@ export function renderDetails() {
   const body = $('#details-body');
   body.textContent = '';
   body.append(tbl);
+  // Plots and buildings: a link to the site sheet and the enquiry form (enquiry.js).
+  if (kind === 'plots' || kind === 'plants') body.append(enquiryBlock(kind, f.id));
 }
 
 export function closeDetails() {

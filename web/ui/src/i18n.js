@@ -76,6 +76,7 @@ export const units = {
   '万元/亩': ['万元/亩', '10k yuan/mu'], '万元/亩·年': ['万元/亩·年', '10k yuan/mu/year'], '万元': ['万元', '10k yuan'],
   '万元/年': ['万元/年', '10k yuan/year'], '吨标煤/万元': ['吨标煤/万元', 'tce/10k yuan'], 'kN/m²': ['kN/m²', 'kN/m²'],
   '层': ['层', 'floors'], '1层': ['层', 'floor'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
+  '年': ['年', 'years'], '元/m²': ['元/m²', 'yuan/m²'],
 };
 
 // makeT returns the page's translator: t(key, vars) for UI text, t.enum(layer, field, value) for

@@ -1,0 +1,117 @@
+// Browser checks of the site sheets (/sites/plots/{code}, /sites/plants/{code}) and the enquiry
+// form, driven by playwright-core over Debian's chromium like run.mjs. Prints one JSON object
+// per line: {"check", "ok", "detail"}. Screenshots and PDFs go to --out.
+//
+//   node sheet.mjs --base http://127.0.0.1:PORT --out DIR --token PLANNER_TOKEN --plot CODE --plant CODE
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(new URL('../ui/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const { base, token, plot, plant } = args;
+const out = args.out || 'test-output';
+mkdirSync(out, { recursive: true });
+const report = (check, ok, detail = '') => console.log(JSON.stringify({ check, ok, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function open(path, viewport, locale = 'zh-CN') {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  const rec = { errors: [], external: [] };
+  page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(m.text()); });
+  page.on('pageerror', (e) => rec.errors.push('pageerror: ' + e.message));
+  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(base + '/') && !u.startsWith('data:')) rec.external.push(u); });
+  page.on('response', (r) => { if (r.status() >= 400) rec.errors.push(`HTTP ${r.status()} ${r.url()}`); });
+  const resp = await page.goto(base + path);
+  return { page, rec, context, status: resp.status() };
+}
+
+// pdfPages counts the pages of a PDF: its /Type /Page objects (not /Pages).
+const pdfPages = (buf) => (buf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) || []).length;
+
+try {
+  // 1. Screenshots at 1366×768 and 375 px, Chinese and English, for both kinds of site; and
+  //    the print layout: one A4 page each.
+  const shots = [];
+  let printOK = true;
+  const printDetail = [];
+  for (const [kind, code] of [['plots', plot], ['plants', plant]]) {
+    for (const lang of ['zh', 'en']) {
+      for (const vp of [{ width: 1366, height: 768 }, { width: 375, height: 740 }]) {
+        const path = `/sites/${kind}/${encodeURIComponent(code)}${lang === 'en' ? '?lang=en' : ''}`;
+        const { page, rec, context, status } = await open(path, vp, lang === 'en' ? 'en-US' : 'zh-CN');
+        const name = `sheet-${kind}-${lang}-${vp.width}.png`;
+        await page.screenshot({ path: join(out, name), fullPage: vp.width < 500 });
+        // Nothing wider than the screen on a phone.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        shots.push({ name, status, errors: rec.errors, external: rec.external, overflow });
+        if (vp.width === 1366) {
+          // The print layout at the width of A4 less its margins (192 mm at 96 dpi).
+          await page.emulateMedia({ media: 'print' });
+          await page.setViewportSize({ width: 726, height: 1050 });
+          await page.screenshot({ path: join(out, `sheet-${kind}-${lang}-print.png`), fullPage: true });
+          const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+          writeFileSync(join(out, `sheet-${kind}-${lang}.pdf`), pdf);
+          const n = pdfPages(pdf);
+          printDetail.push(`${kind} ${lang}: ${n} page(s)`);
+          if (n !== 1) printOK = false;
+          const hidden = await page.evaluate(() => ['.toolbar', '.enquiry'].every((s) => getComputedStyle(document.querySelector(s)).display === 'none'));
+          if (!hidden) { printOK = false; printDetail.push(`${kind} ${lang}: toolbar or form printed`); }
+        }
+        await context.close();
+      }
+    }
+  }
+  const bad = shots.filter((s) => s.status !== 200 || s.errors.length || s.external.length || s.overflow > 1);
+  report('sheets load without errors or outside requests', bad.length === 0, bad.length ? bad : shots.map((s) => s.name).join(', '));
+  report('sheet prints on one A4 page', printOK, printDetail.join('; '));
+
+  // 2. An enquiry from the sheet reaches the planners' list.
+  {
+    const { page, rec, context } = await open(`/sites/plots/${encodeURIComponent(plot)}`, { width: 1366, height: 768 });
+    const stamp = 'e2e-' + Date.now();
+    await page.fill('input[name=name]', '赵女士');
+    await page.fill('input[name=company]', stamp);
+    await page.fill('input[name=phone]', '0357-7654321');
+    await page.fill('input[name=industry]', '新材料');
+    await page.fill('input[name=area_mu]', '30');
+    await page.fill('textarea[name=message]', '请联系我看地。');
+    await page.click('#enquiry-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#enquiry-result').textContent.trim() !== '', null, { timeout: 10000 });
+    const said = await page.textContent('#enquiry-result');
+    await page.screenshot({ path: join(out, 'sheet-enquiry-sent.png') });
+    const id = Number((said.match(/(\d+)\s*$/) || [])[1]);
+    const r = await fetch(base + '/api/v1/enquiries', { headers: { Authorization: 'Bearer ' + token } });
+    const list = await r.json();
+    const found = (list.enquiries || []).find((e) => e.id === id);
+    const ok = r.status === 200 && found && found.company === stamp && found.site_code === plot && found.status === 'new' && found.area_mu === 30 && rec.errors.length === 0;
+    const pub = await fetch(base + '/api/v1/enquiries');
+    report('enquiry from the sheet appears in the planner list', ok && pub.status === 401, { said, id, found, errors: rec.errors, public: pub.status });
+    await context.close();
+  }
+
+  // 3. The land map's details panel links to the sheet.
+  {
+    const { page, rec, context } = await open(`/?sel=plots:${encodeURIComponent(plot)}`, { width: 1366, height: 768 });
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+    await page.waitForSelector('#sheet-link', { timeout: 20000 });
+    const href = await page.getAttribute('#sheet-link', 'href');
+    await page.click('#details-enquiry summary');
+    await page.screenshot({ path: join(out, 'details-sheet-link.png') });
+    report('details panel links to the sheet', href === `/sites/plots/${encodeURIComponent(plot)}` && rec.external.length === 0, { href, errors: rec.errors });
+    await context.close();
+  }
+} catch (e) {
+  report('script', false, e.stack || String(e));
+}
+await browser.close();
