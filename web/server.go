@@ -55,6 +55,9 @@ type Deps struct {
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
+	// Sessions, when set, signs people in with a password (POST /api/v1/session) and keeps
+	// them signed in by a cookie (NewSessions); nil: tokens only.
+	Sessions *Sessions
 	// Log, when set, logs every request.
 	Log *slog.Logger
 	// Basemap, when it has tiles, is drawn under the map's layers.
@@ -114,17 +117,12 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 }
 
 // viewer puts the request's viewer in its context. Bad credentials are refused with 401 rather
-// than silently treated as public.
+// than silently treated as public; a cross-origin or token-less cookie write with 403.
 func (s *Server) viewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := inventory.Anonymous
-		if s.deps.Authenticate != nil {
-			var err error
-			v, err = s.deps.Authenticate(r)
-			if err != nil {
-				Problem(w, r, err)
-				return
-			}
+		r, v := s.authenticate(w, r) // auth.go: token or session cookie, and the CSRF rule
+		if r == nil {
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(inventory.WithViewer(r.Context(), v)))
 	})
@@ -180,6 +178,8 @@ func StatusOf(err error) int {
 		return http.StatusPreconditionRequired
 	case inventory.ETooLarge:
 		return http.StatusRequestEntityTooLarge
+	case inventory.ETooManyRequests:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -17,6 +17,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen on `HOST:PORT`")
 	zone := fs.String("zone", "", "default zone `CODE` when a request names none (default: the first zone by code)")
+	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
+	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for the per-client sign-in limit; unset: the connection's address")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,9 +30,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *zone != "" {
 		db.SetDefaultZone(*zone)
 	}
+	sessions, err := web.NewSessions(web.SessionConfig{Accounts: db, Store: db.Sessions(), SecureCookie: *secure, ClientIPHeader: *clientIP})
+	if err != nil {
+		return err
+	}
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Sessions:     sessions,
 		Log:          e.log,
 		Basemap:      basemapFromEnv(os.Getenv, e.log),
 	})
