@@ -43,7 +43,7 @@ try {
     await page.waitForSelector('#signin-error:not(:empty)');
     await page.fill('#signin-form input[name=password]', args.password);
     await page.click('#signin-form button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('plot') === args.code, { timeout: 30000 });
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 30000 }); // back to the view it left (next=)
     await page.waitForFunction(() => window.landinv && window.landinv.map && window.landinv.map.loaded(), null, { timeout: 30000 });
     await page.waitForSelector('button#edit-toggle');
     await page.click('#edit-toggle');
