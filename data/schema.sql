@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
--- Migrations sha256: 3ebc4cd35911fda670ac45584895e243088414a6568d025dfdaa20869d2a5fa7
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
+-- Migrations sha256: 4ff7fe0de396d0f85caf44b721bda8950f972bb56f2d0abb7620544857300e51
 
 
 --
@@ -1165,6 +1165,33 @@ CREATE TABLE public.schema_migrations (
 
 
 --
+-- Name: sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sessions (
+    token text NOT NULL,
+    data bytea NOT NULL,
+    expiry timestamp with time zone NOT NULL,
+    CONSTRAINT sessions_token_check CHECK (((length(token) >= 16) AND (length(token) <= 128)))
+);
+
+
+--
+-- Name: signin_failures; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.signin_failures (
+    scope text NOT NULL,
+    key text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    failures integer NOT NULL,
+    CONSTRAINT signin_failures_failures_check CHECK ((failures > 0)),
+    CONSTRAINT signin_failures_key_check CHECK (((length(key) >= 1) AND (length(key) <= 256))),
+    CONSTRAINT signin_failures_scope_check CHECK ((scope = ANY (ARRAY['user'::text, 'client'::text])))
+);
+
+
+--
 -- Name: users; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1174,8 +1201,12 @@ CREATE TABLE public.users (
     role text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     disabled boolean DEFAULT false NOT NULL,
+    password_hash text,
+    password_set_at timestamp with time zone,
     CONSTRAINT users_name_check CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'::text)),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'planner'::text, 'admin'::text])))
+    CONSTRAINT users_password_hash_check CHECK ((password_hash ~ '^\$argon2id\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text)),
+    CONSTRAINT users_password_set_at CHECK (((password_hash IS NULL) = (password_set_at IS NULL))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'leader'::text, 'planner'::text, 'admin'::text])))
 );
 
 
@@ -1423,6 +1454,22 @@ ALTER TABLE ONLY public.schema_migrations
 
 
 --
+-- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (token);
+
+
+--
+-- Name: signin_failures signin_failures_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.signin_failures
+    ADD CONSTRAINT signin_failures_pkey PRIMARY KEY (scope, key);
+
+
+--
 -- Name: users users_name_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1600,6 +1647,20 @@ CREATE UNIQUE INDEX roads_live_code ON public.roads USING btree (zone_id, code) 
 --
 
 CREATE INDEX roads_live_geom_gix ON public.roads USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
+-- Name: sessions_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sessions_expiry_idx ON public.sessions USING btree (expiry);
+
+
+--
+-- Name: signin_failures_window_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX signin_failures_window_idx ON public.signin_failures USING btree (window_start);
 
 
 --

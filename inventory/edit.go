@@ -89,7 +89,7 @@ func CanWrite(v Viewer) error {
 		return nil
 	}
 	if v.Name == "" {
-		return Errorf(EUnauthorized, "", "sign in as a planner to change the inventory (Authorization: Bearer TOKEN)")
+		return Errorf(EUnauthorized, "", "sign in as a planner to change the inventory (a password at /signin, or Authorization: Bearer TOKEN)")
 	}
 	return Errorf(EForbidden, "", "user %s is a %s; only planners and admins change the inventory", v.Name, v.Role)
 }

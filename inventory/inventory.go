@@ -74,15 +74,22 @@ func (f Feature) MarshalJSON() ([]byte, error) {
 // Role is what a user may do.
 type Role string
 
-// Roles: the public are viewers; planners edit; admins also manage users.
+// Roles: the public are viewers; leaders (领导, zone leadership) read everything and write
+// nothing; planners edit; admins also manage users.
 const (
 	RoleViewer  Role = "viewer"
+	RoleLeader  Role = "leader"
 	RolePlanner Role = "planner"
 	RoleAdmin   Role = "admin"
 )
 
+// Roles lists every role, from least to most allowed.
+var Roles = []Role{RoleViewer, RoleLeader, RolePlanner, RoleAdmin}
+
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleViewer || r == RolePlanner || r == RoleAdmin }
+func (r Role) Valid() bool {
+	return r == RoleViewer || r == RoleLeader || r == RolePlanner || r == RoleAdmin
+}
 
 // Viewer is who is asking. The zero Viewer is the anonymous public.
 type Viewer struct {
@@ -90,11 +97,14 @@ type Viewer struct {
 	Role Role
 }
 
-// SeesConfidential reports whether the viewer may see confidential figures: planners and
-// admins only.
-func (v Viewer) SeesConfidential() bool { return v.Role == RolePlanner || v.Role == RoleAdmin }
+// SeesConfidential reports whether the viewer may see confidential figures (and so the
+// score): leaders, planners and admins.
+func (v Viewer) SeesConfidential() bool {
+	return v.Role == RoleLeader || v.Role == RolePlanner || v.Role == RoleAdmin
+}
 
-// CanEdit reports whether the viewer may change the inventory.
+// CanEdit reports whether the viewer may change the inventory: planners and admins (a leader
+// reads everything but writes nothing).
 func (v Viewer) CanEdit() bool { return v.Role == RolePlanner || v.Role == RoleAdmin }
 
 // Anonymous is the public viewer.
@@ -126,6 +136,7 @@ const (
 	EPrecondition         = "precondition"          // 412: stale If-Match
 	EPreconditionRequired = "precondition_required" // 428: If-Match missing
 	ETooLarge             = "too_large"             // 413
+	ETooManyRequests      = "too_many_requests"     // 429: Detail["retry_after_seconds"] says when to try again
 	EInternal             = "internal"              // 500
 )
 

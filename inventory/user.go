@@ -5,13 +5,16 @@ import (
 	"time"
 )
 
-// User is an account (用户): a name and a role. Viewers are the default; planners edit the
-// inventory; admins also manage users.
+// User is an account (用户): a name and a role. Viewers are the default; leaders read
+// everything and write nothing; planners edit the inventory; admins also manage users. People
+// sign in with a password (HasPassword); programs use API tokens.
 type User struct {
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	Disabled  bool      `json:"disabled"`
+	// HasPassword says whether the user can sign in with a password.
+	HasPassword bool `json:"has_password"`
 }
 
 // Users manages accounts and API tokens (访问令牌). A token is shown once, when it is created;
@@ -21,7 +24,11 @@ type Users interface {
 	AddUser(ctx context.Context, name string, role Role) (*User, error)
 	// SetRole changes a user's role.
 	SetRole(ctx context.Context, name string, role Role) error
-	// DisableUser stops a user's tokens from working.
+	// SetPassword sets the user's password (密码), hashed with argon2id (inventory/password);
+	// EInvalid "password" when it is too short or too long, ENotFound for an unknown user.
+	// Every session signed in with the old password ends.
+	SetPassword(ctx context.Context, name, password string) error
+	// DisableUser stops a user's tokens and sessions from working.
 	DisableUser(ctx context.Context, name string) error
 	// ListUsers lists the users by name.
 	ListUsers(ctx context.Context) ([]User, error)
@@ -72,3 +79,38 @@ func (t Token) State(now time.Time) string {
 	}
 	return "active"
 }
+
+// Accounts signs people in with a password and recognises their sessions (会话). The web
+// server keeps the session itself (a cookie and the SessionStore); Accounts answers who a
+// session belongs to, at every request, so that a disabled user, a changed role or a new
+// password takes effect at once.
+type Accounts interface {
+	// SignIn checks name and password, from client (the caller's address, for the failure
+	// counter). It answers EUnauthorized, saying only that the name or password is wrong, for
+	// an unknown user, a user without a password, a disabled user or a wrong password; and
+	// ETooManyRequests (Detail "retry_after_seconds") while the sign-in limits (SignInFailuresPerUser…) are exceeded for the
+	// name or the client, without checking the password. A success clears the name's failures
+	// and re-hashes a password stored with outdated parameters.
+	SignIn(ctx context.Context, name, password, client string) (SignedIn, error)
+	// SessionViewer returns the viewer of a session made by SignIn: EUnauthorized when the
+	// user is gone, disabled, or their password changed since (passwordSetAt differs).
+	SessionViewer(ctx context.Context, name string, passwordSetAt time.Time) (Viewer, error)
+}
+
+// SignedIn is who signed in with a password, and when that password was set (the session
+// keeps it: a new password ends the session).
+type SignedIn struct {
+	Viewer        Viewer
+	PasswordSetAt time.Time
+}
+
+// Failed sign-ins are limited (登录失败次数限制), counted in the database so that every process
+// behind a load balancer shares the count: after SignInFailuresPerUser failures for one name,
+// or SignInFailuresPerClient from one client, within SignInWindow (a fixed window from the
+// first failure), sign-in is refused with 429 until the window ends. A success clears the
+// name's count, not the client's.
+const (
+	SignInFailuresPerUser   = 5
+	SignInFailuresPerClient = 20
+	SignInWindow            = 15 * time.Minute
+)

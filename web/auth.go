@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -27,14 +28,54 @@ func TokenAuthenticator(check func(ctx context.Context, token string) (inventory
 	}
 }
 
-// me answers GET /api/v1/me: who the credentials belong to. The page's sign-in form uses it
-// to check a pasted token.
-func me(w http.ResponseWriter, r *http.Request) {
+// authenticate is the viewer middleware's one decision: who is asking, by Bearer token
+// (Deps.Authenticate) or else by session cookie (Deps.Sessions), and whether a write that
+// carries no Bearer token passes the CSRF rule (Sessions.checkWrite). It returns the request to
+// serve (with the session in its context), or answers the problem itself and returns nil.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, inventory.Viewer) {
+	v := inventory.Anonymous
+	if s.deps.Authenticate != nil {
+		var err error
+		if v, err = s.deps.Authenticate(r); err != nil {
+			Problem(w, r, err)
+			return nil, v
+		}
+	}
+	if v.Name != "" || r.Header.Get("Authorization") != "" || s.deps.Sessions == nil {
+		return r, v // credentials other than the cookie decide
+	}
+	r, v, err := s.deps.Sessions.load(w, r)
+	if err != nil {
+		Problem(w, r, fmt.Errorf("session: %w", err))
+		return nil, v
+	}
+	if unsafeMethod(r.Method) {
+		if err := s.deps.Sessions.checkWrite(r); err != nil {
+			Problem(w, r, err)
+			return nil, v
+		}
+	}
+	return r, v
+}
+
+// me answers GET /api/v1/me: who the credentials belong to, what they may do, and how they
+// signed in ("session" or "token"). A session also gets its csrf_token, which the page sends
+// as X-CSRF-Token with every write.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	v := inventory.ViewerFrom(r.Context())
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"name": v.Name, "role": v.Role, "signed_in": v.Name != "",
 		"can_edit": v.CanEdit(), "sees_confidential": v.SeesConfidential(),
-	})
+	}
+	switch {
+	case viaSession(r.Context()):
+		body["via"] = "session"
+		body["csrf_token"] = s.deps.Sessions.csrfToken(r.Context())
+	case v.Name != "":
+		body["via"] = "token"
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, body)
 }
 
 // signedIn is the middleware of every write route: the anonymous public gets 401 (with
@@ -43,7 +84,7 @@ func me(w http.ResponseWriter, r *http.Request) {
 func signedIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := inventory.ViewerFrom(r.Context()); v.Name == "" && !v.CanEdit() {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`) // or sign in at /signin
 			Problem(w, r, inventory.CanWrite(v))
 			return
 		}

@@ -57,11 +57,19 @@ func (s *Server) routes() chi.Router {
 	r.With(s.params("zone")).Get("/sites/plants/{code}", s.siteSheet(inventory.PlantLayer))
 	r.With(none).Get("/sites/sheet.js", sheetScript) // copy link, print, enquiry form
 
+	// The sign-in page (name and password; back to next afterwards).
+	r.With(pageState).Get("/signin", s.signInPage)
+
 	r.Route("/api/v1", func(r chi.Router) {
 		// About the API, the zones and the viewer.
 		r.With(none).Get("/", s.apiIndex)
 		r.With(none).Get("/meta", s.meta) // layers, fields, units, filters
-		r.With(none).Get("/me", me)       // who the credentials belong to
+		r.With(none).Get("/me", s.me)     // who the credentials belong to (and a session's csrf_token)
+
+		// Sessions for people: sign in with a name and password (204 and a cookie; 401; 429),
+		// sign out. Writes by cookie need X-CSRF-Token (auth.go, session.go).
+		r.With(none).Post("/session", s.signIn)
+		r.With(none).Delete("/session", s.signOut)
 		r.With(read, none).Get("/zones", s.zones)
 		r.With(read, s.params("zone")).Get("/zone", s.zone)
 		r.With(read, none).Get("/land-uses", s.landUses) // land-use codes, Chinese and English names

@@ -40,7 +40,7 @@ func concrete(pattern string) string {
 }
 
 // pageRoutes take the page's own state in their query string (see web's pageState).
-var pageRoutes = map[string]bool{"/": true, "/index.html": true, "/reports": true}
+var pageRoutes = map[string]bool{"/": true, "/index.html": true, "/reports": true, "/signin": true}
 
 // TestEveryRouteRefusesUnknownAndRepeatedParameters sends, on every route of the router, an
 // unknown parameter and a repeated one (lang, which every route takes), as a planner (so that
@@ -84,7 +84,7 @@ func TestEveryRouteRefusesUnknownAndRepeatedParameters(t *testing.T) {
 var noZone = map[string]bool{
 	"/healthz": true, "/readyz": true, "/assets/*": true, "/favicon.ico": true, "/map-config.json": true,
 	"/api/v1/": true, "/api/v1/meta": true, "/api/v1/me": true, "/api/v1/zones": true, "/api/v1/land-uses": true,
-	"/api/v1/reports": true, "/api/v1/reports/{kind}": true, "/sites/sheet.js": true,
+	"/api/v1/reports": true, "/api/v1/reports/{kind}": true, "/sites/sheet.js": true, "/api/v1/session": true,
 }
 
 // ogcNoZone: the /ogc routes about the API, the zones collection's items, and the schemas

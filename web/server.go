@@ -62,6 +62,9 @@ type Deps struct {
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
+	// Sessions, when set, signs people in with a password (POST /api/v1/session) and keeps
+	// them signed in by a cookie (NewSessions); nil: tokens only.
+	Sessions *Sessions
 	// Log, when set, writes the access log: one line per request (accesslog.go).
 	Log *slog.Logger
 	// Metrics count and time every request (metrics.go); nil: the server makes its own, which
@@ -144,17 +147,12 @@ func healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // viewer puts the request's viewer in its context. Bad credentials are refused with 401 rather
-// than silently treated as public.
+// than silently treated as public; a cross-origin or token-less cookie write with 403.
 func (s *Server) viewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := inventory.Anonymous
-		if s.deps.Authenticate != nil {
-			var err error
-			v, err = s.deps.Authenticate(r)
-			if err != nil {
-				Problem(w, r, err)
-				return
-			}
+		r, v := s.authenticate(w, r) // auth.go: token or session cookie, and the CSRF rule
+		if r == nil {
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(inventory.WithViewer(r.Context(), v)))
 	})
@@ -213,6 +211,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case inventory.EUnavailable, inventory.ETimeout:
 		return http.StatusServiceUnavailable
+	case inventory.ETooManyRequests:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -10,11 +10,16 @@ import (
 // storeDeps are the server's dependencies over one store, as cmd/landinv builds them (bearer
 // tokens, no basemap).
 func storeDeps(db *postgis.DB) web.Deps {
+	sessions, err := web.NewSessions(web.SessionConfig{Accounts: db, Store: db.Sessions()})
+	if err != nil {
+		panic(err)
+	}
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Extents: db,
 		Sites:   db, Enquiries: db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Sessions:     sessions,
 	}
 }
 

@@ -27,8 +27,9 @@ type command struct {
 	run     func(ctx context.Context, env *env, args []string) error
 }
 
-// env is what every command gets: where to write, the logger and the database URL.
+// env is what every command gets: where to read and write, the logger and the database URL.
 type env struct {
+	stdin          io.Reader // a password is read from it (user add --password, user passwd)
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	databaseURL    string
@@ -38,8 +39,8 @@ type env struct {
 var commands = map[string]command{
 	"migrate": {"apply the schema migrations", runMigrate},
 	"demo":    {"load the illustrative Linfen demo dataset (loading it again is harmless)", runDemo},
-	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080; --debug-addr HOST:PORT for pprof and /metrics, default 127.0.0.1:6060; --log-format json|text)", runServe},
-	"user":    {"manage users: user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME", runUser},
+	"serve":   {"migrate, then serve the API and the map (--addr HOST:PORT, default :8080; --debug-addr HOST:PORT for pprof and /metrics, default 127.0.0.1:6060; --log-format json|text; --secure-cookie behind a TLS proxy; --client-ip-header NAME)", runServe},
+	"user":    {"manage users: user add NAME --role viewer|leader|planner|admin [--password] | user passwd NAME | user list | user role NAME ROLE | user disable NAME", runUser},
 	"token":   {"API tokens: token create NAME [--expires 90d|12h|RFC3339|never] (prints the token as its last line) | token list [NAME] | token revoke NAME [--id ID]", runToken},
 	"import":  {"import survey data: import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] [--as NAME] FILE", runImport},
 	"report":  {"write a report: intensity|compliance|idle|supply|roads (--format json|csv|xlsx, -o FILE)", runReport},
@@ -51,7 +52,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log, _ := newLogger(os.Stderr, "text")
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL")}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL")}
 	if err := run(ctx, e, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "landinv:", err)
 		if errors.Is(err, flag.ErrHelp) {

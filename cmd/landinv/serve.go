@@ -27,6 +27,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	drain := fs.Duration("drain", 10*time.Second, "on SIGTERM, let requests in flight finish for up to `D`, then abort them")
 	rate := fs.Int("rate", 600, "requests a minute one client address of the public may make (`N`; 0: no limit; per process)")
 	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
+	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
+	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for the per-client sign-in limit; unset: the connection's address")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,6 +59,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *zone != "" {
 		db.SetDefaultZone(*zone)
 	}
+	sessions, err := web.NewSessions(web.SessionConfig{Accounts: db, Store: db.Sessions(), SecureCookie: *secure, ClientIPHeader: *clientIP})
+	if err != nil {
+		return err
+	}
 	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db})
 	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
@@ -64,6 +70,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Sites: db, Enquiries: db,
 		Extents: db, OGCCRS: extraCRS,
 		Authenticate:  web.TokenAuthenticator(db.Authenticate),
+		Sessions:      sessions,
 		Log:           e.log,
 		Metrics:       metrics,
 		PublicMetrics: *publicMetrics,

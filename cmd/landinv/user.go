@@ -1,27 +1,35 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/password"
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: landinv user add NAME --role viewer|planner|admin | user list | user role NAME ROLE | user disable NAME")
+		return errors.New(userUsage)
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "add":
 		fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-		role := fs.String("role", "viewer", "`ROLE`: viewer, planner or admin")
+		fs.SetOutput(e.stderr)
+		role := fs.String("role", "viewer", "`ROLE`: viewer, leader, planner or admin")
+		withPassword := fs.Bool("password", false, "set a password for signing in at /signin: prompted on a terminal, else the first line of standard input")
 		name, rest := "", args
 		if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
 			name, rest = rest[0], rest[1:]
@@ -32,7 +40,14 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		if name == "" && fs.NArg() == 1 {
 			name = fs.Arg(0)
 		} else if fs.NArg() != 0 || name == "" {
-			return errors.New("usage: landinv user add NAME --role viewer|planner|admin")
+			return errors.New("usage: landinv user add NAME --role viewer|leader|planner|admin [--password]")
+		}
+		pw := ""
+		if *withPassword {
+			var err error
+			if pw, err = readPassword(e, name); err != nil {
+				return err
+			}
 		}
 		db, err := e.open(ctx)
 		if err != nil {
@@ -43,7 +58,32 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "user %s added as %s; make a token with: landinv token create %s\n", u.Name, u.Role, u.Name)
+		if *withPassword {
+			if err := db.SetPassword(ctx, name, pw); err != nil {
+				return fmt.Errorf("user %s added as %s, but without a password: %w", name, u.Role, err)
+			}
+			fmt.Fprintf(e.stdout, "user %s added as %s; they sign in at /signin with their password\n", u.Name, u.Role)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "user %s added as %s; give them a password with `landinv user passwd %s`, or a program a token with `landinv token create %s`\n", u.Name, u.Role, u.Name, u.Name)
+		return nil
+	case "passwd":
+		if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
+			return errors.New("usage: landinv user passwd NAME   (the password: prompted on a terminal, else the first line of standard input)")
+		}
+		pw, err := readPassword(e, args[0])
+		if err != nil {
+			return err
+		}
+		db, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.SetPassword(ctx, args[0], pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "password of %s set; their other sessions have ended\n", args[0])
 		return nil
 	case "list":
 		db, err := e.open(ctx)
@@ -65,7 +105,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return nil
 	case "role":
 		if len(args) != 2 {
-			return errors.New("usage: landinv user role NAME viewer|planner|admin")
+			return errors.New("usage: landinv user role NAME viewer|leader|planner|admin")
 		}
 		db, err := e.open(ctx)
 		if err != nil {
@@ -89,10 +129,48 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		if err := db.DisableUser(ctx, args[0]); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "user %s disabled; their tokens no longer work\n", args[0])
+		fmt.Fprintf(e.stdout, "user %s disabled; their tokens and sessions no longer work\n", args[0])
 		return nil
 	}
-	return fmt.Errorf("unknown user command %q (add, list, role, disable)", sub)
+	return fmt.Errorf("unknown user command %q (add, passwd, list, role, disable)", sub)
+}
+
+const userUsage = "usage: landinv user add NAME --role viewer|leader|planner|admin [--password] | user passwd NAME | user list | user role NAME ROLE | user disable NAME"
+
+// readPassword reads a new password for name: on a terminal, typed twice without echo; else
+// the first line of standard input (for scripts: `printf '%s\n' "$PW" | landinv user passwd NAME`).
+// The rules (length) are the store's: password.Check.
+func readPassword(e *env, name string) (string, error) {
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(e.stderr, "new password for %s: ", name)
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "again: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(a) != string(b) {
+			return "", errors.New("the two passwords differ; nothing changed")
+		}
+		return string(a), nil
+	}
+	if e.stdin == nil {
+		return "", errors.New("no password: give it on standard input")
+	}
+	line, err := bufio.NewReader(io.LimitReader(e.stdin, password.MaxLength+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if why := password.Check(line); why != "" {
+		return "", fmt.Errorf("password %s; nothing changed", why)
+	}
+	return line, nil
 }
 
 const tokenUsage = "usage: landinv token create NAME [--expires 90d|12h|2026-12-31T00:00:00+08:00|never] | token list [NAME] | token revoke NAME [--id ID]"

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
 )
 
@@ -121,4 +122,61 @@ func TestTokenCommands(t *testing.T) {
 	if got := strings.Count(must("token", "list"), "revoked"); got != 3 {
 		t.Errorf("after revoking all, %d revoked", got)
 	}
+}
+
+func TestUserPasswordCommands(t *testing.T) {
+	url := postgistest.URL(t, false)
+	run1 := func(stdin string, args ...string) (string, error) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, log: slog.New(slog.NewTextHandler(io.Discard, nil)), databaseURL: url}
+		err := run(context.Background(), e, args)
+		return out.String(), err
+	}
+	if _, err := run1("领导密码 one\n", "user", "add", "lead", "--role", "leader", "--password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run1("short\n", "user", "add", "shorty", "--role", "planner", "--password"); err == nil || !strings.Contains(err.Error(), "at least") {
+		t.Errorf("a short password: %v", err)
+	}
+	if out, _ := run1("", "user", "list"); strings.Contains(out, "shorty") {
+		t.Error("a refused password still added the user")
+	}
+	if _, err := run1("", "user", "add", "svc", "--role", "planner"); err != nil { // tokens only
+		t.Fatal(err)
+	}
+	db := openDB(t, url)
+	ctx := context.Background()
+	s, err := db.SignIn(ctx, "lead", "领导密码 one", "cli-test")
+	if err != nil || s.Viewer.Role != "leader" {
+		t.Fatalf("sign in with the password given to user add: %+v %v", s, err)
+	}
+	if _, err := db.SignIn(ctx, "svc", "", "cli-test"); err == nil {
+		t.Error("a user added without --password signs in")
+	}
+	if _, err := run1("second password\r\n", "user", "passwd", "lead"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SignIn(ctx, "lead", "领导密码 one", "cli-test"); err == nil {
+		t.Error("the old password still works after user passwd")
+	}
+	if _, err := db.SignIn(ctx, "lead", "second password", "cli-test"); err != nil {
+		t.Errorf("the new password (CRLF line end trimmed): %v", err)
+	}
+	if _, err := run1("whatever pw\n", "user", "passwd", "nobody"); err == nil {
+		t.Error("user passwd of an unknown user succeeded")
+	}
+	if _, err := run1("x", "user", "passwd"); err == nil {
+		t.Error("user passwd without a name succeeded")
+	}
+}
+
+func openDB(t *testing.T, url string) *postgis.DB {
+	t.Helper()
+	db, err := postgis.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }

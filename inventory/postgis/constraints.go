@@ -35,19 +35,31 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 		"layout_name_check":             {[]string{"name"}, "must not be empty"},
 		"roads_name_check":              {[]string{"name"}, "must not be empty"},
 
-		"zones_code_check":                 {[]string{"code"}, "must be 1–63 lower-case letters, digits or '-', starting with a letter or digit"},
-		"zones_geom_valid":                 {[]string{"geometry"}, "must be a valid, non-empty geometry"},
-		"zones_level_check":                {[]string{"level"}, "must be national, provincial or other"},
-		"zones_name_check":                 {[]string{"name"}, "must not be empty"},
-		"zones_planned_area_km2_check":     {[]string{"planned_area_km2"}, "must be greater than 0"},
-		"users_name_check":                 {[]string{"name"}, "must be 1–64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"},
-		"users_role_check":                 {[]string{"role"}, "must be viewer, planner or admin"},
+		"zones_code_check":             {[]string{"code"}, "must be 1–63 lower-case letters, digits or '-', starting with a letter or digit"},
+		"zones_geom_valid":             {[]string{"geometry"}, "must be a valid, non-empty geometry"},
+		"zones_level_check":            {[]string{"level"}, "must be national, provincial or other"},
+		"zones_name_check":             {[]string{"name"}, "must not be empty"},
+		"zones_planned_area_km2_check": {[]string{"planned_area_km2"}, "must be greater than 0"},
+		"users_name_check":             {[]string{"name"}, "must be 1–64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"},
+
 		"api_tokens_expires_after_created": {[]string{"expires_at"}, "must be after the token's creation"},
 		"api_tokens_prefix_check":          {[]string{"prefix"}, "must be li_ and 1–8 letters, digits, '_' or '-'"},
 		"api_tokens_token_hash_check":      {[]string{"token_hash"}, "must be 32 bytes"},
 		"land_use_codes_scheme_check":      {[]string{"scheme"}, "must be gtkj or gbt21010"},
 		"inventory_revision_one_check":     {[]string{"one"}, "must be true: the revision has one row"},
 	}
+	// Users' roles and passwords, and the sign-in failure counters (accounts.go).
+	roles := make([]string, len(inventory.Roles))
+	for i, r := range inventory.Roles {
+		roles[i] = string(r)
+	}
+	m["users_role_check"] = checkRule{[]string{"role"}, "must be one of: " + strings.Join(roles, ", ")}
+	m["users_password_hash_check"] = checkRule{[]string{"password"}, "must be stored as an argon2id hash"}
+	m["users_password_set_at"] = checkRule{[]string{"password"}, "has a hash exactly when it has a time it was set"}
+	m["signin_failures_failures_check"] = checkRule{[]string{"failures"}, "must be 1 or more"}
+	m["signin_failures_key_check"] = checkRule{[]string{"key"}, "must be 1–256 characters"}
+	m["sessions_token_check"] = checkRule{[]string{"token"}, "must be 16–128 characters"}
+	m["signin_failures_scope_check"] = checkRule{[]string{"scope"}, "must be user or client"}
 	// Enquiries (招商线索) and the zone's contact: lengths from inventory.EnquiryLimits.
 	for f, n := range inventory.EnquiryLimits {
 		rule := fmt.Sprintf("must be at most %d characters", n)

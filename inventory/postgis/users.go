@@ -35,7 +35,7 @@ func (db *DB) AddUser(ctx context.Context, name string, role inventory.Role) (*i
 		return nil, inventory.Errorf(inventory.EInvalid, "name", "must be 1–64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
 	}
 	if !role.Valid() {
-		return nil, inventory.Errorf(inventory.EInvalid, "role", "must be viewer, planner or admin, not %q", role)
+		return nil, inventory.Errorf(inventory.EInvalid, "role", "must be viewer, leader, planner or admin, not %q", role)
 	}
 	u := &inventory.User{Name: name, Role: role}
 	err := db.Pool.QueryRow(ctx, "insert into users (name, role) values ($1, $2) returning created_at", name, string(role)).Scan(&u.CreatedAt)
@@ -52,7 +52,7 @@ func (db *DB) AddUser(ctx context.Context, name string, role inventory.Role) (*i
 // SetRole changes a user's role.
 func (db *DB) SetRole(ctx context.Context, name string, role inventory.Role) error {
 	if !role.Valid() {
-		return inventory.Errorf(inventory.EInvalid, "role", "must be viewer, planner or admin, not %q", role)
+		return inventory.Errorf(inventory.EInvalid, "role", "must be viewer, leader, planner or admin, not %q", role)
 	}
 	tag, err := db.Pool.Exec(ctx, "update users set role = $2 where name = $1", name, string(role))
 	if err != nil {
@@ -64,7 +64,7 @@ func (db *DB) SetRole(ctx context.Context, name string, role inventory.Role) err
 	return nil
 }
 
-// DisableUser disables a user: their tokens stop working.
+// DisableUser disables a user: their tokens and sessions stop working.
 func (db *DB) DisableUser(ctx context.Context, name string) error {
 	tag, err := db.Pool.Exec(ctx, "update users set disabled = true where name = $1", name)
 	if err != nil {
@@ -78,7 +78,7 @@ func (db *DB) DisableUser(ctx context.Context, name string) error {
 
 // ListUsers lists the users by name.
 func (db *DB) ListUsers(ctx context.Context) ([]inventory.User, error) {
-	rows, err := db.Pool.Query(ctx, "select name, role, created_at, disabled from users order by name")
+	rows, err := db.Pool.Query(ctx, "select name, role, created_at, disabled, password_hash is not null from users order by name")
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -87,7 +87,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]inventory.User, error) {
 	for rows.Next() {
 		var u inventory.User
 		var role string
-		if err := rows.Scan(&u.Name, &role, &u.CreatedAt, &u.Disabled); err != nil {
+		if err := rows.Scan(&u.Name, &role, &u.CreatedAt, &u.Disabled, &u.HasPassword); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		u.Role = inventory.Role(role)

@@ -99,10 +99,15 @@ func tools(t testing.TB) string {
 
 // storeDeps are the server's dependencies over one store, as cmd/landinv builds them.
 func storeDeps(db *postgis.DB) web.Deps {
+	sessions, err := web.NewSessions(web.SessionConfig{Accounts: db, Store: db.Sessions()})
+	if err != nil {
+		panic(err)
+	}
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Sites: db, Enquiries: db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Sessions:     sessions,
 		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 }

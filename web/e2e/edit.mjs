@@ -1,9 +1,9 @@
 // Browser checks of editing on the land map (issue 4), driven by playwright-core over Debian's
-// chromium: sign in with a token, select a plot, refuse an illegal status step with the error
+// chromium: sign in with a password on /signin (coming back to the map), select a plot, refuse an illegal status step with the error
 // beside the field, save a legal one, see it in the history and restore, and read a dry-run
 // import report. Prints one JSON object per line: {"check", "ok", "detail"}.
 //
-//   node edit.mjs --base http://127.0.0.1:PORT --token TOKEN --code PLOTCODE --out DIR
+//   node edit.mjs --base http://127.0.0.1:PORT --name NAME --password PASSWORD --code PLOTCODE --out DIR
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,12 +33,20 @@ try {
   await page.goto(`${args.base}/?plot=${encodeURIComponent(args.code)}`);
   await page.waitForFunction(() => window.landinv && window.landinv.map && window.landinv.map.loaded(), null, { timeout: 30000 });
   await step('sign_in', async () => {
+    // "Sign in" is a link to /signin that comes back here; the page never asks for a token.
+    if (await page.$('input[name=token]')) throw new Error('the map page shows a token box');
     await page.click('#edit-toggle');
-    await page.fill('#signin-form input[name=token]', 'li_wrong');
-    await page.click('#signin-form button');
-    await page.waitForSelector('#signin-form .edit-error:not(:empty)');
-    await page.fill('#signin-form input[name=token]', args.token);
-    await page.click('#signin-form button');
+    await page.waitForSelector('#signin-form');
+    await page.fill('#signin-form input[name=name]', args.name);
+    await page.fill('#signin-form input[name=password]', 'wrong password');
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('#signin-error:not(:empty)');
+    await page.fill('#signin-form input[name=password]', args.password);
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 30000 }); // back to the view it left (next=)
+    await page.waitForFunction(() => window.landinv && window.landinv.map && window.landinv.map.loaded(), null, { timeout: 30000 });
+    await page.waitForSelector('button#edit-toggle');
+    await page.click('#edit-toggle');
     await page.waitForSelector('#signout');
     return await page.textContent('#edit-toggle');
   });

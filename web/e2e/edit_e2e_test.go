@@ -15,7 +15,7 @@ import (
 )
 
 // TestEditingInTheBrowser runs edit.mjs against the demo data with the write API and a
-// planner's token: sign-in, a refused status step shown at its field, a saved edit, the
+// planner's password: sign-in on /signin, a refused status step shown at its field, a saved edit, the
 // history and a restore, and a dry-run import report.
 func TestEditingInTheBrowser(t *testing.T) {
 	node := tools(t)
@@ -24,8 +24,7 @@ func TestEditingInTheBrowser(t *testing.T) {
 	if _, err := db.AddUser(ctx, "wang", inventory.RolePlanner); err != nil {
 		t.Fatal(err)
 	}
-	token, err := db.CreateToken(ctx, "wang")
-	if err != nil {
+	if err := db.SetPassword(ctx, "wang", "wang's password"); err != nil {
 		t.Fatal(err)
 	}
 	base := serveWith(t, storeDeps(db), nil)
@@ -35,7 +34,7 @@ func TestEditingInTheBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/edit.mjs"), "--base", base, "--token", token,
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/edit.mjs"), "--base", base, "--name", "wang", "--password", "wang's password",
 		"--code", code, "--out", filepath.Join(root(t), "test-output"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -1,6 +1,7 @@
 // Builds the land map into dist/: esbuild bundles src/main.js (with MapLibre GL JS and its CSS)
 // into assets/app-HASH.js + app-HASH.css, src/edit.js into assets/edit-HASH.js + edit-HASH.css and
-// src/report.js into assets/report-HASH.js + report-HASH.css, and copies MapLibre's worker (as
+// src/report.js into assets/report-HASH.js + report-HASH.css, src/signin.js into
+// assets/signin-HASH.js + signin-HASH.css, and copies MapLibre's worker (as
 // maplibre-gl-worker-HASH.mjs), the pages and the icon. The entries share modules (state.js,
 // api.js, meta.js...) by import: code splitting puts those into assets/chunk-HASH.js, loaded
 // once, so that the map page's app.js and edit.js see one and the same state.
@@ -48,7 +49,7 @@ const faviconURL = hashed(join(here, 'src/favicon.svg'), 'favicon', 'svg');
 cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg')); // /favicon.ico serves it
 
 const result = await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js') }, // report: the report page (/reports)
+  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js'), signin: join(here, 'src/signin.js') }, // report: the report page (/reports); signin: /signin
   bundle: true, format: 'esm', splitting: true, entryNames: '[name]-[hash]', chunkNames: 'chunk-[hash]', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
   outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof', metafile: true,
   define: { __WORKER_URL__: JSON.stringify(workerURL) },
@@ -79,6 +80,7 @@ const page = (name, uses) => {
 };
 page('index.html', ['app', 'edit']);
 page('report.html', ['report']);
+page('signin.html', ['signin']);
 
 // Precompressed copies of every asset.
 for (const f of readdirSync(join(out, 'assets'))) {

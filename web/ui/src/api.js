@@ -1,20 +1,33 @@
-// The API client shared by the map, edit and report pages: the signed-in planner's token (kept
-// in sessionStorage, gone when the tab closes), requests that carry it, RFC 9457 problem
-// documents as errors, and paging through a list's next links.
+// The API client shared by the map, edit, report and sign-in pages: who is signed in (the
+// session cookie, sent by the browser itself; the page never holds a token), writes that carry
+// the session's CSRF token, RFC 9457 problem documents as errors, and paging through a list's
+// next links.
 
-const KEY = 'landinv.token';
+let csrf = '';
 
-// token is the planner's API token for this tab ('' when nobody is signed in).
-export const token = {
-  get: () => sessionStorage.getItem(KEY) || '',
-  set: (v) => (v ? sessionStorage.setItem(KEY, v) : sessionStorage.removeItem(KEY)),
-};
+// whoAmI asks GET /api/v1/me who is signed in (by the session cookie) and keeps the session's
+// CSRF token for writes. It returns the answer ({signed_in, name, role, can_edit, ...}).
+export async function whoAmI() {
+  const r = await fetch('/api/v1/me', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  const me = await r.json().catch(() => ({}));
+  csrf = (r.ok && me.csrf_token) || '';
+  return r.ok ? me : { signed_in: false };
+}
 
-// authHeaders are the headers of a JSON request, with the token when there is one.
+// signInHref is the sign-in page's address, coming back to this page afterwards.
+export const signInHref = (lang) => `/signin?${new URLSearchParams({ ...(lang === 'en' ? { lang: 'en' } : {}), next: location.pathname + location.search })}`;
+
+// signOut ends the session (DELETE /api/v1/session).
+export async function signOut() {
+  await fetch('/api/v1/session', { method: 'DELETE', headers: authHeaders() });
+  csrf = '';
+}
+
+// authHeaders are the headers of a JSON request: with the session's CSRF token, which every
+// write signed in by the cookie must carry (X-CSRF-Token).
 export function authHeaders() {
   const headers = { Accept: 'application/json' };
-  const t = token.get();
-  if (t) headers.Authorization = `Bearer ${t}`;
+  if (csrf) headers['X-CSRF-Token'] = csrf;
   return headers;
 }
 

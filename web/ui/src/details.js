@@ -80,7 +80,7 @@ function rowsOf(kind, f, near) {
     field('plot_code');
     field('district', districtName(p.district));
   }
-  // Planners and admins (signed in through the edit panel) also get the confidential figures.
+  // Leaders, planners and admins (signed in at /signin) also get the confidential figures.
   if (p.confidential && typeof p.confidential === 'object') {
     rows.push([t('confidential'), null, 'head']);
     for (const [name, v] of Object.entries(p.confidential)) {

@@ -1,4 +1,4 @@
-// Editing on the land map, for planners: sign in with an API token, edit a feature's
+// Editing on the land map, for planners: signed in by the session (the /signin page), edit a feature's
 // properties in a form, move a plot's vertices or draw a new plot (vertices snap to the corners
 // of neighbouring plots within 8 px, so no slivers are left between them), browse and restore
 // its history, and import a file with a dry-run report. Validation problems from the API are
@@ -7,55 +7,25 @@
 // It is a separate bundle (assets/edit.js) that imports the map page's shared state (its map
 // and selection), the API client and meta; esbuild puts those modules into chunks that both
 // bundles load, so they are the same objects. It bundles no MapLibre of its own: vertices and
-// problem marks are GeoJSON layers on the page's map. The token is kept in sessionStorage (see
-// api.js): it is gone when the tab closes.
+// problem marks are GeoJSON layers on the page's map. The page never asks for a token: "sign
+// in" is a link to /signin, which comes back here; writes carry the session's CSRF token.
 import './edit.css';
 import { $, h } from './dom.js';
 import { state } from './state.js';
-import { request as api, token } from './api.js';
+import { request as api, whoAmI, signInHref, signOut as endSession } from './api.js';
 import { loadMeta, layerOf } from './meta.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
 
-const ed = { token: token.get(), me: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
+const ed = { me: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
 
 // ------------------------------------------------------------------------------------------
-// Sign-in
+// Sign-in: by the session cookie; the sign-in page is /signin.
 
-async function signIn(value) {
-  ed.token = value.trim();
-  token.set(ed.token);
-  const r = await api('GET', '/api/v1/me');
-  if (!r.ok || !r.data.signed_in) {
-    ed.token = '';
-    token.set('');
-    return r.data ? r.data.detail || 'sign-in failed' : 'sign-in failed';
-  }
-  ed.me = r.data;
-  return null;
-}
-
-function signOut() {
-  ed.token = '';
+async function signOut() {
+  await endSession();
   ed.me = null;
-  token.set('');
-  render();
-}
-
-function signInForm() {
-  const msg = h('p', { class: 'edit-error', role: 'alert' });
-  const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', placeholder: 'li_…', 'aria-label': 'token', required: true });
-  return h('form', {
-    id: 'signin-form',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      const err = await signIn(input.value);
-      if (err) msg.textContent = err;
-      else render();
-    },
-  },
-  h('label', {}, tr('API 令牌（landinv token create 名称）', 'API token (landinv token create NAME)'), input),
-  h('button', { type: 'submit' }, tr('登录', 'Sign in')), msg);
+  location.reload(); // the map drops what only a signed-in user sees
 }
 
 // ------------------------------------------------------------------------------------------
@@ -73,18 +43,13 @@ function panel() {
 function render() {
   const p = panel();
   p.replaceChildren();
-  const btn = $('#edit-toggle');
-  if (btn) btn.textContent = ed.me ? `${ed.me.name} (${ed.me.role})` : tr('登录编辑', 'Sign in to edit');
-  if (p.hidden) return;
-  if (!ed.me) {
-    p.append(h('h2', {}, tr('登录', 'Sign in')), signInForm());
-    return;
-  }
+  toggle();
+  if (p.hidden || !ed.me) return;
   const sel = selected();
   ed.shown = sel ? sel.kind + '/' + sel.code : '';
   p.append(
     h('header', {}, h('h2', {}, tr('编辑', 'Editing')), h('button', { type: 'button', id: 'signout', onclick: signOut }, tr('退出', 'Sign out'))),
-    !ed.me.can_edit ? h('p', {}, tr('只有规划人员可以编辑。', 'Only planners and admins edit.')) : '',
+    !ed.me.can_edit ? h('p', {}, tr('您可以查看全部信息；只有规划人员可以编辑。', 'You can read everything; only planners and admins edit.')) : '',
     h('div', { class: 'edit-actions' },
       h('button', { type: 'button', id: 'edit-props', disabled: !sel || !ed.me.can_edit, onclick: () => openForm(sel) }, tr('编辑属性', 'Edit properties')),
       h('button', { type: 'button', id: 'edit-vertices', disabled: !sel || sel.kind !== 'plots' || !ed.me.can_edit, onclick: () => editVertices(sel) }, tr('编辑边界', 'Edit boundary')),
@@ -94,6 +59,20 @@ function render() {
     h('p', { class: 'edit-hint' }, sel ? `${sel.kind} ${sel.code}` : tr('在地图上选择一个要素。', 'Select a feature on the map.')),
     h('div', { id: 'edit-body' }));
 }
+
+// toggle is the top bar's control: a link to the sign-in page (coming back here) for the
+// public, the user's name and role, opening the editing panel, once signed in.
+function toggle() {
+  const old = $('#edit-toggle');
+  if (!old) return;
+  const label = ed.me ? `${ed.me.name} (${roleName(ed.me.role)})` : tr('登录', 'Sign in');
+  const el = ed.me
+    ? h('button', { type: 'button', id: 'edit-toggle', onclick: () => { const p = panel(); p.hidden = !p.hidden; render(); } }, label)
+    : h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang), onclick: (e) => { e.currentTarget.href = signInHref(state.lang); } }, label);
+  old.replaceWith(el);
+}
+
+const roleName = (r) => ({ viewer: tr('访客', 'viewer'), leader: tr('领导', 'leader'), planner: tr('规划人员', 'planner'), admin: tr('管理员', 'admin') })[r] || r;
 
 function selected() {
   const s = state.selected;
@@ -402,14 +381,14 @@ function importForm() {
 async function init() {
   const top = $('#top');
   if (!top) return;
-  const btn = h('button', { type: 'button', id: 'edit-toggle', onclick: () => { const p = panel(); p.hidden = !p.hidden; render(); } });
-  top.append(btn);
+  top.append(h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang) }));
   panel().hidden = true;
-  if (ed.token && (await signIn(ed.token))) ed.token = '';
+  const me = await whoAmI();
+  ed.me = me.signed_in ? me : null;
   render();
   // Follow the page's language switch (it sets <html lang>); an open panel keeps what is being
   // typed into it and follows on its next render.
-  new MutationObserver(() => { if (panel().hidden) render(); })
+  new MutationObserver(() => { if (panel().hidden) render(); else toggle(); })
     .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   // Follow the map's selection (not while something is being edited).
   setInterval(() => {

@@ -32,7 +32,7 @@ export const dict = {
   f_max: ['最大', 'max'],
   f_standard_land: ['只看标准地', 'Standard land only'],
   f_near_road: ['距道路不超过(米)', 'Within (m) of a road'],
-  confidential: ['保密信息(仅规划人员可见)', 'Confidential (planners only)'],
+  confidential: ['保密信息(仅领导和规划人员可见)', 'Confidential (leaders and planners only)'],
   f_plant_status: ['厂房状态', 'Building status'],
   f_existing_road: ['仅计已建道路(含提升改造)', 'built roads only (incl. being upgraded)'],
   f_min_free_area: ['空置面积不少于(m²)', 'Free floor area at least (m²)'],

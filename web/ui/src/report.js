@@ -6,7 +6,7 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import './report.css';
-import { authHeaders, getJSON, token } from './api.js';
+import { authHeaders, getJSON, whoAmI, signOut } from './api.js';
 import { loadMeta, enumValues, enumName } from './meta.js';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
@@ -223,6 +223,23 @@ async function download(a) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+// showWho says who is signed in (by the session cookie: the score and confidential figures are
+// theirs to see), with a sign-out button; or links to the sign-in page, coming back here.
+async function showWho() {
+  const me = await whoAmI();
+  const who = $('#who');
+  if (!me.signed_in) {
+    const a = Object.assign(document.createElement('a'), { id: 'signin-link', textContent: '登录 Sign in' });
+    a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search });
+    a.addEventListener('click', () => { a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search }); });
+    who.replaceChildren(a);
+    return;
+  }
+  const out = Object.assign(document.createElement('button'), { type: 'button', id: 'signout', textContent: '退出 Sign out' });
+  out.addEventListener('click', async () => { await signOut(); location.reload(); });
+  who.replaceChildren(Object.assign(document.createElement('span'), { id: 'who-name', textContent: `${me.name} (${me.role}) ` }), out);
+}
+
 async function init() {
   const sp = new URLSearchParams(location.search);
   // Clusters (with their names) from meta, districts from the layout; without them the report
@@ -235,11 +252,9 @@ async function init() {
   }
   for (const k of ['district', 'cluster', 'group']) if (sp.get(k)) form.elements[k].value = sp.get(k);
   if (sp.get('as_of')) form.elements.as_of.value = sp.get('as_of').slice(0, 10);
-  form.elements.token.value = token.get();
+  await showWho();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const t = form.elements.token.value.trim();
-    token.set(t);
     load();
   });
   for (const a of document.querySelectorAll('.downloads a')) a.addEventListener('click', (e) => { e.preventDefault(); download(a); });
