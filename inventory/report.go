@@ -124,6 +124,10 @@ type ReportHeader struct {
 	// Zone is the zone's code and name.
 	Zone     string `json:"zone"`
 	ZoneName string `json:"zone_name"`
+	// Issuer and IssuerEN are the issuing unit (编制单位) set in the zone's evaluation settings
+	// (EvalConfig.Issuer); empty when the zone sets none.
+	Issuer   string `json:"issuer,omitempty"`
+	IssuerEN string `json:"issuer_en,omitempty"`
 	// AsOf is the time the inventory was read at (null: live); Date is the report date used by
 	// date rules (as_of, or the time the report was made).
 	AsOf        *time.Time `json:"as_of"`
