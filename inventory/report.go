@@ -67,6 +67,9 @@ type ReportParams struct {
 	// Format is json, csv or xlsx; Table picks the table written as CSV (default: the first).
 	Format string
 	Table  string
+	// Raw writes CSV figures in full precision (raw=true) instead of rounded to their column's
+	// precision (Column.Places).
+	Raw bool
 }
 
 // Date is the report date: as_of, or now.
@@ -148,6 +151,9 @@ type Column struct {
 	Label   string `json:"label"`
 	LabelEN string `json:"label_en"`
 	Unit    string `json:"unit,omitempty"`
+	// Digits, when set, is the number of decimals the column's figures are rounded to in CSV
+	// and XLSX; else the unit decides (Decimals).
+	Digits int `json:"-"`
 }
 
 // Header is the column's heading in CSV and XLSX: labels and unit, e.g. "面积 Area (亩)".

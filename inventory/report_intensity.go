@@ -594,7 +594,7 @@ func (r *IntensityReport) Tables() []Table {
 		{Key: "denominator", Label: "分母", LabelEN: "Denominator"},
 		{Key: "national", Label: "全国参考值", LabelEN: "National reference"},
 		{Key: "ideal", Label: "理想值", LabelEN: "Ideal"},
-		{Key: "weight", Label: "权重", LabelEN: "Weight"},
+		{Key: "weight", Label: "权重", LabelEN: "Weight", Digits: 3},
 		{Key: "attainment", Label: "实现度", LabelEN: "Attainment", Unit: "%"},
 	}}
 	tot := Table{Name: "totals", Title: "分类汇总 Class totals", Columns: []Column{

@@ -34,7 +34,7 @@ func disclosureZone(t testing.TB) *postgis.DB {
 	t.Helper()
 	db := bareHandZone(t)
 	rows := []struct {
-		code, firm string
+		code, firm  string
 		x, inv, tax float64
 	}{
 		{"Q1", "甲公司", 111.510, 100, 10}, {"Q2", "乙公司", 111.515, 200, 20}, {"Q3", " 甲公司 ", 111.520, 100, 10},
