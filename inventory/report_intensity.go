@@ -123,6 +123,11 @@ func init() {
 	}
 }
 
+// landClass reports whether a total's key is a national land-class code (A, A2, B21, H…).
+func landClass(key string) bool {
+	return key != "" && key[0] >= 'A' && key[0] <= 'H' && strings.TrimLeft(key[1:], "0123456789") == ""
+}
+
 // plainFormula writes the indicator's formula in words: "土地开发率 = (已建成城镇建设用地 A +
 // 已达到供地条件的其他土地 B21) ÷ (已建成城镇建设用地 A + 尚可建设土地 B) × 100%".
 func (d IndicatorDef) plainFormula(en bool) string {
@@ -136,7 +141,7 @@ func (d IndicatorDef) plainFormula(en bool) string {
 				name = t.LabelEN
 			}
 			// The land classes' names end in their code; the other totals have none.
-			if !en && len(k) <= 3 {
+			if !en && landClass(k) {
 				name += " " + k
 			}
 			names[i] = name
@@ -155,7 +160,7 @@ func (d IndicatorDef) plainFormula(en bool) string {
 	case d.Unit == "%":
 		f += " × 100%"
 	case d.Scale == geo.SquareMetresPerHectare && en:
-		f += ", per hectare (" + d.Unit + ")"
+		f += ", per hectare"
 	case d.Scale == geo.SquareMetresPerHectare:
 		f += "，按公顷计（" + d.Unit + "）"
 	}
