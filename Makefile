@@ -32,11 +32,13 @@ $(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
 $(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(wildcard $(UI)/src/*)
 	cd $(UI) && npm run --silent build
 
-# browser: Debian's chromium for the browser tests, and CJK fonts so that screenshots show
-# Chinese text (the page itself uses whatever local fonts the user has).
+# browser: Debian's chromium for the browser tests, CJK fonts so that screenshots show
+# Chinese text (the page itself uses whatever local fonts the user has), and poppler-utils
+# (pdftotext, pdftoppm), with which the report test reads the PDFs it prints.
 browser:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	fc-list :lang=zh 2>/dev/null | grep -q . || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-noto-cjk; }
+	command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q poppler-utils; }
 
 # gdal: GDAL's ogr2ogr, with which the tests write the Shapefiles and GeoPackages that the
 # importer's readers are checked against (and the import benchmark its 100 000-plot file).

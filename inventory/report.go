@@ -67,6 +67,9 @@ type ReportParams struct {
 	// Format is json, csv or xlsx; Table picks the table written as CSV (default: the first).
 	Format string
 	Table  string
+	// Raw writes CSV figures in full precision (raw=true) instead of rounded to their column's
+	// precision (Column.Places).
+	Raw bool
 }
 
 // Date is the report date: as_of, or now.
@@ -124,6 +127,10 @@ type ReportHeader struct {
 	// Zone is the zone's code and name.
 	Zone     string `json:"zone"`
 	ZoneName string `json:"zone_name"`
+	// Issuer and IssuerEN are the issuing unit (编制单位) set in the zone's evaluation settings
+	// (EvalConfig.Issuer); empty when the zone sets none.
+	Issuer   string `json:"issuer,omitempty"`
+	IssuerEN string `json:"issuer_en,omitempty"`
 	// AsOf is the time the inventory was read at (null: live); Date is the report date used by
 	// date rules (as_of, or the time the report was made).
 	AsOf        *time.Time `json:"as_of"`
@@ -144,6 +151,9 @@ type Column struct {
 	Label   string `json:"label"`
 	LabelEN string `json:"label_en"`
 	Unit    string `json:"unit,omitempty"`
+	// Digits, when set, is the number of decimals the column's figures are rounded to in CSV
+	// and XLSX; else the unit decides (Decimals).
+	Digits int `json:"-"`
 }
 
 // Header is the column's heading in CSV and XLSX: labels and unit, e.g. "面积 Area (亩)".

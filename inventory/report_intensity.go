@@ -22,7 +22,12 @@ type TotalDef struct {
 	LabelEN    string `json:"label_en"`
 	Unit       string `json:"unit"`
 	Definition string `json:"definition"`
-	// Confidential totals sum confidential figures; only planners and admins get them.
+	// Plain and PlainEN define the total in plain words with its national code, for reviewers
+	// ("已建成城镇建设用地 A = …"); Definition says the same in the inventory's field names.
+	Plain   string `json:"plain"`
+	PlainEN string `json:"plain_en"`
+	// Confidential totals sum confidential figures; only planners and admins get them, and the
+	// public only under the disclosure rule (DisclosureRule).
 	Confidential bool `json:"confidential,omitempty"`
 }
 
@@ -41,22 +46,38 @@ type TotalDef struct {
 // over A). A plot with no figure adds nothing (it counts as zero), and the number of plots that
 // did carry the figure is reported with every total.
 var IntensityTotals = []TotalDef{
-	{Key: "A", Label: "已建成城镇建设用地", LabelEN: "Built-up urban construction land (A)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A1, A2, A31, A32, A4, A51, A52 or A6"},
-	{Key: "A1", Label: "住宅用地", LabelEN: "Residential land (A1)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A1"},
-	{Key: "A2", Label: "工矿仓储用地", LabelEN: "Industrial and warehousing land (A2)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class A2"},
-	{Key: "B", Label: "尚可建设土地", LabelEN: "Land not yet built (B)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class B11, B12, B21 or B22"},
-	{Key: "B21", Label: "已达到供地条件的其他土地", LabelEN: "Other land meeting supply conditions (B21)", Unit: "m²", Definition: "sum of area_m2 of plots with eval_class B21"},
-	{Key: "D", Label: "已供应国有建设用地", LabelEN: "Supplied land (D)", Unit: "m²", Definition: "sum of area_m2 of plots with supply_class D1, D21 or D22"},
-	{Key: "G", Label: "闲置土地", LabelEN: "Idle land (G)", Unit: "m²", Definition: "sum of area_m2 of plots with status idle"},
-	{Key: "H", Label: "高新技术产业用地", LabelEN: "High-tech industry land (H1 + H2)", Unit: "m²", Definition: "sum of area_m2 of plots with hightech_class H1 or H2"},
-	{Key: "floor_area", Label: "总建筑面积", LabelEN: "Total floor area", Unit: "m²", Definition: "sum of floor_area_m2 of A plots"},
-	{Key: "footprint", Label: "建筑基底总面积", LabelEN: "Total building footprint", Unit: "m²", Definition: "sum of footprint_m2 of A plots"},
-	{Key: "industrial_floor_area", Label: "工业用地总建筑面积", LabelEN: "Industrial floor area", Unit: "m²", Definition: "sum of floor_area_m2 of A2 plots"},
-	{Key: "industrial_footprint", Label: "工业用地建筑基底面积", LabelEN: "Industrial building footprint", Unit: "m²", Definition: "sum of footprint_m2 of A2 plots"},
-	{Key: "industrial_investment", Label: "工业用地累计固定资产投资", LabelEN: "Cumulative industrial fixed-asset investment", Unit: "万元", Definition: "sum of investment_wan of A2 plots", Confidential: true},
-	{Key: "industrial_tax", Label: "工业税收", LabelEN: "Industrial tax", Unit: "万元/年", Definition: "sum of tax_wan_per_year of A2 plots", Confidential: true},
-	{Key: "tax", Label: "二、三产业税收", LabelEN: "Secondary and tertiary industry tax", Unit: "万元/年", Definition: "sum of tax_wan_per_year of A plots", Confidential: true},
-	{Key: "population", Label: "常住人口", LabelEN: "Resident population", Unit: "人", Definition: "sum of population of A plots", Confidential: true},
+	{Key: "A", Label: "已建成城镇建设用地", LabelEN: "Built-up urban construction land (A)", Unit: "m²", Plain: "已建成城镇建设用地 A = 评价类别为 A1、A2、A31、A32、A4、A51、A52、A6 的地块面积之和（住宅、工矿仓储、街巷、其他交通、商服、公园绿地、其他公共服务及其他建设用地）", PlainEN: "Built-up urban construction land A = total area of the plots classed A1, A2, A31, A32, A4, A51, A52 or A6 (housing, industry and warehousing, streets, other transport, commerce, parks, other public services, other built land)",
+		Definition: "sum of area_m2 of plots with eval_class A1, A2, A31, A32, A4, A51, A52 or A6"},
+	{Key: "A1", Label: "住宅用地", LabelEN: "Residential land (A1)", Unit: "m²", Plain: "住宅用地 A1 = 评价类别为 A1 的地块面积之和", PlainEN: "Residential land A1 = total area of the plots classed A1",
+		Definition: "sum of area_m2 of plots with eval_class A1"},
+	{Key: "A2", Label: "工矿仓储用地", LabelEN: "Industrial and warehousing land (A2)", Unit: "m²", Plain: "工矿仓储用地 A2 = 评价类别为 A2 的地块面积之和", PlainEN: "Industrial and warehousing land A2 = total area of the plots classed A2",
+		Definition: "sum of area_m2 of plots with eval_class A2"},
+	{Key: "B", Label: "尚可建设土地", LabelEN: "Land not yet built (B)", Unit: "m²", Plain: "尚可建设土地 B = 评价类别为 B11、B12、B21、B22 的地块面积之和（农村建设用地及其他尚可建设土地）", PlainEN: "Land not yet built B = total area of the plots classed B11, B12, B21 or B22 (rural construction land and other land that can still be built on)",
+		Definition: "sum of area_m2 of plots with eval_class B11, B12, B21 or B22"},
+	{Key: "B21", Label: "已达到供地条件的其他土地", LabelEN: "Other land meeting supply conditions (B21)", Unit: "m²", Plain: "已达到供地条件的其他土地 B21 = 评价类别为 B21 的地块面积之和", PlainEN: "Other land meeting supply conditions B21 = total area of the plots classed B21",
+		Definition: "sum of area_m2 of plots with eval_class B21"},
+	{Key: "D", Label: "已供应国有建设用地", LabelEN: "Supplied land (D)", Unit: "m²", Plain: "已供应国有建设用地 D = 供应类别为 D1（划拨）、D21（有偿使用未到期）、D22（到期未处置）的地块面积之和", PlainEN: "Supplied state-owned construction land D = total area of the plots supplied as D1 (allocated), D21 (paid, not expired) or D22 (expired, not disposed of)",
+		Definition: "sum of area_m2 of plots with supply_class D1, D21 or D22"},
+	{Key: "G", Label: "闲置土地", LabelEN: "Idle land (G)", Unit: "m²", Plain: "闲置土地 G = 状态为“闲置”的地块面积之和", PlainEN: "Idle land G = total area of the plots whose status is idle",
+		Definition: "sum of area_m2 of plots with status idle"},
+	{Key: "H", Label: "高新技术产业用地", LabelEN: "High-tech industry land (H1 + H2)", Unit: "m²", Plain: "高新技术产业用地 H = 高新技术产业类别为 H1 或 H2 的地块面积之和", PlainEN: "High-tech industry land H = total area of the plots classed H1 or H2",
+		Definition: "sum of area_m2 of plots with hightech_class H1 or H2"},
+	{Key: "floor_area", Label: "总建筑面积", LabelEN: "Total floor area", Unit: "m²", Plain: "总建筑面积 = 已建成城镇建设用地 A 上各地块建筑面积之和", PlainEN: "Total floor area = the floor area of the buildings on built-up land A",
+		Definition: "sum of floor_area_m2 of A plots"},
+	{Key: "footprint", Label: "建筑基底总面积", LabelEN: "Total building footprint", Unit: "m²", Plain: "建筑基底总面积 = 已建成城镇建设用地 A 上各地块建筑基底面积之和", PlainEN: "Total building footprint = the footprint of the buildings on built-up land A",
+		Definition: "sum of footprint_m2 of A plots"},
+	{Key: "industrial_floor_area", Label: "工业用地总建筑面积", LabelEN: "Industrial floor area", Unit: "m²", Plain: "工业用地总建筑面积 = 工矿仓储用地 A2 上各地块建筑面积之和", PlainEN: "Industrial floor area = the floor area of the buildings on industrial land A2",
+		Definition: "sum of floor_area_m2 of A2 plots"},
+	{Key: "industrial_footprint", Label: "工业用地建筑基底面积", LabelEN: "Industrial building footprint", Unit: "m²", Plain: "工业用地建筑基底面积 = 工矿仓储用地 A2 上各地块建筑基底面积之和", PlainEN: "Industrial building footprint = the footprint of the buildings on industrial land A2",
+		Definition: "sum of footprint_m2 of A2 plots"},
+	{Key: "industrial_investment", Label: "工业用地累计固定资产投资", LabelEN: "Cumulative industrial fixed-asset investment", Unit: "万元", Plain: "工业用地累计固定资产投资 = 工矿仓储用地 A2 上各企业累计固定资产投资之和（不含地价）", PlainEN: "Cumulative industrial fixed-asset investment = the enterprises' cumulative fixed-asset investment on industrial land A2 (land price excluded)",
+		Definition: "sum of investment_wan of A2 plots", Confidential: true},
+	{Key: "industrial_tax", Label: "工业税收", LabelEN: "Industrial tax", Unit: "万元/年", Plain: "工业税收 = 工矿仓储用地 A2 上各企业年税收之和", PlainEN: "Industrial tax = the enterprises' yearly tax on industrial land A2",
+		Definition: "sum of tax_wan_per_year of A2 plots", Confidential: true},
+	{Key: "tax", Label: "二、三产业税收", LabelEN: "Secondary and tertiary industry tax", Unit: "万元/年", Plain: "二、三产业税收 = 已建成城镇建设用地 A 上各企业年税收之和", PlainEN: "Secondary and tertiary industry tax = the enterprises' yearly tax on built-up land A",
+		Definition: "sum of tax_wan_per_year of A plots", Confidential: true},
+	{Key: "population", Label: "常住人口", LabelEN: "Resident population", Unit: "人", Plain: "常住人口 = 已建成城镇建设用地 A 上的常住人口之和", PlainEN: "Resident population = the people living on built-up land A",
+		Definition: "sum of population of A plots", Confidential: true},
 }
 
 // TotalDefNamed returns the total with the given key.
@@ -89,6 +110,61 @@ type IndicatorDef struct {
 	National *float64 `json:"national"`
 	// Note records what is unconfirmed or chosen.
 	Note string `json:"note,omitempty"`
+	// Definition and DefinitionEN are the formula in plain words with the national codes,
+	// made from the totals' names (plainFormula); set once, below.
+	Definition   string `json:"definition"`
+	DefinitionEN string `json:"definition_en"`
+}
+
+func init() {
+	for i := range Indicators {
+		Indicators[i].Definition = Indicators[i].plainFormula(false)
+		Indicators[i].DefinitionEN = Indicators[i].plainFormula(true)
+	}
+}
+
+// landClass reports whether a total's key is a national land-class code (A, A2, B21, H…).
+func landClass(key string) bool {
+	return key != "" && key[0] >= 'A' && key[0] <= 'H' && strings.TrimLeft(key[1:], "0123456789") == ""
+}
+
+// plainFormula writes the indicator's formula in words: "土地开发率 = (已建成城镇建设用地 A +
+// 已达到供地条件的其他土地 B21) ÷ (已建成城镇建设用地 A + 尚可建设土地 B) × 100%".
+func (d IndicatorDef) plainFormula(en bool) string {
+	side := func(key string) string {
+		parts := strings.Split(key, "+")
+		names := make([]string, len(parts))
+		for i, k := range parts {
+			t, _ := TotalDefNamed(k)
+			name := t.Label
+			if en {
+				name = t.LabelEN
+			}
+			// The land classes' names end in their code; the other totals have none.
+			if !en && landClass(k) {
+				name += " " + k
+			}
+			names[i] = name
+		}
+		if len(names) > 1 {
+			return "(" + strings.Join(names, " + ") + ")"
+		}
+		return names[0]
+	}
+	label := d.Label
+	if en {
+		label = d.LabelEN
+	}
+	f := label + " = " + side(d.Numerator) + " ÷ " + side(d.Denominator)
+	switch {
+	case d.Unit == "%":
+		f += " × 100%"
+	case d.Scale == geo.SquareMetresPerHectare && en:
+		f += ", per hectare"
+	case d.Scale == geo.SquareMetresPerHectare:
+		f += "，按公顷计（" + d.Unit + "）"
+	}
+	return f
 }
 
 // Confidential reports whether the indicator rests on a confidential figure.
@@ -157,9 +233,26 @@ func IndicatorNamed(key string) (IndicatorDef, bool) {
 
 // EvalConfig holds a zone's ideal values (理想值) and weights (权重), kept in zones.evaluation as
 // {"ideal": {key: value}, "weights": {key: weight}}; keys missing there take the defaults.
+//
+// The same object carries the zone's report settings: Disclosure, the disclosure rule of the
+// public report ({"disclosure": {"min_enterprises": 3, "max_share_pct": 85}}, the defaults), and
+// Issuer / IssuerEN, the issuing unit (编制单位) printed on the report's cover and sign-off
+// block ({"issuer": "临汾经济开发区管理委员会", "issuer_en": "…"}; none by default, the printout
+// then leaves a line to fill in by hand).
 type EvalConfig struct {
-	Ideal   map[string]float64 `json:"ideal"`
-	Weights map[string]float64 `json:"weights"`
+	Ideal      map[string]float64 `json:"ideal"`
+	Weights    map[string]float64 `json:"weights"`
+	Disclosure *DisclosureRule    `json:"disclosure,omitempty"`
+	Issuer     string             `json:"issuer,omitempty"`
+	IssuerEN   string             `json:"issuer_en,omitempty"`
+}
+
+// Rule returns the disclosure rule of the configuration, the default when unset.
+func (c EvalConfig) Rule() DisclosureRule {
+	if c.Disclosure == nil {
+		return DefaultDisclosureRule()
+	}
+	return *c.Disclosure
 }
 
 // DefaultEvalConfig is used where a zone sets nothing. Ideal values are in the indicator's
@@ -215,6 +308,16 @@ func (c EvalConfig) Merge() (EvalConfig, []string) {
 			part.dst[k] = v
 		}
 	}
+	rule := DefaultDisclosureRule()
+	if c.Disclosure != nil {
+		if c.Disclosure.valid() {
+			rule = *c.Disclosure
+		} else {
+			notes = append(notes, fmt.Sprintf("zone evaluation disclosure %+v is not allowed (min_enterprises ≥ 1, 0 < max_share_pct ≤ 100), default used", *c.Disclosure))
+		}
+	}
+	out.Disclosure = &rule
+	out.Issuer, out.IssuerEN = c.Issuer, c.IssuerEN
 	return out, notes
 }
 
@@ -224,6 +327,8 @@ type Quantity struct {
 	Label      string   `json:"label"`
 	LabelEN    string   `json:"label_en"`
 	Definition string   `json:"definition"`
+	Plain      string   `json:"plain,omitempty"`
+	PlainEN    string   `json:"plain_en,omitempty"`
 	Unit       string   `json:"unit"`
 	Value      *float64 `json:"value"`
 	// Plots is the number of plots that add to the total; PlotCodes lists them (include=plots,
@@ -242,6 +347,9 @@ type Indicator struct {
 	Weight      float64  `json:"weight"`
 	Attainment  *float64 `json:"attainment"`
 	IsSensitive bool     `json:"confidential"`
+	// PublicWithheld, in a planner's report, says why the public report does not show this
+	// indicator (the disclosure rule); nil when the public sees it.
+	PublicWithheld *Withholding `json:"public_withheld,omitempty"`
 }
 
 // ZoneType is the derived zone type.
@@ -257,7 +365,11 @@ type ZoneType struct {
 // IntensityGroup is the evaluation of one group of plots: the whole selection, a district or a
 // cluster.
 type IntensityGroup struct {
-	Key        string      `json:"key"`
+	Key string `json:"key"`
+	// Label and LabelEN name the group: the district's name from the layout, the cluster's from
+	// EnumLabels, "全区 / Whole zone" for the total.
+	Label      string      `json:"label,omitempty"`
+	LabelEN    string      `json:"label_en,omitempty"`
 	Plots      int64       `json:"plots"`
 	Totals     []Quantity  `json:"totals"`
 	Indicators []Indicator `json:"indicators"`
@@ -266,6 +378,12 @@ type IntensityGroup struct {
 	// that have a value and a weight. Null when withheld or when nothing can be scored.
 	Score     *float64 `json:"score"`
 	ScoreNote string   `json:"score_note,omitempty"`
+	// Withheld lists, in words, the totals and indicators of this group that the viewer is not
+	// shown, and ScoreWithheld why the score is not (both under the disclosure rule).
+	Withheld      []Withholding `json:"withheld,omitempty"`
+	ScoreWithheld *Withholding  `json:"score_withheld,omitempty"`
+	// ScorePublicWithheld, in a planner's report, says why the public does not see the score.
+	ScorePublicWithheld *Withholding `json:"score_public_withheld,omitempty"`
 }
 
 // ClassSums are the raw sums a store computes for one group: by total key, the value and the
@@ -276,6 +394,8 @@ type ClassSums struct {
 	Values map[string]float64
 	Counts map[string]int64
 	Codes  map[string][]string
+	// Contrib says who contributes to each confidential total (the disclosure rule's input).
+	Contrib map[string]Contribution
 }
 
 // IntensityReport is the land-use intensity report.
@@ -289,22 +409,63 @@ type IntensityReport struct {
 	Groups        []IntensityGroup `json:"groups,omitempty"`
 }
 
+// Finish completes the report once its groups are evaluated: the definitions of the totals
+// the viewer was shown in some group, and the header's Withheld (the keys of the indicators
+// withheld from the viewer in any group, in the order of Indicators).
+func (r *IntensityReport) Finish() {
+	shown := map[string]bool{}
+	hidden := map[string]bool{}
+	for _, g := range append([]IntensityGroup{r.Total}, r.Groups...) {
+		for _, q := range g.Totals {
+			shown[q.Key] = true
+		}
+		for _, w := range g.Withheld {
+			hidden[w.Key] = true
+		}
+	}
+	r.Definitions = nil
+	for _, d := range IntensityTotals {
+		if !d.Confidential || shown[d.Key] {
+			r.Definitions = append(r.Definitions, d)
+		}
+	}
+	r.Withheld = nil
+	for _, d := range Indicators {
+		if hidden[d.Key] {
+			r.Withheld = append(r.Withheld, d.Key)
+		}
+	}
+}
+
 // Zone types.
 const (
 	ZoneIndustryLed = "industry_led"
 	ZoneIntegrated  = "city_industry_integrated"
 )
 
-// EvaluateIntensity turns a group's sums into indicators, zone type and score. Confidential
-// totals and indicators are left out unless seesConfidential; the score is withheld from the
-// public when any indicator it weighs rests on a confidential figure.
+// EvaluateIntensity turns a group's sums into indicators, zone type and score. A viewer who
+// does not see confidential figures (the public) gets a confidential total, and an indicator
+// resting on one, only when the disclosure rule (cfg.Rule()) allows it for this group; the score
+// likewise only when every indicator it weighs is shown. What is left out is listed, with the
+// reason in words, in the group's Withheld and ScoreWithheld.
 func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) IntensityGroup {
 	g := IntensityGroup{Key: s.Key, Plots: s.Plots}
+	rule := cfg.Rule()
+	// hidden: the confidential totals the rule keeps from the public in this group.
+	hidden := map[string]Withholding{}
+	for _, d := range IntensityTotals {
+		if !d.Confidential {
+			continue
+		}
+		if ok, code, why, whyEN := rule.Check(s.Contrib[d.Key]); !ok {
+			hidden[d.Key] = Withholding{Key: d.Key, Label: d.Label, LabelEN: d.LabelEN, Code: code, Reason: why, ReasonEN: whyEN}
+		}
+	}
 	get := func(key string, withCodes bool) Quantity {
 		q := Quantity{Key: key}
 		parts := strings.Split(key, "+")
 		var sum float64
-		var defs []string
+		var defs, plain, plainEN []string
 		for _, part := range parts {
 			d, _ := TotalDefNamed(part)
 			sum += s.Values[part]
@@ -314,6 +475,7 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 			}
 			q.Unit = d.Unit
 			defs = append(defs, d.Definition)
+			plain, plainEN = append(plain, d.Plain), append(plainEN, d.PlainEN)
 			if len(parts) == 1 {
 				q.Label, q.LabelEN = d.Label, d.LabelEN
 			}
@@ -324,26 +486,37 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 			sort.Strings(q.PlotCodes)
 		}
 		q.Definition = strings.Join(defs, "; plus ")
+		q.Plain, q.PlainEN = strings.Join(plain, "；"), strings.Join(plainEN, "; ")
 		q.Value = f64(sum)
 		return q
 	}
 	for _, d := range IntensityTotals {
-		if d.Confidential && !seesConfidential {
+		if w, ok := hidden[d.Key]; ok && !seesConfidential {
+			g.Withheld = append(g.Withheld, w)
 			continue
 		}
 		g.Totals = append(g.Totals, get(d.Key, true))
 	}
 	var wsum, score float64
-	withheld := false
+	var scoreHidden bool
 	for _, d := range Indicators {
 		w := cfg.Weights[d.Key]
-		if d.Confidential() && !seesConfidential {
-			if w > 0 {
-				withheld = true
+		var why *Withholding
+		for _, part := range append(strings.Split(d.Numerator, "+"), strings.Split(d.Denominator, "+")...) {
+			if h, ok := hidden[part]; ok {
+				why = &Withholding{Key: d.Key, Label: d.Label, LabelEN: d.LabelEN, Code: h.Code, Reason: h.Reason, ReasonEN: h.ReasonEN}
+				break
 			}
+		}
+		if why != nil && w > 0 {
+			scoreHidden = true
+		}
+		if why != nil && !seesConfidential {
+			g.Withheld = append(g.Withheld, *why)
 			continue
 		}
-		ind := Indicator{IndicatorDef: d, NumeratorQ: get(d.Numerator, false), DenomQ: get(d.Denominator, false), Weight: w, IsSensitive: d.Confidential()}
+		ind := Indicator{IndicatorDef: d, NumeratorQ: get(d.Numerator, false), DenomQ: get(d.Denominator, false), Weight: w,
+			IsSensitive: d.Confidential(), PublicWithheld: why}
 		ind.Value = Ratio(ind.NumeratorQ.Value, ind.DenomQ.Value, d.Scale)
 		if ideal, ok := cfg.Ideal[d.Key]; ok {
 			ind.Ideal = f64(ideal)
@@ -355,14 +528,22 @@ func EvaluateIntensity(s ClassSums, cfg EvalConfig, seesConfidential bool) Inten
 		}
 		g.Indicators = append(g.Indicators, ind)
 	}
+	var scoreWhy *Withholding
+	if scoreHidden {
+		scoreWhy = &Withholding{Key: "score", Label: "集约利用综合得分", LabelEN: "Intensity score", Code: WithheldInputs,
+			Reason:   "依据统计保密规则不予公开：得分计入了不予公开的指标",
+			ReasonEN: "withheld under the disclosure rule: it weighs indicators that are withheld"}
+	}
 	switch {
-	case withheld:
-		g.ScoreNote = "withheld: the score weighs indicators that rest on confidential figures"
+	case scoreHidden && !seesConfidential:
+		g.ScoreWithheld = scoreWhy
+		g.ScoreNote = "withheld: the score weighs indicators withheld under the disclosure rule"
 	case wsum == 0:
 		g.ScoreNote = "no weighted indicator has a value"
 	default:
 		g.Score = f64(score / wsum)
 		g.ScoreNote = "Σ weight × attainment / Σ weight over the indicators with a value"
+		g.ScorePublicWithheld = scoreWhy
 	}
 	g.ZoneType = DeriveZoneType(s.Values["A"], s.Values["A1"], s.Values["A2"])
 	return g
@@ -418,7 +599,7 @@ func (r *IntensityReport) Tables() []Table {
 		{Key: "denominator", Label: "分母", LabelEN: "Denominator"},
 		{Key: "national", Label: "全国参考值", LabelEN: "National reference"},
 		{Key: "ideal", Label: "理想值", LabelEN: "Ideal"},
-		{Key: "weight", Label: "权重", LabelEN: "Weight"},
+		{Key: "weight", Label: "权重", LabelEN: "Weight", Digits: 3},
 		{Key: "attainment", Label: "实现度", LabelEN: "Attainment", Unit: "%"},
 	}}
 	tot := Table{Name: "totals", Title: "分类汇总 Class totals", Columns: []Column{

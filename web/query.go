@@ -194,7 +194,7 @@ var reportOwnParams = map[string][]string{
 	inventory.ReportRoads:      {"tolerance_m", "frontage_m", "loop_cover_pct"},
 }
 
-var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table"}
+var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw"}
 
 // reportParamNames lists the parameters the report of the given kind takes.
 func reportParamNames(kind string) []string {
@@ -254,6 +254,11 @@ func ParseReportParams(kind string, v url.Values) (inventory.ReportParams, error
 				return p, inventory.Errorf(inventory.EInvalid, name, "is not a table name")
 			}
 			p.Table = raw
+		case "raw":
+			if raw != "true" && raw != "false" {
+				return p, inventory.Errorf(inventory.EInvalid, name, "must be true or false")
+			}
+			p.Raw = raw == "true"
 		case "group":
 			p.Group = raw
 		case "include":
@@ -275,6 +280,9 @@ func ParseReportParams(kind string, v url.Values) (inventory.ReportParams, error
 				p.LoopCoverPct = x
 			}
 		}
+	}
+	if p.Raw && p.Format != "csv" {
+		return p, inventory.Errorf(inventory.EInvalid, "raw", "only applies with format=csv (XLSX has the raw figures on its *_raw sheets, JSON always)")
 	}
 	if p.Table != "" && p.Format != "csv" {
 		return p, inventory.Errorf(inventory.EInvalid, "table", "only applies with format=csv (XLSX holds every table, JSON everything)")

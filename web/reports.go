@@ -55,7 +55,8 @@ func reportIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 // report answers GET /api/v1/reports/{kind} for one kind of report: JSON, or with format=csv
-// one table as CSV, with format=xlsx every table as an XLSX workbook. Confidential figures reach
+// one table as CSV (figures rounded to their column's precision; raw=true: full precision),
+// with format=xlsx every table as an XLSX workbook (rounded sheets, then *_raw sheets). Confidential figures reach
 // only planners and admins (the viewer in the request's context).
 func report(reps inventory.Reports, kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +87,11 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 				return
 			}
 			var buf bytes.Buffer
-			if err := export.WriteCSV(&buf, t); err != nil {
+			write := export.WriteCSV
+			if p.Raw {
+				write = export.WriteRawCSV
+			}
+			if err := write(&buf, t); err != nil {
 				Problem(w, r, err)
 				return
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -96,6 +97,8 @@ func TestReportBadParameters(t *testing.T) {
 		{"/api/v1/reports/roads?frontage_m=1e9", "frontage_m", 400},
 		{"/api/v1/reports/supply?format=csv&table=nope", "table", 400},
 		{"/api/v1/reports/supply?table=plants", "table", 400},
+		{"/api/v1/reports/supply?format=csv&raw=yes", "raw", 400},
+		{"/api/v1/reports/supply?format=xlsx&raw=true", "raw", 400},
 		{"/api/v1/reports/supply?zone=nowhere", "zone", 404},
 		{"/api/v1/reports/taxes", "report", 404},
 	} {
@@ -108,8 +111,9 @@ func TestReportBadParameters(t *testing.T) {
 	}
 }
 
-// TestReportPublicView: the public's intensity, compliance and idle reports, in every format,
-// carry none of the demo's confidential figures, which the planner's do.
+// TestReportPublicView: the public's compliance report, in every format, carries none of the
+// demo's confidential figures, which the planner's does; the public's intensity report shows
+// exactly what the disclosure rule allows (TestReportDisclosure).
 func TestReportPublicView(t *testing.T) {
 	srv := reportServer(t)
 	words := []string{"industrial_investment_intensity", "industrial_tax_per_ha", "composite_tax_per_ha", "population_density",
@@ -150,7 +154,7 @@ func TestReportPublicView(t *testing.T) {
 		}
 		return string(body)
 	}
-	for _, kind := range []string{"intensity", "compliance"} {
+	for _, kind := range []string{"compliance"} {
 		for _, format := range []string{"json", "csv", "xlsx"} {
 			pub, pl := text(kind, format, ""), text(kind, format, "planner")
 			leaked, shown := 0, 0
@@ -184,5 +188,92 @@ func TestReportPublicView(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("the planner's compliance report names no enterprise")
+	}
+}
+
+// TestReportDisclosure: on the demo data grouped by district, the public intensity report shows
+// an indicator exactly when the planner's report does not mark it public_withheld, with the
+// planner's value; a withheld one is absent from the public JSON, CSV (rounded and raw) and XLSX,
+// and is explained in words.
+func TestReportDisclosure(t *testing.T) {
+	srv := reportServer(t)
+	get := func(path, role string) []byte {
+		res, body := reportGet(t, srv, path, role)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		return body
+	}
+	var pub, plan inventory.IntensityReport
+	pubJSON := get("/api/v1/reports/intensity?group=district", "")
+	if err := json.Unmarshal(pubJSON, &pub); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(get("/api/v1/reports/intensity?group=district", "planner"), &plan); err != nil {
+		t.Fatal(err)
+	}
+	files := string(get("/api/v1/reports/intensity?group=district&format=csv&table=indicators", "")) +
+		string(get("/api/v1/reports/intensity?group=district&format=csv&table=indicators&raw=true", ""))
+	f, err := excelize.OpenReader(bytes.NewReader(get("/api/v1/reports/intensity?group=district&format=xlsx", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.GetSheetList() {
+		rows, _ := f.GetRows(s, excelize.Options{RawCellValue: true})
+		for _, r := range rows {
+			files += strings.Join(r, "\t") + "\n"
+		}
+	}
+	shown, withheld := 0, 0
+	for gi, lg := range append([]inventory.IntensityGroup{plan.Total}, plan.Groups...) {
+		pg := pub.Total
+		if gi > 0 {
+			pg = pub.Groups[gi-1]
+		}
+		if pg.Key != lg.Key {
+			t.Fatalf("groups differ: %s, %s", pg.Key, lg.Key)
+		}
+		for _, li := range lg.Indicators {
+			var pi *inventory.Indicator
+			for i := range pg.Indicators {
+				if pg.Indicators[i].Key == li.Key {
+					pi = &pg.Indicators[i]
+				}
+			}
+			if li.PublicWithheld == nil {
+				if pi == nil || (li.Value == nil) != (pi.Value == nil) || (li.Value != nil && *li.Value != *pi.Value) {
+					t.Errorf("%s %s: public %+v, want the planner's %v", lg.Key, li.Key, pi, li.Value)
+				}
+				if li.IsSensitive {
+					shown++
+				}
+				continue
+			}
+			withheld++
+			if pi != nil {
+				t.Errorf("%s %s: the public sees %v, withheld for the planner's reason %q", lg.Key, li.Key, pi.Value, li.PublicWithheld.ReasonEN)
+			}
+			if li.Value != nil && *li.Value != 0 {
+				for _, s := range []string{strconv.FormatFloat(*li.Value, 'f', -1, 64), strconv.FormatFloat(*li.Value, 'f', 2, 64)} {
+					if strings.Contains(string(pubJSON), s) || strings.Contains(files, s) {
+						t.Errorf("%s %s: withheld value %s is in the public files", lg.Key, li.Key, s)
+					}
+				}
+			}
+			found := false
+			for _, w := range pg.Withheld {
+				found = found || (w.Key == li.Key && w.Reason != "" && w.ReasonEN != "")
+			}
+			if !found {
+				t.Errorf("%s %s: withheld without a reason in words", lg.Key, li.Key)
+			}
+		}
+		if (lg.ScorePublicWithheld == nil) != (pg.Score != nil) {
+			t.Errorf("%s: public score %v, planner's note %+v", lg.Key, pg.Score, lg.ScorePublicWithheld)
+		}
+	}
+	t.Logf("confidential indicators shown to the public: %d; withheld: %d", shown, withheld)
+	if shown == 0 || withheld == 0 {
+		t.Errorf("the demo should both show (%d) and withhold (%d) some confidential indicators", shown, withheld)
 	}
 }

@@ -10,7 +10,20 @@ import (
 )
 
 // CellText renders a cell for CSV: numbers in full precision, nil as empty.
-func CellText(v any) string {
+func CellText(v any) string { return cellText(v, -1) }
+
+// cellText renders a cell; places < 0 keeps full precision.
+func cellText(v any, places int) string {
+	if places >= 0 {
+		switch x := v.(type) {
+		case *float64:
+			if x != nil {
+				return strconv.FormatFloat(inventory.Round(*x, places), 'f', places, 64)
+			}
+		case float64:
+			return strconv.FormatFloat(inventory.Round(x, places), 'f', places, 64)
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -36,8 +49,14 @@ func CellText(v any) string {
 }
 
 // WriteCSV writes one table as UTF-8 CSV with a byte-order mark (so that spreadsheet programs
-// read the Chinese headings right); headings carry labels and units.
-func WriteCSV(w io.Writer, t inventory.Table) error {
+// read the Chinese headings right); headings carry labels and units, figures are rounded to
+// their column's precision (inventory.Column.Places).
+func WriteCSV(w io.Writer, t inventory.Table) error { return writeCSV(w, t, false) }
+
+// WriteRawCSV writes the table like WriteCSV, with every figure in full precision (raw=true).
+func WriteRawCSV(w io.Writer, t inventory.Table) error { return writeCSV(w, t, true) }
+
+func writeCSV(w io.Writer, t inventory.Table, raw bool) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
@@ -54,7 +73,11 @@ func WriteCSV(w io.Writer, t inventory.Table) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
-				rec[i] = csvSafe(CellText(row[i]))
+				places := -1
+				if !raw {
+					places = t.Columns[i].Places()
+				}
+				rec[i] = csvSafe(cellText(row[i], places))
 			}
 		}
 		if err := cw.Write(rec); err != nil {

@@ -11,7 +11,9 @@ import (
 )
 
 // WriteXLSX writes the tables as a workbook, one sheet per table, headings (labels and units)
-// in bold on the first row, then the title and the report's notes on a sheet "about".
+// in bold on the first row and figures rounded to their column's precision (shown with that
+// many decimals); then, for analysts, the same tables with the raw figures on sheets named
+// "<table>_raw"; then the title and the report's notes on a sheet "about".
 func WriteXLSX(w io.Writer, h inventory.ReportHeader, tables []inventory.Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -19,8 +21,36 @@ func WriteXLSX(w io.Writer, h inventory.ReportHeader, tables []inventory.Table) 
 	if err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
-	for i, t := range tables {
+	numFmt := map[int]int{}
+	places := func(n int) (int, error) {
+		if id, ok := numFmt[n]; ok {
+			return id, nil
+		}
+		code := "0"
+		if n > 0 {
+			code += "." + strings.Repeat("0", n)
+		}
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		numFmt[n] = id
+		return id, err
+	}
+	type sheet struct {
+		t   inventory.Table
+		raw bool
+	}
+	var sheets []sheet
+	for _, t := range tables {
+		sheets = append(sheets, sheet{t, false})
+	}
+	for _, t := range tables {
+		sheets = append(sheets, sheet{t, true})
+	}
+	for i, sh := range sheets {
+		t := sh.t
 		name := sheetName(t.Name)
+		if sh.raw {
+			name = sheetName(t.Name + "_raw")
+		}
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", name); err != nil {
 				return fmt.Errorf("write xlsx: %w", err)
@@ -44,6 +74,14 @@ func WriteXLSX(w io.Writer, h inventory.ReportHeader, tables []inventory.Table) 
 			cells := make([]any, len(row))
 			for j, v := range row {
 				cells[j] = xlsxValue(v)
+				if x, ok := cells[j].(float64); ok && !sh.raw && j < len(t.Columns) {
+					n := t.Columns[j].Places()
+					style, err := places(n)
+					if err != nil {
+						return fmt.Errorf("write xlsx: %w", err)
+					}
+					cells[j] = excelize.Cell{StyleID: style, Value: inventory.Round(x, n)}
+				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := sw.SetRow(cell, cells); err != nil {

@@ -8,6 +8,7 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -105,6 +106,10 @@ func (db *DB) begin(ctx context.Context, p inventory.ReportParams, title string)
 		return nil, h, nil, fmt.Errorf("%s report: zone: %w", p.Kind, err)
 	}
 	q.args = []any{q.zoneID}
+	var settings inventory.EvalConfig
+	if json.Unmarshal(eval, &settings) == nil {
+		h.Issuer, h.IssuerEN = settings.Issuer, settings.IssuerEN
+	}
 	if len(p.Districts) > 0 {
 		var missing []string
 		err := db.Pool.QueryRow(ctx, `select coalesce(array_agg(d order by d), '{}') from unnest($2::text[]) d

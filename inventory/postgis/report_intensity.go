@@ -45,19 +45,11 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 	}
 	cfg, notes := stored.Merge()
 	h.Notes = append(h.Notes, notes...)
-	if !sees {
-		for _, d := range inventory.Indicators {
-			if d.Confidential() {
-				h.Withheld = append(h.Withheld, d.Key)
-			}
-		}
-	}
 
+	// Every total is summed, the confidential ones for the public too: EvaluateIntensity shows
+	// them to the public only under the disclosure rule, from the contributions counted here.
 	var keys []string
 	for _, d := range inventory.IntensityTotals {
-		if d.Confidential && !sees {
-			continue
-		}
 		keys = append(keys, d.Key)
 	}
 	grp := "'zone'"
@@ -83,6 +75,14 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 			}
 		}
 	}
+	contrib, err := db.contributions(ctx, q, grp)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := db.groupLabels(ctx, q, p.Group)
+	if err != nil {
+		return nil, err
+	}
 	sets := "(), (g)"
 	sql := fmt.Sprintf(`select %s from (select t.*, %s as g from plots t where %s) t group by grouping sets (%s) order by 1 desc, 2`,
 		strings.Join(sel, ", "), grp, q.plotFilter("t"), sets)
@@ -92,10 +92,12 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 	}
 	defer rows.Close()
 	rep := &inventory.IntensityReport{ReportHeader: h, Group: p.Group, Config: cfg, NationalScore: inventory.NationalScore}
-	for _, d := range inventory.IntensityTotals {
-		if !d.Confidential || sees {
-			rep.Definitions = append(rep.Definitions, d)
-		}
+	evaluate := func(s inventory.ClassSums) inventory.IntensityGroup {
+		s.Contrib = contrib[s.Key]
+		g := inventory.EvaluateIntensity(s, cfg, sees)
+		l := labels[s.Key]
+		g.Label, g.LabelEN = l.Label, l.LabelEN
+		return g
 	}
 	haveTotal := false
 	for rows.Next() {
@@ -123,18 +125,19 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 		}
 		if isTotal {
 			s.Key = "total"
-			rep.Total = inventory.EvaluateIntensity(s, cfg, sees)
+			rep.Total = evaluate(s)
 			haveTotal = true
 		} else if g != nil && p.Group != inventory.GroupZone {
 			s.Key = *g
-			rep.Groups = append(rep.Groups, inventory.EvaluateIntensity(s, cfg, sees))
+			rep.Groups = append(rep.Groups, evaluate(s))
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("intensity report: %w", err)
 	}
 	if !haveTotal {
-		rep.Total = inventory.EvaluateIntensity(inventory.ClassSums{Key: "total"}, cfg, sees)
+		rep.Total = evaluate(inventory.ClassSums{Key: "total"})
 	}
+	rep.Finish()
 	return rep, nil
 }

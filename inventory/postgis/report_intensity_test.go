@@ -261,6 +261,29 @@ func TestIntensityPublicWithholdsConfidential(t *testing.T) {
 	}
 	delete(doc, "withheld")
 	delete(doc, "config")
+	// Each group lists, in words, what it withheld (keys and reasons, no figure).
+	groups := []any{doc["total"]}
+	if gs, ok := doc["groups"].([]any); ok {
+		groups = append(groups, gs...)
+	}
+	for _, g := range groups {
+		gm := g.(map[string]any)
+		ws, _ := gm["withheld"].([]any)
+		if len(ws) != 8 { // 4 totals, 4 indicators
+			t.Errorf("group %v withheld %d figures, want 8", gm["key"], len(ws))
+		}
+		for _, w := range ws {
+			wm := w.(map[string]any)
+			if r, _ := wm["reason"].(string); !strings.Contains(r, "统计保密规则") {
+				t.Errorf("withheld %v: reason %q is not in words", wm["key"], r)
+			}
+		}
+		if gm["score_withheld"] == nil {
+			t.Errorf("group %v: no reason for the withheld score", gm["key"])
+		}
+		delete(gm, "withheld")
+		delete(gm, "score_withheld")
+	}
 	body, _ := json.Marshal(doc)
 	for _, k := range confidential {
 		if bytes.Contains(body, []byte(`"`+k+`"`)) {

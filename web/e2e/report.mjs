@@ -1,10 +1,12 @@
 // Browser checks of the report page (/reports), driven by playwright-core over Debian's
 // chromium, like run.mjs. Prints one JSON object per line: {"check", "ok", "detail"}.
-// Screenshots and the A4 PDF go to --out.
+// Screenshots, the A4 PDFs and their pages as images go to --out; the PDFs are read with
+// poppler's pdftotext and pdftoppm.
 //
 //   node report.mjs --base http://127.0.0.1:PORT --out DIR --token PLANNER_TOKEN
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const require = createRequire(new URL('../ui/package.json', import.meta.url));
@@ -24,8 +26,8 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-async function open(path, token) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 1400 }, locale: 'zh-CN' });
+async function open(path, token, viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   if (token) await context.setExtraHTTPHeaders({ Authorization: 'Bearer ' + token }); // a stand-in for the session
   const page = await context.newPage();
   const rec = { errors: [], external: [] };
@@ -42,50 +44,166 @@ async function api(path, token) {
   const r = await fetch(base + path, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
   return r.json();
 }
+async function apiText(path, token) {
+  const r = await fetch(base + path, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+  return Buffer.from(await r.arrayBuffer());
+}
+
+// The page's number format (report.js): zh-CN, 0 decimals for persons, else 2.
+const fmt = (v, unit, loc = 'zh-CN') => (v === null || v === undefined ? '–'
+  : Number(v).toLocaleString(loc, { minimumFractionDigits: unit === '人' ? 0 : 2, maximumFractionDigits: unit === '人' ? 0 : 2 }));
+
+// pdfPages checks a PDF: every page carries its number "i / N" (pdftotext), and no page but the
+// last is less than a third full: the lowest inked row of the page body (between the top and
+// bottom page margins, so not the page number) must lie at least a third of the way down the
+// body (pdftoppm, 30 dpi greyscale). It writes the pages as PNG images (pdftoppm, 50 dpi).
+function pdfPages(file, prefix) {
+  const n = Number((execFileSync('pdfinfo', [file]).toString().match(/Pages:\s+(\d+)/) || [])[1]);
+  const numbered = [];
+  const fill = [];
+  const tmp = join(out, prefix + '-tmp');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  execFileSync('pdftoppm', ['-gray', '-r', '30', file, join(tmp, 'p')]);
+  const pgms = readdirSync(tmp).filter((f) => f.endsWith('.pgm')).sort();
+  for (let i = 1; i <= n; i++) {
+    const txt = execFileSync('pdftotext', ['-f', String(i), '-l', String(i), '-layout', file, '-']).toString();
+    numbered.push(new RegExp(`(^|\\s)${i} ?/ ?${n}(\\s|$)`).test(txt)); // pdftotext may drop the spaces
+    const b = readFileSync(join(tmp, pgms[i - 1]));
+    // P5 header: "P5\n<w> <h>\n255\n"
+    const m = b.toString('latin1', 0, 40).match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+    const [w, h] = [Number(m[1]), Number(m[2])];
+    const px = b.subarray(m[0].length);
+    const mm = h / 297; // rows per millimetre
+    const top = Math.ceil(15 * mm);
+    const bottom = Math.floor(h - 16 * mm);
+    let last = top;
+    for (let y = top; y < bottom; y++) {
+      for (let x = 0; x < w; x++) if (px[y * w + x] < 200) { last = y; break; }
+    }
+    fill.push(+((last - top) / (bottom - top)).toFixed(2));
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  execFileSync('pdftoppm', ['-png', '-r', '50', file, join(out, prefix)]);
+  return { pages: n, numbered, fill };
+}
 
 const charts = ['#chart-attainment', '#chart-groups', '#chart-supply', '#chart-idle', '#chart-roads'];
+// Raw keys that must never reach a reader.
+const rawKeys = ['few_enterprises', 'dominant_enterprise', 'withheld_inputs', 'industrial_investment', 'land_supply_rate', 'degree_of_use', 'eval_class', 'area_m2', 'new_energy'];
 
 try {
-  // Public view, grouped by district.
+  const papi = await api('/api/v1/reports/intensity?group=district', args.token);
+  const pubApi = await api('/api/v1/reports/intensity?group=district');
+
+  // Public view, grouped by district, 1366 × 768, Chinese.
   const { page, rec } = await open('/reports?group=district');
-  await page.screenshot({ path: join(out, 'report-public.png'), fullPage: true });
+  await page.screenshot({ path: join(out, 'report-public-zh-1366.png'), fullPage: true });
   report('public page loads without errors or outside requests', rec.errors.length === 0 && rec.external.length === 0, rec);
 
   const drawn = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.querySelectorAll(id + ' svg path').length])), charts);
-  report('every chart draws', charts.every((id) => drawn[id] > 5), drawn);
+  const minis = await page.$$eval('#chart-values .mini', (els) => els.map((e) => ({ key: e.dataset.key, svg: !!e.querySelector('svg'), why: (e.querySelector('.why') || {}).textContent || '' })));
+  report('every chart draws', charts.every((id) => drawn[id] > 5) && minis.length === papi.total.indicators.length &&
+    minis.every((m) => m.svg || m.why), { drawn, minis });
 
-  const apiRep = await api('/api/v1/reports/intensity?group=district');
+  // Table cells: the API's value, rounded (2 decimals; persons 0), in zh-CN format.
   const rows = await page.$$eval('#indicator-table tbody tr[data-key]', (trs) => trs.map((tr) => ({ key: tr.dataset.key, value: tr.children[2].textContent })));
-  const fmt = (v) => (v === null ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 0 }));
-  const want = apiRep.total.indicators.map((i) => ({ key: i.key, value: fmt(i.value) }));
-  report('indicator table shows the API figures', JSON.stringify(rows) === JSON.stringify(want), { rows, want });
+  const want = pubApi.total.indicators.map((i) => ({ key: i.key, value: fmt(i.value, i.unit) }));
+  const shownRows = rows.filter((r) => pubApi.total.indicators.some((i) => i.key === r.key));
+  report('indicator table shows the API figures', JSON.stringify(shownRows) === JSON.stringify(want), { rows: shownRows, want });
 
-  const text = await page.evaluate(() => document.body.innerText);
-  const secret = ['工业用地固定资产投入强度', '工业用地地均税收', '综合地均税收', '人口密度'];
-  const score = await page.textContent('#score');
-  report('public view shows no confidential indicator nor score', secret.every((s) => !text.includes(s)) && score.trim() === '—',
-    { found: secret.filter((s) => text.includes(s)), score });
+  // The disclosure rule: the planner's report says, per indicator, whether the public sees it.
+  // The public page shows exactly those, with the planner's value; a withheld one says why
+  // in words, and its value is nowhere on the page.
+  const text = await page.evaluate(() => document.querySelector('#report').innerText);
+  const bad = [];
+  for (const i of papi.total.indicators) {
+    const row = await page.$(`#indicator-table tr[data-key="${i.key}"]`);
+    const rowText = row ? await row.innerText() : '';
+    if (i.public_withheld) {
+      if (!rowText.includes(i.public_withheld.reason)) bad.push({ key: i.key, want: 'reason', rowText });
+      if (i.value !== null && text.includes(fmt(i.value, i.unit))) bad.push({ key: i.key, leaked: fmt(i.value, i.unit) });
+    } else if (!rowText.includes(fmt(i.value, i.unit))) bad.push({ key: i.key, want: fmt(i.value, i.unit), rowText });
+  }
+  const score = (await page.textContent('#score')).trim();
+  if (papi.total.score_public_withheld ? score !== '不予公开' || text.includes(fmt(papi.total.score)) : score !== fmt(papi.total.score)) bad.push({ score, planner: papi.total.score });
+  // Files: no withheld value in the public CSV (rounded, raw) or XLSX.
+  const files = (await apiText('/api/v1/reports/intensity?group=district&format=csv&table=indicators')).toString() +
+    (await apiText('/api/v1/reports/intensity?group=district&format=csv&table=indicators&raw=true')).toString();
+  for (const g of [papi.total, ...(papi.groups || [])]) {
+    for (const i of g.indicators) {
+      if (i.public_withheld && i.value) {
+        for (const s of [String(i.value), i.value.toFixed(2)]) if (files.includes(s)) bad.push({ group: g.key, key: i.key, csv: s });
+      }
+    }
+  }
+  const keysOnPage = rawKeys.filter((k) => text.includes(k));
+  report('public report respects the disclosure rule', bad.length === 0 && keysOnPage.length === 0 &&
+    papi.total.indicators.some((i) => i.public_withheld) === papi.total.indicators.length > pubApi.total.indicators.length, { bad, keysOnPage });
+
+  // One language at a time: the Chinese page's fixed words, headings and definitions have no
+  // English word; the English page's none of Chinese (names of places aside).
+  const words = async (p) => p.evaluate(() => [...document.querySelectorAll('#report [data-t], #report th, #report td.def, #report figcaption, #report h1, #report .kpi .k, #report .why')]
+    .map((e) => e.textContent).join('\n'));
+  const zhWords = await words(page);
+  const latin = (zhWords.match(/[A-Za-z]{3,}/g) || []).filter((w) => !['landinv', 'XLSX', 'CSV', 'PDF'].includes(w));
+  await page.evaluate(() => window.landinvReport.setLang('en'));
+  await page.screenshot({ path: join(out, 'report-public-en-1366.png'), fullPage: true });
+  const enWords = (await words(page)).split(await page.textContent('#c-zone')).join('');
+  const han = enWords.match(/[\u4e00-\u9fff]+/g) || [];
+  const footer = await page.textContent('#generated');
+  report('Chinese and English are never mixed, dates in the locale\'s format', latin.length === 0 && han.length === 0 &&
+    !/\d{4}-\d\d-\d\dT/.test(text + footer) && /\d{4}年\d{1,2}月\d{1,2}日/.test(text) && /\d{1,2} [A-Z][a-z]+ \d{4}/.test(footer), { latin, han, footer });
+
+  // District names, not codes, and a note for a district with nothing to show.
+  const groupNames = await page.$$eval('#groups-table tbody td:first-child', (tds) => tds.map((t) => t.textContent));
+  report('groups are named', groupNames.length === (papi.groups || []).length && groupNames.every((n, i) => n === (papi.groups[i].label_en || papi.groups[i].key) && n !== papi.groups[i].key),
+    { groupNames, keys: (papi.groups || []).map((g) => g.key) });
+
+  // A phone: 375 px wide, nothing wider than the screen.
+  for (const lang of ['zh', 'en']) {
+    const ph = await open('/reports?group=district' + (lang === 'en' ? '&lang=en' : ''), null, { width: 375, height: 812 });
+    await ph.page.screenshot({ path: join(out, `report-public-${lang}-375.png`), fullPage: true });
+    await ph.page.screenshot({ path: join(out, `report-public-${lang}-375-top.png`) });
+    const sw = await ph.page.evaluate(() => document.documentElement.scrollWidth);
+    report(`fits a 375 px screen (${lang})`, sw <= 375 && ph.rec.errors.length === 0, { scrollWidth: sw, errors: ph.rec.errors });
+    await ph.context.close();
+  }
 
   // Planner view.
   const pl = await open('/reports', args.token);
-  await pl.page.screenshot({ path: join(out, 'report-planner.png'), fullPage: true });
+  await pl.page.screenshot({ path: join(out, 'report-planner-zh-1366.png'), fullPage: true });
   const ptext = await pl.page.evaluate(() => document.body.innerText);
   const pscore = await pl.page.textContent('#score');
-  const papi = await api('/api/v1/reports/intensity', args.token);
+  const pz = await api('/api/v1/reports/intensity', args.token);
+  const secret = ['工业用地固定资产投入强度', '工业用地地均税收', '综合地均税收', '人口密度'];
   report('planner view shows every indicator and the score',
-    secret.every((s) => ptext.includes(s)) && papi.total.score !== null && pscore.trim() === Number(papi.total.score).toLocaleString('en-US', { maximumFractionDigits: 1 }),
-    { pscore, api: papi.total.score, errors: pl.rec.errors });
+    secret.every((s) => ptext.includes(s)) && pz.total.score !== null && pscore.trim() === fmt(pz.total.score) &&
+    (await pl.page.$$('#indicator-table tr.withheld')).length === 0, { pscore, api: pz.total.score, errors: pl.rec.errors });
 
-  // Print: A4, controls hidden, every section on the pages.
+  // Print: A4, controls hidden, numbered pages, no page under a third full but the last.
   await pl.page.emulateMedia({ media: 'print' });
   const hidden = await pl.page.evaluate(() => getComputedStyle(document.querySelector('#controls')).display);
-  await pl.page.screenshot({ path: join(out, 'report-print.png'), fullPage: true });
-  const pdf = await pl.page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-  writeFileSync(join(out, 'report.pdf'), pdf);
-  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-  const mediaBox = (pdf.toString('latin1').match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/) || []).slice(1).map(Number);
-  report('prints to A4 without the controls', hidden === 'none' && pages >= 1 && pages <= 8 &&
-    Math.abs(mediaBox[0] - 595.92) < 2 && Math.abs(mediaBox[1] - 842.88) < 2, { hidden, pages, mediaBox });
+  const printed = {};
+  for (const [name, p] of [['zh', pl.page], ['en', page]]) {
+    await p.emulateMedia({ media: 'print' });
+    await p.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    const pdf = await p.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    const file = join(out, `report-${name}.pdf`);
+    writeFileSync(file, pdf);
+    const mediaBox = (pdf.toString('latin1').match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/) || []).slice(1).map(Number);
+    printed[name] = { ...pdfPages(file, `report-${name}-pdf`), mediaBox };
+  }
+  const a4 = (mb) => Math.abs(mb[0] - 595.92) < 2 && Math.abs(mb[1] - 842.88) < 2;
+  report('prints to A4 without the controls', hidden === 'none' && Object.values(printed).every((r) => a4(r.mediaBox) && r.pages >= 2 && r.pages <= 10), { hidden, printed });
+  report('printed pages are numbered "i / N"', Object.values(printed).every((r) => r.numbered.every(Boolean)), printed);
+  report('no printed page under a third full, except the last', Object.values(printed).every((r) => r.fill.slice(0, -1).every((f) => f >= 1 / 3)), printed);
+  const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(out, 'report-zh.pdf'), '-']).toString();
+  report('the cover names zone, issuer, period, date and page count; the last page is signed off',
+    /临汾经济开发区/.test(first) && first.includes('编制单位') && first.includes('评价时点') && first.includes('编制日期') &&
+    new RegExp(`本报告共 ${printed.zh.pages} 页`).test(first) && first.includes('管理委员会') &&
+    /审核人/.test(execFileSync('pdftotext', ['-f', String(printed.zh.pages), '-l', String(printed.zh.pages), join(out, 'report-zh.pdf'), '-']).toString()),
+  first.slice(0, 600));
 } catch (e) {
   report('script', false, String(e.stack || e));
 }

@@ -16,8 +16,9 @@ import (
 )
 
 // TestReportPage draws the report page (/reports) in headless chromium on the demo data, as the
-// public and as a planner, and prints it to an A4 PDF. Screenshots (report-public.png,
-// report-planner.png, report-print.png) and report.pdf go to test-output/.
+// public and as a planner, in Chinese and English, at 1366 × 768 and 375 px, and prints it to A4
+// PDFs, which poppler reads (numbered pages, page fill). Screenshots (report-*-zh|en-1366|375.png),
+// the PDFs (report-zh.pdf, report-en.pdf) and their pages (report-*-pdf-N.png) go to test-output/.
 func TestReportPage(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
@@ -30,9 +31,17 @@ func TestReportPage(t *testing.T) {
 		}
 		return inventory.Anonymous, nil
 	}
+	// The issuing unit is the zone's setting (zones.evaluation).
+	if _, err := db.Pool.Exec(context.Background(), `update zones set evaluation = evaluation ||
+		'{"issuer": "临汾经济开发区管理委员会", "issuer_en": "Linfen Economic Development Zone Administrative Committee"}'`); err != nil {
+		t.Fatal(err)
+	}
 	results := runReportScript(t, node, serveWith(t, d, nil), "--token", token)
 	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
-		"public view shows no confidential indicator nor score", "planner view shows every indicator and the score", "prints to A4 without the controls"}
+		"public report respects the disclosure rule", "Chinese and English are never mixed, dates in the locale's format", "groups are named",
+		"fits a 375 px screen (zh)", "fits a 375 px screen (en)", "planner view shows every indicator and the score",
+		"prints to A4 without the controls", `printed pages are numbered "i / N"`, "no printed page under a third full, except the last",
+		"the cover names zone, issuer, period, date and page count; the last page is signed off"}
 	got := map[string]result{}
 	for _, r := range results {
 		got[r.Check] = r
