@@ -135,7 +135,25 @@ func (db *DB) LoadDataset(ctx context.Context, fsys fs.FS, dir string) ([]LoadSt
 		}
 		stats = append(stats, st)
 	}
-	return stats, nil
+	st, err := db.LinkEnterprises(ctx, zone, "demo")
+	if err != nil {
+		return stats, fmt.Errorf("load dataset: %w", err)
+	}
+	return append(stats, st), nil
+}
+
+// LinkEnterprises makes an enterprise record of every firm named on the zone's live plots
+// (enterprise) or in its plants' tenants that has none yet, linked to those plots and
+// tenancies, with a provisional credit code: the SQL function landinv_link_enterprises of
+// migration 0050, the one definition of that step (the migration ran it on the data of its
+// day; a dataset load runs it on what it loaded).
+func (db *DB) LinkEnterprises(ctx context.Context, zone, actor string) (LoadStats, error) {
+	st := LoadStats{Layer: inventory.EnterpriseLayer.Name}
+	err := db.Pool.QueryRow(ctx, "select landinv_link_enterprises((select id from zones where code = $1), $2)", zone, actor).Scan(&st.Inserted)
+	if err != nil {
+		return st, fmt.Errorf("link enterprises: %w", asError(err))
+	}
+	return st, nil
 }
 
 func b2i(b bool) int {

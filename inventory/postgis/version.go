@@ -71,6 +71,17 @@ func checkVersion(l *inventory.Layer, op, code string, c inventory.Change, wkb [
 		delete(props, "code")
 	}
 	moved := len(c.Geometry) > 0 || wkb != nil
+	if l.Geometry == inventory.GeometryNone {
+		// A non-spatial layer (enterprises, their figures): its rows keep a null geometry.
+		if moved && string(c.Geometry) != "null" {
+			return nil, inventory.Errorf(inventory.EInvalid, "geometry", "%s has no geometry; leave it out", l.Name)
+		}
+		v.props = props
+		if op == inventory.OpUpdate && len(props) == 0 {
+			return nil, inventory.Errorf(inventory.EInvalid, "properties", "nothing to change: give properties")
+		}
+		return v, nil
+	}
 	if wkb == nil && (op == inventory.OpCreate || len(c.Geometry) > 0) {
 		if err := inventory.CheckGeometryJSON(l, c.Geometry); err != nil {
 			return nil, err
@@ -374,7 +385,9 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 		// Not written for EPSG:4326 input: ST_Transform costs even when it has nothing to do.
 		geom = "ST_Transform(" + geom + ", 4326)"
 	}
-	if l.Geometry != "any" {
+	if l.Geometry == inventory.GeometryNone {
+		geom = "null::geometry" // a non-spatial layer keeps a null geometry
+	} else if l.Geometry != "any" {
 		geom = "ST_Multi(" + geom + ")"
 	}
 	s := versionStmts{
