@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0050_enterprises.sql
--- Migrations sha256: 2d5d2b7ca148a98ea1f03796b1276ff12c8ad6ac9075ef5c1936de65c52cad9a
+-- Migrations sha256: 71fa4b10e29e1519bd8af83950d3a152d88671b91eb2ff628e19c1a10df85594
 
 
 --
@@ -37,13 +37,17 @@ CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 CREATE FUNCTION public.enterprise_figures_rules() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+  firm constant text := split_part(NEW.code, '-', 1);
 begin
+  NEW.credit_code := firm;
+  NEW.year := split_part(NEW.code, '-', 2)::integer;
   if not landinv_is_live(NEW.valid_to, NEW.archived) or landinv_restoring() then
     return NEW;
   end if;
-  if not exists (select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = NEW.credit_code
+  if not exists (select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = firm
                  and e.valid_to = 'infinity' and not e.archived) then
-    perform landinv_raise('LI422', 'credit_code', format('no enterprise with credit code %s in the zone; add the firm first', NEW.credit_code));
+    perform landinv_raise('LI422', 'credit_code', format('no enterprise with credit code %s in the zone; add the firm first', firm));
   end if;
   return NEW;
 end $$;
@@ -859,8 +863,8 @@ CREATE TABLE public.enterprise_figures (
     change_note text,
     op text DEFAULT 'create'::text NOT NULL,
     restored_from integer,
-    credit_code text GENERATED ALWAYS AS (split_part(code, '-'::text, 1)) STORED,
-    year integer GENERATED ALWAYS AS ((split_part(code, '-'::text, 2))::integer) STORED,
+    credit_code text NOT NULL,
+    year integer NOT NULL,
     tax_wan double precision,
     tax_wan_source text,
     tax_wan_date date,

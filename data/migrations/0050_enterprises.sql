@@ -113,8 +113,8 @@ create table enterprise_figures (
   change_note   text,
   op            text not null default 'create' check (op in ('create', 'update', 'archive', 'restore')),
   restored_from integer,
-  credit_code   text generated always as (split_part(code, '-', 1)) stored,
-  year          integer generated always as (split_part(code, '-', 2)::integer) stored,
+  credit_code   text not null,     -- set from the code by enterprise_figures_rules
+  year          integer not null,  -- set from the code by enterprise_figures_rules
   tax_wan                  double precision check (tax_wan >= 0),
   tax_wan_source           text,
   tax_wan_date             date,
@@ -152,15 +152,20 @@ create unique index enterprise_figures_live_code on enterprise_figures (zone_id,
 create index enterprise_figures_history on enterprise_figures (zone_id, code, valid_from);
 create index enterprise_figures_year on enterprise_figures (zone_id, year) where valid_to = 'infinity';
 
--- Figures belong to a live enterprise of the zone.
+-- credit_code and year are read from the code (CREDITCODE-YYYY). Figures belong to a live
+-- enterprise of the zone.
 create function enterprise_figures_rules() returns trigger language plpgsql as $$
+declare
+  firm constant text := split_part(NEW.code, '-', 1);
 begin
+  NEW.credit_code := firm;
+  NEW.year := split_part(NEW.code, '-', 2)::integer;
   if not landinv_is_live(NEW.valid_to, NEW.archived) or landinv_restoring() then
     return NEW;
   end if;
-  if not exists (select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = NEW.credit_code
+  if not exists (select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = firm
                  and e.valid_to = 'infinity' and not e.archived) then
-    perform landinv_raise('LI422', 'credit_code', format('no enterprise with credit code %s in the zone; add the firm first', NEW.credit_code));
+    perform landinv_raise('LI422', 'credit_code', format('no enterprise with credit code %s in the zone; add the firm first', firm));
   end if;
   return NEW;
 end $$;
