@@ -13,6 +13,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Extents:      db,
+		Evaluations:  db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 	}
 }

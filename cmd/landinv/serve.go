@@ -59,6 +59,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Extents: db, OGCCRS: extraCRS,
+		Evaluations:   db,
 		Authenticate:  web.TokenAuthenticator(db.Authenticate),
 		Log:           e.log,
 		Metrics:       metrics,

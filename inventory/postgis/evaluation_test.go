@@ -143,7 +143,7 @@ func TestEvaluationHandMade(t *testing.T) {
 			t.Errorf("%s: tax_per_mu %v, want %v", name, r.TaxPerMu, w.tax)
 		}
 		iv := r.Indicators["tax_per_mu"]
-		if iv.Numerator == nil || iv.Denominator == nil || math.Abs(*iv.Numerator / *iv.Denominator-w.tax) > 1e-6 ||
+		if iv.Numerator == nil || iv.Denominator == nil || math.Abs(*iv.Numerator / *iv.Denominator - w.tax) > 1e-6 ||
 			iv.Benchmark == nil || math.Abs(*iv.Benchmark-84/5.5) > 1e-6 {
 			t.Errorf("%s: tax_per_mu indicator %+v", name, iv)
 		}

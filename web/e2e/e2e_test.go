@@ -100,6 +100,7 @@ func tools(t testing.TB) string {
 func storeDeps(db *postgis.DB) web.Deps {
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Evaluations:  db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
