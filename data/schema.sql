@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0050_enterprises.sql
--- Migrations sha256: 71fa4b10e29e1519bd8af83950d3a152d88671b91eb2ff628e19c1a10df85594
+-- Migrations sha256: 826694aae28e5a3a5950007c67d98135dbba33a3bdab2e17914cdd7816b0c852
 
 
 --
@@ -86,6 +86,9 @@ declare
   bad text;
   t jsonb;
 begin
+  if NEW.version = 1 and not landinv_credit_code_valid(NEW.code) then
+    perform landinv_raise('LI422', 'code', format('%s fails the GB 32100-2015 checksum of a unified social credit code', NEW.code));
+  end if;
   if not landinv_is_live(NEW.valid_to, NEW.archived) then
     return NEW;
   end if;
@@ -954,7 +957,7 @@ CREATE TABLE public.enterprises (
     geom public.geometry(Geometry,4326),
     CONSTRAINT enterprises_check CHECK ((valid_from <= valid_to)),
     CONSTRAINT enterprises_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
-    CONSTRAINT enterprises_code_check CHECK (public.landinv_credit_code_valid(code)),
+    CONSTRAINT enterprises_code_check CHECK ((code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
     CONSTRAINT enterprises_exemption_check CHECK ((exemption = ANY (ARRAY['public_utility'::text, 'start_up'::text, 'major_project'::text]))),
     CONSTRAINT enterprises_geom_check CHECK ((geom IS NULL)),
     CONSTRAINT enterprises_industry_code_check CHECK ((industry_code ~ '^[A-T]?[0-9]{2,4}$'::text)),

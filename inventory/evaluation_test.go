@@ -108,3 +108,24 @@ func TestSchemeValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestReclamationList: D joins; C joins when C the years before too (reclaim_c_years = 2);
+// ungraded and better grades do not.
+func TestReclamationList(t *testing.T) {
+	g := func(s string) *string { return &s }
+	ev := &Evaluation{Scheme: DefaultScheme(), Results: []EvaluationResult{
+		{CreditCode: "D1", Grade: g("D")}, {CreditCode: "C2", Grade: g("C")}, {CreditCode: "C1", Grade: g("C")},
+		{CreditCode: "B1", Grade: g("B")}, {CreditCode: "X"}}}
+	got := ReclamationList(ev, []map[string]string{{"C2": "C", "C1": "B", "B1": "C"}})
+	var codes []string
+	for _, f := range got {
+		codes = append(codes, f.CreditCode)
+	}
+	if strings.Join(codes, ",") != "D1,C2" {
+		t.Errorf("listed %v, want D1, C2", codes)
+	}
+	ev.Scheme.ReclaimCYears = 0
+	if got := ReclamationList(ev, []map[string]string{{"C2": "C"}}); len(got) != 1 {
+		t.Errorf("C rule off: %v", got)
+	}
+}

@@ -42,7 +42,7 @@ $$;
 create table enterprises (
   id            bigint generated always as identity primary key,
   zone_id       integer not null references zones (id),
-  code          text not null check (landinv_credit_code_valid(code)),
+  code          text not null check (code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'), -- checksum: enterprises_rules
   version       integer not null default 1 check (version >= 1),
   valid_from    timestamptz not null default now(),
   valid_to      timestamptz not null default 'infinity',
@@ -68,12 +68,15 @@ create table enterprises (
 create unique index enterprises_live_code on enterprises (zone_id, code) where valid_to = 'infinity';
 create index enterprises_history on enterprises (zone_id, code, valid_from);
 
--- An enterprise's links name live plots and plants of its zone.
+-- An enterprise's code passes the checksum; its links name live plots and plants of its zone.
 create function enterprises_rules() returns trigger language plpgsql as $$
 declare
   bad text;
   t jsonb;
 begin
+  if NEW.version = 1 and not landinv_credit_code_valid(NEW.code) then
+    perform landinv_raise('LI422', 'code', format('%s fails the GB 32100-2015 checksum of a unified social credit code', NEW.code));
+  end if;
   if not landinv_is_live(NEW.valid_to, NEW.archived) then
     return NEW;
   end if;

@@ -310,7 +310,7 @@ func TestDriftEveryLayerTableHasALayer(t *testing.T) {
 func TestDriftStoreServesEveryField(t *testing.T) {
 	db := postgistest.NewWithDemo(t)
 	ctx := inventory.WithViewer(context.Background(), inventory.Viewer{Name: "drift", Role: inventory.RoleAdmin})
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		t.Run(l.Name, func(t *testing.T) {
 			page, err := db.List(ctx, inventory.Query{Layer: l, Limit: 1})
 			if err != nil {

@@ -220,13 +220,20 @@ func event(ctx context.Context, tx pgx.Tx, zoneID, year int, run *int, actor, ac
 	return err
 }
 
-// latestRun reads the year's latest run (nil when none), its results filtered by f.
+// latestRun reads the year's latest run (nil when none).
 func latestRun(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int) (*inventory.Evaluation, error) {
+	return runAt(ctx, tx, zoneID, zone, year, nil)
+}
+
+// runAt reads the year's latest run computed at or before asOf (the latest when nil; nil when
+// none).
+func runAt(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int, asOf *time.Time) (*inventory.Evaluation, error) {
 	ev := &inventory.Evaluation{Zone: zone, Year: year}
 	var until *time.Time
 	var scheme, results []byte
 	err := tx.QueryRow(ctx, `select run, state, published_until, computed_at, computed_by, scheme_version, scheme, results
-		from evaluation_runs where zone_id = $1 and year = $2 order by run desc limit 1`, zoneID, year).
+		from evaluation_runs where zone_id = $1 and year = $2 and ($3::timestamptz is null or computed_at <= $3)
+		order by run desc limit 1`, zoneID, year, asOf).
 		Scan(&ev.Run, &ev.State, &until, &ev.ComputedAt, &ev.ComputedBy, &ev.SchemeVersion, &scheme, &results)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil

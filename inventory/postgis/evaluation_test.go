@@ -292,3 +292,65 @@ func derefS(p *string) any {
 	}
 	return *p
 }
+
+// TestPerMuReports: the report and the reclamation list of the hand-made zone (see evalZone):
+// F7 (grade D) is listed with its plot P8 and the idle case opened on it; the new_energy
+// cluster (F1 on 2 S, tax 40 S; F5 on S, tax 10 S) pays 50/3 per 亩; the public gets only
+// cells of at least three firms of a final evaluation, and no reclamation list.
+func TestPerMuReports(t *testing.T) {
+	db, codes, S := evalZone(t)
+	if _, err := db.Evaluate(planner, "", 2025); err != nil {
+		t.Fatal(err)
+	}
+	rexec(t, db, `insert into idle_sites (zone_id, code, kind, plot_code, stage, geom) select 1, 'RC-P8', 'idle_land', 'P8', 'survey', geom from plots where code = 'P8'`)
+	p := params(t, "reclamation", "year", "2025")
+	rec, err := db.Reclamation(planner, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Firms) != 1 || rec.Firms[0].CreditCode != codes["F7"] || len(rec.Firms[0].Plots) != 1 ||
+		rec.Firms[0].Plots[0].Code != "P8" || rec.Firms[0].Plots[0].IdleCase == nil || *rec.Firms[0].Plots[0].IdleCase != "RC-P8" ||
+		math.Abs(rec.Firms[0].Plots[0].AreaMu-S) > 1e-6*S {
+		t.Errorf("reclamation list %+v", rec.Firms)
+	}
+	if pub, err := db.Reclamation(t.Context(), p); err != nil || len(pub.Firms) != 0 || len(pub.Withheld) == 0 {
+		t.Errorf("public reclamation list: %+v %v", pub, err)
+	}
+	rep, err := db.PerMu(planner, params(t, "per-mu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ne *inventory.GradeCount
+	for i := range rep.ByCluster {
+		if rep.ByCluster[i].Group == "new_energy" {
+			ne = &rep.ByCluster[i]
+		}
+	}
+	if ne == nil || ne.TaxPerMu == nil || math.Abs(*ne.TaxPerMu-50.0/3) > 1e-6 || *ne.Firms != 2 || ne.Grades["B"] != 2 {
+		t.Errorf("new_energy: %+v", ne)
+	}
+	if rep.Year != 2025 || len(rep.Firms) != 7 || rep.LandByGrade["D"] == nil || math.Abs(rep.LandByGrade["D"].(float64)-S) > 1e-6*S {
+		t.Errorf("report: year %d, %d firms, land by grade %v", rep.Year, len(rep.Firms), rep.LandByGrade)
+	}
+	// The public: nothing before it is final; then cells of ≥ 3 firms only.
+	pub, err := db.PerMu(t.Context(), params(t, "per-mu"))
+	if err != nil || len(pub.ByCluster) != 0 || len(pub.Firms) != 0 {
+		t.Errorf("public, draft: %+v %v", pub, err)
+	}
+	rexec(t, db, "update evaluation_runs set state = 'final', published_until = current_date")
+	pub, err = db.PerMu(t.Context(), params(t, "per-mu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range pub.ByCluster {
+		if g.Group == "new_energy" && (g.Firms != nil || g.Grades["B"] != nil || g.TaxPerMu != nil) {
+			t.Errorf("public sees a cell of 2 firms: %+v", g)
+		}
+		if g.Group == "" && (g.Firms == nil || *g.Firms != 5 || g.Grades["A"] != nil) {
+			t.Errorf("public, unclustered firms: %+v", g)
+		}
+	}
+	if len(pub.Firms) != 0 || len(pub.Changes) != 0 {
+		t.Errorf("public sees firms: %v %v", pub.Firms, pub.Changes)
+	}
+}
