@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0050_enterprises.sql
--- Migrations sha256: 826694aae28e5a3a5950007c67d98135dbba33a3bdab2e17914cdd7816b0c852
+-- Migrations sha256: ae010382653403f19dd85df14a0382d549995e8cc91a4df5b548398f1ff320dc
 
 
 --
@@ -1030,13 +1030,14 @@ CREATE TABLE public.evaluation_runs (
     computed_by text NOT NULL,
     scheme_version integer NOT NULL,
     scheme jsonb NOT NULL,
-    results jsonb NOT NULL,
+    results json NOT NULL,
     CONSTRAINT evaluation_runs_check CHECK (((state = 'draft'::text) OR (published_until IS NOT NULL))),
-    CONSTRAINT evaluation_runs_results_check CHECK ((jsonb_typeof(results) = 'object'::text)),
+    CONSTRAINT evaluation_runs_results_check CHECK ((json_typeof(results) = 'object'::text)),
     CONSTRAINT evaluation_runs_run_check CHECK ((run >= 1)),
     CONSTRAINT evaluation_runs_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'final'::text]))),
     CONSTRAINT evaluation_runs_year_check CHECK (((year >= 2000) AND (year <= 2100)))
 );
+ALTER TABLE ONLY public.evaluation_runs ALTER COLUMN results SET COMPRESSION lz4;
 
 
 --

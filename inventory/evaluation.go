@@ -245,13 +245,14 @@ type EvaluationInput struct {
 }
 
 // IndicatorValue is one indicator of one firm.
+// Benchmark, weight and points appear only for the indicators the firm is scored on.
 type IndicatorValue struct {
 	Value       *float64 `json:"value"`
 	Numerator   *float64 `json:"numerator"`
 	Denominator *float64 `json:"denominator"`
-	Benchmark   *float64 `json:"benchmark"`
-	Weight      float64  `json:"weight"`
-	Points      *float64 `json:"points"`
+	Benchmark   *float64 `json:"benchmark,omitempty"`
+	Weight      float64  `json:"weight,omitempty"`
+	Points      *float64 `json:"points,omitempty"`
 }
 
 // EvaluationResult is one firm's evaluation (the API's property names are fixed).

@@ -315,8 +315,11 @@ func (db *DB) evaluate(ctx context.Context, tx pgx.Tx, zoneID int, zone string, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.Exec(ctx, `insert into evaluation_runs (zone_id, year, run, state, published_until, computed_by, scheme_version, scheme, results)
-		values ($1, $2, $3, $4, $5::date, $6, $7, $8, $9)`, zoneID, year, run, state, until, actor, sv.Version, scheme, body); err != nil {
+	ev := &inventory.Evaluation{Zone: zone, Year: year, Run: run, State: state, PublishedUntil: until, ComputedBy: actor,
+		SchemeVersion: sv.Version, Scheme: sv.Scheme, Results: results, NotEligible: left}
+	if err := tx.QueryRow(ctx, `insert into evaluation_runs (zone_id, year, run, state, published_until, computed_by, scheme_version, scheme, results)
+		values ($1, $2, $3, $4, $5::date, $6, $7, $8, $9) returning computed_at`, zoneID, year, run, state, until, actor, sv.Version, scheme, body).
+		Scan(&ev.ComputedAt); err != nil {
 		return nil, err
 	}
 	detail := map[string]any{"scheme_version": sv.Version, "firms": len(results)}
@@ -324,10 +327,6 @@ func (db *DB) evaluate(ctx context.Context, tx pgx.Tx, zoneID int, zone string, 
 		detail[k] = v
 	}
 	if err := event(ctx, tx, zoneID, year, &run, actor, "computed", detail); err != nil {
-		return nil, err
-	}
-	ev, err := latestRun(ctx, tx, zoneID, zone, year)
-	if err != nil {
 		return nil, err
 	}
 	countResults(ev)
