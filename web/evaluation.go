@@ -258,3 +258,35 @@ func (s *Server) openIdleCase(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", "/api/v1/idle-sites/"+url.PathEscape(f.Code))
 	writeFeature(w, http.StatusCreated, f)
 }
+
+// plotGrades answers GET /api/v1/evaluations/{year}/plots: for the land map's colouring by
+// grade, every plot an evaluated firm holds, with the firm, its grade (null when not graded),
+// exempt_reason and whether data is missing. Confidential like every evaluation route.
+func (s *Server) plotGrades(w http.ResponseWriter, r *http.Request) {
+	year, err := yearParam(r)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	ev, err := s.deps.Evaluations.Evaluation(r.Context(), zoneOf(r), year, inventory.EvaluationFilter{})
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	type plotGrade struct {
+		CreditCode   string   `json:"credit_code"`
+		Name         string   `json:"name"`
+		Grade        *string  `json:"grade"`
+		Score        *float64 `json:"score"`
+		ExemptReason *string  `json:"exempt_reason"`
+		Missing      bool     `json:"missing"`
+	}
+	plots := map[string]plotGrade{}
+	for _, x := range ev.Results {
+		for _, p := range x.Plots {
+			plots[p] = plotGrade{x.CreditCode, x.Name, x.Grade, x.Score, x.ExemptReason, len(x.Missing) > 0}
+		}
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "state": ev.State, "run": ev.Run, "plots": plots})
+}

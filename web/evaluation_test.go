@@ -102,6 +102,20 @@ func TestPerMuAPI(t *testing.T) {
 			t.Errorf("result has no %s", k)
 		}
 	}
+	var pg struct {
+		Plots map[string]struct {
+			CreditCode string  `json:"credit_code"`
+			Grade      *string `json:"grade"`
+		} `json:"plots"`
+	}
+	r = e.do(t, "GET", "/api/v1/evaluations/2025/plots", "alice", "", "")
+	if err := json.Unmarshal(r.body, &pg); err != nil || len(pg.Plots) != 1 || pg.Plots["P1"].CreditCode != code ||
+		pg.Plots["P1"].Grade == nil || *pg.Plots["P1"].Grade != *ev.Results[0].Grade {
+		t.Errorf("plot grades: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/api/v1/evaluations/2025/plots", "", "", ""); r.status != 401 {
+		t.Errorf("plot grades, publicly: %d", r.status)
+	}
 	if r := e.do(t, "GET", "/api/v1/evaluations/2025?district=E", "alice", "", ""); !strings.Contains(string(r.body), `"results":[]`) {
 		t.Errorf("district E holds no firm: %s", r.body)
 	}

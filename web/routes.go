@@ -87,6 +87,7 @@ func (s *Server) routes() chi.Router {
 			r.With(s.params("zone", "as_of")).Get("/evaluations/{year}/scheme", s.getScheme)
 			r.With(s.params("zone", "grade", "cluster", "district")).Get("/evaluations/{year}", s.getEvaluation)
 			r.With(s.params("zone")).Get("/evaluations/{year}/history", s.evaluationHistory)
+			r.With(s.params("zone")).Get("/evaluations/{year}/plots", s.plotGrades) // the map's colouring by grade
 			edit := r.With(signedIn)
 			edit.With(s.params("zone")).Post("/enterprises", create(s.deps.Editor, el, "/api/v1/enterprises/"))
 			edit.With(s.params("zone")).Patch("/enterprises/{code}", update(s.deps.Editor, el))
