@@ -15,7 +15,8 @@ import (
 )
 
 // TestEditingInTheBrowser runs edit.mjs against the demo data with the write API and a
-// planner's token: sign-in, a refused status step shown at its field, a saved edit, the
+// planner's token: sign-in, the plots coloured by per-mu grade and back, a refused status step
+// shown at its field, a saved edit, the
 // history and a restore, and a dry-run import report.
 func TestEditingInTheBrowser(t *testing.T) {
 	node := tools(t)
@@ -40,7 +41,7 @@ func TestEditingInTheBrowser(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
-	want := []string{"sign_in", "select_and_form", "illegal_step_shown_at_field", "legal_edit_saved", "history_and_restore", "import_dry_run_report", "no_page_errors"}
+	want := []string{"sign_in", "grade_colours", "select_and_form", "illegal_step_shown_at_field", "legal_edit_saved", "history_and_restore", "import_dry_run_report", "no_page_errors"}
 	got := map[string]result{}
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {

@@ -14,6 +14,7 @@ import { $, h } from './dom.js';
 import { state } from './state.js';
 import { request as api, token } from './api.js';
 import { loadMeta, layerOf } from './meta.js';
+import { showGrades, GRADE_COLORS } from './grades.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
 
@@ -92,7 +93,34 @@ function render() {
       h('button', { type: 'button', id: 'show-history', disabled: !sel, onclick: () => showHistory(sel) }, tr('修改历史', 'History')),
       h('button', { type: 'button', id: 'show-import', disabled: !ed.me.can_edit, onclick: importForm }, tr('导入', 'Import'))),
     h('p', { class: 'edit-hint' }, sel ? `${sel.kind} ${sel.code}` : tr('在地图上选择一个要素。', 'Select a feature on the map.')),
+    ed.me.sees_confidential ? gradeControl() : '',
     h('div', { id: 'edit-body' }));
+}
+
+// gradeControl switches the plots' colouring to the per-mu grades (grades.js) and back, with
+// the grades' legend; for viewers who may see confidential figures only.
+function gradeControl() {
+  const box = h('div', { id: 'grade-box' });
+  const legend = () => (state.grades
+    ? h('p', { id: 'grade-legend' }, `${state.grades.year} (${state.grades.state}): `,
+      ...Object.entries(GRADE_COLORS).map(([g, c]) => h('span', { class: 'grade-swatch', style: `background:${c}` }, g === 'ungraded' ? tr('未分类', 'ungraded') : g)))
+    : '');
+  const btn = h('button', { type: 'button', id: 'grade-colours', 'aria-pressed': String(!!state.grades), onclick: async () => {
+    btn.disabled = true;
+    try {
+      const on = !state.grades;
+      const year = await showGrades(on);
+      if (on && year === null) box.append(h('p', { class: 'edit-error' }, tr('尚无亩均评价。', 'No per-mu evaluation yet.')));
+    } catch (e) {
+      box.append(h('p', { class: 'edit-error', role: 'alert' }, e.message));
+    }
+    btn.disabled = false;
+    btn.setAttribute('aria-pressed', String(!!state.grades));
+    box.querySelector('#grade-legend')?.remove();
+    box.append(legend());
+  } }, tr('按亩均等级着色', 'Colour by per-mu grade'));
+  box.append(btn, legend());
+  return box;
 }
 
 function selected() {
