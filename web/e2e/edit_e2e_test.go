@@ -16,8 +16,7 @@ import (
 
 // TestEditingInTheBrowser runs edit.mjs against the demo data with the write API and a
 // planner's token: sign-in, the plots coloured by per-mu grade and back, a refused status step
-// shown at its field, a saved edit, the
-// history and a restore, and a dry-run import report.
+// shown at its field, a saved edit, the history and a restore, and a dry-run import report.
 func TestEditingInTheBrowser(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
