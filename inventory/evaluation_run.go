@@ -46,9 +46,10 @@ type Evaluation struct {
 
 // EvaluationFilter narrows the results of GET /evaluations/{year}; empty members mean all.
 type EvaluationFilter struct {
-	Grades    []string // A, B, C, D, or "none" for the ungraded
-	Clusters  []string
-	Districts []string
+	Grades      []string // A, B, C, D, or "none" for the ungraded
+	Clusters    []string
+	Districts   []string
+	CreditCodes []string
 }
 
 // Keep reports whether r passes the filter.
@@ -66,6 +67,9 @@ func (f EvaluationFilter) Keep(r EvaluationResult) bool {
 		return false
 	}
 	if len(f.Districts) > 0 && !contains(f.Districts, r.District) {
+		return false
+	}
+	if len(f.CreditCodes) > 0 && !contains(f.CreditCodes, r.CreditCode) {
 		return false
 	}
 	return true

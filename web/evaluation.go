@@ -72,7 +72,8 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ev)
 }
 
-// parseEvaluationFilter reads grade (A,B,C,D,none), cluster and district, comma lists.
+// parseEvaluationFilter reads grade (A,B,C,D,none), cluster, district and credit_code, comma
+// lists.
 func parseEvaluationFilter(v url.Values) (inventory.EvaluationFilter, error) {
 	var f inventory.EvaluationFilter
 	list := func(name string) []string {
@@ -86,7 +87,12 @@ func parseEvaluationFilter(v url.Values) (inventory.EvaluationFilter, error) {
 		}
 		return out
 	}
-	f.Grades, f.Clusters, f.Districts = list("grade"), list("cluster"), list("district")
+	f.Grades, f.Clusters, f.Districts, f.CreditCodes = list("grade"), list("cluster"), list("district"), list("credit_code")
+	for _, c := range f.CreditCodes {
+		if inventory.CheckCreditCode(c) != nil {
+			return f, inventory.Errorf(inventory.EInvalid, "credit_code", "%q is no unified social credit code", c)
+		}
+	}
 	for _, g := range f.Grades {
 		if g != "none" && !slicesContains(inventory.Grades, g) {
 			return f, inventory.Errorf(inventory.EInvalid, "grade", "has unknown value %q; known: A, B, C, D, none", g)
@@ -114,7 +120,8 @@ func slicesContains(list []string, s string) bool {
 	return false
 }
 
-// getEvaluation answers GET /api/v1/evaluations/{year}[?grade=][&cluster=][&district=]: the
+// getEvaluation answers GET /api/v1/evaluations/{year}[?grade=][&cluster=][&district=]
+// [&credit_code=]: the
 // latest run, each firm with its indicators, score, rank and grade.
 func (s *Server) getEvaluation(w http.ResponseWriter, r *http.Request) {
 	year, err := yearParam(r)

@@ -70,6 +70,7 @@ func TestPerMuAPI(t *testing.T) {
 		{"PUT", "/api/v1/evaluations/2025/scheme", "alice", `{"indicators":[{"name":"tax_per_ha","weight":1,"benchmark":"zone_average"}]}`, 422, "indicators[0].name"},
 		{"GET", "/api/v1/evaluations/2025?grade=E", "alice", "", 400, "grade"},
 		{"GET", "/api/v1/evaluations/2024", "alice", "", 404, "year"},
+		{"GET", "/api/v1/evaluations/2025?credit_code=91141000MA0000777X", "alice", "", 400, "credit_code"},
 		{"POST", "/api/v1/evaluations/2025/publish?until=yesterday", "alice", "", 400, "until"},
 		{"POST", "/api/v1/evaluations/2025/finalize", "alice", "", 409, "state"},
 		{"POST", "/api/v1/evaluations/2025/objections", "alice", `{"credit_code":"` + code + `","figure":"tax_wan","reason":""}`, 422, "reason"},
@@ -115,6 +116,9 @@ func TestPerMuAPI(t *testing.T) {
 	}
 	if r := e.do(t, "GET", "/api/v1/evaluations/2025/plots", "", "", ""); r.status != 401 {
 		t.Errorf("plot grades, publicly: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/api/v1/evaluations/2025?credit_code="+code, "alice", "", ""); !strings.Contains(string(r.body), `"credit_code":"`+code) {
+		t.Errorf("one firm: %s", r.body)
 	}
 	if r := e.do(t, "GET", "/api/v1/evaluations/2025?district=E", "alice", "", ""); !strings.Contains(string(r.body), `"results":[]`) {
 		t.Errorf("district E holds no firm: %s", r.body)

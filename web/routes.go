@@ -85,7 +85,7 @@ func (s *Server) routes() chi.Router {
 			r.With(s.params("zone", "as_of")).Get("/enterprises/{code}/figures/{year}", s.getFigures)
 			r.With(s.params("zone")).Get("/enterprises/{code}/figures/{year}/history", s.figuresHistory)
 			r.With(s.params("zone", "as_of")).Get("/evaluations/{year}/scheme", s.getScheme)
-			r.With(s.params("zone", "grade", "cluster", "district")).Get("/evaluations/{year}", s.getEvaluation)
+			r.With(s.params("zone", "grade", "cluster", "district", "credit_code")).Get("/evaluations/{year}", s.getEvaluation)
 			r.With(s.params("zone")).Get("/evaluations/{year}/history", s.evaluationHistory)
 			r.With(s.params("zone")).Get("/evaluations/{year}/plots", s.plotGrades) // the map's colouring by grade
 			edit := r.With(signedIn)

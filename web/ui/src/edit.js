@@ -14,7 +14,7 @@ import { $, h } from './dom.js';
 import { state } from './state.js';
 import { request as api, token } from './api.js';
 import { loadMeta, layerOf } from './meta.js';
-import { showGrades, GRADE_COLORS } from './grades.js';
+import { showGrades, GRADE_COLORS, firmResult, indicatorRows } from './grades.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
 
@@ -119,8 +119,27 @@ function gradeControl() {
     box.querySelector('#grade-legend')?.remove();
     box.append(legend());
   } }, tr('按亩均等级着色', 'Colour by per-mu grade'));
-  box.append(btn, legend());
+  box.append(btn, legend(), firmCard());
   return box;
+}
+
+// firmCard shows, while the grades are shown, the selected plot's firm: its indicators against
+// the benchmarks, its score, rank and grade (or why it has none).
+function firmCard() {
+  const sel = selected();
+  if (!state.grades || !sel || sel.kind !== 'plots' || !state.grades.plots[sel.code]) return '';
+  const card = h('div', { id: 'grade-card' }, tr('读取中…', 'Loading…'));
+  firmResult(sel.code).then((r) => {
+    if (!r) { card.replaceChildren(); return; }
+    const head = h('tr', {}, ...[tr('指标', 'Indicator'), tr('数值', 'Value'), tr('基准值', 'Benchmark'), tr('权重', 'Weight'), tr('得分', 'Points')].map((x) => h('th', {}, x)));
+    const rows = indicatorRows(r, state.lang).map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))));
+    const why = r.grade ? '' : r.exempt_reason ? tr('免评：', 'Exempt: ') + r.exempt_reason : tr('缺失数据：', 'Missing: ') + (r.missing || []).join(', ');
+    card.replaceChildren(
+      h('h3', {}, r.name, ' ', h('span', { class: 'grade-swatch', style: `background:${GRADE_COLORS[r.grade || 'ungraded']}` }, r.grade || '—')),
+      h('p', {}, `${tr('用地', 'Land')} ${r.land_mu.toFixed(2)} ${tr('亩', 'mu')} · ${tr('得分', 'Score')} ${r.score ?? '—'} · ${tr('排名', 'Rank')} ${r.rank ?? '—'}`, why ? ` · ${why}` : ''),
+      h('table', { class: 'grade-table' }, head, ...rows));
+  }).catch((e) => card.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, e.message)));
+  return card;
 }
 
 function selected() {

@@ -32,3 +32,28 @@ export async function showGrades(on) {
   state.grades = { year: rep.year, state: g.state, plots: g.plots };
   return rep.year;
 }
+
+// INDICATOR_NAMES are the indicators' names on the firm's card.
+const INDICATOR_NAMES = {
+  tax_per_mu: ['亩均税收', 'Tax per mu', '万元/亩'], revenue_per_mu: ['亩均营业收入', 'Revenue per mu', '万元/亩'],
+  value_added_per_mu: ['亩均增加值', 'Value added per mu', '万元/亩'], value_added_per_tce: ['单位能耗增加值', 'Value added per tce', '万元/吨标煤'],
+  value_added_per_emission: ['单位排放增加值', 'Value added per t emissions', '万元/吨'], value_added_per_employee: ['全员劳动生产率', 'Value added per employee', '万元/人'],
+  rd_share_pct: ['研发经费投入强度', 'R&D share of revenue', '%'], tax_per_kwh: ['单位电耗税收', 'Tax per kWh', '元/千瓦时'],
+};
+
+// firmResult reads the evaluation of the firm holding plot code (null when none holds it).
+export async function firmResult(code) {
+  const g = state.grades && state.grades.plots[code];
+  if (!g) return null;
+  const ev = await getJSON(`/api/v1/evaluations/${state.grades.year}?credit_code=${encodeURIComponent(g.credit_code)}`);
+  return ev.results[0] || null;
+}
+
+// indicatorRows are the firm's scored indicators as [name, value, benchmark, weight, points].
+export function indicatorRows(r, lang) {
+  const num = (x) => (x == null ? '—' : Number(x).toLocaleString(lang === 'en' ? 'en' : 'zh-CN', { maximumFractionDigits: 2 }));
+  return Object.entries(r.indicators).filter(([, v]) => v.weight).map(([k, v]) => {
+    const [zh, en, unit] = INDICATOR_NAMES[k] || [k, k, ''];
+    return [`${lang === 'en' ? en : zh} (${unit})`, num(v.value), num(v.benchmark), num(v.weight), num(v.points)];
+  });
+}
