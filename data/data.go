@@ -11,7 +11,8 @@ import "embed"
 var Migrations embed.FS
 
 // Demo is the illustrative demo dataset: zone, layout, plots, plants, idle sites and roads as
-// GeoJSON FeatureCollections in demo/*.geojson.
+// GeoJSON FeatureCollections in demo/*.geojson, and the firms' illustrative annual figures in
+// demo/enterprise_figures.json.
 //
 //go:embed demo
 var Demo embed.FS

@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
--- Migrations sha256: 4ff7fe0de396d0f85caf44b721bda8950f972bb56f2d0abb7620544857300e51
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql
+-- Migrations sha256: 3beb1e835696dcc7e2b8723241e1f2a5a68993532d01b03ab855742f736d3f77
 
 
 --
@@ -89,6 +89,114 @@ begin
   end if;
   return NEW;
 end $$;
+
+
+--
+-- Name: enterprise_figures_rules(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enterprise_figures_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  firm constant text := split_part(NEW.code, '-', 1);
+begin
+  NEW.credit_code := firm;
+  NEW.year := split_part(NEW.code, '-', 2)::integer;
+  if not landinv_is_live(NEW.valid_to, NEW.archived) or landinv_restoring() then
+    return NEW;
+  end if;
+  if not exists (select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = firm
+                 and e.valid_to = 'infinity' and not e.archived) then
+    perform landinv_raise('LI422', 'credit_code', format('no enterprise with credit code %s in the zone; add the firm first', firm));
+  end if;
+  return NEW;
+end $$;
+
+
+--
+-- Name: enterprise_figures_version_sequence(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enterprise_figures_version_sequence() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      declare
+        last integer;
+      begin
+        select max(version) into last from enterprise_figures where zone_id = NEW.zone_id and code = NEW.code;
+        if NEW.version = 1 and last is not null then
+          perform landinv_raise('LI409', 'code', format('%s %s already exists', TG_TABLE_NAME, NEW.code));
+        end if;
+        if NEW.version <> coalesce(last, 0) + 1 then
+          perform landinv_raise('LI409', 'version',
+            format('%s %s: version %s does not follow version %s', TG_TABLE_NAME, NEW.code, NEW.version, coalesce(last, 0)));
+        end if;
+        return NEW;
+      end $$;
+
+
+--
+-- Name: enterprises_rules(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enterprises_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  bad text;
+  t jsonb;
+begin
+  if NEW.version = 1 and not landinv_credit_code_valid(NEW.code) then
+    perform landinv_raise('LI422', 'code', format('%s fails the GB 32100-2015 checksum of a unified social credit code', NEW.code));
+  end if;
+  if not landinv_is_live(NEW.valid_to, NEW.archived) then
+    return NEW;
+  end if;
+  if exists (select 1 from jsonb_array_elements(coalesce(NEW.plots, '[]')) e where jsonb_typeof(e) <> 'string') then
+    perform landinv_raise('LI422', 'plots', 'must be an array of plot codes');
+  end if;
+  select e into bad from jsonb_array_elements_text(coalesce(NEW.plots, '[]')) e
+  where not exists (select 1 from plots p where p.zone_id = NEW.zone_id and p.code = e
+                    and p.valid_to = 'infinity' and not p.archived)
+  limit 1;
+  if bad is not null then
+    perform landinv_raise('LI422', 'plots', format('%s is no live plot of the zone', bad));
+  end if;
+  for t in select * from jsonb_array_elements(coalesce(NEW.tenancies, '[]')) loop
+    if jsonb_typeof(t) <> 'object' or jsonb_typeof(t->'plant_code') <> 'string' or jsonb_typeof(t->'leased_m2') <> 'number'
+       or (t->>'leased_m2')::double precision <= 0 or (select count(*) from jsonb_object_keys(t)) <> 2 then
+      perform landinv_raise('LI422', 'tenancies', 'each tenancy is {"plant_code": "...", "leased_m2": N > 0}');
+    end if;
+    if not exists (select 1 from plants s where s.zone_id = NEW.zone_id and s.code = t->>'plant_code'
+                   and s.valid_to = 'infinity' and not s.archived) then
+      perform landinv_raise('LI422', 'tenancies', format('%s is no live standard plant of the zone', t->>'plant_code'));
+    end if;
+  end loop;
+  return NEW;
+end $$;
+
+
+--
+-- Name: enterprises_version_sequence(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enterprises_version_sequence() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      declare
+        last integer;
+      begin
+        select max(version) into last from enterprises where zone_id = NEW.zone_id and code = NEW.code;
+        if NEW.version = 1 and last is not null then
+          perform landinv_raise('LI409', 'code', format('%s %s already exists', TG_TABLE_NAME, NEW.code));
+        end if;
+        if NEW.version <> coalesce(last, 0) + 1 then
+          perform landinv_raise('LI409', 'version',
+            format('%s %s: version %s does not follow version %s', TG_TABLE_NAME, NEW.code, NEW.version, coalesce(last, 0)));
+        end if;
+        return NEW;
+      end $$;
 
 
 --
@@ -261,6 +369,44 @@ end $$;
 
 
 --
+-- Name: landinv_credit_check(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_credit_check(first17 text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+  charset constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  weights constant int[] := array[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  s int := 0;
+  v int;
+begin
+  if length(first17) <> 17 then
+    return null;
+  end if;
+  for i in 1..17 loop
+    v := strpos(charset, substr(first17, i, 1)) - 1;
+    if v < 0 then
+      return null;
+    end if;
+    s := s + v * weights[i];
+  end loop;
+  return substr(charset, (31 - s % 31) % 31 + 1, 1);
+end $$;
+
+
+--
+-- Name: landinv_credit_code_valid(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_credit_code_valid(code text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select length(code) = 18 and landinv_credit_check(left(code, 17)) = right(code, 1)
+$$;
+
+
+--
 -- Name: landinv_district_for(integer, public.geometry); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -299,6 +445,47 @@ CREATE FUNCTION public.landinv_is_live(valid_to timestamp with time zone, archiv
 
 
 --
+-- Name: landinv_link_enterprises(integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_link_enterprises(zone integer, actor text) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+  n integer;
+begin
+  with held as (
+    select p.enterprise as name, jsonb_agg(p.code order by p.code) as plots,
+           mode() within group (order by p.cluster) as cluster, bool_or(p.illustrative) as illustrative
+    from plots p
+    where p.zone_id = zone and p.valid_to = 'infinity' and not p.archived and nullif(btrim(p.enterprise), '') is not null
+    group by p.enterprise
+  ), leased as (
+    select t->>'name' as name,
+           jsonb_agg(jsonb_build_object('plant_code', s.code, 'leased_m2', (t->>'area_m2')::double precision) order by s.code) as tenancies,
+           bool_or(s.illustrative) as illustrative
+    from plants s cross join lateral jsonb_array_elements(coalesce(s.tenants, '[]')) t
+    where s.zone_id = zone and s.valid_to = 'infinity' and not s.archived
+      and nullif(btrim(t->>'name'), '') is not null and (t->>'area_m2')::double precision > 0
+    group by t->>'name'
+  ), firms as (
+    select coalesce(h.name, l.name) as name, h.plots, l.tenancies, h.cluster,
+           coalesce(h.illustrative, false) or coalesce(l.illustrative, false) as illustrative
+    from held h full join leased l on l.name = h.name
+  )
+  insert into enterprises (zone_id, code, version, changed_by, change_note, op, name, cluster, plots, tenancies,
+                           provisional_code, illustrative, valid_from)
+  select zone, landinv_provisional_credit_code(zone, f.name), 1, actor,
+         'linked from the plots'' enterprise and the plants'' tenants (provisional credit code)', 'create',
+         f.name, f.cluster, f.plots, f.tenancies, true, f.illustrative, clock_timestamp()
+  from firms f
+  where not exists (select 1 from enterprises e where e.zone_id = zone and e.name = f.name and e.valid_to = 'infinity');
+  get diagnostics n = row_count;
+  return n;
+end $$;
+
+
+--
 -- Name: landinv_maintenance(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -320,6 +507,18 @@ begin
   end if;
   return null;
 end $$;
+
+
+--
+-- Name: landinv_provisional_credit_code(integer, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_provisional_credit_code(zone_id integer, name text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select c || landinv_credit_check(c)
+  from (select '91141000X' || lpad((('x' || left(md5(zone_id || ':' || name), 15))::bit(60)::bigint % 100000000)::text, 8, '0') as c) x
+$$;
 
 
 --
@@ -788,6 +987,243 @@ CREATE TABLE public.enquiry_history (
     reply text,
     changed_by text,
     changed_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: enterprise_figures; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.enterprise_figures (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    code text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    valid_from timestamp with time zone DEFAULT now() NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    archived boolean DEFAULT false NOT NULL,
+    changed_by text DEFAULT 'system'::text NOT NULL,
+    change_note text,
+    op text DEFAULT 'create'::text NOT NULL,
+    restored_from integer,
+    credit_code text NOT NULL,
+    year integer NOT NULL,
+    tax_wan double precision,
+    tax_wan_source text,
+    tax_wan_date date,
+    revenue_wan double precision,
+    revenue_wan_source text,
+    revenue_wan_date date,
+    value_added_wan double precision,
+    value_added_wan_source text,
+    value_added_wan_date date,
+    energy_tce double precision,
+    energy_tce_source text,
+    energy_tce_date date,
+    emissions_t double precision,
+    emissions_t_source text,
+    emissions_t_date date,
+    electricity_kwh double precision,
+    electricity_kwh_source text,
+    electricity_kwh_date date,
+    employees double precision,
+    employees_source text,
+    employees_date date,
+    rd_wan double precision,
+    rd_wan_source text,
+    rd_wan_date date,
+    listed boolean,
+    high_tech boolean,
+    safety_violation boolean,
+    environmental_violation boolean,
+    illustrative boolean DEFAULT false NOT NULL,
+    geom public.geometry(Geometry,4326),
+    CONSTRAINT enterprise_figures_check CHECK ((valid_from <= valid_to)),
+    CONSTRAINT enterprise_figures_code_check CHECK ((code ~ '^[0-9A-Z]{18}-[0-9]{4}$'::text)),
+    CONSTRAINT enterprise_figures_electricity_kwh_check CHECK ((electricity_kwh >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_emissions_t_check CHECK ((emissions_t >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_employees_check CHECK ((employees >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_energy_tce_check CHECK ((energy_tce >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_geom_check CHECK ((geom IS NULL)),
+    CONSTRAINT enterprise_figures_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
+    CONSTRAINT enterprise_figures_rd_wan_check CHECK ((rd_wan >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_revenue_wan_check CHECK ((revenue_wan >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_tax_wan_check CHECK ((tax_wan >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_value_added_wan_check CHECK ((value_added_wan >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_version_check CHECK ((version >= 1))
+);
+
+
+--
+-- Name: enterprise_figures_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.enterprise_figures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.enterprise_figures_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: enterprises; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.enterprises (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    code text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    valid_from timestamp with time zone DEFAULT now() NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    archived boolean DEFAULT false NOT NULL,
+    changed_by text DEFAULT 'system'::text NOT NULL,
+    change_note text,
+    op text DEFAULT 'create'::text NOT NULL,
+    restored_from integer,
+    name text NOT NULL,
+    cluster text,
+    industry_code text,
+    size_class text,
+    founded_on date,
+    exemption text,
+    plots jsonb,
+    tenancies jsonb,
+    provisional_code boolean DEFAULT false NOT NULL,
+    illustrative boolean DEFAULT false NOT NULL,
+    geom public.geometry(Geometry,4326),
+    CONSTRAINT enterprises_check CHECK ((valid_from <= valid_to)),
+    CONSTRAINT enterprises_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
+    CONSTRAINT enterprises_code_check CHECK ((code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT enterprises_exemption_check CHECK ((exemption = ANY (ARRAY['public_utility'::text, 'start_up'::text, 'major_project'::text]))),
+    CONSTRAINT enterprises_geom_check CHECK ((geom IS NULL)),
+    CONSTRAINT enterprises_industry_code_check CHECK ((industry_code ~ '^[A-T]?[0-9]{2,4}$'::text)),
+    CONSTRAINT enterprises_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT enterprises_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
+    CONSTRAINT enterprises_plots_check CHECK (((plots IS NULL) OR (jsonb_typeof(plots) = 'array'::text))),
+    CONSTRAINT enterprises_size_class_check CHECK ((size_class = ANY (ARRAY['above_scale'::text, 'below_scale'::text]))),
+    CONSTRAINT enterprises_tenancies_check CHECK (((tenancies IS NULL) OR (jsonb_typeof(tenancies) = 'array'::text))),
+    CONSTRAINT enterprises_version_check CHECK ((version >= 1))
+);
+
+
+--
+-- Name: enterprises_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.enterprises ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.enterprises_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: evaluation_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.evaluation_events (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    year integer NOT NULL,
+    run integer,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT evaluation_events_action_check CHECK ((action = ANY (ARRAY['computed'::text, 'published'::text, 'objection'::text, 'finalized'::text, 'scheme_changed'::text])))
+);
+
+
+--
+-- Name: evaluation_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.evaluation_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.evaluation_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: evaluation_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.evaluation_runs (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    year integer NOT NULL,
+    run integer NOT NULL,
+    state text DEFAULT 'draft'::text NOT NULL,
+    published_until date,
+    computed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    computed_by text NOT NULL,
+    scheme_version integer NOT NULL,
+    scheme jsonb NOT NULL,
+    results json NOT NULL,
+    CONSTRAINT evaluation_runs_check CHECK (((state = 'draft'::text) OR (published_until IS NOT NULL))),
+    CONSTRAINT evaluation_runs_results_check CHECK ((json_typeof(results) = 'object'::text)),
+    CONSTRAINT evaluation_runs_run_check CHECK ((run >= 1)),
+    CONSTRAINT evaluation_runs_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'final'::text]))),
+    CONSTRAINT evaluation_runs_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+ALTER TABLE ONLY public.evaluation_runs ALTER COLUMN results SET COMPRESSION lz4;
+
+
+--
+-- Name: evaluation_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.evaluation_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.evaluation_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: evaluation_schemes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.evaluation_schemes (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    year integer NOT NULL,
+    version integer NOT NULL,
+    scheme jsonb NOT NULL,
+    changed_by text NOT NULL,
+    valid_from timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    CONSTRAINT evaluation_schemes_scheme_check CHECK ((jsonb_typeof(scheme) = 'object'::text)),
+    CONSTRAINT evaluation_schemes_version_check CHECK ((version >= 1)),
+    CONSTRAINT evaluation_schemes_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+
+--
+-- Name: evaluation_schemes_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.evaluation_schemes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.evaluation_schemes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 
@@ -1310,6 +1746,94 @@ ALTER TABLE ONLY public.enquiry_history
 
 
 --
+-- Name: enterprise_figures enterprise_figures_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprise_figures
+    ADD CONSTRAINT enterprise_figures_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+
+
+--
+-- Name: enterprise_figures enterprise_figures_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprise_figures
+    ADD CONSTRAINT enterprise_figures_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: enterprise_figures enterprise_figures_zone_id_code_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprise_figures
+    ADD CONSTRAINT enterprise_figures_zone_id_code_version_key UNIQUE (zone_id, code, version);
+
+
+--
+-- Name: enterprises enterprises_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprises
+    ADD CONSTRAINT enterprises_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+
+
+--
+-- Name: enterprises enterprises_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprises
+    ADD CONSTRAINT enterprises_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: enterprises enterprises_zone_id_code_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprises
+    ADD CONSTRAINT enterprises_zone_id_code_version_key UNIQUE (zone_id, code, version);
+
+
+--
+-- Name: evaluation_events evaluation_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_events
+    ADD CONSTRAINT evaluation_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: evaluation_runs evaluation_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_runs
+    ADD CONSTRAINT evaluation_runs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: evaluation_runs evaluation_runs_zone_id_year_run_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_runs
+    ADD CONSTRAINT evaluation_runs_zone_id_year_run_key UNIQUE (zone_id, year, run);
+
+
+--
+-- Name: evaluation_schemes evaluation_schemes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_schemes
+    ADD CONSTRAINT evaluation_schemes_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: evaluation_schemes evaluation_schemes_zone_id_year_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_schemes
+    ADD CONSTRAINT evaluation_schemes_zone_id_year_version_key UNIQUE (zone_id, year, version);
+
+
+--
 -- Name: idle_sites idle_sites_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1524,6 +2048,48 @@ CREATE INDEX enquiries_zone_created ON public.enquiries USING btree (zone_id, cr
 
 
 --
+-- Name: enterprise_figures_history; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX enterprise_figures_history ON public.enterprise_figures USING btree (zone_id, code, valid_from);
+
+
+--
+-- Name: enterprise_figures_live_code; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX enterprise_figures_live_code ON public.enterprise_figures USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: enterprise_figures_year; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX enterprise_figures_year ON public.enterprise_figures USING btree (zone_id, year) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: enterprises_history; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX enterprises_history ON public.enterprises USING btree (zone_id, code, valid_from);
+
+
+--
+-- Name: enterprises_live_code; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX enterprises_live_code ON public.enterprises USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: evaluation_events_year; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX evaluation_events_year ON public.evaluation_events USING btree (zone_id, year, id);
+
+
+--
 -- Name: idle_sites_geom_gix; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1671,6 +2237,20 @@ CREATE INDEX zones_geom_gix ON public.zones USING gist (geom);
 
 
 --
+-- Name: enterprise_figures a_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_no_truncate BEFORE TRUNCATE ON public.enterprise_figures FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_no_truncate();
+
+
+--
+-- Name: enterprises a_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_no_truncate BEFORE TRUNCATE ON public.enterprises FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_no_truncate();
+
+
+--
 -- Name: idle_sites a_no_truncate; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1706,6 +2286,20 @@ CREATE TRIGGER a_no_truncate BEFORE TRUNCATE ON public.roads FOR EACH STATEMENT 
 
 
 --
+-- Name: enterprise_figures a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.enterprise_figures FOR EACH ROW EXECUTE FUNCTION public.enterprise_figures_version_sequence();
+
+
+--
+-- Name: enterprises a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.enterprises FOR EACH ROW EXECUTE FUNCTION public.enterprises_version_sequence();
+
+
+--
 -- Name: idle_sites a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1738,6 +2332,20 @@ CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.plots FOR EACH ROW EXE
 --
 
 CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.roads FOR EACH ROW EXECUTE FUNCTION public.roads_version_sequence();
+
+
+--
+-- Name: enterprise_figures a_versions_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.enterprise_figures FOR EACH ROW EXECUTE FUNCTION public.landinv_versions_immutable();
+
+
+--
+-- Name: enterprises a_versions_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.enterprises FOR EACH ROW EXECUTE FUNCTION public.landinv_versions_immutable();
 
 
 --
@@ -1804,6 +2412,20 @@ CREATE TRIGGER enquiries_rules BEFORE INSERT OR UPDATE ON public.enquiries FOR E
 
 
 --
+-- Name: enterprise_figures enterprise_figures_rules; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER enterprise_figures_rules BEFORE INSERT OR UPDATE ON public.enterprise_figures FOR EACH ROW EXECUTE FUNCTION public.enterprise_figures_rules();
+
+
+--
+-- Name: enterprises enterprises_rules; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER enterprises_rules BEFORE INSERT OR UPDATE ON public.enterprises FOR EACH ROW EXECUTE FUNCTION public.enterprises_rules();
+
+
+--
 -- Name: idle_sites idle_sites_rules; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1843,6 +2465,20 @@ CREATE TRIGGER plots_rules BEFORE INSERT OR UPDATE ON public.plots FOR EACH ROW 
 --
 
 CREATE TRIGGER roads_rules BEFORE INSERT OR UPDATE ON public.roads FOR EACH ROW EXECUTE FUNCTION public.roads_rules();
+
+
+--
+-- Name: enterprise_figures z_bump_revision; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON public.enterprise_figures DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.landinv_bump_revision_once();
+
+
+--
+-- Name: enterprises z_bump_revision; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON public.enterprises DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.landinv_bump_revision_once();
 
 
 --
@@ -1930,6 +2566,46 @@ ALTER TABLE ONLY public.enquiries
 
 ALTER TABLE ONLY public.enquiry_history
     ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (enquiry_id) REFERENCES public.enquiries(id);
+
+
+--
+-- Name: enterprise_figures enterprise_figures_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprise_figures
+    ADD CONSTRAINT enterprise_figures_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: enterprises enterprises_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.enterprises
+    ADD CONSTRAINT enterprises_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: evaluation_events evaluation_events_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_events
+    ADD CONSTRAINT evaluation_events_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: evaluation_runs evaluation_runs_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_runs
+    ADD CONSTRAINT evaluation_runs_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: evaluation_schemes evaluation_schemes_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.evaluation_schemes
+    ADD CONSTRAINT evaluation_schemes_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
 
 
 --

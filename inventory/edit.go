@@ -157,6 +157,11 @@ func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, e
 		}
 		out[name] = v
 	}
+	if c, ok := out["code"].(string); ok && l.CheckCode != nil {
+		if err := l.CheckCode(c); err != nil {
+			return nil, err
+		}
+	}
 	if create {
 		for _, f := range l.Fields {
 			if !f.Required {

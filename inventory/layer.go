@@ -75,10 +75,14 @@ type Layer struct {
 	Table   string `json:"-"`
 	Label   string `json:"label"`
 	LabelEN string `json:"label_en"`
-	// Geometry is "polygon", "line" or "any".
+	// Geometry is "polygon", "line" or "any"; "none" (GeometryNone) for a non-spatial layer
+	// (enterprise.go), whose rows keep a null geometry.
 	Geometry string   `json:"geometry"`
 	Fields   []Field  `json:"fields"`
 	Filters  []Filter `json:"filters"`
+	// CheckCode, when set, is the layer's own rule for its codes beyond ValidCode (a unified
+	// social credit code's checksum, say); CheckChange applies it to a code written.
+	CheckCode func(code string) error `json:"-"`
 }
 
 // Field returns the field named name.

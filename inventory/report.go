@@ -27,7 +27,7 @@ const (
 )
 
 // ReportKinds lists the reports.
-var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads}
+var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads, ReportPerMu, ReportReclamation}
 
 // Report groupings of the intensity report.
 const (
@@ -64,6 +64,9 @@ type ReportParams struct {
 	ToleranceM   float64
 	FrontageM    float64
 	LoopCoverPct float64
+	// Year is the evaluation year of the per-mu and reclamation reports (0: the latest year
+	// evaluated).
+	Year int
 	// Format is json, csv or xlsx; Table picks the table written as CSV (default: the first).
 	Format string
 	Table  string
@@ -209,6 +212,8 @@ type Reports interface {
 	Idle(ctx context.Context, p ReportParams) (*IdleReport, error)
 	Supply(ctx context.Context, p ReportParams) (*SupplyReport, error)
 	Roads(ctx context.Context, p ReportParams) (*RoadsReport, error)
+	PerMu(ctx context.Context, p ReportParams) (*PerMuReport, error)
+	Reclamation(ctx context.Context, p ReportParams) (*ReclamationReport, error)
 }
 
 // RunReport computes the report p.Kind asks for.
@@ -224,6 +229,10 @@ func RunReport(ctx context.Context, r Reports, p ReportParams) (Tabular, error) 
 		return r.Supply(ctx, p)
 	case ReportRoads:
 		return r.Roads(ctx, p)
+	case ReportPerMu:
+		return r.PerMu(ctx, p)
+	case ReportReclamation:
+		return r.Reclamation(ctx, p)
 	}
 	return nil, Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
 }

@@ -439,7 +439,10 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	if r := e.do(t, "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"confidential":{"contact":"13800000000"}}}`); r.status != 200 {
 		t.Fatalf("patch: %d %s", r.status, r.body)
 	}
-	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000"}
+	// An enterprise with figures and an evaluation, so the enterprise and evaluation routes have
+	// secrets to leak: its name, its tax and its score's firm.
+	firm := perMuFirm(t, e)
+	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000", "秘密亩均企业", "4321.987", firm}
 	var paths []string
 	// e.server is built by web.NewServer, the constructor cmd/landinv serves: walking its router
 	// visits every route the binary serves.
@@ -462,6 +465,8 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 			lat := 36.015 * math.Pi / 180
 			x, y := int((111.515+180)/360*n), int((1-math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi)/2*n)
 			p = strings.NewReplacer("{tileMatrix}", "12", "{tileRow}", fmt.Sprint(y), "{tileCol}", fmt.Sprint(x)).Replace(p)
+		case strings.HasPrefix(p, "/api/v1/enterprises/{code}") || strings.HasPrefix(p, "/api/v1/evaluations/{year}"):
+			p = strings.NewReplacer("{code}", firm, "{year}", "2025").Replace(p)
 		case strings.HasPrefix(layerOf, "/api/v1/plants/{code}"):
 			p = strings.ReplaceAll(p, "{code}", "S1")
 		case strings.HasPrefix(layerOf, "/api/v1/idle-sites/{code}"):

@@ -20,6 +20,14 @@ func importFile(db importer.Loader, m *Metrics) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		p := importer.Params{Layer: q.Get("layer"), CRS: q.Get("crs"), Map: q.Get("map"), Zone: zoneOf(r), Note: q.Get("note")}
+		if y := q.Get("year"); y != "" {
+			year, err := inventory.ParseYear(y)
+			if err != nil {
+				Problem(w, r, err)
+				return
+			}
+			p.Year = year
+		}
 		if err := p.Check(); err != nil {
 			Problem(w, r, err)
 			return

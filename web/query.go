@@ -187,11 +187,13 @@ func isDigits(s string) bool {
 
 // reportOwnParams lists the parameters each report takes beside reportCommonParams.
 var reportOwnParams = map[string][]string{
-	inventory.ReportIntensity:  {"group", "include"},
-	inventory.ReportCompliance: {},
-	inventory.ReportIdle:       {},
-	inventory.ReportSupply:     {},
-	inventory.ReportRoads:      {"tolerance_m", "frontage_m", "loop_cover_pct"},
+	inventory.ReportIntensity:   {"group", "include"},
+	inventory.ReportCompliance:  {},
+	inventory.ReportIdle:        {},
+	inventory.ReportSupply:      {},
+	inventory.ReportRoads:       {"tolerance_m", "frontage_m", "loop_cover_pct"},
+	inventory.ReportPerMu:       {"year"},
+	inventory.ReportReclamation: {"year"},
 }
 
 var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw"}
@@ -266,6 +268,12 @@ func ParseReportParams(kind string, v url.Values) (inventory.ReportParams, error
 				return p, inventory.Errorf(inventory.EInvalid, name, "must be plots")
 			}
 			p.IncludePlots = true
+		case "year":
+			y, err := inventory.ParseYear(raw)
+			if err != nil {
+				return p, err
+			}
+			p.Year = y
 		case "tolerance_m", "frontage_m", "loop_cover_pct":
 			x, err := strconv.ParseFloat(raw, 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {

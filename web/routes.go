@@ -93,13 +93,42 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.metrics))
+		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note", "year")).Post("/import", importFile(s.deps.Importer, s.metrics))
 
 		// Enquiries (招商线索, enquiry.go): anyone posts (rate-limited per client, honeypot,
 		// length limits); planners and admins list them and record the follow-up (If-Match).
 		r.With(s.enquiryLimit(), s.params("zone")).Post("/enquiries", postEnquiry(s.deps.Enquiries))
 		edit.With(s.params("zone")).Get("/enquiries", listEnquiries(s.deps.Enquiries))
 		edit.With(s.params("zone")).Patch("/enquiries/{id}", patchEnquiry(s.deps.Enquiries))
+
+		// Enterprises (企业), their annual figures and the per-mu benefit evaluation (亩均效益评价,
+		// enterprise.go, evaluation.go): confidential, for viewers who may see confidential figures
+		// only (confidentialOnly: 401 for the public, 403 for others); writes for planners.
+		r.Group(func(r chi.Router) {
+			r.Use(confidentialOnly)
+			el := inventory.EnterpriseLayer
+			r.With(s.listKind, s.params(listParamNames(el)...)).Get("/enterprises", s.list(el))
+			r.With(read, s.params("zone", "as_of")).Get("/enterprises/{code}", s.get(el))
+			r.With(read, s.params("zone")).Get("/enterprises/{code}/history", history(s.deps.History, el))
+			r.With(read, s.params("zone", "as_of")).Get("/enterprises/{code}/figures/{year}", s.getFigures)
+			r.With(read, s.params("zone")).Get("/enterprises/{code}/figures/{year}/history", s.figuresHistory)
+			r.With(read, s.params("zone", "as_of")).Get("/evaluations/{year}/scheme", s.getScheme)
+			r.With(read, s.params("zone", "grade", "cluster", "district", "credit_code")).Get("/evaluations/{year}", s.getEvaluation)
+			r.With(read, s.params("zone")).Get("/evaluations/{year}/history", s.evaluationHistory)
+			r.With(read, s.params("zone")).Get("/evaluations/{year}/plots", s.plotGrades) // the map's colouring by grade
+			edit := r.With(signedIn, write)
+			edit.With(s.params("zone")).Post("/enterprises", create(s.deps.Editor, el, "/api/v1/enterprises/"))
+			edit.With(s.params("zone")).Patch("/enterprises/{code}", update(s.deps.Editor, el))
+			edit.With(s.params("zone", "note")).Delete("/enterprises/{code}", archive(s.deps.Editor, el))
+			edit.With(s.params("zone", "version")).Post("/enterprises/{code}/restore", restore(s.deps.Editor, el))
+			edit.With(s.params("zone")).Put("/enterprises/{code}/figures/{year}", s.putFigures)
+			edit.With(s.params("zone", "plot", "kind")).Post("/enterprises/{code}/idle-case", s.openIdleCase) // reclamation: open an idle-land case
+			edit.With(s.params("zone")).Put("/evaluations/{year}/scheme", s.putScheme)
+			edit.With(reports, s.params("zone")).Post("/evaluations/{year}", s.evaluate)
+			edit.With(s.params("zone", "until")).Post("/evaluations/{year}/publish", s.publish)
+			edit.With(s.params("zone")).Post("/evaluations/{year}/finalize", s.finalize)
+			edit.With(s.params("zone")).Post("/evaluations/{year}/objections", s.object)
+		})
 
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)

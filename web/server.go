@@ -48,6 +48,8 @@ type Deps struct {
 	Reports inventory.Reports
 	// Map answers the land map's nearest road and land-use list.
 	Map inventory.MapService
+	// Evaluations runs the per-mu benefit evaluation (亩均效益评价).
+	Evaluations inventory.Evaluations
 	// Tiles renders vector tiles; nil serves none (map-config says so and the page reads
 	// GeoJSON).
 	Tiles inventory.TileService
@@ -122,6 +124,9 @@ func NewServer(d Deps) (*Server, error) {
 		if !dep.set {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
+	}
+	if d.Evaluations == nil {
+		return nil, fmt.Errorf("web: NewServer: Deps.Evaluations is not set")
 	}
 	crs, err := newOGCCRSList(d.OGCCRS)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	layer := fs.String("layer", "", "`LAYER` to import into: plots, plants, idle-sites or roads")
+	layer := fs.String("layer", "", "`LAYER` to import into: plots, plants, idle-sites, roads, or enterprise-figures (XLSX or CSV, with --year)")
+	year := fs.Int("year", 0, "the `YEAR` of the figures (enterprise-figures only)")
 	crs := fs.String("crs", "", "the file's CRS as `EPSG:N`, overriding its .prj / GeoPackage srs / GeoJSON (e.g. EPSG:4546)")
 	mapping := fs.String("map", "", "rename source fields: `SRC=DST,...` (e.g. 地块编号=code,用地性质=land_use; DST - drops a field)")
 	dry := fs.Bool("dry-run", false, "check every feature and report, changing nothing")
@@ -44,7 +45,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	var bar *progressbar.ProgressBar
 	stage := ""
-	p := importer.Params{Layer: *layer, CRS: *crs, Map: *mapping, Zone: *zone, Note: *note, DryRun: *dry,
+	p := importer.Params{Layer: *layer, Year: *year, CRS: *crs, Map: *mapping, Zone: *zone, Note: *note, DryRun: *dry,
 		Progress: func(s string, done, total int) {
 			if s != stage {
 				if bar != nil {
@@ -61,7 +62,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: %w", flagError(err))
 	}
 	if file == "" {
-		return errors.New("usage: landinv import --layer plots|plants|idle-sites|roads [--crs EPSG:N] [--map src=dst,...] [--dry-run] FILE")
+		return errors.New("usage: landinv import --layer plots|plants|idle-sites|roads|enterprise-figures [--year YYYY] [--crs EPSG:N] [--map src=dst,...] [--dry-run] FILE")
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {

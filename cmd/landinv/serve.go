@@ -69,6 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Sites: db, Enquiries: db,
 		Extents: db, OGCCRS: extraCRS,
+		Evaluations:   db,
 		Authenticate:  web.TokenAuthenticator(db.Authenticate),
 		Sessions:      sessions,
 		Log:           e.log,

@@ -142,6 +142,9 @@ func Generate() (map[string][]byte, error) {
 	if out["roads.geojson"], err = collection(rf); err != nil {
 		return nil, err
 	}
+	if out["enterprise_figures.json"], err = g.firmFigures(); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

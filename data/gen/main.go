@@ -1,5 +1,5 @@
-// Command gen writes the illustrative Linfen demo dataset (six GeoJSON FeatureCollections) into
-// a directory. The output is deterministic: `go run ./data/gen -out data/demo` reproduces the
+// Command gen writes the illustrative Linfen demo dataset (six GeoJSON FeatureCollections and
+// the firms' annual figures, enterprise_figures.json) into a directory. The output is deterministic: `go run ./data/gen -out data/demo` reproduces the
 // committed files byte for byte. See data/demo/README.md for what is real and what is invented.
 package main
 
@@ -22,7 +22,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-	for _, name := range FileNames {
+	for _, name := range append(FileNames, TableFileNames...) {
 		if err := os.WriteFile(filepath.Join(*out, name), files[name], 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)

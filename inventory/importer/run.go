@@ -9,8 +9,10 @@ import (
 // Params are one import's parameters as people give them: the flags of `landinv import` and
 // the query parameters of POST /api/v1/import.
 type Params struct {
-	// Layer is plots, plants, idle-sites or roads.
+	// Layer is plots, plants, idle-sites or roads, or enterprise-figures (a table: XLSX or CSV).
 	Layer string
+	// Year is the year of the figures (enterprise-figures only, required there).
+	Year int
 	// CRS, when set, overrides the CRS the file declares: "EPSG:4546", "4546", an OGC URN
 	// (see ParseCRS).
 	CRS string
@@ -36,8 +38,22 @@ func (p Params) Check() error {
 
 func (p Params) options() (Options, map[string]string, error) {
 	l, ok := inventory.LayerNamed(p.Layer)
+	if p.Layer == inventory.FigureLayer.Name {
+		l, ok = inventory.FigureLayer, true
+		if p.Year == 0 {
+			return Options{}, nil, inventory.Errorf(inventory.EInvalid, "year", "is required for enterprise-figures: the year the figures are about")
+		}
+		if p.Year < inventory.MinYear || p.Year > inventory.MaxYear {
+			return Options{}, nil, inventory.Errorf(inventory.EInvalid, "year", "must be a year from %d to %d", inventory.MinYear, inventory.MaxYear)
+		}
+		if p.CRS != "" {
+			return Options{}, nil, inventory.Errorf(inventory.EInvalid, "crs", "enterprise-figures have no geometry")
+		}
+	} else if p.Year != 0 {
+		return Options{}, nil, inventory.Errorf(inventory.EInvalid, "year", "only applies to enterprise-figures")
+	}
 	if !ok || l == inventory.LayoutLayer {
-		return Options{}, nil, inventory.Errorf(inventory.EInvalid, "layer", "must be plots, plants, idle-sites or roads, not %q", p.Layer)
+		return Options{}, nil, inventory.Errorf(inventory.EInvalid, "layer", "must be plots, plants, idle-sites, roads or enterprise-figures, not %q", p.Layer)
 	}
 	opt := Options{Layer: l, Zone: p.Zone, Note: p.Note, DryRun: p.DryRun, Progress: p.Progress}
 	if p.CRS != "" {
@@ -66,6 +82,16 @@ func Run(ctx context.Context, load Loader, file []byte, p Params) (*Report, erro
 	opt, mapping, err := p.options()
 	if err != nil {
 		return nil, err
+	}
+	if opt.Layer == inventory.FigureLayer {
+		src, err := ReadTable(file)
+		if err != nil {
+			return nil, err
+		}
+		if err := PrepareFigures(src, mapping, p.Year, p.Note); err != nil {
+			return nil, err
+		}
+		return load.Import(ctx, src, opt)
 	}
 	src, err := Read(file)
 	if err != nil {

@@ -60,6 +60,26 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	m["signin_failures_key_check"] = checkRule{[]string{"key"}, "must be 1–256 characters"}
 	m["sessions_token_check"] = checkRule{[]string{"token"}, "must be 16–128 characters"}
 	m["signin_failures_scope_check"] = checkRule{[]string{"scope"}, "must be user or client"}
+	// Enterprises (企业), their annual figures and the per-mu evaluation (0050).
+	for _, t := range []string{"enterprises", "enterprise_figures"} {
+		m[t+"_check"] = checkRule{[]string{"valid_from", "valid_to"}, "must not be after valid_to"}
+	}
+	for _, f := range []string{"electricity_kwh", "emissions_t", "employees", "energy_tce", "rd_wan", "revenue_wan", "tax_wan", "value_added_wan"} {
+		m["enterprise_figures_"+f+"_check"] = checkRule{[]string{f}, "must not be negative"}
+	}
+	m["enterprises_industry_code_check"] = checkRule{[]string{"industry_code"}, "must be a national industry code (GB/T 4754: an optional section letter and 2–4 digits)"}
+	m["enterprises_name_check"] = checkRule{[]string{"name"}, "must not be empty"}
+	m["enterprises_plots_check"] = checkRule{[]string{"plots"}, "must be an array of plot codes"}
+	m["enterprises_tenancies_check"] = checkRule{[]string{"tenancies"}, "must be an array of tenancies"}
+	m["evaluation_events_action_check"] = checkRule{[]string{"action"}, "must be computed, published, objection, finalized or scheme_changed"}
+	m["evaluation_runs_check"] = checkRule{[]string{"state", "published_until"}, "a published or final evaluation needs the end of its publication period"}
+	m["evaluation_runs_results_check"] = checkRule{[]string{"results"}, "must be an object"}
+	m["evaluation_runs_run_check"] = checkRule{[]string{"run"}, "must be 1 or more"}
+	m["evaluation_runs_state_check"] = checkRule{[]string{"state"}, "must be draft, published or final"}
+	m["evaluation_runs_year_check"] = checkRule{[]string{"year"}, "must be a year from 2000 to 2100"}
+	m["evaluation_schemes_scheme_check"] = checkRule{[]string{"scheme"}, "must be an object"}
+	m["evaluation_schemes_version_check"] = checkRule{[]string{"version"}, "must be 1 or more"}
+	m["evaluation_schemes_year_check"] = checkRule{[]string{"year"}, "must be a year from 2000 to 2100"}
 	// Enquiries (招商线索) and the zone's contact: lengths from inventory.EnquiryLimits.
 	for f, n := range inventory.EnquiryLimits {
 		rule := fmt.Sprintf("must be at most %d characters", n)
@@ -76,8 +96,11 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	m["enquiries_version_check"] = checkRule{[]string{"version"}, "must be 1 or more"}
 	m["zones_contact_check"] = checkRule{[]string{"contact"}, "must be at most 500 characters"}
 	m["zones_contact_en_check"] = checkRule{[]string{"contact_en"}, "must be at most 500 characters"}
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		t := l.Table
+		if l.Geometry == "none" {
+			m[t+"_geom_check"] = checkRule{[]string{"geometry"}, "must be null: this layer has no geometry"}
+		}
 		m[t+"_valid_period"] = checkRule{[]string{"valid_from", "valid_to"}, "must not be after valid_to"}
 		m[t+"_code_check"] = checkRule{[]string{"code"}, "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"}
 		m[t+"_geom_valid"] = checkRule{[]string{"geometry"}, "must be a valid, non-empty geometry"}

@@ -325,7 +325,7 @@ func asError(err error) error {
 // constraintField guesses the column from a constraint name such as plots_land_use_fkey or
 // plots_status_check.
 func constraintField(name string) string {
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		prefix := l.Table + "_"
 		if strings.HasPrefix(name, prefix) {
 			rest := strings.TrimPrefix(name, prefix)

@@ -173,7 +173,7 @@ func goName(l *inventory.Layer) string {
 func TestDriftLayers(t *testing.T) {
 	ctx := context.Background()
 	db := postgistest.New(t)
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		t.Run(l.Name, func(t *testing.T) {
 			tbl, err := readTable(ctx, db.Pool.Pool, l.Table)
 			if err != nil {
@@ -296,7 +296,7 @@ func TestDriftEveryLayerTableHasALayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var layers []string
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		layers = append(layers, l.Table)
 	}
 	sort.Strings(layers)
@@ -310,7 +310,7 @@ func TestDriftEveryLayerTableHasALayer(t *testing.T) {
 func TestDriftStoreServesEveryField(t *testing.T) {
 	db := postgistest.NewWithDemo(t)
 	ctx := inventory.WithViewer(context.Background(), inventory.Viewer{Name: "drift", Role: inventory.RoleAdmin})
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		t.Run(l.Name, func(t *testing.T) {
 			page, err := db.List(ctx, inventory.Query{Layer: l, Limit: 1})
 			if err != nil {

@@ -88,6 +88,10 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 // importCRS decides the file's CRS: opt.SRID, else the one the file declares, else EPSG:4326
 // when every coordinate is a longitude and latitude. PostGIS must know it.
 func (db *DB) importCRS(ctx context.Context, rep *importer.Report, src *importer.Source, opt importer.Options) error {
+	if opt.Layer.Geometry == inventory.GeometryNone {
+		rep.SRID, rep.CRSFrom = 4326, "none: a table of records without geometry"
+		return nil
+	}
 	rep.SRID, rep.CRSFrom = src.SRID, src.CRSFrom
 	if opt.SRID != 0 {
 		rep.SRID, rep.CRSFrom = opt.SRID, "given"
@@ -183,7 +187,7 @@ func (r *importRun) check(recs []importer.Record) []staged {
 			r.reject(rec.Index, code, err)
 			continue
 		}
-		if rec.WKB == nil && len(rec.GeoJSON) == 0 {
+		if rec.WKB == nil && len(rec.GeoJSON) == 0 && r.l.Geometry != inventory.GeometryNone {
 			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "geometry", "is missing"))
 			continue
 		}

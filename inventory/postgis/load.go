@@ -107,7 +107,9 @@ func currentCodes(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID int
 
 // LoadDataset loads a dataset folder: zone.geojson (one zone Feature, or a collection of them)
 // and, when present, layout.geojson, roads.geojson, plots.geojson, idle_sites.geojson and
-// plants.geojson, in that order (plants need their plots). Loading it again is harmless.
+// plants.geojson, in that order (plants need their plots); then it links the firms they name as
+// enterprises (LinkEnterprises) and loads enterprise_figures.json when present (LoadFigures,
+// which also evaluates its years). Loading it again is harmless.
 func (db *DB) LoadDataset(ctx context.Context, fsys fs.FS, dir string) ([]LoadStats, error) {
 	var zoneFC inventory.GeoJSONCollection
 	if err := readGeoJSON(fsys, path.Join(dir, "zone.geojson"), &zoneFC); err != nil {
@@ -136,7 +138,38 @@ func (db *DB) LoadDataset(ctx context.Context, fsys fs.FS, dir string) ([]LoadSt
 		}
 		stats = append(stats, st)
 	}
+	st, err := db.LinkEnterprises(ctx, zone, "demo")
+	if err != nil {
+		return stats, fmt.Errorf("load dataset: %w", err)
+	}
+	stats = append(stats, st)
+	if name := path.Join(dir, "enterprise_figures.json"); fileExists(fsys, name) {
+		st, err := db.LoadFigures(ctx, fsys, name, zone, "demo")
+		if err != nil {
+			return stats, fmt.Errorf("load dataset: %w", err)
+		}
+		stats = append(stats, st)
+	}
 	return stats, nil
+}
+
+func fileExists(fsys fs.FS, name string) bool {
+	_, err := fs.Stat(fsys, name)
+	return err == nil
+}
+
+// LinkEnterprises makes an enterprise record of every firm named on the zone's live plots
+// (enterprise) or in its plants' tenants that has none yet, linked to those plots and
+// tenancies, with a provisional credit code: the SQL function landinv_link_enterprises of
+// migration 0050, the one definition of that step (the migration ran it on the data of its
+// day; a dataset load runs it on what it loaded).
+func (db *DB) LinkEnterprises(ctx context.Context, zone, actor string) (LoadStats, error) {
+	st := LoadStats{Layer: inventory.EnterpriseLayer.Name}
+	err := db.Pool.QueryRow(ctx, "select landinv_link_enterprises((select id from zones where code = $1), $2)", zone, actor).Scan(&st.Inserted)
+	if err != nil {
+		return st, fmt.Errorf("link enterprises: %w", asError(err))
+	}
+	return st, nil
 }
 
 func b2i(b bool) int {

@@ -63,6 +63,8 @@ func params(t testing.TB, kind string, kv ...string) inventory.ReportParams {
 			p.Cluster = raw
 		case "group":
 			p.Group = raw
+		case "year":
+			p.Year = int(num())
 		case "include":
 			p.IncludePlots = raw == "plots"
 		case "as_of":

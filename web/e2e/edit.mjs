@@ -50,6 +50,27 @@ try {
     await page.waitForSelector('#signout');
     return await page.textContent('#edit-toggle');
   });
+  await step('grade_colours', async () => {
+    // The planner colours the plots by their firm's per-mu grade, then back by status.
+    await page.click('#grade-colours');
+    await page.waitForSelector('#grade-colours[aria-pressed=true]');
+    const on = await page.evaluate(() => window.landinv.map.getPaintProperty('plots-fill', 'fill-color'));
+    if (on[0] !== 'match' || JSON.stringify(on[1]) !== '["get","code"]' || on.length < 20) throw new Error('plots not coloured by grade: ' + JSON.stringify(on).slice(0, 200));
+    const legend = await page.textContent('#grade-legend');
+    // A graded firm's plot: its card shows the indicators against the benchmarks.
+    const plot = await page.evaluate(() => Object.entries(window.landinv.state.grades.plots).find(([, g]) => g.grade)[0]);
+    await page.evaluate((code) => { window.landinv.state.selected = { kind: 'plots', code }; }, plot);
+    await page.click('#edit-toggle'); await page.click('#edit-toggle');
+    await page.waitForSelector('#grade-card table.grade-table tr:nth-child(2)');
+    const card = await page.textContent('#grade-card');
+    if (!/亩均税收|Tax per mu/.test(card)) throw new Error('no tax per mu on the card: ' + card);
+    await page.click('#grade-colours');
+    await page.waitForSelector('#grade-colours[aria-pressed=false]');
+    const off = await page.evaluate(() => window.landinv.map.getPaintProperty('plots-fill', 'fill-color'));
+    if (JSON.stringify(off[1]) !== '["get","status"]') throw new Error('status colours not restored: ' + JSON.stringify(off).slice(0, 200));
+    await page.evaluate(() => { window.landinv.state.selected = null; });
+    return `${(on.length - 2) / 2} plots coloured; ${legend}; card of ${plot}: ${card.slice(0, 80)}`;
+  });
   await step('select_and_form', async () => {
     await page.evaluate((code) => { window.landinv.state.selected = { kind: 'plots', code }; }, args.code);
     await page.click('#edit-toggle'); await page.click('#edit-toggle'); // re-render with the selection

@@ -15,8 +15,9 @@ import (
 )
 
 // TestEditingInTheBrowser runs edit.mjs against the demo data with the write API and a
-// planner's password: sign-in on /signin, a refused status step shown at its field, a saved edit, the
-// history and a restore, and a dry-run import report.
+// planner's password: sign-in on /signin, the plots coloured by per-mu grade and back, a refused
+// status step shown at its field, a saved edit, the history and a restore, and a dry-run import
+// report.
 func TestEditingInTheBrowser(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
@@ -39,7 +40,7 @@ func TestEditingInTheBrowser(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
-	want := []string{"sign_in", "select_and_form", "illegal_step_shown_at_field", "legal_edit_saved", "history_and_restore", "import_dry_run_report", "no_page_errors"}
+	want := []string{"sign_in", "grade_colours", "select_and_form", "illegal_step_shown_at_field", "legal_edit_saved", "history_and_restore", "import_dry_run_report", "no_page_errors"}
 	got := map[string]result{}
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {

@@ -14,6 +14,7 @@ import { $, h } from './dom.js';
 import { state } from './state.js';
 import { request as api, whoAmI, signInHref, signOut as endSession } from './api.js';
 import { loadMeta, layerOf } from './meta.js';
+import { showGrades, GRADE_COLORS, firmResult, indicatorRows } from './grades.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
 
@@ -57,6 +58,7 @@ function render() {
       h('button', { type: 'button', id: 'show-history', disabled: !sel, onclick: () => showHistory(sel) }, tr('修改历史', 'History')),
       h('button', { type: 'button', id: 'show-import', disabled: !ed.me.can_edit, onclick: importForm }, tr('导入', 'Import'))),
     h('p', { class: 'edit-hint' }, sel ? `${sel.kind} ${sel.code}` : tr('在地图上选择一个要素。', 'Select a feature on the map.')),
+    ed.me.sees_confidential ? gradeControl() : '',
     h('div', { id: 'edit-body' }));
 }
 
@@ -73,6 +75,50 @@ function toggle() {
 }
 
 const roleName = (r) => ({ viewer: tr('访客', 'viewer'), leader: tr('领导', 'leader'), planner: tr('规划人员', 'planner'), admin: tr('管理员', 'admin') })[r] || r;
+// gradeControl switches the plots' colouring to the per-mu grades (grades.js) and back, with
+// the grades' legend; for viewers who may see confidential figures only.
+function gradeControl() {
+  const box = h('div', { id: 'grade-box' });
+  const legend = () => (state.grades
+    ? h('p', { id: 'grade-legend' }, `${state.grades.year} (${state.grades.state}): `,
+      ...Object.entries(GRADE_COLORS).map(([g, c]) => h('span', { class: 'grade-swatch', style: `background:${c}` }, g === 'ungraded' ? tr('未分类', 'ungraded') : g)))
+    : '');
+  const btn = h('button', { type: 'button', id: 'grade-colours', 'aria-pressed': String(!!state.grades), onclick: async () => {
+    btn.disabled = true;
+    try {
+      const on = !state.grades;
+      const year = await showGrades(on);
+      if (on && year === null) box.append(h('p', { class: 'edit-error' }, tr('尚无亩均评价。', 'No per-mu evaluation yet.')));
+    } catch (e) {
+      box.append(h('p', { class: 'edit-error', role: 'alert' }, e.message));
+    }
+    btn.disabled = false;
+    btn.setAttribute('aria-pressed', String(!!state.grades));
+    box.querySelector('#grade-legend')?.remove();
+    box.append(legend());
+  } }, tr('按亩均等级着色', 'Colour by per-mu grade'));
+  box.append(btn, legend(), firmCard());
+  return box;
+}
+
+// firmCard shows, while the grades are shown, the selected plot's firm: its indicators against
+// the benchmarks, its score, rank and grade (or why it has none).
+function firmCard() {
+  const sel = selected();
+  if (!state.grades || !sel || sel.kind !== 'plots' || !state.grades.plots[sel.code]) return '';
+  const card = h('div', { id: 'grade-card' }, tr('读取中…', 'Loading…'));
+  firmResult(sel.code).then((r) => {
+    if (!r) { card.replaceChildren(); return; }
+    const head = h('tr', {}, ...[tr('指标', 'Indicator'), tr('数值', 'Value'), tr('基准值', 'Benchmark'), tr('权重', 'Weight'), tr('得分', 'Points')].map((x) => h('th', {}, x)));
+    const rows = indicatorRows(r, state.lang).map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))));
+    const why = r.grade ? '' : r.exempt_reason ? tr('免评：', 'Exempt: ') + r.exempt_reason : tr('缺失数据：', 'Missing: ') + (r.missing || []).join(', ');
+    card.replaceChildren(
+      h('h3', {}, r.name, ' ', h('span', { class: 'grade-swatch', style: `background:${GRADE_COLORS[r.grade || 'ungraded']}` }, r.grade || '—')),
+      h('p', {}, `${tr('用地', 'Land')} ${r.land_mu.toFixed(2)} ${tr('亩', 'mu')} · ${tr('得分', 'Score')} ${r.score ?? '—'} · ${tr('排名', 'Rank')} ${r.rank ?? '—'}`, why ? ` · ${why}` : ''),
+      h('table', { class: 'grade-table' }, head, ...rows));
+  }).catch((e) => card.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, e.message)));
+  return card;
+}
 
 function selected() {
   const s = state.selected;

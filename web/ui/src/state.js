@@ -14,6 +14,7 @@ export const state = {
   results: { plots: null, plants: null }, // each tab's latest search: { fc, active, query, total }
   hidden: new Set(), // legend groups switched off
   selected: null, // { kind, code, feature?, near? }: the feature in the details panel
+  grades: null, // { year, state, plots }: the per-mu grades the plots are coloured by (grades.js)
   map: null, // the MapLibre map, once created
   ready: false, readyAt: null, errors: [],
 };
