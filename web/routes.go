@@ -67,7 +67,7 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		edit.With(s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer))
+		edit.With(s.params("zone", "layer", "crs", "map", "dry_run", "note")).Post("/import", importFile(s.deps.Importer, s.importSlots))
 
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)

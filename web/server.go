@@ -62,6 +62,9 @@ type Deps struct {
 	// TileThreshold is the number of plots above which the page reads plots as vector tiles
 	// instead of one GeoJSON download (default 3000).
 	TileThreshold int
+	// MaxImports is how many imports (POST /api/v1/import) this process runs at once
+	// (default DefaultMaxImports); one more is answered 503 with Retry-After.
+	MaxImports int
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -70,6 +73,8 @@ type Server struct {
 	router chi.Router
 	// etags are the embedded page files' entity tags, by path.
 	etags map[string]string
+	// importSlots holds one token per running import (Deps.MaxImports of them).
+	importSlots chan struct{}
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -84,7 +89,10 @@ func NewServer(d Deps) (*Server, error) {
 			return nil, fmt.Errorf("web: NewServer: Deps.%s is not set", dep.name)
 		}
 	}
-	s := &Server{deps: d, etags: pageETags()}
+	if d.MaxImports <= 0 {
+		d.MaxImports = DefaultMaxImports
+	}
+	s := &Server{deps: d, etags: pageETags(), importSlots: make(chan struct{}, d.MaxImports)}
 	s.router = s.routes()
 	return s, nil
 }

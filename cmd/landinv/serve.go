@@ -17,6 +17,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen on `HOST:PORT`")
 	zone := fs.String("zone", "", "default zone `CODE` when a request names none (default: the first zone by code)")
+	imports := fs.Int("imports", web.DefaultMaxImports, "run at most `N` imports at once; one more is answered 503 (per process)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,6 +34,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Log:          e.log,
 		Basemap:      basemapFromEnv(os.Getenv, e.log),
+		MaxImports:   *imports,
 	})
 	if err != nil {
 		return err

@@ -51,8 +51,7 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 		}
 	}
 	unknown := map[string]bool{}
-	for i := range src.Records {
-		r := &src.Records[i]
+	prepare := func(r *Record) {
 		out := make(map[string]any, len(r.Props))
 		for k, v := range r.Props {
 			name, mapped := mapping[k]
@@ -83,6 +82,17 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 			out[name] = convert(f, v)
 		}
 		r.Props = out
+	}
+	if src.stream != nil {
+		// A streamed file is prepared as it is read (Source.All); its field names, gathered by
+		// the reader's first pass, are checked now, before anything is loaded.
+		for _, r := range src.stream.probes() {
+			prepare(&r)
+		}
+		src.convert = prepare
+	}
+	for i := range src.Records {
+		prepare(&src.Records[i])
 	}
 	if len(unknown) > 0 {
 		names := make([]string, 0, len(unknown))
