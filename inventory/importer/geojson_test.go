@@ -57,8 +57,8 @@ func TestReadGeoJSON(t *testing.T) {
 		`{"type":"FeatureCollection","features":{"type":"Feature"}}`: "features must be an array",
 		// Broken in the middle: the first pass refuses the file before anything is loaded.
 		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"code":"A"}},{"type":"Feature","properties":{"code":}}]}`: "features[1]",
-		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"code":"A"}}`:                                            "not valid GeoJSON",
-		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":"A"}]}`:                                                                  "features[0]",
+		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"code":"A"}}`:                                             "not valid GeoJSON",
+		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":"A"}]}`:                                                                    "features[0]",
 	} {
 		if _, err := ReadGeoJSON([]byte(in)); err == nil || !strings.Contains(err.Error(), want) || inventory.ErrorKind(err) != inventory.EInvalid {
 			t.Errorf("%s: %v, want an error naming %q", in, err, want)
