@@ -54,7 +54,9 @@ func TestImportStreamsAllOrNothing(t *testing.T) {
 	db := handZone(t)
 	exec(t, db, `insert into zones (code, name, geom) values ('grid', 'Grid', ST_Multi(ST_MakeEnvelope(111.99, 35.99, 112.2, 36.2, 4326)))`)
 	const n = 1000
-	inZone := func() int { return count(t, db, "select count(*) from plots p join zones z on z.id = p.zone_id where z.code = 'grid'") }
+	inZone := func() int {
+		return count(t, db, "select count(*) from plots p join zones z on z.id = p.zone_id where z.code = 'grid'")
+	}
 	load := func(r interface {
 		ReadAt([]byte, int64) (int, error)
 		Size() int64
