@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkb"
@@ -109,7 +110,7 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*Source, error) {
 	case bytes.HasPrefix(head[:n], []byte("PK\x03\x04")):
 		return readShapefileZip(r, size)
 	case bytes.HasPrefix(head[:n], []byte("SQLite format 3\x00")):
-		if name != "" {
+		if name != "" && !strings.ContainsAny(name, "?#%") { // characters the SQLite URI would misread
 			return ReadGeoPackageFile(name)
 		}
 		b, err := io.ReadAll(io.NewSectionReader(r, 0, size))
