@@ -254,6 +254,12 @@ func (r *importRun) stage(ctx context.Context, src *importer.Source, zoneID int,
 		return nil, fmt.Errorf("copy: %w", err)
 	}
 	r.rep.Total = n
+	// The planner knows nothing of a fresh temporary table: without statistics it may join
+	// the staged chunk to the layer's table in a nested loop over the whole table (minutes
+	// per chunk on large files). ANALYZE samples it in a moment.
+	if _, err := r.tx.Exec(ctx, "analyze li_staging"); err != nil {
+		return nil, err
+	}
 	if r.progress != nil {
 		r.progress("load", n, total)
 	}
