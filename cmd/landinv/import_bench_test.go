@@ -24,8 +24,9 @@ import (
 
 // BenchmarkImportMemory measures what an import costs the server in memory, as the operator
 // sees it: it builds the landinv binary, runs `landinv serve` on a throwaway database, and
-// POSTs a GeoJSON file of 100 000 plots with 65-vertex boundaries (about 200 MB;
-// LANDINV_BENCH_IMPORT_N changes the count) to /api/v1/import, first with dry_run=true, then
+// POSTs a GeoJSON file of 25 000 plots with 321-vertex boundaries (205 MB; LANDINV_BENCH_IMPORT_N
+// changes the count, LANDINV_BENCH_IMPORT_SIDE the points per side of a plot, 80) to
+// /api/v1/import, first with dry_run=true, then
 // for real, then a refused body of 210 MiB (declared, and chunked). For each it reads the
 // server's peak resident memory (VmHWM in /proc/PID/status, reset before each request through
 // /proc/PID/clear_refs) and its resident memory after two idle seconds (VmRSS). Linux only.
@@ -35,9 +36,12 @@ func BenchmarkImportMemory(b *testing.B) {
 	if runtime.GOOS != "linux" {
 		b.Skip("reads /proc")
 	}
-	n := 100_000
+	n, side := 25_000, 80
 	if s := os.Getenv("LANDINV_BENCH_IMPORT_N"); s != "" {
 		n, _ = strconv.Atoi(s)
+	}
+	if s := os.Getenv("LANDINV_BENCH_IMPORT_SIDE"); s != "" {
+		side, _ = strconv.Atoi(s)
 	}
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "landinv")
@@ -75,7 +79,7 @@ func BenchmarkImportMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := postgistest.WritePlotGrid(f, n, 16); err != nil {
+	if err := postgistest.WritePlotGrid(f, n, side); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()
