@@ -30,7 +30,17 @@ func ReadGeoJSON(b []byte) (*Source, error) {
 // store loads it (Source.All). r must stay readable until then.
 func readGeoJSON(r io.ReaderAt, size int64) (*Source, error) {
 	gs := &geoJSONStream{r: r, size: size, fields: map[string]uint8{}}
-	head, err := gs.walk(func(i int, f *inventory.GeoJSONFeature) error {
+	head, err := gs.walk(func(i int, dec *json.Decoder) error {
+		// The members that pass 2 decodes into inventory.GeoJSONFeature with a type to check;
+		// the geometry is only scanned.
+		var f struct {
+			Type       string                     `json:"type"`
+			Properties map[string]json.RawMessage `json:"properties"`
+			Note       string                     `json:"note"`
+		}
+		if err := decodeFeature(dec, i, &f); err != nil {
+			return err
+		}
 		if f.Type != "Feature" {
 			return inventory.Errorf(inventory.EInvalid, fmt.Sprintf("features[%d].type", i), "must be \"Feature\"")
 		}
@@ -83,10 +93,10 @@ const (
 	valueObject
 )
 
-func (gs *geoJSONStream) count(props map[string]any) {
+func (gs *geoJSONStream) count(props map[string]json.RawMessage) {
 	for k, v := range props {
 		kind := valueOther
-		if _, obj := v.(map[string]any); obj {
+		if v := bytes.TrimLeft(v, " \t\r\n"); len(v) > 0 && v[0] == '{' {
 			kind = valueObject
 		}
 		gs.fields[k] |= kind
@@ -117,7 +127,11 @@ func (gs *geoJSONStream) probes() []Record {
 func (gs *geoJSONStream) records() iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		stop := errors.New("stop")
-		_, err := gs.walk(func(i int, f *inventory.GeoJSONFeature) error {
+		_, err := gs.walk(func(i int, dec *json.Decoder) error {
+			var f inventory.GeoJSONFeature
+			if err := decodeFeature(dec, i, &f); err != nil {
+				return err
+			}
 			r := record(i, f.Geometry, f.Properties)
 			if id, ok := f.ID.(string); ok && r.Props["code"] == nil {
 				r.Props["code"] = id
@@ -141,9 +155,10 @@ type geoJSONHead struct {
 	Properties map[string]any
 }
 
-// walk reads the document with a token decoder: its own members into the head, and each
-// element of "features" decoded on its own and handed to feature. Other members are skipped.
-func (gs *geoJSONStream) walk(feature func(i int, f *inventory.GeoJSONFeature) error) (geoJSONHead, error) {
+// walk reads the document with a token decoder: its own members into the head, and for each
+// element of "features" calls feature, which decodes it (decodeFeature). Other members are
+// skipped.
+func (gs *geoJSONStream) walk(feature func(i int, dec *json.Decoder) error) (geoJSONHead, error) {
 	var head geoJSONHead
 	dec := json.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(gs.r, 0, gs.size), 1<<16))
 	dec.UseNumber()
@@ -187,7 +202,7 @@ func (gs *geoJSONStream) walk(feature func(i int, f *inventory.GeoJSONFeature) e
 }
 
 // features reads the features array (null is none), handing each element to feature.
-func (gs *geoJSONStream) features(dec *json.Decoder, feature func(i int, f *inventory.GeoJSONFeature) error) error {
+func (gs *geoJSONStream) features(dec *json.Decoder, feature func(i int, dec *json.Decoder) error) error {
 	bad := func(format string, args ...any) error {
 		return inventory.Errorf(inventory.EInvalid, "file", "is not valid GeoJSON: "+format, args...)
 	}
@@ -202,16 +217,20 @@ func (gs *geoJSONStream) features(dec *json.Decoder, feature func(i int, f *inve
 		return bad("features must be an array")
 	}
 	for i := 0; dec.More(); i++ {
-		var f inventory.GeoJSONFeature
-		if err := dec.Decode(&f); err != nil {
-			return bad("features[%d]: %v", i, err)
-		}
-		if err := feature(i, &f); err != nil {
+		if err := feature(i, dec); err != nil {
 			return err
 		}
 	}
 	if err := delim(dec, ']'); err != nil {
 		return bad("%v", err)
+	}
+	return nil
+}
+
+// decodeFeature decodes features[i] into v.
+func decodeFeature(dec *json.Decoder, i int, v any) error {
+	if err := dec.Decode(v); err != nil {
+		return inventory.Errorf(inventory.EInvalid, "file", "is not valid GeoJSON: features[%d]: %v", i, err)
 	}
 	return nil
 }
