@@ -77,8 +77,9 @@ test: build browser gdal
 
 bench: build browser gdal
 	url="$$(data/pg/cluster.sh landinv)"; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip 'BenchmarkImport100kPlots|BenchmarkImportMemory' -benchmem -benchtime 20x ./...; \
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/; \
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImportMemory -benchtime 1x -timeout 30m ./cmd/landinv/
 
 # schema: regenerate data/schema.sql, today's schema in one file: pg_dump --schema-only of a
 # freshly migrated database, normalised (inventory/postgis/schema_test.go writes it). Run it

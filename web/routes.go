@@ -93,7 +93,7 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note", "year")).Post("/import", importFile(s.deps.Importer, s.metrics))
+		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note", "year")).Post("/import", importFile(s.deps.Importer, s.importSlots, s.metrics))
 
 		// Enquiries (招商线索, enquiry.go): anyone posts (rate-limited per client, honeypot,
 		// length limits); planners and admins list them and record the follow-up (If-Match).

@@ -91,6 +91,9 @@ type Deps struct {
 	// TileCacheBytes bounds the in-memory tile cache (0: DefaultTileCacheBytes; negative: no
 	// cache).
 	TileCacheBytes int64
+	// MaxImports is how many imports (POST /api/v1/import) this process runs at once
+	// (default DefaultMaxImports); one more is answered 503 with Retry-After.
+	MaxImports int
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -110,6 +113,8 @@ type Server struct {
 	tileCache *tileCache
 	// revisions reads the inventory's revision for the ETags of lists and tiles.
 	revisions *revisionReader
+	// importSlots holds one token per running import (Deps.MaxImports of them).
+	importSlots chan struct{}
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -132,8 +137,12 @@ func NewServer(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.MaxImports <= 0 {
+		d.MaxImports = DefaultMaxImports
+	}
 	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
-		tileCache: newTileCache(d.TileCacheBytes), revisions: &revisionReader{read: d.Features.Revision}}
+		tileCache: newTileCache(d.TileCacheBytes), revisions: &revisionReader{read: d.Features.Revision},
+		importSlots: make(chan struct{}, d.MaxImports)}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}

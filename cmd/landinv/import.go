@@ -64,11 +64,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if file == "" {
 		return errors.New("usage: landinv import --layer plots|plants|idle-sites|roads|enterprise-figures [--year YYYY] [--crs EPSG:N] [--map src=dst,...] [--dry-run] FILE")
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
+	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	// The database is opened once the file has been read and prepared.
+	// The database is opened once the file has been read and prepared. The file is read, not
+	// loaded whole: GeoJSON streams from it into the database feature by feature.
 	load := importer.LoaderFunc(func(ctx context.Context, src *importer.Source, opt importer.Options) (*importer.Report, error) {
 		db, err := e.open(ctx)
 		if err != nil {
@@ -87,7 +87,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		return db.Import(inventory.WithViewer(ctx, v), src, opt)
 	})
-	rep, err := importer.Run(ctx, load, b, p)
+	rep, err := importer.Run(ctx, load, file, p)
 	if bar != nil {
 		bar.Finish() //nolint:errcheck
 	}

@@ -29,6 +29,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
 	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for the per-client sign-in limit; unset: the connection's address")
+	imports := fs.Int("imports", web.DefaultMaxImports, "run at most `N` imports at once; one more is answered 503 (per process)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,6 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		PublicMetrics: *publicMetrics,
 		Basemap:       basemapFromEnv(os.Getenv, e.log),
 		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly),
+		MaxImports:    *imports,
 	})
 	if err != nil {
 		return err

@@ -12,9 +12,13 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"iter"
+	"strings"
 
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkb"
@@ -45,22 +49,86 @@ type Source struct {
 	// BBox, when known from the file's header, is xmin, ymin, xmax, ymax in the source CRS.
 	BBox     *[4]float64
 	Encoding string // the .dbf's text encoding, for shapefiles
-	Records  []Record
+	// Records are the features of a file read whole (Shapefiles, GeoPackages, a lone GeoJSON
+	// Feature, a Source built in code). A GeoJSON FeatureCollection is streamed instead: it
+	// has no Records here; Len and All give its features, read from the file one at a time.
+	Records []Record
+
+	stream  *geoJSONStream
+	convert func(*Record) // Prepare's renaming and conversion, applied as a stream is read
 }
 
-// Read decodes a file by its content: a zip archive is a Shapefile, "SQLite format 3" a
-// GeoPackage, anything else GeoJSON. GeoPackages need a file on disk: Read writes a temporary
-// copy.
+// Len is the number of features.
+func (s *Source) Len() int {
+	if s.stream != nil {
+		return s.stream.n
+	}
+	return len(s.Records)
+}
+
+// All yields every feature in file order, prepared (see Prepare). A streamed file is read
+// again, one feature at a time, so that memory holds one feature and not the file; an error
+// reading it is yielded last.
+func (s *Source) All() iter.Seq2[Record, error] {
+	if s.stream == nil {
+		return func(yield func(Record, error) bool) {
+			for _, r := range s.Records {
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+	}
+	return func(yield func(Record, error) bool) {
+		for r, err := range s.stream.records() {
+			if err == nil && s.convert != nil {
+				s.convert(&r)
+			}
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Read decodes a file held in memory by its content (see ReadFrom).
 func Read(b []byte) (*Source, error) {
+	return ReadFrom(bytes.NewReader(b), int64(len(b)), "")
+}
+
+// ReadFrom decodes a file of size bytes by its content: a zip archive is a Shapefile,
+// "SQLite format 3" a GeoPackage, anything else GeoJSON. GeoPackages need a file on disk:
+// name, when r is that file, else a temporary copy. A GeoJSON FeatureCollection is streamed:
+// r must stay readable until the Source has been loaded.
+func ReadFrom(r io.ReaderAt, size int64, name string) (*Source, error) {
+	var head [16]byte
+	n, err := r.ReadAt(head[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
 	switch {
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return ReadShapefileZip(b)
-	case bytes.HasPrefix(b, []byte("SQLite format 3\x00")):
+	case bytes.HasPrefix(head[:n], []byte("PK\x03\x04")):
+		return readShapefileZip(r, size)
+	case bytes.HasPrefix(head[:n], []byte("SQLite format 3\x00")):
+		if name != "" && !strings.ContainsAny(name, "?#%") { // characters the SQLite URI would misread
+			return ReadGeoPackageFile(name)
+		}
+		b, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+		if err != nil {
+			return nil, fmt.Errorf("read file: %w", err)
+		}
 		return ReadGeoPackage(b)
 	}
-	trim := bytes.TrimSpace(b)
-	if len(trim) > 0 && trim[0] == '{' {
-		return ReadGeoJSON(b)
+	// GeoJSON: the first byte that is not white space opens an object.
+	br := bufio.NewReader(io.NewSectionReader(r, 0, size))
+	for {
+		c, err := br.ReadByte()
+		if err != nil || !bytes.ContainsRune([]byte(" \t\r\n\v\f"), rune(c)) {
+			if err == nil && c == '{' {
+				return readGeoJSON(r, size)
+			}
+			break
+		}
 	}
 	return nil, inventory.Errorf(inventory.EInvalid, "file", "is neither GeoJSON, a zipped Shapefile nor a GeoPackage")
 }

@@ -55,8 +55,7 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 		return err
 	}
 	unknown := map[string]bool{}
-	for i := range src.Records {
-		r := &src.Records[i]
+	prepare := func(r *Record) {
 		out := make(map[string]any, len(r.Props))
 		for k, v := range r.Props {
 			name, mapped := mapping[k]
@@ -88,6 +87,17 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 		}
 		r.Props = out
 	}
+	if src.stream != nil {
+		// A streamed file is prepared as it is read (Source.All); its field names, gathered by
+		// the reader's first pass, are checked now, before anything is loaded.
+		for _, r := range src.stream.probes() {
+			prepare(&r)
+		}
+		src.convert = prepare
+	}
+	for i := range src.Records {
+		prepare(&src.Records[i])
+	}
 	if len(unknown) > 0 {
 		names := make([]string, 0, len(unknown))
 		for k := range unknown {
@@ -103,11 +113,15 @@ func Prepare(l *inventory.Layer, src *Source, mapping map[string]string) error {
 // --map or map= would otherwise be ignored, and the field it meant refused or lost), naming it
 // and listing the file's fields. A file without features has no fields to check.
 func mappedFieldsExist(src *Source, mapping map[string]string) error {
-	if len(src.Records) == 0 {
+	recs := src.Records
+	if src.stream != nil {
+		recs = src.stream.probes() // one record per field name the reader's first pass saw
+	}
+	if len(recs) == 0 {
 		return nil
 	}
 	has := map[string]bool{}
-	for _, r := range src.Records {
+	for _, r := range recs {
 		for k := range r.Props {
 			has[k] = true
 		}

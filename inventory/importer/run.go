@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"fmt"
+	"os"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -71,20 +73,29 @@ func (p Params) options() (Options, map[string]string, error) {
 }
 
 // Run is the import pipeline that `landinv import` and POST /api/v1/import both run: check the
-// parameters, decode the file (its format and CRS found from its content: Read), rename and
-// convert its fields for the layer (Prepare), then have the loader import it — or, with
+// parameters, decode the file (its format and CRS found from its content: ReadFrom), rename
+// and convert its fields for the layer (Prepare), then have the loader import it — or, with
 // DryRun, check every feature and change nothing. The viewer in ctx is the one who imports.
+//
+// file is the path of the file on disk (the HTTP API spools the request body to a temporary
+// file first). It is read, not loaded whole: a GeoJSON FeatureCollection streams from it
+// feature by feature into the loader, so memory does not grow with the file's size.
 //
 // Errors before the loader are inventory errors: those of the parameters name the parameter ("layer",
 // "crs", "map"), the file's name "file", "crs" or "map". The report lists rejected features;
 // nothing is changed when there are any.
-func Run(ctx context.Context, load Loader, file []byte, p Params) (*Report, error) {
+func Run(ctx context.Context, load Loader, file string, p Params) (*Report, error) {
 	opt, mapping, err := p.options()
 	if err != nil {
 		return nil, err
 	}
 	if opt.Layer == inventory.FigureLayer {
-		src, err := ReadTable(file)
+		// Annual figures come as a spreadsheet of one row per firm: small, read whole.
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		src, err := ReadTable(b)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +104,16 @@ func Run(ctx context.Context, load Loader, file []byte, p Params) (*Report, erro
 		}
 		return load.Import(ctx, src, opt)
 	}
-	src, err := Read(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	src, err := ReadFrom(f, st.Size(), file)
 	if err != nil {
 		return nil, err
 	}

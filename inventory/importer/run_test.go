@@ -3,6 +3,8 @@ package importer_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/landinv/landinv/inventory"
@@ -40,7 +42,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := inventory.WithViewer(ctx, inventory.Viewer{Name: "alice", Role: inventory.RolePlanner})
-	file := []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[111.53,36.03],[111.53,36.04],[111.54,36.04],[111.54,36.03],[111.53,36.03]]]},
+	file := writeFile(t, `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[111.53,36.03],[111.53,36.04],[111.54,36.04],[111.54,36.03],[111.53,36.03]]]},
 		"properties":{"地块编号":"R1","LAND_USE":100101,"status":"planned"}}]}`)
 	p := importer.Params{Layer: "plots", Map: "地块编号=code", Zone: "hand", DryRun: true}
 	count := func() (n int) {
@@ -68,4 +70,14 @@ func TestRun(t *testing.T) {
 	if !errors.As(err, &e) || e.Field != "map" || called {
 		t.Errorf("unmapped 地块编号: %v (loader called: %v), want an error naming map", err, called)
 	}
+}
+
+// writeFile writes s to a file in the test's temporary directory and returns its path.
+func writeFile(t *testing.T, s string) string {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "import.geojson")
+	if err := os.WriteFile(name, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }

@@ -20,7 +20,12 @@ const (
 // ReadShapefileZip reads a zip holding one Shapefile: .shp and .dbf (required), .prj and .cpg
 // (honoured when present). Folders inside the zip are fine.
 func ReadShapefileZip(b []byte) (*Source, error) {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	return readShapefileZip(bytes.NewReader(b), int64(len(b)))
+}
+
+// readShapefileZip reads a zipped Shapefile of size bytes from r (a file on disk, for imports).
+func readShapefileZip(r io.ReaderAt, size int64) (*Source, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, inventory.Errorf(inventory.EInvalid, "file", "is not a readable zip: %v", err)
 	}

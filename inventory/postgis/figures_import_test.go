@@ -3,6 +3,8 @@ package postgis_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,7 +42,7 @@ func TestImportFiguresXLSX(t *testing.T) {
 	head := []any{"统一社会信用代码", "实缴税金", "用电量", "source"}
 	unknown := creditCode(t, "91141000MA0000999")
 	run := func(rows [][]any, dry bool) (*importer.Report, error) {
-		return importer.Run(planner, db, xlsxOf(t, rows), importer.Params{Layer: "enterprise-figures", Year: 2024, Map: mapping, DryRun: dry})
+		return importer.Run(planner, db, tempFile(t, xlsxOf(t, rows)), importer.Params{Layer: "enterprise-figures", Year: 2024, Map: mapping, DryRun: dry})
 	}
 	count := func() int {
 		var n int
@@ -83,7 +85,7 @@ func TestImportFiguresXLSX(t *testing.T) {
 	if _, err := run([][]any{{"统一社会信用代码", "利润"}, {codes["F1"], 1}}, true); err == nil || !strings.Contains(err.Error(), "利润") {
 		t.Errorf("unknown column: %v", err)
 	}
-	if _, err := importer.Run(planner, db, xlsxOf(t, good), importer.Params{Layer: "enterprise-figures"}); inventory.ErrorKind(err) != inventory.EInvalid {
+	if _, err := importer.Run(planner, db, tempFile(t, xlsxOf(t, good)), importer.Params{Layer: "enterprise-figures"}); inventory.ErrorKind(err) != inventory.EInvalid {
 		t.Errorf("no year: %v", err)
 	}
 }
@@ -96,7 +98,7 @@ func TestImportFiguresCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := importer.Run(planner, db, []byte(gbk), importer.Params{Layer: "enterprise-figures", Year: 2025,
+	rep, err := importer.Run(planner, db, tempFile(t, []byte(gbk)), importer.Params{Layer: "enterprise-figures", Year: 2025,
 		Map: "统一社会信用代码=credit_code,综合能耗=energy_tce", Note: "统计局 2026-02"})
 	if err != nil || !rep.Committed || rep.Updated != 1 {
 		t.Fatalf("csv: %+v %v", rep, err)
@@ -106,4 +108,14 @@ func TestImportFiguresCSV(t *testing.T) {
 		f.Confidential["tax_wan_source"] != "税务局" {
 		t.Errorf("after the csv: %v %v", f, err)
 	}
+}
+
+// tempFile writes b to a file of the test's and returns its path (importer.Run reads files).
+func tempFile(t *testing.T, b []byte) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "figures")
+	if err := os.WriteFile(f, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

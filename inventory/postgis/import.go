@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"time"
 
@@ -30,13 +31,18 @@ const importChunk = 5000
 // nothing. Either way the report lists every rejected feature with its index and the reason.
 //
 // It runs in named stages, in one transaction: crs (which CRS the file is in), lock (the
-// layer's live rows in the zone), check (each feature through the write path's checks, and
-// whether it creates or updates its code), stage (COPY into a temporary table), write (the
+// layer's live rows in the zone), check and stage (each feature through the write path's
+// checks, and whether it creates or updates its code, then COPY into a temporary table: the
+// features stream from the file through the checks into the COPY, one at a time, and only an
+// index, code and operation per feature stay in memory), write (the
 // versions, set-based, in chunks; the database's per-row rules still run for each feature;
 // only when that fails, feature by feature, each in a savepoint, to name every rejected
 // feature) and report.
 func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Options) (*importer.Report, error) {
 	start := time.Now()
+	// An import is an import whoever calls it: its statements get the import's timeout and
+	// admission budget (inventory.KindImport), not a read's.
+	ctx = inventory.WithQueryKind(ctx, inventory.KindImport)
 	v := inventory.ViewerFrom(ctx)
 	if err := inventory.CanWrite(v); err != nil {
 		return nil, err
@@ -44,7 +50,7 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	if err := inventory.CheckNote(opt.Note); err != nil {
 		return nil, err
 	}
-	rep := &importer.Report{Layer: opt.Layer.Name, Format: src.Format, Total: len(src.Records), DryRun: opt.DryRun,
+	rep := &importer.Report{Layer: opt.Layer.Name, Format: src.Format, Total: src.Len(), DryRun: opt.DryRun,
 		Encoding: src.Encoding, Rejected: []importer.Rejection{}}
 	if err := db.importCRS(ctx, rep, src, opt); err != nil {
 		return nil, err
@@ -66,14 +72,14 @@ func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Opt
 	if err := run.lock(ctx, zoneID); err != nil {
 		return nil, fmt.Errorf("import: lock: %w", err)
 	}
-	good := run.check(src.Records)
-	if err := run.stage(ctx, good, zoneID, v.Name, opt.Note); err != nil {
+	kept, err := run.stage(ctx, src, zoneID, v.Name, opt.Note)
+	if err != nil {
 		return nil, fmt.Errorf("import: stage: %w", err)
 	}
-	if err := run.write(ctx, good); err != nil {
+	if err := run.write(ctx, kept); err != nil {
 		return nil, fmt.Errorf("import: write: %w", err)
 	}
-	run.report(good)
+	run.report(kept)
 	if !opt.DryRun && len(rep.Rejected) == 0 {
 		if err := tx.Commit(ctx); err != nil {
 			return nil, fmt.Errorf("import: commit: %w", asError(err))
@@ -122,14 +128,23 @@ type importRun struct {
 	progress func(stage string, done, total int)
 	// live holds the current rows (live or archived) of the layer in the zone, by code.
 	live map[string]liveRow
+	// seen is the index of the feature that took each code so far.
+	seen map[string]int
 }
 
-// staged is a checked feature, ready to stage.
+// staged is a checked feature on its way into the COPY.
 type staged struct {
 	idx  int
 	v    *version
 	body []byte // v.props as JSON
 	gj   *string
+}
+
+// good is what is kept of a staged feature for the rest of the import.
+type good struct {
+	idx    int
+	code   string
+	update bool
 }
 
 // lock takes the layer's import lock in the zone (imports into one layer of one zone run one
@@ -156,53 +171,48 @@ func (r *importRun) lock(ctx context.Context, zoneID int) error {
 	return rows.Err()
 }
 
-// check runs the write path's checks (checkVersion, checkState) on every record, after
+// check runs the write path's checks (checkVersion, checkState) on one record, after
 // deciding by the live rows whether it creates its code or updates it (upsert by code). A
-// refused record goes to the report; so does a second record with the same code, or one
+// refused record goes to the report (nil); so does a second record with the same code, or one
 // without a geometry.
-func (r *importRun) check(recs []importer.Record) []staged {
-	var good []staged
-	seen := map[string]int{}
-	for _, rec := range recs {
-		code, _ := rec.Props["code"].(string)
-		op := inventory.OpCreate
-		var cur *liveRow
-		if c, ok := r.live[code]; ok {
-			cur = &c
-			if !c.archived {
-				op = inventory.OpUpdate
-			}
+func (r *importRun) check(rec importer.Record) *staged {
+	code, _ := rec.Props["code"].(string)
+	op := inventory.OpCreate
+	var cur *liveRow
+	if c, ok := r.live[code]; ok {
+		cur = &c
+		if !c.archived {
+			op = inventory.OpUpdate
 		}
-		v, err := checkVersion(r.l, op, "", inventory.Change{Properties: rec.Props, Geometry: rec.GeoJSON}, rec.WKB)
-		if err != nil {
-			r.reject(rec.Index, code, err)
-			continue
-		}
-		if first, dup := seen[v.code]; dup {
-			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "code", "%s is also feature %d of the file", code, first))
-			continue
-		}
-		seen[v.code] = rec.Index
-		if err := checkState(r.l, v, cur); err != nil {
-			r.reject(rec.Index, code, err)
-			continue
-		}
-		if rec.WKB == nil && len(rec.GeoJSON) == 0 && r.l.Geometry != inventory.GeometryNone {
-			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "geometry", "is missing"))
-			continue
-		}
-		s := staged{idx: rec.Index, v: v}
-		if s.body, err = json.Marshal(v.props); err != nil {
-			r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "properties", "cannot be encoded: %v", err))
-			continue
-		}
-		if len(v.geoJSON) > 0 {
-			g := string(v.geoJSON)
-			s.gj = &g
-		}
-		good = append(good, s)
 	}
-	return good
+	v, err := checkVersion(r.l, op, "", inventory.Change{Properties: rec.Props, Geometry: rec.GeoJSON}, rec.WKB)
+	if err != nil {
+		r.reject(rec.Index, code, err)
+		return nil
+	}
+	if first, dup := r.seen[v.code]; dup {
+		r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "code", "%s is also feature %d of the file", code, first))
+		return nil
+	}
+	r.seen[v.code] = rec.Index
+	if err := checkState(r.l, v, cur); err != nil {
+		r.reject(rec.Index, code, err)
+		return nil
+	}
+	if rec.WKB == nil && len(rec.GeoJSON) == 0 && r.l.Geometry != inventory.GeometryNone {
+		r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "geometry", "is missing"))
+		return nil
+	}
+	s := &staged{idx: rec.Index, v: v}
+	if s.body, err = json.Marshal(v.props); err != nil {
+		r.reject(rec.Index, code, inventory.Errorf(inventory.EInvalid, "properties", "cannot be encoded: %v", err))
+		return nil
+	}
+	if len(v.geoJSON) > 0 {
+		g := string(v.geoJSON)
+		s.gj = &g
+	}
+	return s
 }
 
 func (r *importRun) reject(i int, code string, err error) {
@@ -214,31 +224,55 @@ func (r *importRun) reject(i int, code string, err error) {
 	r.rep.Rejected = append(r.rep.Rejected, rj)
 }
 
-// stage copies the checked features into the temporary table li_staging (the stagedVersions
-// source of the write path), the import's who, when and CRS into li_meta, and creates li_try.
-func (r *importRun) stage(ctx context.Context, good []staged, zoneID int, actor, note string) error {
+// stage checks the features of src as they come (check) and copies those that pass into the
+// temporary table li_staging (the stagedVersions source of the write path); then the import's
+// who, when and CRS into li_meta, and creates li_try. It returns the staged features, in file
+// order.
+func (r *importRun) stage(ctx context.Context, src *importer.Source, zoneID int, actor, note string) ([]good, error) {
 	if _, err := r.tx.Exec(ctx, `create temp table li_staging (idx integer primary key, code text not null,
 		version integer not null, op text not null, prev_id bigint, props jsonb not null, wkb bytea, gj text) on commit drop`); err != nil {
-		return err
+		return nil, err
 	}
+	next, stop := iter.Pull2(src.All())
+	defer stop()
+	total := src.Len()
+	var kept []good
 	n := 0
+	r.seen = map[string]int{}
 	_, err := r.tx.CopyFrom(ctx, pgx.Identifier{"li_staging"}, []string{"idx", "code", "version", "op", "prev_id", "props", "wkb", "gj"},
 		pgx.CopyFromFunc(func() ([]any, error) {
-			if n >= len(good) {
-				return nil, nil
+			for {
+				rec, err, ok := next()
+				if !ok {
+					return nil, nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				n++
+				if r.progress != nil && n%importChunk == 0 {
+					r.progress("load", n, total)
+				}
+				s := r.check(rec)
+				if s == nil {
+					continue
+				}
+				kept = append(kept, good{idx: s.idx, code: s.v.code, update: s.v.op == inventory.OpUpdate})
+				return []any{s.idx, s.v.code, s.v.number, s.v.op, s.v.prev, string(s.body), s.v.wkb, s.gj}, nil
 			}
-			s := good[n]
-			n++
-			if r.progress != nil && n%importChunk == 0 {
-				r.progress("load", n, len(good))
-			}
-			return []any{s.idx, s.v.code, s.v.number, s.v.op, s.v.prev, string(s.body), s.v.wkb, s.gj}, nil
 		}))
 	if err != nil {
-		return fmt.Errorf("copy: %w", err)
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	r.rep.Total = n
+	// The planner knows nothing of a fresh temporary table: without statistics it may join
+	// the staged chunk to the layer's table in a nested loop over the whole table (minutes
+	// per chunk on large files). ANALYZE samples it in a moment.
+	if _, err := r.tx.Exec(ctx, "analyze li_staging"); err != nil {
+		return nil, err
 	}
 	if r.progress != nil {
-		r.progress("load", len(good), len(good))
+		r.progress("load", n, total)
 	}
 	var notePtr *string
 	if note != "" {
@@ -247,16 +281,16 @@ func (r *importRun) stage(ctx context.Context, good []staged, zoneID int, actor,
 	if _, err := r.tx.Exec(ctx, `create temp table li_meta on commit drop as
 		select $1::integer as zone_id, $2::text as actor, $3::text as note, clock_timestamp() as at, $4::integer as srid`,
 		zoneID, actor, notePtr, r.rep.SRID); err != nil {
-		return err
+		return nil, err
 	}
 	_, err = r.tx.Exec(ctx, liTry)
-	return err
+	return kept, err
 }
 
 // write writes the staged versions through the write path (writeVersions), set-based, in
 // chunks. When that fails, it rolls back and runs them again feature by feature (li_try) to
 // report every rejected feature.
-func (r *importRun) write(ctx context.Context, good []staged) error {
+func (r *importRun) write(ctx context.Context, good []good) error {
 	if len(good) == 0 {
 		return nil
 	}
@@ -294,14 +328,14 @@ func (r *importRun) writeAll(ctx context.Context, idxs []int) error {
 
 // findRejected runs the write path's statements feature by feature, each in a
 // subtransaction (li_try), and reports every feature the database refuses.
-func (r *importRun) findRejected(ctx context.Context, good []staged, idxs []int, ferr error) error {
+func (r *importRun) findRejected(ctx context.Context, good []good, idxs []int, ferr error) error {
 	stmts, err := r.db.versionSQL(ctx, r.tx, r.l, stagedVersions, r.rep.SRID != 4326)
 	if err != nil {
 		return err
 	}
 	codeOf := make(map[int]string, len(good))
 	for _, s := range good {
-		codeOf[s.idx] = s.v.code
+		codeOf[s.idx] = s.code
 	}
 	before := len(r.rep.Rejected)
 	for i := 0; i < len(idxs); i += importChunk {
@@ -337,7 +371,7 @@ func (r *importRun) findRejected(ctx context.Context, good []staged, idxs []int,
 
 // report orders the rejections by feature and counts the features that would be created and
 // updated (WouldCreate, WouldUpdate; Import sets Created and Updated only once it commits).
-func (r *importRun) report(good []staged) {
+func (r *importRun) report(good []good) {
 	sort.SliceStable(r.rep.Rejected, func(i, j int) bool { return r.rep.Rejected[i].Index < r.rep.Rejected[j].Index })
 	refused := map[int]bool{}
 	for _, rj := range r.rep.Rejected {
@@ -346,7 +380,7 @@ func (r *importRun) report(good []staged) {
 	for _, s := range good {
 		switch {
 		case refused[s.idx]:
-		case s.v.op == inventory.OpUpdate:
+		case s.update:
 			r.rep.WouldUpdate++
 		default:
 			r.rep.WouldCreate++

@@ -130,7 +130,9 @@ func (p *Pool) classify(ctx context.Context, err error, conn *pgx.Conn) error {
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		switch {
-		case pg.Code == "57014": // query_canceled, not by the client: the statement timeout
+		case pg.Code == "57014" && strings.Contains(pg.Message, "statement timeout"):
+			// query_canceled by the statement timeout (not a COPY the client failed, which
+			// PostgreSQL reports with the same code)
 			k := inventory.QueryKindFrom(ctx)
 			return &inventory.Error{Kind: inventory.ETimeout,
 				Reason: fmt.Sprintf("the request is too expensive: it ran past the %s allowed for a %s query; narrow it (a smaller limit, bbox or near_road_m) or retry later", p.timeouts.Of(k), k),

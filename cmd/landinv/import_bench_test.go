@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/landinv/landinv/inventory/postgis"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
+)
+
+// BenchmarkImportMemory measures what an import costs the server in memory, as the operator
+// sees it: it builds the landinv binary, runs `landinv serve` on a throwaway database, and
+// POSTs a GeoJSON file of 25 000 plots with 321-vertex boundaries (205 MB; LANDINV_BENCH_IMPORT_N
+// changes the count, LANDINV_BENCH_IMPORT_SIDE the points per side of a plot, 80) to
+// /api/v1/import, first with dry_run=true, then
+// for real, then a refused body of 210 MiB (declared, and chunked). For each it reads the
+// server's peak resident memory (VmHWM in /proc/PID/status, reset before each request through
+// /proc/PID/clear_refs) and its resident memory after two idle seconds (VmRSS). Linux only.
+// Run it with -benchtime 1x (make bench does); the figures are in README's "Limits and
+// operations".
+func BenchmarkImportMemory(b *testing.B) {
+	if runtime.GOOS != "linux" {
+		b.Skip("reads /proc")
+	}
+	n, side := 25_000, 80
+	if s := os.Getenv("LANDINV_BENCH_IMPORT_N"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	if s := os.Getenv("LANDINV_BENCH_IMPORT_SIDE"); s != "" {
+		side, _ = strconv.Atoi(s)
+	}
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "landinv")
+	if out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	u := postgistest.URL(b, false)
+	cols := postgistest.PlotGridCols
+	rows := (n + cols - 1) / cols
+	ctx := context.Background()
+	db, err := postgis.Open(ctx, u, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, geom) values ('bench', 'bench', ST_Multi(ST_MakeEnvelope(110.99, 35.49, 111.01 + $1::float8 * 0.002, 35.51 + $2::float8 * 0.002, 4326)))`,
+		cols, rows); err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	cli := func(args ...string) string {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+u)
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("landinv %s: %v", strings.Join(args, " "), err)
+		}
+		return string(out)
+	}
+	cli("user", "add", "bench", "--role", "planner")
+	lines := strings.Split(strings.TrimSpace(cli("token", "create", "bench")), "\n")
+	token := strings.TrimSpace(lines[len(lines)-1])
+
+	file := filepath.Join(dir, "plots.geojson")
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := postgistest.WritePlotGrid(f, n, side); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	st, _ := os.Stat(file)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	srv := exec.Command(bin, "serve", "--addr", addr)
+	srv.Env = append(os.Environ(), "DATABASE_URL="+u, "TMPDIR="+dir)
+	var logs bytes.Buffer
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+	}()
+	base := "http://" + addr
+	for i := 0; ; i++ {
+		if r, err := http.Get(base + "/healthz"); err == nil {
+			r.Body.Close()
+			break
+		}
+		if i == 100 {
+			b.Fatalf("landinv serve did not start:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	pid := srv.Process.Pid
+	mib := func(key string) float64 {
+		s, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(s))
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				return kb / 1024
+			}
+		}
+		b.Fatalf("no %s in /proc/%d/status", key, pid)
+		return 0
+	}
+	resetPeak := func() {
+		if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
+			b.Fatalf("reset the peak RSS: %v", err)
+		}
+	}
+	post := func(query string, body io.Reader, length int64) (int, string) {
+		req, err := http.NewRequest("POST", base+"/api/v1/import?"+query, body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.ContentLength = length
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error() // a refused body may be cut off while it is sent
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	type figure struct {
+		what            string
+		status          int
+		took            time.Duration
+		peak, after, at float64
+	}
+	var figs []figure
+	measure := func(what, query string, open func() (io.Reader, int64), want int) {
+		runtime.GC()
+		before := mib("VmRSS")
+		resetPeak()
+		body, length := open()
+		start := time.Now()
+		status, out := post(query, body, length)
+		took := time.Since(start)
+		if c, ok := body.(io.Closer); ok {
+			c.Close()
+		}
+		if status != want && !(want == 413 && status == 0) {
+			b.Fatalf("%s: %d, want %d: %.500s\n%s", what, status, want, out, logs.String())
+		}
+		peak := mib("VmHWM")
+		time.Sleep(2 * time.Second)
+		figs = append(figs, figure{what, status, took, peak, mib("VmRSS"), before})
+	}
+	openFile := func() (io.Reader, int64) {
+		f, err := os.Open(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return f, st.Size()
+	}
+	const refused = 210 << 20
+	b.ResetTimer()
+	measure("dry run", "layer=plots&zone=bench&dry_run=true", openFile, 200)
+	measure("import", "layer=plots&zone=bench", openFile, 200)
+	measure("refused, Content-Length", "layer=plots&zone=bench", func() (io.Reader, int64) {
+		return io.LimitReader(zeros{}, refused), refused
+	}, 413)
+	measure("refused, chunked", "layer=plots&zone=bench", func() (io.Reader, int64) {
+		return io.LimitReader(zeros{}, refused), -1
+	}, 413)
+	b.StopTimer()
+	b.Logf("%d plots, %.1f MB of GeoJSON; refused bodies %d MiB", n, float64(st.Size())/1e6, refused>>20)
+	b.Logf("%-24s %6s %8s %12s %12s %12s", "request", "status", "took", "RSS before", "peak RSS", "RSS after")
+	for _, f := range figs {
+		b.Logf("%-24s %6d %7.1fs %8.0f MiB %8.0f MiB %8.0f MiB", f.what, f.status, f.took.Seconds(), f.at, f.peak, f.after)
+	}
+	b.ReportMetric(figs[0].peak, "dry_run_peak_MiB")
+	b.ReportMetric(figs[1].peak, "import_peak_MiB")
+	b.ReportMetric(figs[1].after, "import_after_MiB")
+	b.ReportMetric(figs[2].peak, "refused_peak_MiB")
+	b.ReportMetric(figs[3].peak, "refused_chunked_peak_MiB")
+	b.ReportMetric(0, "ns/op")
+}
+
+// zeros reads as endless zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
