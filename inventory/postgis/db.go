@@ -64,17 +64,17 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	// Nothing outlives a transaction, for PgBouncer (execmode.go): the exec mode (before the
+	// first connection, capConns's), and serial plans set locally in each transaction.
+	if err := applyExecMode(cfg, url, opts.ExecMode); err != nil {
+		return nil, err
+	}
 	capConns(ctx, cfg, log)
 	if opts.CostlyConns >= int(cfg.MaxConns) {
 		opts.CostlyConns = max(1, int(cfg.MaxConns)-1)
 	}
 	tracer := &queryTracer{}
 	cfg.ConnConfig.Tracer = tracer
-	// Nothing outlives a transaction, for PgBouncer (execmode.go): the exec mode, and serial
-	// plans set locally in each transaction.
-	if err := applyExecMode(cfg, url, opts.ExecMode); err != nil {
-		return nil, err
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
