@@ -14,7 +14,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 # apt-get runs directly as root, through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test bench db clean ui browser gdal schema
+.PHONY: all build run test bench db clean ui browser gdal nginx pgbouncer schema
 
 all: build
 
@@ -45,6 +45,16 @@ browser:
 gdal:
 	command -v ogr2ogr >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gdal-bin; }
 
+# nginx, pgbouncer: Debian's nginx and PgBouncer (1.18) for the scale-out tests, which run their
+# own instances (configuration in a temporary folder, a free port) and stop them: two
+# `landinv serve` behind nginx (cmd/landinv/lb_test.go), landinv through PgBouncer in
+# transaction pooling mode (cmd/landinv/pgbouncer_test.go). The packages' own services are
+# not needed.
+nginx:
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx; }
+pgbouncer:
+	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q pgbouncer; }
+
 # db: make a PostGIS database available (prints its URL).
 db:
 	@data/pg/cluster.sh landinv
@@ -61,7 +71,7 @@ run: build
 # package and one target at a time); a crash it finds is saved under the package's
 # testdata/fuzz/ and fails the run.
 FUZZ := FuzzSHP:./inventory/importer/shp/ FuzzDBF:./inventory/importer/shp/ FuzzGPKG:./inventory/importer/
-test: build browser gdal
+test: build browser gdal nginx pgbouncer
 	url="$$(data/pg/cluster.sh landinv)"; mkdir -p test-output; \
 	set +e; LANDINV_E2E=1 LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -v ./... > test-output.log 2>&1; rc=$$?; \
 	for f in $(FUZZ); do \

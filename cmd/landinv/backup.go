@@ -63,10 +63,12 @@ func fileArg(cmd string, args []string) (string, error) {
 	return fs.Arg(0), nil
 }
 
-// openPlain connects to the database without migrating it.
+// openPlain connects to the database without migrating it, directly (DATABASE_MIGRATE_URL
+// when set): pg_dump and pg_restore need a session of their own, which a transaction pooler
+// does not give.
 func (e *env) openPlain(ctx context.Context) (*postgis.DB, error) {
 	if e.databaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
-	return postgis.Open(ctx, e.databaseURL, e.log)
+	return postgis.Open(ctx, e.directURL(), e.log)
 }

@@ -18,6 +18,10 @@ import (
 //	LANDINV_DB_COSTLY_CONNS=4    how many of them costly reads, reports and imports may hold
 //	LANDINV_TIMEOUT_READ=5s      statement timeout of a kind: HEALTH, READ, COSTLY, TILE,
 //	                             WRITE, REPORT, IMPORT (Go durations)
+//	LANDINV_DB_EXEC_MODE=exec    pgx's query exec mode (postgis.ExecModes; default
+//	                             cache_statement; behind PgBouncer in transaction mode
+//	                             cache_describe or exec); default_query_exec_mode in
+//	                             DATABASE_URL wins
 //
 // An unset variable takes the default; a malformed one is an error naming it.
 func dbOptions(getenv func(string) string) (postgis.Options, error) {
@@ -33,6 +37,12 @@ func dbOptions(getenv func(string) string) (postgis.Options, error) {
 			}
 			*v.dst = n
 		}
+	}
+	if s := getenv("LANDINV_DB_EXEC_MODE"); s != "" {
+		if err := postgis.CheckExecMode(s); err != nil {
+			return o, fmt.Errorf("LANDINV_DB_EXEC_MODE=%q: %w", s, err)
+		}
+		o.ExecMode = s
 	}
 	o.Timeouts = inventory.DefaultTimeouts()
 	for _, k := range inventory.QueryKinds {

@@ -33,6 +33,19 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	databaseURL    string
+	// migrateURL, when set, is a direct connection to the same database for what needs a
+	// session of its own: the migrations (a session-level advisory lock), backup and restore
+	// (DATABASE_MIGRATE_URL; see directURL).
+	migrateURL string
+}
+
+// directURL is the URL of a direct connection to the database (not through a transaction
+// pooler such as PgBouncer): DATABASE_MIGRATE_URL, defaulting to DATABASE_URL.
+func (e *env) directURL() string {
+	if e.migrateURL != "" {
+		return e.migrateURL
+	}
+	return e.databaseURL
 }
 
 // commands lists every subcommand: this table is the only place one is added.
@@ -52,7 +65,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log, _ := newLogger(os.Stderr, "text")
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL")}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, log: log, databaseURL: os.Getenv("DATABASE_URL"),
+		migrateURL: os.Getenv("DATABASE_MIGRATE_URL")}
 	if err := run(ctx, e, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "landinv:", err)
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,7 +93,7 @@ func run(ctx context.Context, e *env, args []string) error {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: landinv COMMAND [options]\n\nEvery command reads DATABASE_URL (a PostGIS database).\n\nCommands:")
+	fmt.Fprintln(w, "usage: landinv COMMAND [options]\n\nEvery command reads DATABASE_URL (a PostGIS database); the migrations, backup and restore\nconnect to DATABASE_MIGRATE_URL instead when it is set (directly, not through PgBouncer).\n\nCommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -90,7 +104,9 @@ func usage(w io.Writer) {
 	}
 }
 
-// open connects to the database and applies the migrations.
+// open connects to the database and applies the migrations. The migrations take a
+// session-level lock, so they run on a direct connection (directURL) when DATABASE_URL goes
+// through a transaction pooler.
 func (e *env) open(ctx context.Context) (*postgis.DB, error) {
 	if e.databaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set; `make run` sets up a local PostGIS and sets it for you")
@@ -103,7 +119,15 @@ func (e *env) open(ctx context.Context) (*postgis.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx, data.Migrations, "migrations"); err != nil {
+	mdb := db
+	if e.directURL() != e.databaseURL {
+		if mdb, err = postgis.OpenWith(ctx, e.directURL(), e.log, postgis.Options{MaxConns: 2, Timeouts: opts.Timeouts}); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
+		}
+		defer mdb.Close()
+	}
+	if _, err := mdb.Migrate(ctx, data.Migrations, "migrations"); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -64,24 +64,23 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	// Nothing outlives a transaction, for PgBouncer (execmode.go): the exec mode (before the
+	// first connection, capConns's), and serial plans set locally in each transaction.
+	if err := applyExecMode(cfg, url, opts.ExecMode); err != nil {
+		return nil, err
+	}
 	capConns(ctx, cfg, log)
 	if opts.CostlyConns >= int(cfg.MaxConns) {
 		opts.CostlyConns = max(1, int(cfg.MaxConns)-1)
 	}
 	tracer := &queryTracer{}
 	cfg.ConnConfig.Tracer = tracer
-	// Serial plans: on a small machine a parallel plan costs more to start than it saves on the
-	// short queries a request makes (a 1,000-feature page took 42–46 ms with parallel workers,
-	// 28–29 ms serial; its count 17–21 ms against 2.5–3.8 ms). Set per session at connect, so it
-	// costs no round trip; a URL that sets it itself wins.
-	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
-		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns))}, log: log, tracer: tracer}
+	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns)),
+		settings: sessionSettings(cfg)}, log: log, tracer: tracer}
 	db.health.cfg = cfg.ConnConfig.Copy()
 	db.health.sem = make(chan struct{}, 1)
 	db.health.timeout = opts.Timeouts.Of(inventory.KindHealth)

@@ -46,6 +46,10 @@ type Options struct {
 	CostlyConns int
 	// Timeouts are the statement timeouts by kind (inventory.DefaultTimeouts when empty).
 	Timeouts inventory.Timeouts
+	// ExecMode is pgx's query exec mode, by name (ExecModes; "" is pgx's default,
+	// cache_statement); a default_query_exec_mode in the URL wins. Behind PgBouncer in
+	// transaction mode: cache_describe or exec (execmode.go).
+	ExecMode string
 }
 
 // DefaultMaxConns is the pool's size when none is configured: the database's capacity to run
@@ -74,6 +78,7 @@ type Pool struct {
 	*pgxpool.Pool
 	timeouts inventory.Timeouts
 	costly   *semaphore.Weighted
+	settings string // more SET LOCAL statements for every transaction (sessionSettings)
 }
 
 // retryAfter is the Retry-After hint, in seconds, of the errors below.
@@ -103,10 +108,11 @@ func (p *Pool) admit(ctx context.Context) (release func(), err error) {
 	return func() { once.Do(func() { p.costly.Release(1) }) }, nil
 }
 
-// timeoutSQL is the statement that bounds the statements of the transaction it runs in. The
-// value is a number of milliseconds formatted here, never input.
+// timeoutSQL is the statement that bounds the statements of the transaction it runs in, with
+// the pool's other local settings. The value is a number of milliseconds formatted here, never
+// input.
 func (p *Pool) timeoutSQL(ctx context.Context) string {
-	return fmt.Sprintf("set local statement_timeout = %d", p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds())
+	return fmt.Sprintf("set local statement_timeout = %d", p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds()) + p.settings
 }
 
 // classify turns the errors that mean "not now" into EUnavailable or ETimeout; others pass
