@@ -69,7 +69,8 @@ type ReplicaStatus struct {
 	OK bool `json:"ok"`
 	// LagSeconds is how far the replica's replay is behind: 0 when it has replayed all the WAL
 	// the primary wrote, else the age of the last transaction it replayed
-	// (pg_last_xact_replay_timestamp). -1 when unknown (the replica is down).
+	// (pg_last_xact_replay_timestamp; when none since it started, the time since it started).
+	// -1 when unknown (the replica is down).
 	LagSeconds float64 `json:"lag_s"`
 	// LagBytes is the WAL the primary wrote that the replica has not replayed yet (-1 when
 	// unknown).

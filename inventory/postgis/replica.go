@@ -159,7 +159,8 @@ func (rs *replicaSet) checkAll(ctx context.Context) []inventory.ReplicaStatus {
 
 // check reads r's revision and lag; a replica that answers is up, one that does not is down.
 // The lag is 0 when r has replayed everything the primary wrote (primaryLSN, when known), else
-// the age of the last transaction r replayed.
+// the age of the last transaction r replayed (or, when it replayed none since it started, the
+// time since it started).
 func (rs *replicaSet) check(ctx context.Context, r *replica, primaryLSN *string) {
 	var (
 		rev      int64
@@ -172,7 +173,8 @@ func (rs *replicaSet) check(ctx context.Context, r *replica, primaryLSN *string)
 			     else greatest(0, pg_wal_lsn_diff($1::text::pg_lsn, pg_last_wal_replay_lsn()))::bigint end`,
 		primaryLSN).Scan(&rev, &lagBytes)
 	if err == nil && (lagBytes == nil || *lagBytes > 0) {
-		err = r.pool.QueryRow(ctx, `select coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0)::float8`).Scan(&lagS)
+		// No transaction replayed since the standby started: it is at least that far behind.
+		err = r.pool.QueryRow(ctx, `select extract(epoch from now() - coalesce(pg_last_xact_replay_timestamp(), pg_postmaster_start_time()))::float8`).Scan(&lagS)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -1,0 +1,243 @@
+package postgis_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
+)
+
+// replicaPair is a throwaway primary with a streaming standby of it, and the store over both.
+type replicaPair struct {
+	primary, standby *postgistest.Cluster
+	db               *postgis.DB
+	p, s             *pgx.Conn // direct connections, to write on the primary and pause the standby
+}
+
+func newReplicaPair(t *testing.T, demo bool) *replicaPair {
+	t.Helper()
+	ctx := context.Background()
+	rp := &replicaPair{primary: postgistest.NewCluster(t, demo)}
+	rp.standby = rp.primary.NewStandby()
+	db, err := postgis.OpenWith(ctx, rp.primary.URL, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		postgis.Options{MaxConns: 8, ReadURLs: []string{rp.standby.URL}, ReplicaCheckInterval: 200 * time.Millisecond, ReplicaDownFor: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	rp.db = db
+	if rp.p, err = pgx.Connect(ctx, rp.primary.URL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rp.p.Close(context.Background()) })
+	rp.connectStandby(t)
+	rp.waitCaughtUp(t)
+	return rp
+}
+
+func (rp *replicaPair) connectStandby(t *testing.T) {
+	t.Helper()
+	s, err := pgx.Connect(context.Background(), rp.standby.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp.s = s
+	t.Cleanup(func() { s.Close(context.Background()) })
+}
+
+// revisions reads the revision on the primary and on the standby, directly.
+func (rp *replicaPair) revisions(t *testing.T) (primary, standby int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := rp.p.QueryRow(ctx, "select n from inventory_revision").Scan(&primary); err != nil {
+		t.Fatal(err)
+	}
+	if err := rp.s.QueryRow(ctx, "select n from inventory_revision").Scan(&standby); err != nil {
+		t.Fatal(err)
+	}
+	return primary, standby
+}
+
+// waitCaughtUp waits until the standby has replayed the primary's revision.
+func (rp *replicaPair) waitCaughtUp(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		p, s := rp.revisions(t)
+		if p == s {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby did not catch up: primary at %d, standby at %d", p, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// pause stops the standby's replay (pg_wal_replay_pause) until resume: what it shows is then
+// frozen, and a read that returns it came from the standby.
+func (rp *replicaPair) pause(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := rp.s.Exec(ctx, "select pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var state string
+		if err := rp.s.QueryRow(ctx, "select pg_get_wal_replay_pause_state()").Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if state == "paused" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replay not paused: %s", state)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (rp *replicaPair) resume(t *testing.T) {
+	t.Helper()
+	if _, err := rp.s.Exec(context.Background(), "select pg_wal_replay_resume()"); err != nil {
+		t.Fatal(err)
+	}
+	rp.waitCaughtUp(t)
+}
+
+// TestReplicaRouting checks, per query kind and read-your-writes flag, which database
+// answers: with the standby's replay paused behind a write, a statement sees the old revision
+// (and pg_is_in_recovery) exactly when it went to the standby.
+func TestReplicaRouting(t *testing.T) {
+	rp := newReplicaPair(t, false)
+	ctx := context.Background()
+	rp.pause(t)
+	if _, err := rp.p.Exec(ctx, "update inventory_revision set n = n + 1"); err != nil {
+		t.Fatal(err)
+	}
+	primaryRev, standbyRev := rp.revisions(t)
+	if primaryRev != standbyRev+1 {
+		t.Fatalf("set-up: primary at %d, paused standby at %d", primaryRev, standbyRev)
+	}
+	kind := inventory.WithQueryKind
+	for _, c := range []struct {
+		name    string
+		ctx     context.Context
+		standby bool
+	}{
+		{"no kind (sign-in, sessions)", ctx, false},
+		{"read", kind(ctx, inventory.KindRead), true},
+		{"costly", kind(ctx, inventory.KindCostly), true},
+		{"tile", kind(ctx, inventory.KindTile), true},
+		{"report", kind(ctx, inventory.KindReport), true},
+		{"write", kind(ctx, inventory.KindWrite), false},
+		{"import", kind(ctx, inventory.KindImport), false},
+		{"health", kind(ctx, inventory.KindHealth), false},
+		{"read, primary asked for", inventory.WithPrimary(kind(ctx, inventory.KindRead)), false},
+		{"read, min revision the standby has", inventory.WithMinRevision(kind(ctx, inventory.KindRead), standbyRev), true},
+		{"read, min revision only the primary has", inventory.WithMinRevision(kind(ctx, inventory.KindRead), primaryRev), false},
+		{"tile, min revision only the primary has", inventory.WithMinRevision(kind(ctx, inventory.KindTile), primaryRev), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantRev := primaryRev
+			if c.standby {
+				wantRev = standbyRev
+			}
+			rev, err := rp.db.Revision(c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inRecovery bool
+			if err := rp.db.Pool.QueryRow(c.ctx, "select pg_is_in_recovery()").Scan(&inRecovery); err != nil {
+				t.Fatal(err)
+			}
+			if rev != wantRev || inRecovery != c.standby {
+				t.Errorf("revision %d, in recovery %v; want %d, %v (standby: %v)", rev, inRecovery, wantRev, c.standby, c.standby)
+			}
+		})
+	}
+
+	// A write in a read's context (which the store's code should not do) is refused by the
+	// standby and runs on the primary instead of failing.
+	readCtx := kind(ctx, inventory.KindRead)
+	if _, err := rp.db.Pool.Exec(readCtx, "create table written_in_a_read (x int)"); err != nil {
+		t.Errorf("a write in a read context: %v", err)
+	}
+	var exists bool
+	if err := rp.p.QueryRow(ctx, "select to_regclass('written_in_a_read') is not null").Scan(&exists); err != nil || !exists {
+		t.Errorf("the write did not reach the primary: %v %v", exists, err)
+	}
+
+	// The standby's lag shows: WAL written and not replayed, and a replay time behind.
+	time.Sleep(1100 * time.Millisecond)
+	st := rp.db.ReplicaStatus(ctx)
+	if len(st) != 1 || !st[0].OK || st[0].LagBytes <= 0 || st[0].LagSeconds < 1 || st[0].Revision != standbyRev {
+		t.Errorf("status while paused: %+v (want ok, lag > 0 bytes and ≥ 1 s, revision %d)", st, standbyRev)
+	}
+	rp.resume(t)
+	st = rp.db.ReplicaStatus(ctx)
+	if len(st) != 1 || !st[0].OK || st[0].LagBytes != 0 || st[0].LagSeconds != 0 || st[0].Revision != primaryRev {
+		t.Errorf("status caught up: %+v (want ok, no lag, revision %d)", st, primaryRev)
+	}
+	if st[0].Statements == 0 {
+		t.Errorf("no statement counted on the standby: %+v", st[0])
+	}
+	if rev, err := rp.db.Revision(readCtx); err != nil || rev != primaryRev {
+		t.Errorf("read after the standby caught up: %d, %v; want %d", rev, err, primaryRev)
+	}
+}
+
+// TestReplicaDownFallsBackAndReturns stops the standby: reads go to the primary without an
+// error, the standby shows as down; started again, it takes reads again.
+func TestReplicaDownFallsBackAndReturns(t *testing.T) {
+	rp := newReplicaPair(t, false)
+	ctx := context.Background()
+	readCtx := inventory.WithQueryKind(ctx, inventory.KindRead)
+	inRecovery := func() bool {
+		t.Helper()
+		var b bool
+		if err := rp.db.Pool.QueryRow(readCtx, "select pg_is_in_recovery()").Scan(&b); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return b
+	}
+	if !inRecovery() {
+		t.Fatal("a read did not go to the standby")
+	}
+	rp.s.Close(ctx)
+	rp.standby.Stop()
+	// At once, before any check noticed: the pool's connections to it are broken.
+	for i := range 5 {
+		if inRecovery() {
+			t.Fatalf("read %d went to a stopped standby", i)
+		}
+		if _, err := rp.db.Revision(readCtx); err != nil {
+			t.Fatalf("revision with the standby stopped: %v", err)
+		}
+	}
+	st := rp.db.ReplicaStatus(ctx)
+	if len(st) != 1 || st[0].OK || st[0].LagSeconds != -1 {
+		t.Errorf("status with the standby stopped: %+v", st)
+	}
+	if st[0].Fallbacks == 0 {
+		t.Errorf("no fallback counted: %+v", st[0])
+	}
+
+	rp.standby.Start()
+	rp.connectStandby(t)
+	for deadline := time.Now().Add(20 * time.Second); !inRecovery(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby did not take reads again: %+v", rp.db.ReplicaStatus(ctx))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st := rp.db.ReplicaStatus(ctx); len(st) != 1 || !st[0].OK {
+		t.Errorf("status with the standby back: %+v", st)
+	}
+}
