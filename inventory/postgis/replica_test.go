@@ -18,16 +18,17 @@ import (
 type replicaPair struct {
 	primary, standby *postgistest.Cluster
 	db               *postgis.DB
-	p, s             *pgx.Conn // direct connections, to write on the primary and pause the standby
+	p                *pgx.Conn // a direct connection to the primary, to write behind the store's back
 }
 
-func newReplicaPair(t *testing.T, demo bool) *replicaPair {
+// newReplicaPair checks the replica every interval.
+func newReplicaPair(t *testing.T, interval time.Duration) *replicaPair {
 	t.Helper()
 	ctx := context.Background()
-	rp := &replicaPair{primary: postgistest.NewCluster(t, demo)}
+	rp := &replicaPair{primary: postgistest.NewCluster(t, false)}
 	rp.standby = rp.primary.NewStandby()
 	db, err := postgis.OpenWith(ctx, rp.primary.URL, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		postgis.Options{MaxConns: 8, ReadURLs: []string{rp.standby.URL}, ReplicaCheckInterval: 200 * time.Millisecond, ReplicaDownFor: time.Second})
+		postgis.Options{MaxConns: 8, ReadURLs: []string{rp.standby.URL}, ReplicaCheckInterval: interval, ReplicaDownFor: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,91 +38,21 @@ func newReplicaPair(t *testing.T, demo bool) *replicaPair {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rp.p.Close(context.Background()) })
-	rp.connectStandby(t)
-	rp.waitCaughtUp(t)
+	rp.standby.WaitReplayed(rp.primary)
 	return rp
-}
-
-func (rp *replicaPair) connectStandby(t *testing.T) {
-	t.Helper()
-	s, err := pgx.Connect(context.Background(), rp.standby.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp.s = s
-	t.Cleanup(func() { s.Close(context.Background()) })
-}
-
-// revisions reads the revision on the primary and on the standby, directly.
-func (rp *replicaPair) revisions(t *testing.T) (primary, standby int64) {
-	t.Helper()
-	ctx := context.Background()
-	if err := rp.p.QueryRow(ctx, "select n from inventory_revision").Scan(&primary); err != nil {
-		t.Fatal(err)
-	}
-	if err := rp.s.QueryRow(ctx, "select n from inventory_revision").Scan(&standby); err != nil {
-		t.Fatal(err)
-	}
-	return primary, standby
-}
-
-// waitCaughtUp waits until the standby has replayed the primary's revision.
-func (rp *replicaPair) waitCaughtUp(t *testing.T) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		p, s := rp.revisions(t)
-		if p == s {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the standby did not catch up: primary at %d, standby at %d", p, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// pause stops the standby's replay (pg_wal_replay_pause) until resume: what it shows is then
-// frozen, and a read that returns it came from the standby.
-func (rp *replicaPair) pause(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := rp.s.Exec(ctx, "select pg_wal_replay_pause()"); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		var state string
-		if err := rp.s.QueryRow(ctx, "select pg_get_wal_replay_pause_state()").Scan(&state); err != nil {
-			t.Fatal(err)
-		}
-		if state == "paused" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replay not paused: %s", state)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (rp *replicaPair) resume(t *testing.T) {
-	t.Helper()
-	if _, err := rp.s.Exec(context.Background(), "select pg_wal_replay_resume()"); err != nil {
-		t.Fatal(err)
-	}
-	rp.waitCaughtUp(t)
 }
 
 // TestReplicaRouting checks, per query kind and read-your-writes flag, which database
 // answers: with the standby's replay paused behind a write, a statement sees the old revision
 // (and pg_is_in_recovery) exactly when it went to the standby.
 func TestReplicaRouting(t *testing.T) {
-	rp := newReplicaPair(t, false)
+	rp := newReplicaPair(t, 200*time.Millisecond)
 	ctx := context.Background()
-	rp.pause(t)
+	rp.standby.PauseReplay()
 	if _, err := rp.p.Exec(ctx, "update inventory_revision set n = n + 1"); err != nil {
 		t.Fatal(err)
 	}
-	primaryRev, standbyRev := rp.revisions(t)
+	primaryRev, standbyRev := rp.primary.Revision(), rp.standby.Revision()
 	if primaryRev != standbyRev+1 {
 		t.Fatalf("set-up: primary at %d, paused standby at %d", primaryRev, standbyRev)
 	}
@@ -180,7 +111,7 @@ func TestReplicaRouting(t *testing.T) {
 	if len(st) != 1 || !st[0].OK || st[0].LagBytes <= 0 || st[0].LagSeconds < 1 || st[0].Revision != standbyRev {
 		t.Errorf("status while paused: %+v (want ok, lag > 0 bytes and ≥ 1 s, revision %d)", st, standbyRev)
 	}
-	rp.resume(t)
+	rp.standby.ResumeReplay(rp.primary)
 	st = rp.db.ReplicaStatus(ctx)
 	if len(st) != 1 || !st[0].OK || st[0].LagBytes != 0 || st[0].LagSeconds != 0 || st[0].Revision != primaryRev {
 		t.Errorf("status caught up: %+v (want ok, no lag, revision %d)", st, primaryRev)
@@ -194,9 +125,11 @@ func TestReplicaRouting(t *testing.T) {
 }
 
 // TestReplicaDownFallsBackAndReturns stops the standby: reads go to the primary without an
-// error, the standby shows as down; started again, it takes reads again.
+// error, the standby shows as down; started again, it takes reads again once checked. The
+// background check is off (an hour apart), so that the reads meet the broken connections
+// first, and the on-demand check (/readyz, /metrics) brings the standby back.
 func TestReplicaDownFallsBackAndReturns(t *testing.T) {
-	rp := newReplicaPair(t, false)
+	rp := newReplicaPair(t, time.Hour)
 	ctx := context.Background()
 	readCtx := inventory.WithQueryKind(ctx, inventory.KindRead)
 	inRecovery := func() bool {
@@ -210,7 +143,6 @@ func TestReplicaDownFallsBackAndReturns(t *testing.T) {
 	if !inRecovery() {
 		t.Fatal("a read did not go to the standby")
 	}
-	rp.s.Close(ctx)
 	rp.standby.Stop()
 	// At once, before any check noticed: the pool's connections to it are broken.
 	for i := range 5 {
@@ -230,14 +162,19 @@ func TestReplicaDownFallsBackAndReturns(t *testing.T) {
 	}
 
 	rp.standby.Start()
-	rp.connectStandby(t)
-	for deadline := time.Now().Add(20 * time.Second); !inRecovery(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("the standby did not take reads again: %+v", rp.db.ReplicaStatus(ctx))
-		}
-		time.Sleep(100 * time.Millisecond)
+	if inRecovery() {
+		t.Fatal("a read went to the standby before any check found it back")
 	}
-	if st := rp.db.ReplicaStatus(ctx); len(st) != 1 || !st[0].OK {
-		t.Errorf("status with the standby back: %+v", st)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if st := rp.db.ReplicaStatus(ctx); len(st) == 1 && st[0].OK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby did not come back: %+v", rp.db.ReplicaStatus(ctx))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !inRecovery() {
+		t.Error("the standby is back but reads do not go to it")
 	}
 }
