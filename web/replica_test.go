@@ -349,11 +349,11 @@ func TestMinRevisionIsRefusedWhereNotTaken(t *testing.T) {
 		path string
 		want int
 	}{
-		{"/api/v1/meta?min_revision=3", 400},                // not a read route of the inventory
-		{"/api/v1/plots?limit=1&min_revision=x", 400},       // malformed
-		{"/api/v1/plots?limit=1&min_revision=1", 200},       // the shared test database is past 1
-		{"/api/v1/reports/supply?min_revision=1", 200},      // reports take it
-		{"/api/v1/reports/supply?min_revision=1.5", 400},    // malformed
+		{"/api/v1/meta?min_revision=3", 400},                 // not a read route of the inventory
+		{"/api/v1/plots?limit=1&min_revision=x", 400},        // malformed
+		{"/api/v1/plots?limit=1&min_revision=1", 200},        // the shared test database is past 1
+		{"/api/v1/reports/supply?min_revision=1", 200},       // reports take it
+		{"/api/v1/reports/supply?min_revision=1.5", 400},     // malformed
 		{"/ogc/collections/plots/items?min_revision=1", 200}, // OGC items take it
 	} {
 		resp, err := http.Get(srv.URL + c.path)
