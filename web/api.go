@@ -141,6 +141,9 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
+		// The page must show at least the revision its ETag names (a read replica behind
+		// that would be silently stale, replica.go).
+		r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
 		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
 		etag := fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8])
 		w.Header().Set("ETag", etag)
@@ -242,12 +245,12 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		var f *inventory.Feature
-		if asOf != nil {
-			f, err = s.deps.Features.GetAsOf(r.Context(), l, zoneOf(r), code, asOf)
-		} else {
-			f, err = s.deps.Features.Get(r.Context(), l, zoneOf(r), code)
-		}
+		f, err := freshFeature(r, func(ctx context.Context) (*inventory.Feature, error) {
+			if asOf != nil {
+				return s.deps.Features.GetAsOf(ctx, l, zoneOf(r), code, asOf)
+			}
+			return s.deps.Features.Get(ctx, l, zoneOf(r), code)
+		})
 		if err != nil {
 			Problem(w, r, err)
 			return

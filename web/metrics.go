@@ -45,6 +45,11 @@ type MetricsSources struct {
 	Revision interface {
 		Revision(ctx context.Context) (int64, error)
 	}
+	// Replicas checks the read replicas (postgis.DB): up, lag, revision, statements,
+	// fallbacks; one series per replica, labelled by its host:port.
+	Replicas interface {
+		ReplicaStatus(ctx context.Context) []inventory.ReplicaStatus
+	}
 }
 
 // queryKinds are the inventory.QueryKind values the per-kind series start at zero for, so that
@@ -99,6 +104,9 @@ func NewMetrics(src MetricsSources) *Metrics {
 	}
 	if src.Revision != nil {
 		m.reg.MustRegister(revisionCollector{src.Revision})
+	}
+	if src.Replicas != nil {
+		m.reg.MustRegister(replicaCollector{src.Replicas})
 	}
 	return m
 }

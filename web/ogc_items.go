@@ -34,7 +34,7 @@ import (
 const MaxFilterBytes = 16 << 10
 
 // ogcItemsParams are the parameters of an items list beside the layer's queryables.
-var ogcItemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter", "filter-lang", "filter-crs", "sortby", "properties", "zone", "f"}
+var ogcItemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter", "filter-lang", "filter-crs", "sortby", "properties", "zone", "f", MinRevisionParam}
 
 // ogcItemsParamNames lists the parameters a layer's items take: the common ones and one
 // equality filter per queryable (confidential ones are refused later for viewers who may not
@@ -51,7 +51,7 @@ func ogcItemsParamNames(l *inventory.Layer) []string {
 }
 
 // ogcItemParams are the parameters of one item.
-var ogcItemParams = []string{"crs", "datetime", "zone", "f"}
+var ogcItemParams = []string{"crs", "datetime", "zone", "f", MinRevisionParam}
 
 // ogcFormat checks f: only JSON (GeoJSON) is served.
 func ogcFormat(v url.Values) error {
@@ -97,7 +97,7 @@ func (s *Server) ogcQuery(l *inventory.Layer, r *http.Request) (inventory.Query,
 		val := strings.TrimSpace(v[name][0])
 		var err error
 		switch name {
-		case commonParam, "zone", "f", "filter-lang", "bbox", "bbox-crs":
+		case commonParam, "zone", "f", "filter-lang", "bbox", "bbox-crs", MinRevisionParam:
 		case "limit":
 			q.Limit, err = strconv.Atoi(val)
 			if err != nil {
@@ -399,7 +399,12 @@ func (s *Server) ogcItem(l *inventory.Layer) http.HandlerFunc {
 			return
 		}
 		var raw []byte
-		if _, _, err := s.deps.Features.StreamList(r.Context(), q, func(f []byte) error {
+		ctx := r.Context()
+		if featureTagVersion(r) > 0 {
+			// A conditional read names a version, not a revision: the primary has it (replica.go).
+			ctx = inventory.WithPrimary(ctx)
+		}
+		if _, _, err := s.deps.Features.StreamList(ctx, q, func(f []byte) error {
 			raw = append([]byte(nil), f...)
 			return nil
 		}); err != nil {

@@ -28,7 +28,7 @@ var str = map[string]any{"type": "string"}
 // ogcCommonParams are the items parameters every layer takes, by name.
 func (s *Server) ogcCommonParams() map[string]map[string]any {
 	crs := map[string]any{"type": "string", "format": "uri", "enum": s.ogcCRS.URIs()}
-	return map[string]map[string]any{
+	params := map[string]map[string]any{
 		"limit":       ogcParam("limit", "query", "features per page", map[string]any{"type": "integer", "minimum": 1, "maximum": inventory.MaxLimit, "default": inventory.DefaultLimit}),
 		"offset":      ogcParam("offset", "query", "features to skip (next links carry it)", map[string]any{"type": "integer", "minimum": 0, "default": 0}),
 		"bbox":        ogcParam("bbox", "query", "minX,minY,maxX,maxY in bbox-crs (CRS84 by default)", map[string]any{"type": "array", "minItems": 4, "maxItems": 4, "items": map[string]any{"type": "number"}}),
@@ -43,6 +43,8 @@ func (s *Server) ogcCommonParams() map[string]map[string]any {
 		"zone":        ogcParam("zone", "query", "zone code (default zone otherwise)", str),
 		"f":           ogcParam("f", "query", "format", map[string]any{"type": "string", "enum": []string{"json"}}),
 	}
+	params[MinRevisionParam] = ogcParam(MinRevisionParam, "query", "the answer reflects at least this inventory revision (a write's Landinv-Revision header): read from a replica that has replayed it, else from the primary", map[string]any{"type": "integer", "minimum": 0})
+	return params
 }
 
 func ogcOp(summary string, params []any, responses map[string]any) map[string]any {
@@ -113,7 +115,7 @@ func (s *Server) ogcOpenAPI() map[string]any {
 			"post": map[string]any{"summary": l.LabelEN + ": create a feature", "parameters": []any{ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
 		}
 		paths[base+"/items/{featureId}"] = map[string]any{
-			"get":    ogcOp(l.LabelEN+": one feature (ETag)", []any{featureID, ref("crs"), ref("datetime"), ref("zone"), ref("f")}, ogcGeoJSONResp),
+			"get":    ogcOp(l.LabelEN+": one feature (ETag)", []any{featureID, ref("crs"), ref("datetime"), ref("zone"), ref("f"), ref(MinRevisionParam)}, ogcGeoJSONResp),
 			"put":    map[string]any{"summary": "replace (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
 			"patch":  map[string]any{"summary": "change (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
 			"delete": map[string]any{"summary": "archive (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "responses": ogcWriteResp},
@@ -127,7 +129,7 @@ func (s *Server) ogcOpenAPI() map[string]any {
 			paths[base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"] = map[string]any{"get": ogcOp(l.LabelEN+": one Mapbox Vector Tile", []any{
 				ogcParam("tileMatrix", "path", "zoom", map[string]any{"type": "integer", "minimum": 0, "maximum": inventory.MaxTileZoom}),
 				ogcParam("tileRow", "path", "row (y)", map[string]any{"type": "integer"}),
-				ogcParam("tileCol", "path", "column (x)", map[string]any{"type": "integer"}), ref("zone")},
+				ogcParam("tileCol", "path", "column (x)", map[string]any{"type": "integer"}), ref("zone"), ref(MinRevisionParam)},
 				map[string]any{"200": map[string]any{"description": "tile", "content": map[string]any{"application/vnd.mapbox-vector-tile": map[string]any{}}}, "204": map[string]any{"description": "empty tile"}})}
 		}
 	}

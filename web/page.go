@@ -279,6 +279,8 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
+	// The tile must show at least the revision its ETag and cache key name (replica.go).
+	r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
 	etag := `"` + strconv.FormatInt(rev, 10) + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")

@@ -27,7 +27,11 @@ import (
 //     a client may pass the page's language along);
 //   - resolves zone on the routes that take it (resolveZone): an unknown zone is a 404 naming
 //     zone, on every such route (lists, single features, history, writes, imports, reports,
-//     tiles, nearest road).
+//     tiles, nearest road);
+//   - on the read routes that take min_revision, puts the revision the read must reflect in
+//     the request's context (inventory.WithMinRevision; readRevision in replica.go: the
+//     parameter, a revision-bearing ETag in If-None-Match or If-Match, the editor's cookie),
+//     before the zone is resolved.
 //
 // The page routes (/, /index.html, /reports) are the exception: their query string is the
 // page's own state (language, tab, filters), read by the page's script, not by the server.
@@ -72,6 +76,7 @@ type zoneKey struct{}
 func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 	sort.Strings(known)
 	takesZone := slices.Contains(known, "zone")
+	takesMinRev := slices.Contains(known, MinRevisionParam)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if err := checkPath(r); err != nil {
@@ -82,6 +87,16 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 			if err := checkParams(v, known); err != nil {
 				Problem(w, r, err)
 				return
+			}
+			if takesMinRev {
+				rev, err := readRevision(r, true)
+				if err != nil {
+					Problem(w, r, err)
+					return
+				}
+				if rev > 0 {
+					r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
+				}
 			}
 			if takesZone {
 				zone, err := s.resolveZone(r.Context(), v)

@@ -13,7 +13,7 @@ import (
 )
 
 // listCommonParams are taken by every list besides the layer's filters.
-var listCommonParams = []string{"limit", "offset", "after", "zone", "as_of"}
+var listCommonParams = []string{"limit", "offset", "after", "zone", "as_of", MinRevisionParam}
 
 // listParamNames lists the parameters the layer's list takes: its filters and the common ones.
 func listParamNames(l *inventory.Layer) []string {
@@ -67,6 +67,8 @@ func ParseQuery(l *inventory.Layer, v url.Values) (inventory.Query, error) {
 			q.Zone, err = zoneParam(v)
 		case "as_of":
 			q.AsOf, err = asOfParam(v)
+		case MinRevisionParam: // routing only (replica.go): the store is told through the context
+			_, err = parseMinRevision(raw)
 		default:
 			if raw == "" {
 				return q, inventory.Errorf(inventory.EInvalid, name, "is empty")
@@ -196,7 +198,7 @@ var reportOwnParams = map[string][]string{
 	inventory.ReportReclamation: {"year"},
 }
 
-var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw"}
+var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw", MinRevisionParam}
 
 // reportParamNames lists the parameters the report of the given kind takes.
 func reportParamNames(kind string) []string {
@@ -240,6 +242,10 @@ func ParseReportParams(kind string, v url.Values) (inventory.ReportParams, error
 			}
 		case "cluster":
 			p.Cluster = raw
+		case MinRevisionParam: // routing only (replica.go): the store is told through the context
+			if _, err := parseMinRevision(raw); err != nil {
+				return p, err
+			}
 		case "as_of":
 			t, err := ParseAsOf(raw)
 			if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/landinv/landinv/inventory"
 )
 
 // revisionReader reads the inventory's revision for many concurrent requests with few queries,
@@ -29,7 +31,14 @@ type revisionRound struct {
 }
 
 // revision returns the inventory's revision, read by a query that started after the call.
+//
+// With read replicas a round reads a replica's revision (a public read); a request that must
+// reflect a revision (inventory.MinRevisionFrom) or read the primary reads its own, with its
+// context, so that the store picks a database that has it (replica.go).
 func (rr *revisionReader) revision(ctx context.Context) (int64, error) {
+	if inventory.MinRevisionFrom(ctx) > 0 || inventory.PrimaryFrom(ctx) {
+		return rr.read(ctx)
+	}
 	rr.mu.Lock()
 	if rr.next == nil {
 		rr.next = &revisionRound{done: make(chan struct{})}
@@ -52,7 +61,7 @@ func (rr *revisionReader) revision(ctx context.Context) (int64, error) {
 // run reads rounds one after another until no request waits.
 func (rr *revisionReader) run(rd *revisionRound) {
 	for rd != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(inventory.WithQueryKind(context.Background(), inventory.KindRead), 10*time.Second)
 		rd.rev, rd.err = rr.read(ctx)
 		cancel()
 		close(rd.done)

@@ -25,6 +25,10 @@ import (
 //
 // Responses are gzipped when the client accepts it (compress, compress.go).
 //
+// Read replicas (replica.go): the read routes take min_revision (and honour the revision an
+// If-None-Match or If-Match ETag names), so that a read reflects at least that revision; the
+// write routes answer with the revision their commit reached (s.writeRevision).
+//
 // Errors are RFC 9457 problem documents; a path that is not here is a 404, a method a path
 // does not take a 405.
 func (s *Server) routes() chi.Router {
@@ -45,8 +49,8 @@ func (s *Server) routes() chi.Router {
 	r.With(read, pageState).Get("/index.html", s.mapPage)
 	r.With(none).Get("/assets/*", s.asset)
 	r.With(none).Get("/favicon.ico", s.favicon)
-	r.With(read, none).Get("/map-config.json", s.mapConfig)                      // basemap and tile settings
-	r.With(tile, s.params("zone")).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
+	r.With(read, none).Get("/map-config.json", s.mapConfig)                                        // basemap and tile settings
+	r.With(tile, s.params("zone", MinRevisionParam)).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
 
 	// The report page (charts; prints to A4).
 	r.With(pageState).Get("/reports", s.reportPage)
@@ -70,22 +74,22 @@ func (s *Server) routes() chi.Router {
 		// sign out. Writes by cookie need X-CSRF-Token (auth.go, session.go).
 		r.With(none).Post("/session", s.signIn)
 		r.With(none).Delete("/session", s.signOut)
-		r.With(read, none).Get("/zones", s.zones)
-		r.With(read, s.params("zone")).Get("/zone", s.zone)
+		r.With(read, s.params(MinRevisionParam)).Get("/zones", s.zones)
+		r.With(read, s.params("zone", MinRevisionParam)).Get("/zone", s.zone)
 		r.With(read, none).Get("/land-uses", s.landUses) // land-use codes, Chinese and English names
 
 		// The read API, for every layer (layout, plots, plants, idle-sites, roads).
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
-			r.With(s.listKind, s.params(listParamNames(l)...)).Get(base, s.list(l))                // a page of features, filtered
-			r.With(read, s.params("zone", "as_of")).Get(base+"/{code}", s.get(l))                  // one feature, now or as of a time
-			r.With(read, s.params("zone")).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
+			r.With(s.listKind, s.params(listParamNames(l)...)).Get(base, s.list(l))                                  // a page of features, filtered
+			r.With(read, s.params("zone", "as_of", MinRevisionParam)).Get(base+"/{code}", s.get(l))                  // one feature, now or as of a time
+			r.With(read, s.params("zone", MinRevisionParam)).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
 		}
-		r.With(read, s.params("zone")).Get("/plots/{code}/nearest-road", s.nearestRoad)
+		r.With(read, s.params("zone", MinRevisionParam)).Get("/plots/{code}/nearest-road", s.nearestRoad)
 
 		// The write API: planners and admins only (signedIn: 401 for the public; the store's
 		// inventory.CanWrite answers 403 for a viewer).
-		edit := r.With(signedIn, write)
+		edit := r.With(signedIn, write, s.writeRevision)
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
 			edit.With(s.params("zone")).Post(base, create(s.deps.Editor, l, "/api/v1"+base+"/"))           // create (201)
@@ -93,7 +97,7 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone", "note")).Delete(base+"/{code}", archive(s.deps.Editor, l))          // archive (If-Match)
 			edit.With(s.params("zone", "version")).Post(base+"/{code}/restore", restore(s.deps.Editor, l)) // copy version N
 		}
-		r.With(signedIn, s.kind(inventory.KindImport), s.params("zone", "layer", "crs", "map", "dry_run", "note", "year")).Post("/import", importFile(s.deps.Importer, s.importSlots, s.metrics))
+		r.With(signedIn, s.kind(inventory.KindImport), s.writeRevision, s.params("zone", "layer", "crs", "map", "dry_run", "note", "year")).Post("/import", importFile(s.deps.Importer, s.importSlots, s.metrics))
 
 		// Enquiries (招商线索, enquiry.go): anyone posts (rate-limited per client, honeypot,
 		// length limits); planners and admins list them and record the follow-up (If-Match).
@@ -162,10 +166,10 @@ func (s *Server) routes() chi.Router {
 				r.With(read, s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
 				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))
 				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad/tilejson", s.ogcTileJSON(tl))
-				r.With(tile, s.params("zone")).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
+				r.With(tile, s.params("zone", MinRevisionParam)).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
 			}
 			// Part 4: planners and admins only, If-Match as on /api/v1.
-			edit := r.With(signedIn, write, s.params("zone"))
+			edit := r.With(signedIn, write, s.writeRevision, s.params("zone"))
 			edit.Post(base+"/items", create(s.deps.Editor, l, "/ogc"+base+"/items/"))
 			edit.Put(base+"/items/{code}", replace(s.deps.Editor, l))
 			edit.Patch(base+"/items/{code}", update(s.deps.Editor, l))

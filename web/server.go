@@ -183,6 +183,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusServiceUnavailable, "not ready", "the database is not reachable", "", nil)
 		return
 	}
+	// Read replicas, when the store has them: each one's state, never a reason to be unready
+	// (reads fall back to the primary).
+	if rs, ok := s.deps.Health.(interface {
+		ReplicaStatus(context.Context) []inventory.ReplicaStatus
+	}); ok {
+		if reps := rs.ReplicaStatus(ctx); reps != nil {
+			writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "replicas": reps})
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 

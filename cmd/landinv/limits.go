@@ -44,6 +44,12 @@ func dbOptions(getenv func(string) string) (postgis.Options, error) {
 		}
 		o.ExecMode = s
 	}
+	// DATABASE_READ_URL: read replicas (hot standbys), comma-separated.
+	for _, u := range strings.Split(getenv("DATABASE_READ_URL"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			o.ReadURLs = append(o.ReadURLs, u)
+		}
+	}
 	o.Timeouts = inventory.DefaultTimeouts()
 	for _, k := range inventory.QueryKinds {
 		name := "LANDINV_TIMEOUT_" + strings.ToUpper(string(k))

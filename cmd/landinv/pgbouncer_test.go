@@ -174,6 +174,7 @@ func normalise(t *testing.T, body []byte) []byte {
 		case map[string]any:
 			delete(v, "generated_at")
 			delete(v, "timeStamp")
+			delete(v, "time_stamp")
 			for _, e := range v {
 				strip(e)
 			}

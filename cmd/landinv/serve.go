@@ -64,7 +64,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db})
+	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db, Replicas: db})
 	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,

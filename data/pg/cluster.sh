@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # cluster.sh: make a PostGIS database available and print its DATABASE_URL on the last line.
 #
-#   data/pg/cluster.sh [DBNAME]     (default DBNAME: landinv)
+#   data/pg/cluster.sh [DBNAME]                (default DBNAME: landinv)
+#   data/pg/cluster.sh --standby [PORT] [DBNAME]
 #
-# With DATABASE_URL set, it installs and starts nothing and prints that URL back.
+# With DATABASE_URL set, it installs and starts nothing and prints that URL back (not with
+# --standby, which always works on the local cluster).
 # Otherwise it
 #   1. installs PostgreSQL 15 and PostGIS 3 from Debian's packages when they are missing
 #      (apt-get as root, or through sudo);
@@ -12,8 +14,28 @@
 #      limited), as the `postgres` OS user when run as root, since PostgreSQL refuses root;
 #   3. creates the database DBNAME and the postgis extension in it.
 # Run again, it reuses the running cluster and its data.
+#
+# --standby makes and starts a hot standby of the local cluster (streaming replication), for
+# DATABASE_READ_URL: pg_basebackup -R (which writes primary_conninfo and standby.signal) into
+# .pgdata/15-standby-PORT, started on 127.0.0.1:PORT (default: the cluster's port + 1), and
+# prints the standby's URL. The primary needs wal_level replica and max_wal_senders > 0
+# (PostgreSQL's defaults; checked) and a pg_hba.conf line letting replication connections in
+# from 127.0.0.1 (initdb -A trust writes one; added and reloaded when missing). Run again, it
+# reuses the standby. Stop it with pg_ctl -D .pgdata/15-standby-PORT stop (as postgres when
+# root); remove the folder to make a fresh one.
 set -euo pipefail
 
+standby=""
+if [ "${1:-}" = "--standby" ]; then
+  shift
+  standby="${LANDINV_PGPORT:-5433}"
+  standby=$((standby + 1))
+  if [ -n "${1:-}" ] && [ "$1" -eq "$1" ] 2>/dev/null; then
+    standby="$1"
+    shift
+  fi
+  unset DATABASE_URL
+fi
 dbname="${1:-landinv}"
 if [ -n "${DATABASE_URL:-}" ]; then
   echo "cluster.sh: DATABASE_URL is set; using it and installing nothing" >&2
@@ -77,4 +99,34 @@ if [ "$(psql_ -d postgres -c "select 1 from pg_database where datname = '$dbname
 fi
 psql_ -d "$dbname" -c "create extension if not exists postgis" >/dev/null
 
-echo "postgres://postgres@127.0.0.1:$port/$dbname?sslmode=disable"
+if [ -z "$standby" ]; then
+  echo "postgres://postgres@127.0.0.1:$port/$dbname?sslmode=disable"
+  exit 0
+fi
+
+# 4. The standby (--standby).
+if [ "$(psql_ -d postgres -c "select current_setting('wal_level') <> 'minimal' and current_setting('max_wal_senders')::int > 0")" != t ]; then
+  log "the cluster cannot stream WAL: set wal_level = replica and max_wal_senders > 0, then restart it"
+  exit 1
+fi
+hba="$(psql_ -d postgres -c "show hba_file")"
+if ! run grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+  log "letting replication connections in from 127.0.0.1 (pg_hba.conf) and reloading"
+  run sh -c "echo 'host replication all 127.0.0.1/32 trust' >> '$hba'"
+  psql_ -d postgres -c "select pg_reload_conf()" >/dev/null
+fi
+sdir="$pgdata/15-standby-$standby"
+if [ ! -f "$sdir/PG_VERSION" ]; then
+  log "making a standby of 127.0.0.1:$port in $sdir (pg_basebackup -R)"
+  run "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$sdir" -R -X stream -c fast
+fi
+if ! run "$pgbin/pg_ctl" -D "$sdir" status >/dev/null 2>&1; then
+  log "starting the standby on 127.0.0.1:$standby"
+  run "$pgbin/pg_ctl" -D "$sdir" -w -t 60 -l "$sdir/server.log" \
+    -o "-p $standby -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+fi
+if [ "$(psql -h 127.0.0.1 -p "$standby" -U postgres -qAt -d postgres -c "select pg_is_in_recovery()")" != t ]; then
+  log "127.0.0.1:$standby is not a standby"
+  exit 1
+fi
+echo "postgres://postgres@127.0.0.1:$standby/$dbname?sslmode=disable"

@@ -81,6 +81,13 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 	}
 	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns)),
 		settings: sessionSettings(cfg)}, log: log, tracer: tracer}
+	if len(opts.ReadURLs) > 0 {
+		db.Pool.replicas, err = openReplicas(ctx, opts.ReadURLs, pool, cfg, opts, log)
+		if err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	db.health.cfg = cfg.ConnConfig.Copy()
 	db.health.sem = make(chan struct{}, 1)
 	db.health.timeout = opts.Timeouts.Of(inventory.KindHealth)
@@ -111,8 +118,9 @@ func capConns(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) {
 	}
 }
 
-// Close closes the pool and the readiness check's connection.
+// Close closes the pool, the read replicas' pools and the readiness check's connection.
 func (db *DB) Close() {
+	db.Pool.replicas.close()
 	db.Pool.Close()
 	db.health.close()
 }

@@ -50,6 +50,13 @@ type Options struct {
 	// cache_statement); a default_query_exec_mode in the URL wins. Behind PgBouncer in
 	// transaction mode: cache_describe or exec (execmode.go).
 	ExecMode string
+	// ReadURLs are the read replicas (hot standbys of the primary) that public reads may go
+	// to (replica.go); none: every statement goes to the primary.
+	ReadURLs []string
+	// ReplicaCheckInterval is how often each replica's revision and lag are read (default
+	// DefaultReplicaCheckInterval); ReplicaDownFor how long a replica that failed is skipped
+	// (default DefaultReplicaDownFor).
+	ReplicaCheckInterval, ReplicaDownFor time.Duration
 }
 
 // DefaultMaxConns is the pool's size when none is configured: the database's capacity to run
@@ -69,16 +76,24 @@ func (o Options) withDefaults() Options {
 	if o.Timeouts == nil {
 		o.Timeouts = inventory.DefaultTimeouts()
 	}
+	if o.ReplicaCheckInterval <= 0 {
+		o.ReplicaCheckInterval = DefaultReplicaCheckInterval
+	}
+	if o.ReplicaDownFor <= 0 {
+		o.ReplicaDownFor = DefaultReplicaDownFor
+	}
 	return o
 }
 
 // Pool is the store's connection pool: a pgxpool.Pool whose Query, QueryRow, Exec, Begin and
-// BeginTx bound each statement by its kind (see above). Everything else is pgxpool's.
+// BeginTx bound each statement by its kind (see above) and send it to the primary or a read
+// replica (replica.go). Everything else is pgxpool's, on the primary.
 type Pool struct {
 	*pgxpool.Pool
 	timeouts inventory.Timeouts
 	costly   *semaphore.Weighted
 	settings string // more SET LOCAL statements for every transaction (sessionSettings)
+	replicas *replicaSet // nil without read replicas
 }
 
 // retryAfter is the Retry-After hint, in seconds, of the errors below.
@@ -171,29 +186,62 @@ type stmt struct {
 	ctx     context.Context
 	conn    *pgxpool.Conn
 	pc      *pgx.Conn // conn's connection, still readable after conn is released
+	rep     *replica  // the read replica it runs on; nil: the primary
 	release func()
 	done    bool
 }
 
-// start admits, acquires a connection and opens the statement's transaction with its timeout.
+// start admits, acquires a connection (on the primary or a read replica, see replica.go) and
+// opens the statement's transaction with its timeout. A replica that fails here is marked down
+// and the statement goes to the primary.
 func (p *Pool) start(ctx context.Context) (*stmt, error) {
 	release, err := p.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := p.Pool.Acquire(ctx)
-	if err != nil {
-		release()
-		return nil, p.classify(ctx, err, nil)
+	for {
+		rep := p.replicas.pick(ctx)
+		pool, begin := p.Pool, "begin; "
+		if rep != nil {
+			pool, begin = rep.pool, "begin read only; "
+		}
+		conn, err := pool.Acquire(ctx)
+		if err != nil {
+			err = p.classify(ctx, err, nil)
+			if p.replicas.fallBack(ctx, rep, err, nil) {
+				ctx = inventory.WithPrimary(ctx)
+				continue
+			}
+			release()
+			return nil, err
+		}
+		// One round trip: without arguments pgx sends this as a simple query.
+		if _, err := conn.Exec(ctx, begin+p.timeoutSQL(ctx)); err != nil {
+			pc := conn.Conn()
+			err = p.classify(ctx, err, pc)
+			conn.Release()
+			if p.replicas.fallBack(ctx, rep, err, pc) {
+				ctx = inventory.WithPrimary(ctx)
+				continue
+			}
+			release()
+			return nil, err
+		}
+		if rep != nil {
+			rep.statements.Add(1)
+		}
+		return &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), rep: rep, release: release}, nil
 	}
-	// One round trip: without arguments pgx sends this as a simple query.
-	if _, err := conn.Exec(ctx, "begin; "+p.timeoutSQL(ctx)); err != nil {
-		err = p.classify(ctx, err, conn.Conn())
-		conn.Release()
-		release()
-		return nil, err
+}
+
+// again reports whether s, which failed with err, should run again on the primary (it ran on
+// a replica that failed or refused it); it then ends s.
+func (s *stmt) again(err error) bool {
+	if !s.p.replicas.fallBack(s.ctx, s.rep, err, s.pc) {
+		return false
 	}
-	return &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), release: release}, nil
+	s.end(false) //nolint:errcheck
+	return true
 }
 
 // end commits (ok) or rolls back the statement's transaction and gives back the connection
@@ -227,6 +275,9 @@ func (p *Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 	tag, err := s.conn.Exec(ctx, sql, args...)
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
+		if s.again(err) {
+			return p.Exec(inventory.WithPrimary(ctx), sql, args...)
+		}
 		s.end(false) //nolint:errcheck
 		return tag, err
 	}
@@ -246,6 +297,9 @@ func (p *Pool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 	rows, err := s.conn.Query(ctx, sql, args...)
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
+		if s.again(err) {
+			return p.Query(inventory.WithPrimary(ctx), sql, args...)
+		}
 		s.end(false) //nolint:errcheck
 		return nil, err
 	}
@@ -265,13 +319,27 @@ func (p *Pool) Begin(ctx context.Context) (pgx.Tx, error) {
 
 // BeginTx starts a transaction with options, bounded by ctx's kind: each of its statements
 // may run for the kind's timeout, and a costly kind holds its admission until the
-// transaction ends.
+// transaction ends. A read-only transaction whose context may read from a replica may run on
+// one (replica.go); any other runs on the primary.
 func (p *Pool) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 	release, err := p.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := p.Pool.BeginTx(ctx, opts)
+	var tx pgx.Tx
+	if opts.AccessMode == pgx.ReadOnly {
+		if rep := p.replicas.pick(ctx); rep != nil {
+			tx, err = rep.pool.BeginTx(ctx, opts)
+			if err != nil && p.replicas.fallBack(ctx, rep, p.classify(ctx, err, nil), nil) {
+				tx, err = nil, nil
+			} else if err == nil {
+				rep.statements.Add(1)
+			}
+		}
+	}
+	if tx == nil && err == nil {
+		tx, err = p.Pool.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		release()
 		return nil, p.classify(ctx, err, nil)

@@ -347,10 +347,11 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 
 // Revision is the inventory's change counter (inventory_revision), which every writing statement
 // on a layer, the zones or the land-use codes bumps inside its own transaction: readers see it
-// change exactly when they can see the change.
+// change exactly when they can see the change. A read replica answers with the revision it has
+// replayed (replica.go).
 func (db *DB) Revision(ctx context.Context) (int64, error) {
-	var rev int64
-	if err := db.Pool.QueryRow(ctx, "select n from inventory_revision").Scan(&rev); err != nil {
+	rev, err := db.Pool.revision(ctx)
+	if err != nil {
 		return 0, fmt.Errorf("inventory revision: %w", err)
 	}
 	return rev, nil
