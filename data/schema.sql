@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
--- Migrations sha256: 4ff7fe0de396d0f85caf44b721bda8950f972bb56f2d0abb7620544857300e51
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql
+-- Migrations sha256: 9cc3b3cd8a6de101969fc78a2164fbf867218ae37eb2cd05480f8987beb59c6f
 
 
 --
@@ -38,8 +38,8 @@ CREATE FUNCTION public.enquiries_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-  insert into enquiry_history (enquiry_id, version, status, reply, changed_by, changed_at)
-  values (NEW.id, NEW.version, NEW.status, NEW.reply, NEW.updated_by, NEW.updated_at);
+  insert into enquiry_history (zone_id, enquiry_id, version, status, reply, changed_by, changed_at)
+  values (NEW.zone_id, NEW.id, NEW.version, NEW.status, NEW.reply, NEW.updated_by, NEW.updated_at);
   return null;
 end $$;
 
@@ -787,7 +787,8 @@ CREATE TABLE public.enquiry_history (
     status text NOT NULL,
     reply text,
     changed_by text,
-    changed_at timestamp with time zone NOT NULL
+    changed_at timestamp with time zone NOT NULL,
+    zone_id integer NOT NULL
 );
 
 
@@ -1298,7 +1299,7 @@ ALTER TABLE ONLY public.api_tokens
 --
 
 ALTER TABLE ONLY public.enquiries
-    ADD CONSTRAINT enquiries_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT enquiries_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1306,7 +1307,7 @@ ALTER TABLE ONLY public.enquiries
 --
 
 ALTER TABLE ONLY public.enquiry_history
-    ADD CONSTRAINT enquiry_history_pkey PRIMARY KEY (enquiry_id, version);
+    ADD CONSTRAINT enquiry_history_pkey PRIMARY KEY (zone_id, enquiry_id, version);
 
 
 --
@@ -1322,7 +1323,7 @@ ALTER TABLE ONLY public.idle_sites
 --
 
 ALTER TABLE ONLY public.idle_sites
-    ADD CONSTRAINT idle_sites_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT idle_sites_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1362,7 +1363,7 @@ ALTER TABLE ONLY public.layout
 --
 
 ALTER TABLE ONLY public.layout
-    ADD CONSTRAINT layout_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT layout_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1386,7 +1387,7 @@ ALTER TABLE ONLY public.plants
 --
 
 ALTER TABLE ONLY public.plants
-    ADD CONSTRAINT plants_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT plants_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1410,7 +1411,7 @@ ALTER TABLE ONLY public.plots
 --
 
 ALTER TABLE ONLY public.plots
-    ADD CONSTRAINT plots_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT plots_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1434,7 +1435,7 @@ ALTER TABLE ONLY public.roads
 --
 
 ALTER TABLE ONLY public.roads
-    ADD CONSTRAINT roads_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT roads_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1545,6 +1546,13 @@ CREATE UNIQUE INDEX idle_sites_live_code ON public.idle_sites USING btree (zone_
 
 
 --
+-- Name: idle_sites_live_geom_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX idle_sites_live_geom_gix ON public.idle_sites USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
 -- Name: layout_geom_gix; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1584,6 +1592,13 @@ CREATE INDEX plants_history ON public.plants USING btree (zone_id, code, valid_f
 --
 
 CREATE UNIQUE INDEX plants_live_code ON public.plants USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: plants_live_geom_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX plants_live_geom_gix ON public.plants USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
 
 
 --
@@ -1668,6 +1683,13 @@ CREATE INDEX signin_failures_window_idx ON public.signin_failures USING btree (w
 --
 
 CREATE INDEX zones_geom_gix ON public.zones USING gist (geom);
+
+
+--
+-- Name: zones_province_code; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX zones_province_code ON public.zones USING btree (province, code);
 
 
 --
@@ -1929,7 +1951,7 @@ ALTER TABLE ONLY public.enquiries
 --
 
 ALTER TABLE ONLY public.enquiry_history
-    ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (enquiry_id) REFERENCES public.enquiries(id);
+    ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (zone_id, enquiry_id) REFERENCES public.enquiries(zone_id, id);
 
 
 --

@@ -17,7 +17,7 @@ import (
 // postgistest.SyntheticProvinces provinces, 省01 …).
 func zonesServer(t *testing.T, n int) (*postgis.DB, *httptest.Server) {
 	t.Helper()
-	u, _ := postgistest.Seeded(t, postgistest.SyntheticZonesSQL(n, 4))
+	u, _ := postgistest.Seeded(t, postgistest.SyntheticZonesSQL(0, n, 4))
 	db := openURL(t, u)
 	srv := httptest.NewServer(newServer(t, storeDeps(db)))
 	t.Cleanup(srv.Close)

@@ -45,18 +45,20 @@ func ZoneOrigin(k int) (x, y float64) {
 	return GridX0 + float64(k%ZoneCols)*ZoneDX + ZoneMargin, GridY0 + float64(k/ZoneCols)*ZoneDY + ZoneMargin
 }
 
-// SyntheticZonesSQL returns the statements that load zones synthetic development zones of
+// SyntheticZonesSQL returns the statements that load zones synthetic development zones,
+// numbered from first (zone k is ZoneCode(k) in its place on the grid, whatever else is
+// loaded: a one-zone database of zone 500 holds the same zone as the thousand-zone one), of
 // perZone plots each (perZone ≤ 1000, rows of 40), all set-based (generate_series): the zones
 // (in SyntheticProvinces provinces, "省01" …), two districts per zone (W, E), the plots with
 // every figure the intensity report reads, and a plant on every 50th plot. The rows are valid
 // and disjoint by construction, so the rule triggers are off while loading
 // (session_replication_role = replica); an ANALYZE ends the load.
-func SyntheticZonesSQL(zones, perZone int) []string {
+func SyntheticZonesSQL(first, zones, perZone int) []string {
 	zoneW := ZoneMargin*2 + PlotCols*PlotDX
 	rows := (perZone + PlotCols - 1) / PlotCols
 	zoneH := ZoneMargin*2 + float64(rows)*PlotDY
 	r := strings.NewReplacer(
-		"{zones}", fmt.Sprint(zones), "{per}", fmt.Sprint(perZone),
+		"{first}", fmt.Sprint(first), "{last}", fmt.Sprint(first+zones-1), "{per}", fmt.Sprint(perZone),
 		"{x0}", fmt.Sprint(GridX0), "{y0}", fmt.Sprint(GridY0), "{zc}", fmt.Sprint(ZoneCols),
 		"{zdx}", fmt.Sprint(ZoneDX), "{zdy}", fmt.Sprint(ZoneDY), "{zw}", fmt.Sprint(zoneW), "{zh}", fmt.Sprint(zoneH),
 		"{pc}", fmt.Sprint(PlotCols), "{pdx}", fmt.Sprint(PlotDX), "{pdy}", fmt.Sprint(PlotDY),
@@ -69,7 +71,7 @@ func SyntheticZonesSQL(zones, perZone int) []string {
 			       '省' || lpad((k % {np} + 1)::text, 2, '0'), true,
 			       ST_Multi(ST_MakeEnvelope({x0} + (k % {zc}) * {zdx}, {y0} + (k / {zc}) * {zdy},
 			                                {x0} + (k % {zc}) * {zdx} + {zw}, {y0} + (k / {zc}) * {zdy} + {zh}, 4326))
-			from generate_series(0, {zones} - 1) k order by k`),
+			from generate_series({first}, {last}) k order by k`),
 		r.Replace(`insert into layout (zone_id, code, kind, name, geom)
 			select z.id, d.code, 'district', d.code, ST_MakeEnvelope(ST_XMin(z.geom) + d.i * {half}, ST_YMin(z.geom),
 			       case when d.i = 0 then ST_XMin(z.geom) + {half} else ST_XMax(z.geom) end, ST_YMax(z.geom), 4326)
