@@ -77,7 +77,7 @@ test: build browser gdal
 
 bench: build browser gdal
 	url="$$(data/pg/cluster.sh landinv)"; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -timeout 60m -run '^$$' -bench . -skip BenchmarkImport100kPlots -benchmem -benchtime 20x ./...; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/
 
 # schema: regenerate data/schema.sql, today's schema in one file: pg_dump --schema-only of a

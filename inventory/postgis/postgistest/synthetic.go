@@ -15,13 +15,10 @@ import (
 	"github.com/landinv/landinv/data"
 )
 
-// Grid is the layout of the synthetic zones of SyntheticZonesSQL, for tests and benchmarks
-// that need to know where a zone or a plot lies. Zone k (0-based) has code ZoneCode(k) and sits
-// at column k % ZoneCols, row k / ZoneCols; plot j of a zone (code PlotCode(j)) is the 90 m ×
-// 90 m square at column j % PlotCols, row j / PlotCols of its zone, 100 m from the next.
-type Grid struct{}
-
-// The grid's constants, in degrees (near Linfen, Shanxi: 100 m ≈ 0.001111° of longitude and
+// The grid of the synthetic zones of SyntheticZonesSQL, for tests and benchmarks that need to
+// know where a zone or a plot lies. Zone k (0-based) has code ZoneCode(k) and sits at column
+// k % ZoneCols, row k / ZoneCols; plot j of a zone (code PlotCode(j)) is the 90 m × 90 m square
+// at column j % PlotCols, row j / PlotCols of its zone, 100 m from the next. The grid's constants, in degrees (near Linfen, Shanxi: 100 m ≈ 0.001111° of longitude and
 // 0.000899° of latitude).
 const (
 	GridX0, GridY0     = 110.0, 34.0 // south-west corner of zone 0
@@ -52,7 +49,7 @@ func ZoneOrigin(k int) (x, y float64) {
 // (in SyntheticProvinces provinces, "省01" …), two districts per zone (W, E), the plots with
 // every figure the intensity report reads, and a plant on every 50th plot. The rows are valid
 // and disjoint by construction, so the rule triggers are off while loading
-// (session_replication_role = replica); an ANALYZE ends the load.
+// (session_replication_role = replica); VACUUM (FREEZE, ANALYZE) ends the load.
 func SyntheticZonesSQL(first, zones, perZone int) []string {
 	zoneW := ZoneMargin*2 + PlotCols*PlotDX
 	rows := (perZone + PlotCols - 1) / PlotCols
@@ -100,7 +97,9 @@ func SyntheticZonesSQL(first, zones, perZone int) []string {
 			       ST_Multi(ST_MakeEnvelope(ST_XMin(p.geom) + 0.0002, ST_YMin(p.geom) + 0.0002, ST_XMin(p.geom) + 0.0006, ST_YMin(p.geom) + 0.0006, 4326))
 			from plots p where right(p.code, 2) in ('00', '50') order by p.zone_id, p.code`,
 		"set session_replication_role = origin",
-		"analyze",
+		// Frozen and analysed: a copy of the template starts with its visibility map and hint
+		// bits set, so no autovacuum of a million fresh rows competes with what a benchmark times.
+		"vacuum (freeze, analyze)",
 	}
 }
 
