@@ -80,15 +80,20 @@ func (o *zoneOps) run(b *testing.B, op string) {
 }
 
 // BenchmarkManyZones times each operation on the one-zone and the thousand-zone database in
-// turn (alternating which goes first, so that the shared machine's load falls on both alike)
-// and reports the medians and their ratio; a ratio above maxZoneRatio fails the benchmark.
+// turn, twice per iteration in an order that alternates, after five warm-up rounds. The ratio is
+// the median over the iterations of each iteration's own ratio (its two thousand-zone runs over
+// its two one-zone runs): runs a few milliseconds apart share the shared machine's load, which
+// swings by more than the effect measured. The best times (the cost without interference) give a
+// second ratio. It reports both; the benchmark fails when both exceed maxZoneRatio (on a quiet
+// machine the two agree; under load each is wrong in its own way: the medians measure the
+// neighbours, and an operation as long as the bbox page is rarely run without interruption).
 func BenchmarkManyZones(b *testing.B) {
 	start := time.Now()
 	bigURL, built := postgistest.Seeded(b, postgistest.SyntheticZonesSQL(0, manyZones, plotsPerZone))
 	if built > 0 {
-		b.Logf("loaded %d zones × %d plots (%d plots) in %s", manyZones, plotsPerZone, manyZones*plotsPerZone, built.Round(time.Second))
+		fmt.Printf("many zones: loaded %d zones × %d plots (%d plots) in %s\n", manyZones, plotsPerZone, manyZones*plotsPerZone, built.Round(time.Second))
 	} else {
-		b.Logf("the %d-plot database came from its template in %s", manyZones*plotsPerZone, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("many zones: the %d-plot database came from its template in %s\n", manyZones*plotsPerZone, time.Since(start).Round(time.Millisecond))
 	}
 	oneURL, _ := postgistest.Seeded(b, postgistest.SyntheticZonesSQL(benchZone, 1, plotsPerZone))
 	stores := []*zoneOps{{name: "one zone", db: openURL(b, oneURL)}, {name: "1000 zones", db: openURL(b, bigURL)}}
@@ -101,33 +106,44 @@ func BenchmarkManyZones(b *testing.B) {
 	}
 	for _, op := range []string{"bbox_page", "z14_tile", "intensity_report", "write"} {
 		b.Run(op, func(b *testing.B) {
-			for _, s := range stores { // warm the caches
-				s.run(b, op)
-				s.run(b, op)
+			for range 5 { // warm the caches (a fresh copy of a template starts cold)
+				for _, s := range stores {
+					s.run(b, op)
+				}
 			}
 			times := [2][]time.Duration{}
+			var ratios []float64 // per iteration: its two many-zone runs over its two one-zone runs
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				for k := range 2 {
-					j := (i + k) % 2
+				var sum [2]time.Duration
+				for k := range 4 { // one, many, many, one; then many, one, one, many
+					j := (i + k + k/2) % 2
 					t0 := time.Now()
 					stores[j].run(b, op)
-					times[j] = append(times[j], time.Since(t0))
+					d := time.Since(t0)
+					times[j] = append(times[j], d)
+					sum[j] += d
 				}
+				ratios = append(ratios, float64(sum[1])/float64(sum[0]))
 			}
 			b.StopTimer()
 			if b.N < 5 {
 				return // the framework's first, one-iteration run: too few to judge
 			}
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 			one, many := median(times[0]), median(times[1])
-			ratio := float64(many) / float64(one)
-			b.ReportMetric(float64(one.Microseconds())/1000, "one-zone-ms")
-			b.ReportMetric(float64(many.Microseconds())/1000, "1000-zones-ms")
+			slices.Sort(ratios)
+			ratio := ratios[len(ratios)/2]
+			b.ReportMetric(ms(one), "one-zone-ms")
+			b.ReportMetric(ms(many), "1000-zones-ms")
 			b.ReportMetric(ratio, "ratio")
-			fmt.Printf("many zones: %-16s one zone %8.2f ms  1000 zones %8.2f ms  ratio %.2f\n", op,
-				float64(one.Microseconds())/1000, float64(many.Microseconds())/1000, ratio)
-			if ratio > maxZoneRatio {
-				b.Errorf("%s: %.2f× the one-zone figure (%s against %s); the limit is %.1f×", op, ratio, many, one, maxZoneRatio)
+			bestOne, bestMany := slices.Min(times[0]), slices.Min(times[1])
+			best := float64(bestMany) / float64(bestOne)
+			b.ReportMetric(best, "best-ratio")
+			fmt.Printf("many zones: %-16s median one zone %7.2f ms, 1000 zones %7.2f ms (ratio %.2f); best %7.2f / %7.2f ms (ratio %.2f)\n", op,
+				ms(one), ms(many), ratio, ms(bestOne), ms(bestMany), best)
+			if ratio > maxZoneRatio && best > maxZoneRatio {
+				b.Errorf("%s: %.2f× the one-zone figure (median of the paired ratios), %.2f× best against best; the limit is %.1f×", op, ratio, best, maxZoneRatio)
 			}
 		})
 	}
