@@ -87,7 +87,7 @@ test: build browser gdal nginx pgbouncer
 
 bench: build browser gdal
 	url="$$(data/pg/cluster.sh landinv)"; \
-	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -skip 'BenchmarkImport100kPlots|BenchmarkImportMemory' -benchmem -benchtime 20x ./...; \
+	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -timeout 60m -run '^$$' -bench . -skip 'BenchmarkImport100kPlots|BenchmarkImportMemory' -benchmem -benchtime 20x ./...; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/; \
 	LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImportMemory -benchtime 1x -timeout 30m ./cmd/landinv/
 

@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql
--- Migrations sha256: 3beb1e835696dcc7e2b8723241e1f2a5a68993532d01b03ab855742f736d3f77
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0058_evaluation_zone_keys.sql
+-- Migrations sha256: 4d3745cd073cab679a3418e701ec5ae609bb7047b6701907958de86a3158f374
 
 
 --
@@ -38,8 +38,8 @@ CREATE FUNCTION public.enquiries_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-  insert into enquiry_history (enquiry_id, version, status, reply, changed_by, changed_at)
-  values (NEW.id, NEW.version, NEW.status, NEW.reply, NEW.updated_by, NEW.updated_at);
+  insert into enquiry_history (zone_id, enquiry_id, version, status, reply, changed_by, changed_at)
+  values (NEW.zone_id, NEW.id, NEW.version, NEW.status, NEW.reply, NEW.updated_by, NEW.updated_at);
   return null;
 end $$;
 
@@ -986,7 +986,8 @@ CREATE TABLE public.enquiry_history (
     status text NOT NULL,
     reply text,
     changed_by text,
-    changed_at timestamp with time zone NOT NULL
+    changed_at timestamp with time zone NOT NULL,
+    zone_id integer NOT NULL
 );
 
 
@@ -1734,7 +1735,7 @@ ALTER TABLE ONLY public.api_tokens
 --
 
 ALTER TABLE ONLY public.enquiries
-    ADD CONSTRAINT enquiries_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT enquiries_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1742,7 +1743,7 @@ ALTER TABLE ONLY public.enquiries
 --
 
 ALTER TABLE ONLY public.enquiry_history
-    ADD CONSTRAINT enquiry_history_pkey PRIMARY KEY (enquiry_id, version);
+    ADD CONSTRAINT enquiry_history_pkey PRIMARY KEY (zone_id, enquiry_id, version);
 
 
 --
@@ -1758,7 +1759,7 @@ ALTER TABLE ONLY public.enterprise_figures
 --
 
 ALTER TABLE ONLY public.enterprise_figures
-    ADD CONSTRAINT enterprise_figures_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT enterprise_figures_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1782,7 +1783,7 @@ ALTER TABLE ONLY public.enterprises
 --
 
 ALTER TABLE ONLY public.enterprises
-    ADD CONSTRAINT enterprises_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT enterprises_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1798,7 +1799,7 @@ ALTER TABLE ONLY public.enterprises
 --
 
 ALTER TABLE ONLY public.evaluation_events
-    ADD CONSTRAINT evaluation_events_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT evaluation_events_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1806,7 +1807,7 @@ ALTER TABLE ONLY public.evaluation_events
 --
 
 ALTER TABLE ONLY public.evaluation_runs
-    ADD CONSTRAINT evaluation_runs_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT evaluation_runs_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1822,7 +1823,7 @@ ALTER TABLE ONLY public.evaluation_runs
 --
 
 ALTER TABLE ONLY public.evaluation_schemes
-    ADD CONSTRAINT evaluation_schemes_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT evaluation_schemes_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1846,7 +1847,7 @@ ALTER TABLE ONLY public.idle_sites
 --
 
 ALTER TABLE ONLY public.idle_sites
-    ADD CONSTRAINT idle_sites_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT idle_sites_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1886,7 +1887,7 @@ ALTER TABLE ONLY public.layout
 --
 
 ALTER TABLE ONLY public.layout
-    ADD CONSTRAINT layout_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT layout_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1910,7 +1911,7 @@ ALTER TABLE ONLY public.plants
 --
 
 ALTER TABLE ONLY public.plants
-    ADD CONSTRAINT plants_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT plants_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1934,7 +1935,7 @@ ALTER TABLE ONLY public.plots
 --
 
 ALTER TABLE ONLY public.plots
-    ADD CONSTRAINT plots_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT plots_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -1958,7 +1959,7 @@ ALTER TABLE ONLY public.roads
 --
 
 ALTER TABLE ONLY public.roads
-    ADD CONSTRAINT roads_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT roads_pkey PRIMARY KEY (zone_id, id);
 
 
 --
@@ -2111,6 +2112,13 @@ CREATE UNIQUE INDEX idle_sites_live_code ON public.idle_sites USING btree (zone_
 
 
 --
+-- Name: idle_sites_live_geom_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX idle_sites_live_geom_gix ON public.idle_sites USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
 -- Name: layout_geom_gix; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2150,6 +2158,13 @@ CREATE INDEX plants_history ON public.plants USING btree (zone_id, code, valid_f
 --
 
 CREATE UNIQUE INDEX plants_live_code ON public.plants USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: plants_live_geom_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX plants_live_geom_gix ON public.plants USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
 
 
 --
@@ -2234,6 +2249,13 @@ CREATE INDEX signin_failures_window_idx ON public.signin_failures USING btree (w
 --
 
 CREATE INDEX zones_geom_gix ON public.zones USING gist (geom);
+
+
+--
+-- Name: zones_province_code; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX zones_province_code ON public.zones USING btree (province, code);
 
 
 --
@@ -2565,7 +2587,7 @@ ALTER TABLE ONLY public.enquiries
 --
 
 ALTER TABLE ONLY public.enquiry_history
-    ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (enquiry_id) REFERENCES public.enquiries(id);
+    ADD CONSTRAINT enquiry_history_enquiry_id_fkey FOREIGN KEY (zone_id, enquiry_id) REFERENCES public.enquiries(zone_id, id);
 
 
 --

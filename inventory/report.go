@@ -27,7 +27,7 @@ const (
 )
 
 // ReportKinds lists the reports.
-var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads, ReportPerMu, ReportReclamation}
+var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads, ReportPerMu, ReportReclamation, ReportProvince}
 
 // Report groupings of the intensity report.
 const (
@@ -50,6 +50,9 @@ type ReportParams struct {
 	Kind string
 	// Zone is the zone's code; empty means the default zone.
 	Zone string
+	// Province names the province of the province report (zones.province); empty means the
+	// province of Zone.
+	Province string
 	// Districts and Cluster narrow the report; empty means all.
 	Districts []string
 	Cluster   string
@@ -99,6 +102,14 @@ func (p ReportParams) Validate() error {
 	}
 	if p.Zone != "" && !validCode(p.Zone) {
 		return Errorf(EInvalid, "zone", "is not a zone code")
+	}
+	if p.Province != "" {
+		if err := ValidProvince(p.Province); err != nil {
+			return err
+		}
+	}
+	if p.Kind == ReportProvince && len(p.Districts) > 0 {
+		return Errorf(EInvalid, "district", "does not apply to the province report: districts belong to one zone")
 	}
 	for _, d := range p.Districts {
 		if !validCode(d) {
@@ -214,6 +225,8 @@ type Reports interface {
 	Roads(ctx context.Context, p ReportParams) (*RoadsReport, error)
 	PerMu(ctx context.Context, p ReportParams) (*PerMuReport, error)
 	Reclamation(ctx context.Context, p ReportParams) (*ReclamationReport, error)
+	// Province is the intensity evaluation of every zone of a province, and of the province.
+	Province(ctx context.Context, p ReportParams) (*ProvinceReport, error)
 }
 
 // RunReport computes the report p.Kind asks for.
@@ -233,6 +246,8 @@ func RunReport(ctx context.Context, r Reports, p ReportParams) (Tabular, error) 
 		return r.PerMu(ctx, p)
 	case ReportReclamation:
 		return r.Reclamation(ctx, p)
+	case ReportProvince:
+		return r.Province(ctx, p)
 	}
 	return nil, Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
 }

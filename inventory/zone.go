@@ -27,6 +27,16 @@ type Zone struct {
 	Geometry       json.RawMessage `json:"-"`
 }
 
+// ZoneQuery asks for one page of the zones (a national inventory holds thousands), in code
+// order: Limit zones (1 to MaxLimit) from Offset (up to MaxOffset), or after the zone coded
+// After (a keyset cursor, which costs the same at any depth); only the zones of Province when
+// it is set.
+type ZoneQuery struct {
+	Limit, Offset int
+	After         string
+	Province      string
+}
+
 // Page is one page of a list: the features and how many matched in all.
 type Page struct {
 	Features      []Feature
@@ -43,6 +53,8 @@ type ZoneService interface {
 	ResolveZone(ctx context.Context, code string) (string, error)
 	// Zones lists the zones.
 	Zones(ctx context.Context) ([]Zone, error)
+	// ZonePage returns one page of the zones, in code order, and how many match in all.
+	ZonePage(ctx context.Context, q ZoneQuery) (zones []Zone, matched int64, err error)
 	// Zone returns the zone with the given code (ENotFound if none).
 	Zone(ctx context.Context, code string) (*Zone, error)
 }

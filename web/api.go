@@ -59,28 +59,6 @@ type metaField struct {
 	EnumLabels map[string]inventory.EnumLabel `json:"enum_labels,omitempty"`
 }
 
-func (s *Server) zones(w http.ResponseWriter, r *http.Request) {
-	zs, err := s.deps.Zones.Zones(r.Context())
-	if err != nil {
-		Problem(w, r, err)
-		return
-	}
-	fc := featureCollectionHeader{Type: "FeatureCollection", NumberMatched: int64(len(zs)), NumberReturned: len(zs)}
-	feats := make([]json.RawMessage, 0, len(zs))
-	for i := range zs {
-		b, err := json.Marshal(zoneFeature(&zs[i]))
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		feats = append(feats, b)
-	}
-	writeGeoJSON(w, struct {
-		featureCollectionHeader
-		Features []json.RawMessage `json:"features"`
-	}{fc, feats})
-}
-
 func zoneFeature(z *inventory.Zone) map[string]any {
 	return map[string]any{
 		"type": "Feature", "id": z.Code, "bbox": z.BBox, "geometry": z.Geometry,

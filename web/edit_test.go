@@ -40,7 +40,7 @@ func newEditEnv(t *testing.T) *editEnv {
 	db := postgistest.New(t)
 	ctx := context.Background()
 	for _, s := range []string{
-		`insert into zones (code, name, geom) values ('hand', 'Hand-made zone', ST_Multi(ST_MakeEnvelope(111.50, 36.00, 111.60, 36.10, 4326)))`,
+		`insert into zones (code, name, province, geom) values ('hand', 'Hand-made zone', '山西省', ST_Multi(ST_MakeEnvelope(111.50, 36.00, 111.60, 36.10, 4326)))`,
 		`insert into layout (zone_id, code, kind, name, geom) values
 			(1, 'W', 'district', 'West', ST_MakeEnvelope(111.50, 36.00, 111.55, 36.10, 4326)),
 			(1, 'E', 'district', 'East', ST_MakeEnvelope(111.55, 36.00, 111.60, 36.10, 4326))`,

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 	"os"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/importer"

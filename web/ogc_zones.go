@@ -31,20 +31,24 @@ func (s *Server) ogcZoneItems(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	zs, err := s.deps.Zones.Zones(r.Context())
+	if offset > inventory.MaxOffset {
+		Problem(w, r, inventory.Errorf(inventory.EInvalid, "offset", "must be a whole number from 0 to %d", inventory.MaxOffset))
+		return
+	}
+	zs, matched, err := s.deps.Zones.ZonePage(r.Context(), inventory.ZoneQuery{Limit: limit, Offset: offset})
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
 	feats := []map[string]any{}
-	for i := offset; i < len(zs) && i < offset+limit; i++ {
+	for i := range zs {
 		feats = append(feats, zoneFeature(&zs[i]))
 	}
 	w.Header().Set("Content-Crs", "<"+CRS84+">")
 	writeGeoJSON(w, map[string]any{
 		"type": "FeatureCollection", "features": feats,
-		"numberMatched": len(zs), "numberReturned": len(feats), "timeStamp": time.Now().UTC().Format(time.RFC3339),
-		"links": ogcPageLinks(r, offset, limit, len(feats), int64(len(zs))),
+		"numberMatched": matched, "numberReturned": len(feats), "timeStamp": time.Now().UTC().Format(time.RFC3339),
+		"links": ogcPageLinks(r, offset, limit, len(feats), matched),
 	})
 }
 

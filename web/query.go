@@ -196,6 +196,13 @@ var reportOwnParams = map[string][]string{
 	inventory.ReportRoads:       {"tolerance_m", "frontage_m", "loop_cover_pct"},
 	inventory.ReportPerMu:       {"year"},
 	inventory.ReportReclamation: {"year"},
+	inventory.ReportProvince:    {"province"},
+}
+
+// reportNotParams lists the common parameters a report does not take: districts belong to one
+// zone, and the province report covers many.
+var reportNotParams = map[string][]string{
+	inventory.ReportProvince: {"district"},
 }
 
 var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw", MinRevisionParam}
@@ -203,6 +210,7 @@ var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "forma
 // reportParamNames lists the parameters the report of the given kind takes.
 func reportParamNames(kind string) []string {
 	out := append(slices.Clone(reportCommonParams), reportOwnParams[kind]...)
+	out = slices.DeleteFunc(out, func(n string) bool { return slices.Contains(reportNotParams[kind], n) })
 	sort.Strings(out)
 	return out
 }
@@ -246,6 +254,8 @@ func ParseReportParams(kind string, v url.Values) (inventory.ReportParams, error
 			if _, err := parseMinRevision(raw); err != nil {
 				return p, err
 			}
+		case "province":
+			p.Province = raw
 		case "as_of":
 			t, err := ParseAsOf(raw)
 			if err != nil {

@@ -79,6 +79,9 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 			stamp = "asof" + h.AsOf.UTC().Format("20060102")
 		}
 		base := fmt.Sprintf("landinv-%s-%s-%s", h.Zone, kind, stamp)
+		if h.Zone == "" { // a report over many zones (province): its name is not ASCII
+			base = fmt.Sprintf("landinv-%s-%s", kind, stamp)
+		}
 		switch p.Format {
 		case "csv":
 			t, err := export.PickTable(out.Tables(), p.Table)

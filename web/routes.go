@@ -74,7 +74,7 @@ func (s *Server) routes() chi.Router {
 		// sign out. Writes by cookie need X-CSRF-Token (auth.go, session.go).
 		r.With(none).Post("/session", s.signIn)
 		r.With(none).Delete("/session", s.signOut)
-		r.With(read, s.params(MinRevisionParam)).Get("/zones", s.zones)
+		r.With(read, s.params(append(zonesParams, MinRevisionParam)...)).Get("/zones", s.zones) // a page of the zones (limit, offset, after, province)
 		r.With(read, s.params("zone", MinRevisionParam)).Get("/zone", s.zone)
 		r.With(read, none).Get("/land-uses", s.landUses) // land-use codes, Chinese and English names
 

@@ -21,7 +21,7 @@ import (
 // [--public]. The operator sees confidential figures unless --public is given.
 func runReport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
-		return fmt.Errorf("report: name the report: intensity, compliance, idle, supply or roads")
+		return fmt.Errorf("report: name the report: intensity, compliance, idle, supply, roads or province")
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
@@ -39,6 +39,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	str("group", "group", "intensity: zone, district or cluster")
 	str("include", "include", "intensity: plots (list the plots behind every total)")
 	str("table", "table", "csv: the `TABLE` to write")
+	str("province", "province", "province: the `PROVINCE` (default: the zone's)")
 	num := func(name, param, usage string) {
 		fs.Func(name, usage, func(s string) error {
 			if _, err := strconv.ParseFloat(s, 64); err != nil {

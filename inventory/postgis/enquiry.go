@@ -45,7 +45,7 @@ const enquiryColumns = `e.id, z.code, e.site_layer, e.site_code, e.name, coalesc
 	e.version, e.created_at, e.updated_at, coalesce(e.updated_by, ''),
 	(select coalesce(jsonb_agg(jsonb_build_object('version', h.version, 'status', h.status, 'reply', coalesce(h.reply, ''),
 	        'changed_by', coalesce(h.changed_by, ''), 'changed_at', h.changed_at) order by h.version), '[]')
-	 from enquiry_history h where h.enquiry_id = e.id)`
+	 from enquiry_history h where h.zone_id = e.zone_id and h.enquiry_id = e.id)`
 
 func scanEnquiry(row pgx.Row) (*inventory.Enquiry, error) {
 	var e inventory.Enquiry
@@ -105,9 +105,9 @@ func (db *DB) UpdateEnquiry(ctx context.Context, zone string, id int64, ifMatch 
 	var out *inventory.Enquiry
 	err = pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		var status string
-		var version int
-		err := tx.QueryRow(ctx, `select e.status, e.version from enquiries e join zones z on z.id = e.zone_id
-			where e.id = $1 and z.code = $2 for update of e`, id, zone).Scan(&status, &version)
+		var version, zoneID int
+		err := tx.QueryRow(ctx, `select e.status, e.version, e.zone_id from enquiries e join zones z on z.id = e.zone_id
+			where e.id = $1 and z.code = $2 for update of e`, id, zone).Scan(&status, &version, &zoneID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return inventory.Errorf(inventory.ENotFound, "id", "no enquiry %d", id)
 		}
@@ -127,11 +127,11 @@ func (db *DB) UpdateEnquiry(ctx context.Context, zone string, id int64, ifMatch 
 				"cannot go from %s to %s; the follow-up goes new → contacted → visiting → signed, or to dropped from any open status", status, *c.Status)
 		}
 		_, err = tx.Exec(ctx, `update enquiries set status = coalesce($2, status), reply = coalesce(nullif($3, ''), case when $3 = '' then null else reply end),
-			version = version + 1, updated_at = clock_timestamp(), updated_by = $4 where id = $1`, id, c.Status, c.Reply, v.Name)
+			version = version + 1, updated_at = clock_timestamp(), updated_by = $4 where zone_id = $5 and id = $1`, id, c.Status, c.Reply, v.Name, zoneID)
 		if err != nil {
 			return asError(err)
 		}
-		out, err = scanEnquiry(tx.QueryRow(ctx, `select `+enquiryColumns+` from enquiries e join zones z on z.id = e.zone_id where e.id = $1`, id))
+		out, err = scanEnquiry(tx.QueryRow(ctx, `select `+enquiryColumns+` from enquiries e join zones z on z.id = e.zone_id where e.zone_id = $2 and e.id = $1`, id, zoneID))
 		return err
 	})
 	if err != nil {

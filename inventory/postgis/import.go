@@ -162,7 +162,7 @@ func (r *importRun) lock(ctx context.Context, zoneID int) error {
 	r.live = map[string]liveRow{}
 	for rows.Next() {
 		var c string
-		var cur liveRow
+		cur := liveRow{zoneID: zoneID}
 		if err := rows.Scan(&c, &cur.id, &cur.archived, &cur.version); err != nil {
 			return err
 		}

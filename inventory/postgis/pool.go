@@ -92,7 +92,7 @@ type Pool struct {
 	*pgxpool.Pool
 	timeouts inventory.Timeouts
 	costly   *semaphore.Weighted
-	settings string // more SET LOCAL statements for every transaction (sessionSettings)
+	settings string      // more SET LOCAL statements for every transaction (sessionSettings)
 	replicas *replicaSet // nil without read replicas
 }
 

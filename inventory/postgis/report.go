@@ -22,11 +22,13 @@ import (
 
 var _ inventory.Reports = (*DB)(nil)
 
-// reportQuery carries a report's bound arguments; $1 is always the zone's id.
+// reportQuery carries a report's bound arguments; $1 is always the zone's id, or, for a report
+// over several zones (the province report), the array of their ids (zoneIDs).
 type reportQuery struct {
-	p      inventory.ReportParams
-	zoneID int
-	args   []any
+	p       inventory.ReportParams
+	zoneID  int
+	zoneIDs []int
+	args    []any
 }
 
 func (q *reportQuery) arg(v any) string {
@@ -36,6 +38,9 @@ func (q *reportQuery) arg(v any) string {
 
 // fresh returns the query with only the zone bound, for the report's next statement.
 func (q *reportQuery) fresh() *reportQuery {
+	if q.zoneIDs != nil {
+		return &reportQuery{p: q.p, zoneIDs: q.zoneIDs, args: []any{q.zoneIDs}}
+	}
 	return &reportQuery{p: q.p, zoneID: q.zoneID, args: []any{q.zoneID}}
 }
 
@@ -44,7 +49,11 @@ func (q *reportQuery) time(a string) string { return timeClause(a, q.p.AsOf, &q.
 
 // plotFilter is the condition on plots (alias a) of the report: zone, time, districts, cluster.
 func (q *reportQuery) plotFilter(a string) string {
-	c := fmt.Sprintf("%s.zone_id = $1 and %s", a, q.time(a))
+	zc := "%s.zone_id = $1 and %s"
+	if q.zoneIDs != nil {
+		zc = "%s.zone_id = any($1::int[]) and %s"
+	}
+	c := fmt.Sprintf(zc, a, q.time(a))
 	if len(q.p.Districts) > 0 {
 		c += fmt.Sprintf(" and %s.district = any(%s::text[])", a, q.arg(q.p.Districts))
 	}

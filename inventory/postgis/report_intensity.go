@@ -48,10 +48,6 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 
 	// Every total is summed, the confidential ones for the public too: EvaluateIntensity shows
 	// them to the public only under the disclosure rule, from the contributions counted here.
-	var keys []string
-	for _, d := range inventory.IntensityTotals {
-		keys = append(keys, d.Key)
-	}
 	grp := "'zone'"
 	switch p.Group {
 	case inventory.GroupDistrict:
@@ -59,13 +55,53 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 	case inventory.GroupCluster:
 		grp = "coalesce(t.cluster, 'none')"
 	}
+	labels, err := db.groupLabels(ctx, q, p.Group)
+	if err != nil {
+		return nil, err
+	}
+	rep := &inventory.IntensityReport{ReportHeader: h, Group: p.Group, Config: cfg, NationalScore: inventory.NationalScore}
+	evaluate := func(s inventory.ClassSums) inventory.IntensityGroup {
+		g := inventory.EvaluateIntensity(s, cfg, sees)
+		l := labels[s.Key]
+		g.Label, g.LabelEN = l.Label, l.LabelEN
+		return g
+	}
+	total, groups, err := db.intensitySums(ctx, q, grp, p.IncludePlots)
+	if err != nil {
+		return nil, err
+	}
+	haveTotal := total != nil
+	if haveTotal {
+		rep.Total = evaluate(*total)
+	}
+	if p.Group != inventory.GroupZone {
+		for _, s := range groups {
+			rep.Groups = append(rep.Groups, evaluate(s))
+		}
+	}
+	if !haveTotal {
+		rep.Total = evaluate(inventory.ClassSums{Key: "total"})
+	}
+	rep.Finish()
+	return rep, nil
+}
+
+// intensitySums sums the class totals of the report's plots, for the whole selection (total;
+// nil when the selection is empty) and per group (grp, an SQL expression over alias t giving
+// the group's key), with each group's contributions (the disclosure rule's input) filled in.
+// The intensity and the province reports share it.
+func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, includePlots bool) (*inventory.ClassSums, []inventory.ClassSums, error) {
+	var keys []string
+	for _, d := range inventory.IntensityTotals {
+		keys = append(keys, d.Key)
+	}
 	sel := []string{"grouping(g) = 1", "g", "count(*)"}
 	for _, k := range keys {
 		e := totalSQL[k]
 		cond := fmt.Sprintf("%s and %s is not null", e[1], e[0])
 		sel = append(sel, fmt.Sprintf("coalesce(sum(%s) filter (where %s), 0)::float8", e[0], cond),
 			fmt.Sprintf("count(*) filter (where %s)", cond))
-		if p.IncludePlots {
+		if includePlots {
 			// Plot codes for the land classes; a figure total sums the plots of its class (A or
 			// A2) that carry the figure, and its count says how many did.
 			if e[0] == "t.area_m2" {
@@ -77,29 +113,18 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 	}
 	contrib, err := db.contributions(ctx, q, grp)
 	if err != nil {
-		return nil, err
-	}
-	labels, err := db.groupLabels(ctx, q, p.Group)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sets := "(), (g)"
 	sql := fmt.Sprintf(`select %s from (select t.*, %s as g from plots t where %s) t group by grouping sets (%s) order by 1 desc, 2`,
 		strings.Join(sel, ", "), grp, q.plotFilter("t"), sets)
 	rows, err := db.Pool.Query(ctx, sql, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("intensity report: %w", err)
+		return nil, nil, fmt.Errorf("intensity report: %w", err)
 	}
 	defer rows.Close()
-	rep := &inventory.IntensityReport{ReportHeader: h, Group: p.Group, Config: cfg, NationalScore: inventory.NationalScore}
-	evaluate := func(s inventory.ClassSums) inventory.IntensityGroup {
-		s.Contrib = contrib[s.Key]
-		g := inventory.EvaluateIntensity(s, cfg, sees)
-		l := labels[s.Key]
-		g.Label, g.LabelEN = l.Label, l.LabelEN
-		return g
-	}
-	haveTotal := false
+	var total *inventory.ClassSums
+	var groups []inventory.ClassSums
 	for rows.Next() {
 		var isTotal bool
 		var g *string
@@ -110,34 +135,31 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 		codes := make([][]string, len(keys))
 		for i := range keys {
 			dest = append(dest, &vals[i], &counts[i])
-			if p.IncludePlots {
+			if includePlots {
 				dest = append(dest, &codes[i])
 			}
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("intensity report: %w", err)
+			return nil, nil, fmt.Errorf("intensity report: %w", err)
 		}
 		for i, k := range keys {
 			s.Values[k], s.Counts[k] = vals[i], counts[i]
-			if p.IncludePlots {
+			if includePlots {
 				s.Codes[k] = codes[i]
 			}
 		}
 		if isTotal {
 			s.Key = "total"
-			rep.Total = evaluate(s)
-			haveTotal = true
-		} else if g != nil && p.Group != inventory.GroupZone {
+			s.Contrib = contrib[s.Key]
+			total = &s
+		} else if g != nil {
 			s.Key = *g
-			rep.Groups = append(rep.Groups, evaluate(s))
+			s.Contrib = contrib[s.Key]
+			groups = append(groups, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("intensity report: %w", err)
+		return nil, nil, fmt.Errorf("intensity report: %w", err)
 	}
-	if !haveTotal {
-		rep.Total = evaluate(inventory.ClassSums{Key: "total"})
-	}
-	rep.Finish()
-	return rep, nil
+	return total, groups, nil
 }

@@ -110,7 +110,7 @@ func asErr(err error, e **inventory.Error) bool {
 func bareHandZone(t testing.TB) *postgis.DB {
 	t.Helper()
 	db := postgistest.New(t)
-	rexec(t, db, `insert into zones (code, name, geom) values ('hand', 'Hand-made zone', ST_Multi(ST_MakeEnvelope(111.50, 36.00, 111.60, 36.10, 4326)))`)
+	rexec(t, db, `insert into zones (code, name, province, geom) values ('hand', 'Hand-made zone', '山西省', ST_Multi(ST_MakeEnvelope(111.50, 36.00, 111.60, 36.10, 4326)))`)
 	rexec(t, db, `insert into layout (zone_id, code, kind, name, geom) values
 		(1, 'W', 'district', 'West', ST_MakeEnvelope(111.50, 36.00, 111.55, 36.10, 4326)),
 		(1, 'E', 'district', 'East', ST_MakeEnvelope(111.55, 36.00, 111.60, 36.10, 4326))`)

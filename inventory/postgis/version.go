@@ -192,6 +192,7 @@ func etag(l *inventory.Layer, code string, version int) string {
 // liveRow is the current row of a feature (valid_to = 'infinity'), which may be archived.
 type liveRow struct {
 	id       int64
+	zoneID   int // with id, the row's primary key (zone_id, id)
 	version  int
 	archived bool
 }
@@ -204,7 +205,7 @@ func lockCurrent(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID int,
 	if _, err := tx.Exec(ctx, "select pg_advisory_xact_lock(hashtext($1), $2)", l.Table+":"+code, zoneID); err != nil {
 		return nil, fmt.Errorf("lock %s %s: %w", l.Name, code, err)
 	}
-	var r liveRow
+	r := liveRow{zoneID: zoneID}
 	err := tx.QueryRow(ctx, fmt.Sprintf(`select id, version, archived from %s
 		where zone_id = $1 and code = $2 and valid_to = 'infinity' for update`, pgx.Identifier{l.Table}.Sanitize()),
 		zoneID, code).Scan(&r.id, &r.version, &r.archived)
@@ -225,8 +226,8 @@ func versionTime(ctx context.Context, tx pgx.Tx, l *inventory.Layer, prev *liveR
 		err := tx.QueryRow(ctx, "select clock_timestamp()").Scan(&t)
 		return t, err
 	}
-	err := tx.QueryRow(ctx, fmt.Sprintf("select greatest(clock_timestamp(), valid_from) from %s where id = $1",
-		pgx.Identifier{l.Table}.Sanitize()), prev.id).Scan(&t)
+	err := tx.QueryRow(ctx, fmt.Sprintf("select greatest(clock_timestamp(), valid_from) from %s where zone_id = $2 and id = $1",
+		pgx.Identifier{l.Table}.Sanitize()), prev.id, prev.zoneID).Scan(&t)
 	return t, err
 }
 
@@ -412,11 +413,11 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 		geom = "ST_Multi(" + geom + ")"
 	}
 	s := versionStmts{
-		close: fmt.Sprintf(`update %s o set valid_to = s.at from %s s where o.id = s.prev_id`, table, source),
+		close: fmt.Sprintf(`update %s o set valid_to = s.at from %s s where o.zone_id = s.zone_id and o.id = s.prev_id`, table, source),
 		insert: fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]s, geom)
 		select s.zone_id, s.code, s.version, s.archived, s.actor, s.note, s.op, s.restored_from, s.at, %[3]s, coalesce(%[4]s, b.geom)
 		from %[5]s s
-		left join %[1]s b on b.id = s.base_id
+		left join %[1]s b on b.zone_id = s.zone_id and b.id = s.base_id
 		cross join lateral jsonb_populate_record(null::%[1]s, coalesce(to_jsonb(b), '{}'::jsonb) || s.props) r
 		order by s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), geom, source),
 	}

@@ -267,8 +267,33 @@ async function bench() {
   report('bench', true, '', { times, bytes });
 }
 
+// zone: the map and the report page opened with zone=CODE (--zone) pass the zone to every
+// API call of the zone's data and to every tile URL; the map shows that zone's name.
+async function zone() {
+  const code = args.zone;
+  const zoneless = /^\/(api\/v1\/(meta|me|session|zones|land-uses|reports)?|map-config\.json)(\?|$)/;
+  const lacking = (urls) => urls.filter((u) => /^\/(api\/v1|tiles|sites)\//.test(u) && !zoneless.test(u) && new URL(u, base).searchParams.get('zone') !== code);
+  const { page, rec, context } = await open(`/?zone=${code}`);
+  await page.waitForTimeout(1500); // tiles of the first view
+  const name = await page.textContent('#zone-name');
+  const reports = await page.getAttribute('#reports-link', 'href');
+  const api = rec.urls.filter((u) => u.startsWith('/api/v1/') || u.startsWith('/tiles/'));
+  const tiles = api.filter((u) => u.startsWith('/tiles/')).length;
+  const kept = new URL(page.url()).searchParams.get('zone');
+  report('zone map', lacking(rec.urls).length === 0 && tiles > 0 && rec.errors.length === 0 && kept === code,
+    JSON.stringify({ lacking: lacking(rec.urls), tiles, errors: rec.errors, kept }), { name, reports, calls: api.length });
+  await context.close();
+  const r = await open(`/reports?zone=${code}`);
+  const title = await r.page.textContent('#c-zone');
+  const rapi = r.rec.urls.filter((u) => u.startsWith('/api/v1/reports/'));
+  report('zone reports', lacking(r.rec.urls).length === 0 && rapi.length >= 5 && new URL(r.page.url()).searchParams.get('zone') === code,
+    JSON.stringify({ lacking: lacking(r.rec.urls), reports: rapi.length, errors: r.rec.errors }), { title });
+  await r.context.close();
+}
+
 try {
-  if (mode === 'checks') await checks();
+  if (mode === 'zone') await zone();
+  else if (mode === 'checks') await checks();
   else if (mode === 'gcj') await gcj();
   else if (mode === 'bench') await bench();
 } catch (e) {

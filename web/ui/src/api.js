@@ -5,6 +5,23 @@
 
 let csrf = '';
 
+// pageZone is the zone the page shows: zone=CODE in the page's own URL (the default zone when
+// absent). Every request for the zone's data, and every tile URL, carries it (withZone).
+export const pageZone = new URLSearchParams(location.search).get('zone') || '';
+
+// zoneless are the paths that take no zone: about the API, every zone, the viewer.
+const zoneless = /^\/(api\/v1\/(meta|me|session|zones|land-uses|reports)?|map-config\.json)$/;
+
+// withZone returns url (a path, with or without a query) with the page's zone added, unless
+// the page names none, the path takes none, or url names a zone already.
+export function withZone(url) {
+  if (!pageZone) return url;
+  const u = new URL(url, location.href);
+  if (zoneless.test(u.pathname) || u.searchParams.has('zone') || !/^\/(api\/v1|tiles|sites)\//.test(u.pathname)) return url;
+  u.searchParams.set('zone', pageZone);
+  return u.pathname + u.search;
+}
+
 // whoAmI asks GET /api/v1/me who is signed in (by the session cookie) and keeps the session's
 // CSRF token for writes. It returns the answer ({signed_in, name, role, can_edit, ...}).
 export async function whoAmI() {
@@ -42,7 +59,7 @@ export class ProblemError extends Error {
 
 // getJSON GETs url and returns its JSON body; a non-2xx answer throws a ProblemError.
 export async function getJSON(url) {
-  const r = await fetch(url, { headers: authHeaders() });
+  const r = await fetch(withZone(url), { headers: authHeaders() });
   const body = await r.json().catch(() => null);
   if (!r.ok) throw new ProblemError(r.status, r.statusText, body);
   return body;
@@ -69,7 +86,7 @@ export async function request(method, url, { body, ifMatch, raw } = {}) {
   const headers = authHeaders();
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (body !== undefined && !raw) headers['Content-Type'] = 'application/geo+json';
-  const r = await fetch(url, { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(withZone(url), { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
   const data = await r.json().catch(() => null);
   return { ok: r.ok, status: r.status, etag: r.headers.get('ETag'), data };
 }

@@ -12,7 +12,7 @@
 import './edit.css';
 import { $, h } from './dom.js';
 import { state } from './state.js';
-import { request as api, whoAmI, signInHref, signOut as endSession } from './api.js';
+import { request as api, whoAmI, signInHref, signOut as endSession, withZone } from './api.js';
 import { loadMeta, layerOf } from './meta.js';
 import { showGrades, GRADE_COLORS, firmResult, indicatorRows } from './grades.js';
 
@@ -223,7 +223,7 @@ async function openForm(sel, geometry) {
 function refreshMap() {
   const map = state.map;
   const src = map && map.getSource('plots');
-  if (src && src.setData) fetch('/api/v1/plots?limit=10000').then((r) => r.json()).then((fc) => src.setData(fc)).catch(() => {});
+  if (src && src.setData) fetch(withZone('/api/v1/plots?limit=10000')).then((r) => r.json()).then((fc) => src.setData(fc)).catch(() => {});
   else if (src && src.reload) src.reload();
 }
 

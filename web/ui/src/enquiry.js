@@ -1,6 +1,7 @@
 // The details panel's site-sheet link and enquiry form (招商线索), for plots and buildings: the
 // same POST /api/v1/enquiries as the site sheet's form, with its hidden honeypot field.
 import { state } from './state.js';
+import { withZone } from './api.js';
 
 const TEXT = {
   sheet: ['查看/打印招商推介单', 'Open or print the site sheet'],
@@ -13,7 +14,7 @@ const TEXT = {
 const tx = (k) => TEXT[k][state.lang === 'en' ? 1 : 0];
 
 // sheetURL is the site sheet of a plot or building, in the page's language.
-export const sheetURL = (kind, code) => `/sites/${kind}/${encodeURIComponent(code)}${state.lang === 'en' ? '?lang=en' : ''}`;
+export const sheetURL = (kind, code) => withZone(`/sites/${kind}/${encodeURIComponent(code)}${state.lang === 'en' ? '?lang=en' : ''}`);
 
 // enquiryBlock returns the panel's link to the site sheet and a folded enquiry form.
 export function enquiryBlock(kind, code) {
@@ -54,7 +55,7 @@ export function enquiryBlock(kind, code) {
     if (area) body.area_mu = Number(area);
     if (!body.phone && !body.email) { out.textContent = tx('need'); return; }
     try {
-      const r = await fetch('/api/v1/enquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(withZone('/api/v1/enquiries'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       const j = await r.json();
       out.textContent = r.status === 201 ? tx('sent') + j.id : tx('failed') + (j.detail || r.status);
       if (r.status === 201) btn.disabled = true;

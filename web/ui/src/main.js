@@ -18,7 +18,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { $ } from './dom.js';
 import { state, t } from './state.js';
-import { getJSON } from './api.js';
+import { getJSON, pageZone } from './api.js';
 import { loadMeta } from './meta.js';
 import { label } from './format.js';
 import { wgs84ToGcj02 } from './gcj02.js';
@@ -78,6 +78,7 @@ function renderStatic() {
     renderDetails();
   }
   if (state.zone) $('#zone-name').textContent = label(state.zone.properties);
+  if (pageZone) $('#reports-link').search = new URLSearchParams({ zone: pageZone }).toString(); // the same zone's reports
   const note = [t('illustrative_note')];
   if (state.gcj) note.push(t('shifted_gcj'));
   $('#note').textContent = state.zone && state.zone.properties.illustrative ? note.join(' ') : state.gcj ? t('shifted_gcj') : '';

@@ -9,7 +9,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { $ } from './dom.js';
 import { state } from './state.js';
-import { fetchAll } from './api.js';
+import { fetchAll, withZone } from './api.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { writeURL, startView } from './url.js';
 import { label, districts } from './format.js';
@@ -102,7 +102,7 @@ export async function addLayers() {
 
   // Plots.
   if (state.plotsMode === 'tiles') {
-    map.addSource('plots', { type: 'vector', tiles: [new URL('/tiles/plots/{z}/{x}/{y}.mvt', location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
+    map.addSource('plots', { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
   } else {
     const plots = await loadAll('/api/v1/plots?limit=10000');
     state.allPlots = plots;

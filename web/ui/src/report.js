@@ -10,7 +10,7 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import './report.css';
-import { authHeaders, getJSON, whoAmI, signOut } from './api.js';
+import { authHeaders, getJSON, whoAmI, signOut, pageZone, withZone } from './api.js';
 import { loadMeta, enumValues, enumName } from './meta.js';
 import { text, groupNames, unitNames } from './report_text.js';
 
@@ -341,6 +341,7 @@ function writeURL() {
   const group = form.elements.group.value;
   if (group !== 'zone') p.set('group', group);
   if (lang === 'en') p.set('lang', 'en');
+  if (pageZone) p.set('zone', pageZone);
   const u = new URL(location.href);
   u.search = p.toString();
   history.replaceState(null, '', u);
@@ -376,7 +377,7 @@ async function download(a) {
   if (a.dataset.table) p.set('table', a.dataset.table);
   if (a.dataset.raw) p.set('raw', 'true');
   if (form.elements.group.value !== 'zone' && report === 'intensity') p.set('group', form.elements.group.value);
-  const r = await fetch(`/api/v1/reports/${report}?${p}`, { headers: authHeaders() });
+  const r = await fetch(withZone(`/api/v1/reports/${report}?${p}`), { headers: authHeaders() });
   if (!r.ok) {
     const b = await r.json();
     $('#error').textContent = `${b.title}: ${b.detail}`;
@@ -421,6 +422,7 @@ function fillChoices() {
 async function init() {
   const sp = new URLSearchParams(location.search);
   applyStatic();
+  if (pageZone) document.querySelector('[data-t="back"]').search = new URLSearchParams({ zone: pageZone }).toString(); // back to the same zone's map
   // Clusters (with their names) from meta, districts from the layout, definitions from the
   // reports index; without them the report still works for the whole zone.
   const [m, lay, idx] = await Promise.all([loadMeta().catch(() => null), getJSON('/api/v1/layout?limit=1000').catch(() => null),

@@ -2,6 +2,7 @@
 // so that a link opens the same view.
 import { state } from './state.js';
 import { queryOf } from './filters.js';
+import { pageZone } from './api.js';
 
 // startParams is the query the page was opened with.
 export const startParams = new URLSearchParams(location.search);
@@ -28,6 +29,7 @@ export function startSelection() {
 // writeURL replaces the URL with the page's current state.
 export function writeURL() {
   const q = new URLSearchParams();
+  if (pageZone) q.set('zone', pageZone);
   if (state.lang === 'en') q.set('lang', 'en');
   if (state.tab === 'plants') q.set('tab', 'plants');
   if (state.meta) {
