@@ -16,6 +16,10 @@ export const state = {
   selected: null, // { kind, code, feature?, near? }: the feature in the details panel
   map: null, // the MapLibre map, once created
   ready: false, readyAt: null, errors: [],
+  // hooks are the map page's functions that the editing bundle calls after a write (set by
+  // main.js: edit.js imports no MapLibre): search(tab, fit), showDetails(kind, code),
+  // closeDetails(), loadAll(url).
+  hooks: {},
 };
 
 // t translates UI text, units, field labels and enum names into the page's language.
