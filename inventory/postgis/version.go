@@ -1,5 +1,8 @@
 package postgis
 
+// Over 450 lines for a reason: it is the one write path, and its steps (checks, the no-op
+// comparison, the version SQL) read best side by side.
+//
 // The one write path. Every new version of a feature (版本) is checked and written here: an
 // edit (create, update, archive, restore: write.go), an import (import.go) and the demo load
 // (load.go). The steps, each in one place:

@@ -1,3 +1,7 @@
+// Over 450 lines for a reason: the editing panel's views (form, boundary, drawing, history,
+// restore, archive, import) share its state and its refresh after a write; the map layers,
+// problem texts and history rows are already in edit_map.js, problem.js and history.js.
+//
 // Editing on the land map, for planners: signed in by the session (the /signin page), edit a feature's
 // properties in a form of labelled choices, move a plot's vertices or draw a new plot (vertices
 // snap to the corners of neighbouring plots within 8 px, so no slivers are left between them),
