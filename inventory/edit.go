@@ -43,6 +43,9 @@ type Version struct {
 	// Changes lists the properties that differ from the version before (every set property for
 	// the first version). Confidential properties appear only for planners and admins.
 	Changes []PropertyChange `json:"changes"`
+	// Unchanged says that a write changed nothing and wrote no version: this is the live
+	// version, as it was (not part of the history's JSON).
+	Unchanged bool `json:"-"`
 }
 
 // PropertyChange is one property's value before and after a version.
@@ -89,9 +92,9 @@ func CanWrite(v Viewer) error {
 		return nil
 	}
 	if v.Name == "" {
-		return Errorf(EUnauthorized, "", "sign in as a planner to change the inventory (a password at /signin, or Authorization: Bearer TOKEN)")
+		return Errorf(EUnauthorized, "", "sign in as a planner to change the inventory (a password at /signin, or Authorization: Bearer TOKEN)").With(CodeUnauthorized, nil)
 	}
-	return Errorf(EForbidden, "", "user %s is a %s; only planners and admins change the inventory", v.Name, v.Role)
+	return Errorf(EForbidden, "", "user %s is a %s; only planners and admins change the inventory", v.Name, v.Role).With(CodeForbidden, nil)
 }
 
 // FlattenProperties moves the members of properties.confidential up beside the public
@@ -106,11 +109,11 @@ func FlattenProperties(props map[string]any) (map[string]any, error) {
 	if c, ok := props["confidential"]; ok && c != nil {
 		m, ok := c.(map[string]any)
 		if !ok {
-			return nil, Errorf(EInvalid, "confidential", "must be an object of confidential properties")
+			return nil, Errorf(EInvalid, "confidential", "must be an object of confidential properties").With(CodeNotJSON, nil)
 		}
 		for k, v := range m {
 			if _, dup := out[k]; dup {
-				return nil, Errorf(EInvalid, "confidential."+k, "is given twice, inside and outside confidential")
+				return nil, Errorf(EInvalid, "confidential."+k, "is given twice, inside and outside confidential").With(CodeNotConfidential, nil)
 			}
 			out["\x00"+k] = v // marked: must be a confidential field
 		}
@@ -144,13 +147,13 @@ func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, e
 		}
 		f, ok := l.Field(name)
 		if !ok {
-			return nil, Errorf(EInvalid, shown, "is not a property of %s; known: %s", l.Name, strings.Join(WritableFields(l), ", "))
+			return nil, Errorf(EInvalid, shown, "is not a property of %s; known: %s", l.Name, strings.Join(WritableFields(l), ", ")).With(CodeUnknownProperty, nil)
 		}
 		if inConf && !f.Confidential {
-			return nil, Errorf(EInvalid, shown, "is not confidential; put it beside the other properties")
+			return nil, Errorf(EInvalid, shown, "is not confidential; put it beside the other properties").With(CodeNotConfidential, nil)
 		}
 		if f.Computed {
-			return nil, Errorf(EInvalid, shown, "is computed by the inventory and cannot be written")
+			return nil, Errorf(EInvalid, shown, "is computed by the inventory and cannot be written").With(CodeComputed, nil)
 		}
 		if err := checkValue(f, shown, v); err != nil {
 			return nil, err
@@ -168,7 +171,7 @@ func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, e
 				continue
 			}
 			if v, ok := out[f.Name]; !ok || v == nil {
-				return nil, Errorf(EInvalid, f.Name, "is required")
+				return nil, Errorf(EInvalid, f.Name, "is required").With(CodeRequired, nil)
 			}
 		}
 	}
@@ -179,7 +182,7 @@ func CheckChange(l *Layer, props map[string]any, create bool) (map[string]any, e
 // 2000 bytes, naming note.
 func CheckNote(note string) error {
 	if len(note) > 2000 {
-		return Errorf(EInvalid, "note", "is longer than 2000 bytes")
+		return Errorf(EInvalid, "note", "is longer than 2000 bytes").With(CodeTooLong, map[string]any{"max": 2000})
 	}
 	return CheckText("note", note)
 }
@@ -198,7 +201,7 @@ func WritableFields(l *Layer) []string {
 func checkValue(f Field, name string, v any) error {
 	if v == nil {
 		if f.Required {
-			return Errorf(EInvalid, name, "is required and cannot be null")
+			return Errorf(EInvalid, name, "is required and cannot be null").With(CodeRequired, nil)
 		}
 		return nil
 	}
@@ -220,13 +223,13 @@ func checkValue(f Field, name string, v any) error {
 	case Text:
 		s, ok := v.(string)
 		if !ok {
-			return Errorf(EInvalid, name, "must be text")
+			return Errorf(EInvalid, name, "must be text").With(CodeNotText, nil)
 		}
 		if f.Name == "code" && !ValidCode(s) {
-			return Errorf(EInvalid, name, "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+			return Errorf(EInvalid, name, "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit").With(CodeInvalidCode, nil)
 		}
 		if len(s) > 2000 {
-			return Errorf(EInvalid, name, "is longer than 2000 bytes")
+			return Errorf(EInvalid, name, "is longer than 2000 bytes").With(CodeTooLong, map[string]any{"max": 2000})
 		}
 		if err := CheckText(name, s); err != nil {
 			return err
@@ -234,26 +237,27 @@ func checkValue(f Field, name string, v any) error {
 	case Number, Integer:
 		x, ok := num()
 		if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
-			return Errorf(EInvalid, name, "must be a number")
+			return Errorf(EInvalid, name, "must be a number").With(CodeNotANumber, nil)
 		}
 		if f.Type == Integer && x != math.Trunc(x) {
-			return Errorf(EInvalid, name, "must be a whole number")
+			return Errorf(EInvalid, name, "must be a whole number").With(CodeNotWholeNumber, nil)
 		}
 		if !f.InRange(x) {
 			return &Error{Kind: EInvalid, Field: name, Reason: "must be " + f.RangeText(),
-				Detail: map[string]any{"min": *f.Min, "max": *f.Max}}
+				Detail: map[string]any{"min": *f.Min, "max": *f.Max},
+				Code:   CodeOutOfRange, Params: map[string]any{"min": *f.Min, "max": *f.Max}}
 		}
 	case Bool:
 		if _, ok := v.(bool); !ok {
-			return Errorf(EInvalid, name, "must be true or false")
+			return Errorf(EInvalid, name, "must be true or false").With(CodeNotABoolean, nil)
 		}
 	case Date:
 		s, ok := v.(string)
 		if !ok {
-			return Errorf(EInvalid, name, "must be a date, YYYY-MM-DD")
+			return Errorf(EInvalid, name, "must be a date, YYYY-MM-DD").With(CodeNotADate, nil)
 		}
 		if _, err := time.Parse("2006-01-02", s); err != nil {
-			return Errorf(EInvalid, name, "must be a date, YYYY-MM-DD, not %q", s)
+			return Errorf(EInvalid, name, "must be a date, YYYY-MM-DD, not %q", s).With(CodeNotADate, map[string]any{"value": s})
 		}
 	case Enum:
 		s, ok := v.(string)
@@ -263,13 +267,13 @@ func checkValue(f Field, name string, v any) error {
 			}
 		}
 		if !ok || !contains(f.Enum, s) {
-			return Errorf(EInvalid, name, "has unknown value %v; known: %s", jsonish(v), strings.Join(f.Enum, ", "))
+			return Errorf(EInvalid, name, "has unknown value %v; known: %s", jsonish(v), strings.Join(f.Enum, ", ")).With(CodeUnknownValue, map[string]any{"value": v, "allowed": f.Enum})
 		}
 	case JSON:
 		switch v.(type) {
 		case []any, map[string]any:
 		default:
-			return Errorf(EInvalid, name, "must be a JSON array or object")
+			return Errorf(EInvalid, name, "must be a JSON array or object").With(CodeNotJSON, nil)
 		}
 		if err := checkValueText(name, v, MaxJSONDepth); err != nil {
 			return err
@@ -294,10 +298,10 @@ func CheckGeometryJSON(l *Layer, raw json.RawMessage) error {
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if len(raw) == 0 || string(raw) == "null" {
-		return Errorf(EInvalid, "geometry", "is missing")
+		return Errorf(EInvalid, "geometry", "is missing").With(CodeGeometryMissing, nil)
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return Errorf(EInvalid, "geometry", "is not a GeoJSON geometry object")
+		return Errorf(EInvalid, "geometry", "is not a GeoJSON geometry object").With(CodeGeometryType, nil)
 	}
 	allowed := map[string][]string{
 		"polygon": {"Polygon", "MultiPolygon"},
@@ -305,10 +309,10 @@ func CheckGeometryJSON(l *Layer, raw json.RawMessage) error {
 		"any":     {"Polygon", "MultiPolygon", "LineString", "MultiLineString"},
 	}[l.Geometry]
 	if !contains(allowed, g.Type) {
-		return Errorf(EInvalid, "geometry", "must be a %s for %s, not %q", strings.Join(allowed, " or "), l.Name, g.Type)
+		return Errorf(EInvalid, "geometry", "must be a %s for %s, not %q", strings.Join(allowed, " or "), l.Name, g.Type).With(CodeGeometryType, map[string]any{"want": allowed, "got": g.Type})
 	}
 	if len(g.Coordinates) == 0 || string(g.Coordinates) == "null" {
-		return Errorf(EInvalid, "geometry", "has no coordinates")
+		return Errorf(EInvalid, "geometry", "has no coordinates").With(CodeGeometryEmpty, nil)
 	}
 	return checkPositions(g.Type, g.Coordinates)
 }
@@ -329,7 +333,7 @@ func checkPositions(typ string, coords []byte) error {
 		case c == '[':
 			depth++
 			if depth > want {
-				return Errorf(EInvalid, "geometry", "coordinates nest deeper than a %s's (%d levels of arrays)", typ, want)
+				return Errorf(EInvalid, "geometry", "coordinates nest deeper than a %s's (%d levels of arrays)", typ, want).With(CodeBadCoordinates, nil)
 			}
 		case c == ']':
 			depth--
@@ -337,7 +341,7 @@ func checkPositions(typ string, coords []byte) error {
 		case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E':
 		default:
 			end := min(i+16, len(coords))
-			return &Error{Kind: EInvalid, Field: "geometry", Reason: fmt.Sprintf("positions must be arrays of JSON numbers (RFC 7946), not strings or other values: coordinates hold %q at byte %d", coords[i:end], i)}
+			return &Error{Kind: EInvalid, Field: "geometry", Reason: fmt.Sprintf("positions must be arrays of JSON numbers (RFC 7946), not strings or other values: coordinates hold %q at byte %d", coords[i:end], i), Code: CodeBadCoordinates}
 		}
 	}
 	return nil

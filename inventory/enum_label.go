@@ -11,7 +11,7 @@ type EnumLabel struct {
 // legend, filter chips and detail rows from them.
 //
 // Rule: every value of every enumerated field has a name here, except the fields listed in
-// codeEnums, whose values are national codes shown as they are (TestEnumLabelsCoverEveryValue).
+// codeEnums (none now: the national codes are named too) (TestEnumLabelsCoverEveryValue).
 var enumLabels = map[string]map[string]map[string]EnumLabel{
 	"plots": {
 		"status": {
@@ -26,6 +26,25 @@ var enumLabels = map[string]map[string]map[string]EnumLabel{
 			"new_materials":               {"新材料", "New materials"},
 			"modern_services":             {"现代服务业", "Modern services"},
 		},
+		// The land-use intensity evaluation's national codes (DOMAIN.md §6), named with the
+		// code in front: planners know both.
+		"eval_class": {
+			"A1": {"A1 住宅用地", "A1 Residential"}, "A2": {"A2 工矿仓储用地", "A2 Industrial & warehousing"},
+			"A31": {"A31 街巷用地", "A31 Streets"}, "A32": {"A32 其他交通设施用地", "A32 Other transport"},
+			"A4": {"A4 商服用地", "A4 Commercial"}, "A51": {"A51 公园与绿地", "A51 Parks & green space"},
+			"A52": {"A52 其他公共服务用地", "A52 Other public services"}, "A6": {"A6 其他已建成用地", "A6 Other built-up land"},
+			"B11": {"B11 农村建设用地", "B11 Rural construction land"}, "B12": {"B12 农村建设用地", "B12 Rural construction land"},
+			"B21": {"B21 满足供地条件的其他土地", "B21 Other land meeting supply conditions"},
+			"B22": {"B22 不满足供地条件的其他土地", "B22 Other land not meeting supply conditions"},
+			"C1":  {"C1 河湖及蓄滞洪区", "C1 Rivers and flood areas"}, "C2": {"C2 自然保护区", "C2 Protected nature"},
+			"C3": {"C3 其他不可建设土地", "C3 Other unbuildable land"},
+		},
+		"supply_class": {
+			"D1": {"D1 划拨供应", "D1 Allocated"}, "D21": {"D21 有偿使用且未到期", "D21 Paid use, not expired"},
+			"D22": {"D22 有偿使用已到期未处置", "D22 Paid use, expired, not disposed"},
+			"E":   {"E 尚可供应", "E Still suppliable"}, "F": {"F 不可供应", "F Not suppliable"},
+		},
+		"hightech_class": {"H1": {"H1 高新技术产业用地", "H1 High-tech industry land"}, "H2": {"H2 高新技术产业用地", "H2 High-tech industry land"}},
 	},
 	"plants": {
 		"status": {"planned": {"规划", "Planned"}, "under_construction": {"在建", "Under construction"}, "completed": {"已建成", "Completed"}},
@@ -57,9 +76,9 @@ var enumLabels = map[string]map[string]map[string]EnumLabel{
 	},
 }
 
-// codeEnums are the enumerated fields whose values are national codes (the land-use intensity
-// evaluation's A1…C3, D1…F, H1/H2: DOMAIN.md §6), shown as they are, without names.
-var codeEnums = map[string]bool{"plots.eval_class": true, "plots.supply_class": true, "plots.hightech_class": true}
+// codeEnums are the enumerated fields whose values would be shown as they are, without names.
+// None: the evaluation's national codes (A1…C3, D1…F, H1/H2) are named above, code first.
+var codeEnums = map[string]bool{}
 
 // EnumLabels returns the names of the values of layer's enumerated field, keyed by value; nil
 // for a field without names (not enumerated, or a code enum).

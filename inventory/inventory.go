@@ -42,6 +42,9 @@ type Feature struct {
 	Properties map[string]any
 	// Confidential holds the confidential properties; nil unless the viewer may see them.
 	Confidential map[string]any
+	// Unchanged says that the write that returned the feature changed nothing and wrote no
+	// version (No-op writes; the HTTP answer says X-Landinv-Unchanged: true).
+	Unchanged bool
 }
 
 // ETag is the feature version's entity tag: it changes with every version.
@@ -148,6 +151,12 @@ type Error struct {
 	// Detail carries structured facts about the error, e.g. the conflicting plots and
 	// the overlap areas, or the location of a self-intersection.
 	Detail map[string]any
+	// Code is the rule's stable machine code (问题代码, codes.go): clients show the problem in
+	// their language from its templates (GET /api/v1/meta codes) and Params. Empty means the
+	// kind's own code (CodeOf).
+	Code string
+	// Params are the facts the code's templates name: limits, values, other plots' codes.
+	Params map[string]any
 	Err    error
 }
 
@@ -168,6 +177,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error of the given kind about field.
 func Errorf(kind, field, format string, args ...any) *Error {
 	return &Error{Kind: kind, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// With sets the error's rule code and its parameters (nil keeps none) and returns it.
+func (e *Error) With(code string, params map[string]any) *Error {
+	e.Code = code
+	e.Params = params
+	return e
 }
 
 // ErrorKind returns the kind of err: its *Error's kind, or EInternal.

@@ -23,10 +23,10 @@ const MaxJSONDepth = 32
 // CheckText refuses text holding a NUL character or bytes that are not UTF-8, naming field.
 func CheckText(field, s string) error {
 	if !utf8.ValidString(s) {
-		return Errorf(EInvalid, field, "is not valid UTF-8 text (byte %d)", firstInvalidUTF8([]byte(s)))
+		return Errorf(EInvalid, field, "is not valid UTF-8 text (byte %d)", firstInvalidUTF8([]byte(s))).With(CodeBadText, nil)
 	}
 	if i := strings.IndexByte(s, 0); i >= 0 {
-		return Errorf(EInvalid, field, "holds a NUL character (byte %d); text may not contain one", i)
+		return Errorf(EInvalid, field, "holds a NUL character (byte %d); text may not contain one", i).With(CodeBadText, nil)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func walkValueText(root, name string, v any, depth int) error {
 		return CheckText(name, x)
 	case []any:
 		if depth <= 0 {
-			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth)
+			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth).With(CodeTooDeep, nil)
 		}
 		for i, e := range x {
 			if err := walkValueText(root, name+"["+strconv.Itoa(i)+"]", e, depth-1); err != nil {
@@ -67,7 +67,7 @@ func walkValueText(root, name string, v any, depth int) error {
 		}
 	case map[string]any:
 		if depth <= 0 {
-			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth)
+			return Errorf(EInvalid, root, "nests too deeply (more than %d levels)", MaxJSONDepth).With(CodeTooDeep, nil)
 		}
 		for k, e := range x {
 			if err := CheckText(name+" (a key)", k); err != nil {
@@ -140,7 +140,7 @@ func CheckJSON(b []byte, maxDepth int) error {
 			switch t {
 			case '{', '[':
 				if len(stack) >= maxDepth {
-					return Errorf(EInvalid, "body", "nests deeper than %d levels (at %s); no feature needs that", maxDepth, where())
+					return Errorf(EInvalid, "body", "nests deeper than %d levels (at %s); no feature needs that", maxDepth, where()).With(CodeTooDeep, nil)
 				}
 				stack = append(stack, level{obj: t == '{', wantKey: t == '{'})
 			default:
@@ -159,10 +159,10 @@ func CheckJSON(b []byte, maxDepth int) error {
 				name += " (a key)"
 			}
 			if !utf8.Valid(raw) {
-				return Errorf(EInvalid, name, "is not valid UTF-8 text")
+				return Errorf(EInvalid, name, "is not valid UTF-8 text").With(CodeBadText, nil)
 			}
 			if strings.IndexByte(t, 0) >= 0 {
-				return Errorf(EInvalid, name, "holds a NUL character (\\u0000); text may not contain one")
+				return Errorf(EInvalid, name, "holds a NUL character (\\u0000); text may not contain one").With(CodeBadText, nil)
 			}
 			if !isKey {
 				member()

@@ -32,7 +32,8 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 
 // meta describes the layers: fields with Chinese and English labels and units, the names of
 // enumerated values (enum_labels), and filters; and the road statuses that count as existing
-// roads (road_status_groups). The page builds its legends, forms and detail panels from it.
+// roads (road_status_groups); and every problem code with its Chinese and English message
+// templates (codes: {code: {kind, zh, en, params}}, inventory/codes.go). The page builds its legends, forms and detail panels from it.
 func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	var layers []metaLayer
@@ -45,7 +46,7 @@ func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"layers": layers, "road_status_groups": map[string][]string{
 		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
-	}})
+	}, "codes": inventory.Codes()})
 }
 
 // metaLayer is a layer as meta shows it: its fields carry the names of their enum values.

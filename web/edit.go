@@ -33,7 +33,7 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeat
 		if errors.As(err, &mbe) {
 			return nil, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes; a single feature must be smaller (use POST /api/v1/import for files)", MaxFeatureBytes)
 		}
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err)
+		return nil, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
 	}
 	// Before decoding: nesting (refused beyond inventory.MaxJSONDepth, without recursing) and
 	// text that is not UTF-8 or holds NUL (named by its path, e.g. properties.name).
@@ -47,19 +47,19 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeat
 	if err := dec.Decode(&f); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) && ute.Field != "" {
-			return nil, inventory.Errorf(inventory.EInvalid, ute.Field, "has the wrong JSON type: %v", err)
+			return nil, inventory.Errorf(inventory.EInvalid, ute.Field, "has the wrong JSON type: %v", err).With(inventory.CodeWrongType, nil)
 		}
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return nil, inventory.Errorf(inventory.EInvalid, name, "is not a member of a Feature here; put properties under \"properties\"")
+			return nil, inventory.Errorf(inventory.EInvalid, name, "is not a member of a Feature here; put properties under \"properties\"").With(inventory.CodeNotAFeature, nil)
 		}
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "is not a JSON object: %v", err)
+		return nil, inventory.Errorf(inventory.EInvalid, "body", "is not a JSON object: %v", err).With(inventory.CodeBadJSON, nil)
 	}
 	if dec.More() {
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value")
+		return nil, inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value").With(inventory.CodeBadJSON, nil)
 	}
 	if f.Type != "Feature" {
-		return nil, inventory.Errorf(inventory.EInvalid, "type", "must be \"Feature\", not %q", f.Type)
+		return nil, inventory.Errorf(inventory.EInvalid, "type", "must be \"Feature\", not %q", f.Type).With(inventory.CodeNotAFeature, nil)
 	}
 	if string(f.Geometry) == "null" {
 		f.Geometry = nil
@@ -75,7 +75,13 @@ func codeParam(l *inventory.Layer, r *http.Request) (string, error) {
 	return code, nil
 }
 
+// writeFeature answers with a feature as a write left it. A write that changed nothing wrote
+// no version: it answers with the live version, unchanged, and says so in the header
+// X-Landinv-Unchanged: true.
 func writeFeature(w http.ResponseWriter, status int, f *inventory.Feature) {
+	if f.Unchanged {
+		w.Header().Set("X-Landinv-Unchanged", "true")
+	}
 	w.Header().Set("ETag", f.ETag())
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.WriteHeader(status)
@@ -187,7 +193,7 @@ func restore(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 		zone := zoneOf(r)
 		n, err := strconv.Atoi(r.URL.Query().Get("version"))
 		if err != nil || n < 1 {
-			Problem(w, r, inventory.Errorf(inventory.EInvalid, "version", "must be a version number ≥ 1 (see .../history)"))
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "version", "must be a version number ≥ 1 (see .../history)").With(inventory.CodeRequired, nil))
 			return
 		}
 		f, err := ed.Restore(r.Context(), l, zone, code, n, r.Header.Get("If-Match"))

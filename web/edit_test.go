@@ -149,52 +149,54 @@ func TestEveryRefusedWriteChangesNothing(t *testing.T) {
 		name, method, path, user, ifMatch, body string
 		status                                  int
 		field, reason                           string
+		// code is the rule's problem code (inventory/codes.go); "" for the kind's own.
+		code string
 	}{
-		{"public may not write", "POST", "/api/v1/plots", "", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 401, "", "sign in"},
-		{"bad token", "POST", "/api/v1/plots", "li_not-a-token", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 401, "Authorization", "unknown or revoked"},
-		{"viewer may not write", "POST", "/api/v1/plots", "bob", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 403, "", "viewer"},
+		{"public may not write", "POST", "/api/v1/plots", "", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 401, "", "sign in", "unauthorized"},
+		{"bad token", "POST", "/api/v1/plots", "li_not-a-token", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 401, "Authorization", "unknown or revoked", ""},
+		{"viewer may not write", "POST", "/api/v1/plots", "bob", "", feat(box(111.53, 36.03, 111.54, 36.04), okProps), 403, "", "viewer", "forbidden"},
 		{"self-intersection", "POST", "/api/v1/plots", "alice", "",
-			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.04],[111.54,36.03],[111.53,36.04],[111.53,36.03]]]}`, okProps), 422, "geometry", "Self-intersection"},
+			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.04],[111.54,36.03],[111.53,36.04],[111.53,36.03]]]}`, okProps), 422, "geometry", "Self-intersection", "self_intersection"},
 		{"unclosed ring", "POST", "/api/v1/plots", "alice", "",
-			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.03],[111.54,36.04],[111.53,36.04]]]}`, okProps), 422, "geometry", ""},
+			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.03],[111.54,36.04],[111.53,36.04]]]}`, okProps), 422, "geometry", "", "invalid_geometry"},
 		{"too few points", "POST", "/api/v1/plots", "alice", "",
-			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.03],[111.53,36.03]]]}`, okProps), 422, "geometry", ""},
-		{"empty geometry", "POST", "/api/v1/plots", "alice", "", feat(`{"type":"Polygon","coordinates":[]}`, okProps), 422, "geometry", ""},
-		{"no geometry", "POST", "/api/v1/plots", "alice", "", feat(`null`, okProps), 422, "geometry", "missing"},
-		{"point for a plot", "POST", "/api/v1/plots", "alice", "", feat(`{"type":"Point","coordinates":[111.53,36.03]}`, okProps), 422, "geometry", "Polygon"},
-		{"polygon for a road", "POST", "/api/v1/roads", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"R2","name":"x","status":"planned"}`), 422, "geometry", "LineString"},
-		{"outside the zone", "POST", "/api/v1/plots", "alice", "", feat(box(111.70, 36.03, 111.71, 36.04), okProps), 422, "geometry", "outside the zone"},
-		{"lat and lon swapped", "POST", "/api/v1/plots", "alice", "", feat(box(36.03, 111.53, 36.04, 111.54), okProps), 422, "geometry", "swapped"},
-		{"overlaps P1", "POST", "/api/v1/plots", "alice", "", feat(box(111.515, 36.015, 111.525, 36.025), okProps), 409, "geometry", "P1"},
-		{"plant outside any plot", "POST", "/api/v1/plants", "alice", "", feat(box(111.53, 36.03, 111.531, 36.031), `{"code":"S2","status":"planned","floors":3}`), 422, "geometry", "inside any plot"},
-		{"unknown field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","colour":"red"}`), 422, "colour", "not a property"},
-		{"missing required field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101"}`), 422, "status", "required"},
-		{"unknown enum value", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"sold"}`), 422, "status", "unknown value"},
-		{"unknown land-use code", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"9999","status":"planned"}`), 422, "land_use", ""},
-		{"wrong type", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","min_far":"high"}`), 422, "min_far", "number"},
-		{"computed field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","area_m2":5}`), 422, "area_m2", "computed"},
-		{"public field inside confidential", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","confidential":{"name":"x"}}`), 422, "confidential.name", "not confidential"},
-		{"existing code", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P1","land_use":"100101","status":"planned"}`), 409, "code", "already exists"},
-		{"not a feature", "POST", "/api/v1/plots", "alice", "", `{"type":"FeatureCollection","features":[]}`, 422, "features", ""},
-		{"not JSON", "POST", "/api/v1/plots", "alice", "", `plot please`, 422, "body", "JSON"},
-		{"body over the limit", "POST", "/api/v1/plots", "alice", "", big, 413, "body", "larger"},
-		{"illegal status jump", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"status":"in_production"}}`, 422, "status", "cannot go from ready to in_production"},
-		{"illegal stage jump", "PATCH", "/api/v1/idle-sites/I1", "alice", `"idle-sites-I1-v1"`, `{"type":"Feature","properties":{"stage":"implementation"}}`, 422, "stage", "cannot go from survey"},
-		{"code is immutable", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"code":"P7"}}`, 422, "code", "immutable"},
-		{"required field nulled", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"land_use":null}}`, 422, "land_use", "required"},
-		{"PATCH without If-Match", "PATCH", "/api/v1/plots/P1", "alice", "", `{"type":"Feature","properties":{"name":"x"}}`, 428, "If-Match", "required"},
-		{"PATCH with a stale ETag", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v0"`, `{"type":"Feature","properties":{"name":"x"}}`, 412, "If-Match", "not the current version"},
-		{"DELETE without If-Match", "DELETE", "/api/v1/plots/P1", "alice", "", "", 428, "If-Match", "required"},
-		{"id is not the URL's code", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","id":"P7","properties":{"name":"x"}}`, 422, "code", "immutable"},
-		{"public may not archive", "DELETE", "/api/v1/plots/P1", "", `"plots-P1-v1"`, "", 401, "", "sign in"},
-		{"viewer may not change", "PATCH", "/api/v1/plots/P1", "bob", `"plots-P1-v1"`, `{"type":"Feature","properties":{"name":"x"}}`, 403, "", "viewer"},
-		{"viewer may not archive", "DELETE", "/api/v1/plots/P1", "bob", "", "", 403, "", "viewer"},
-		{"viewer may not restore", "POST", "/api/v1/plots/P1/restore?version=1", "bob", "", "", 403, "", "viewer"},
-		{"moving P1 away from its plant", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, feat(box(111.53, 36.03, 111.54, 36.04), `{}`), 409, "geometry", "S1"},
-		{"archiving P1 under its plant", "DELETE", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, "", 409, "geometry", "S1"},
-		{"unknown feature", "PATCH", "/api/v1/plots/NOPE", "alice", `"plots-NOPE-v1"`, `{"type":"Feature","properties":{"name":"x"}}`, 404, "code", ""},
-		{"restore a version that never was", "POST", "/api/v1/plots/P1/restore?version=7", "alice", "", "", 422, "version", "no version 7"},
-		{"restore without a version", "POST", "/api/v1/plots/P1/restore", "alice", "", "", 400, "version", ""},
+			feat(`{"type":"Polygon","coordinates":[[[111.53,36.03],[111.54,36.03],[111.53,36.03]]]}`, okProps), 422, "geometry", "", "invalid_geometry"},
+		{"empty geometry", "POST", "/api/v1/plots", "alice", "", feat(`{"type":"Polygon","coordinates":[]}`, okProps), 422, "geometry", "", "geometry_empty"},
+		{"no geometry", "POST", "/api/v1/plots", "alice", "", feat(`null`, okProps), 422, "geometry", "missing", "geometry_missing"},
+		{"point for a plot", "POST", "/api/v1/plots", "alice", "", feat(`{"type":"Point","coordinates":[111.53,36.03]}`, okProps), 422, "geometry", "Polygon", "geometry_type"},
+		{"polygon for a road", "POST", "/api/v1/roads", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"R2","name":"x","status":"planned"}`), 422, "geometry", "LineString", "geometry_type"},
+		{"outside the zone", "POST", "/api/v1/plots", "alice", "", feat(box(111.70, 36.03, 111.71, 36.04), okProps), 422, "geometry", "outside the zone", "outside_zone"},
+		{"lat and lon swapped", "POST", "/api/v1/plots", "alice", "", feat(box(36.03, 111.53, 36.04, 111.54), okProps), 422, "geometry", "swapped", "swapped_axes"},
+		{"overlaps P1", "POST", "/api/v1/plots", "alice", "", feat(box(111.515, 36.015, 111.525, 36.025), okProps), 409, "geometry", "P1", "overlap"},
+		{"plant outside any plot", "POST", "/api/v1/plants", "alice", "", feat(box(111.53, 36.03, 111.531, 36.031), `{"code":"S2","status":"planned","floors":3}`), 422, "geometry", "inside any plot", "plant_outside_plot"},
+		{"unknown field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","colour":"red"}`), 422, "colour", "not a property", "unknown_property"},
+		{"missing required field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101"}`), 422, "status", "required", "required"},
+		{"unknown enum value", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"sold"}`), 422, "status", "unknown value", "unknown_value"},
+		{"unknown land-use code", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"9999","status":"planned"}`), 422, "land_use", "", "unknown_land_use"},
+		{"wrong type", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","min_far":"high"}`), 422, "min_far", "number", "not_a_number"},
+		{"computed field", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","area_m2":5}`), 422, "area_m2", "computed", "computed"},
+		{"public field inside confidential", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"100101","status":"planned","confidential":{"name":"x"}}`), 422, "confidential.name", "not confidential", "not_confidential"},
+		{"existing code", "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P1","land_use":"100101","status":"planned"}`), 409, "code", "already exists", "exists"},
+		{"not a feature", "POST", "/api/v1/plots", "alice", "", `{"type":"FeatureCollection","features":[]}`, 422, "features", "", "not_a_feature"},
+		{"not JSON", "POST", "/api/v1/plots", "alice", "", `plot please`, 422, "body", "JSON", "bad_json"},
+		{"body over the limit", "POST", "/api/v1/plots", "alice", "", big, 413, "body", "larger", "too_large"},
+		{"illegal status jump", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"status":"in_production"}}`, 422, "status", "cannot go from ready to in_production", "illegal_transition"},
+		{"illegal stage jump", "PATCH", "/api/v1/idle-sites/I1", "alice", `"idle-sites-I1-v1"`, `{"type":"Feature","properties":{"stage":"implementation"}}`, 422, "stage", "cannot go from survey", "illegal_transition"},
+		{"code is immutable", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"code":"P7"}}`, 422, "code", "immutable", "code_immutable"},
+		{"required field nulled", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"land_use":null}}`, 422, "land_use", "required", "required"},
+		{"PATCH without If-Match", "PATCH", "/api/v1/plots/P1", "alice", "", `{"type":"Feature","properties":{"name":"x"}}`, 428, "If-Match", "required", "precondition_required"},
+		{"PATCH with a stale ETag", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v0"`, `{"type":"Feature","properties":{"name":"x"}}`, 412, "If-Match", "not the current version", "stale_etag"},
+		{"DELETE without If-Match", "DELETE", "/api/v1/plots/P1", "alice", "", "", 428, "If-Match", "required", "precondition_required"},
+		{"id is not the URL's code", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","id":"P7","properties":{"name":"x"}}`, 422, "code", "immutable", "code_immutable"},
+		{"public may not archive", "DELETE", "/api/v1/plots/P1", "", `"plots-P1-v1"`, "", 401, "", "sign in", "unauthorized"},
+		{"viewer may not change", "PATCH", "/api/v1/plots/P1", "bob", `"plots-P1-v1"`, `{"type":"Feature","properties":{"name":"x"}}`, 403, "", "viewer", "forbidden"},
+		{"viewer may not archive", "DELETE", "/api/v1/plots/P1", "bob", "", "", 403, "", "viewer", "forbidden"},
+		{"viewer may not restore", "POST", "/api/v1/plots/P1/restore?version=1", "bob", "", "", 403, "", "viewer", "forbidden"},
+		{"moving P1 away from its plant", "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, feat(box(111.53, 36.03, 111.54, 36.04), `{}`), 409, "geometry", "S1", "plants_left_outside"},
+		{"archiving P1 under its plant", "DELETE", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, "", 409, "geometry", "S1", "plants_left_outside"},
+		{"unknown feature", "PATCH", "/api/v1/plots/NOPE", "alice", `"plots-NOPE-v1"`, `{"type":"Feature","properties":{"name":"x"}}`, 404, "code", "", "not_found"},
+		{"restore a version that never was", "POST", "/api/v1/plots/P1/restore?version=7", "alice", "", "", 422, "version", "no version 7", "no_such_version"},
+		{"restore without a version", "POST", "/api/v1/plots/P1/restore", "alice", "", "", 400, "version", "", "required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,6 +212,15 @@ func TestEveryRefusedWriteChangesNothing(t *testing.T) {
 			if tc.field != "" && p["field"] != tc.field {
 				t.Errorf("field = %v, want %s (%s)", p["field"], tc.field, r.body)
 			}
+			if want := tc.code; p["code"] != want && want != "" {
+				t.Errorf("code = %v, want %s (%s)", p["code"], want, r.body)
+			}
+			if _, ok := p["params"].(map[string]any); !ok {
+				t.Errorf("params = %v, want an object", p["params"])
+			}
+			if _, ok := inventory.Codes()[fmt.Sprint(p["code"])]; !ok {
+				t.Errorf("code %v is not in the table of codes", p["code"])
+			}
 			if !strings.Contains(fmt.Sprint(p["detail"]), tc.reason) {
 				t.Errorf("detail %q does not mention %q", p["detail"], tc.reason)
 			}
@@ -222,6 +233,15 @@ func TestEveryRefusedWriteChangesNothing(t *testing.T) {
 	r := e.do(t, "POST", "/api/v1/plots", "alice", "", feat(box(111.515, 36.015, 111.525, 36.025), okProps))
 	var want float64
 	e.db.Pool.QueryRow(context.Background(), `select round(ST_Area(ST_MakeEnvelope(111.515, 36.015, 111.52, 36.02, 4326)::geography)::numeric, 1)::float8`).Scan(&want)
+	if p, _ := r.json(t)["params"].(map[string]any); p["other"] != "P1" || p["others"] != "P1" || p["overlap_m2"] != want {
+		t.Errorf("overlap params = %v, want other P1 and %v m²", p, want)
+	}
+	if r := e.do(t, "POST", "/api/v1/plots", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P2","land_use":"9999","status":"planned"}`)); r.json(t)["params"].(map[string]any)["value"] != "9999" {
+		t.Errorf("unknown land use: params %s, want value 9999", r.body)
+	}
+	if r := e.do(t, "PATCH", "/api/v1/plots/P1", "alice", `"plots-P1-v1"`, `{"type":"Feature","properties":{"status":"in_production"}}`); fmt.Sprint(r.json(t)["params"]) != "map[from:ready to:in_production]" {
+		t.Errorf("illegal transition: params %s, want from ready to in_production", r.body)
+	}
 	conf, _ := r.json(t)["conflicts"].([]any)
 	if len(conf) != 1 || conf[0].(map[string]any)["code"] != "P1" || conf[0].(map[string]any)["overlap_m2"] != want {
 		t.Errorf("conflicts = %v, want P1 with %v m²", conf, want)

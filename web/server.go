@@ -288,11 +288,30 @@ func problem(w http.ResponseWriter, r *http.Request, err error, status int) {
 			slog.WarnContext(r.Context(), "service unavailable", "path", r.URL.Path, "err", err)
 		}
 	}
-	writeProblem(w, status, http.StatusText(status), e.Error(), e.Field, e.Detail)
+	writeCodedProblem(w, status, http.StatusText(status), e.Error(), e.Field, inventory.CodeOf(e), e.Params, e.Detail)
 }
 
 func writeProblem(w http.ResponseWriter, status int, title, detail, field string, extra map[string]any) {
-	body := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail}
+	code := inventory.CodeInvalid
+	switch {
+	case status == http.StatusTooManyRequests:
+		code = inventory.CodeTooManyRequests
+	case status == http.StatusServiceUnavailable:
+		code = inventory.CodeUnavailable
+	case status >= 500:
+		code = inventory.CodeInternal
+	}
+	writeCodedProblem(w, status, title, detail, field, code, nil, extra)
+}
+
+// writeCodedProblem writes a problem document: besides type, title, status, detail and field,
+// the rule's code (inventory/codes.go; GET /api/v1/meta lists every code with its Chinese and
+// English templates) and params, an object of the facts the templates name ({} for none).
+func writeCodedProblem(w http.ResponseWriter, status int, title, detail, field, code string, params, extra map[string]any) {
+	if params == nil {
+		params = map[string]any{}
+	}
+	body := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code, "params": params}
 	if field != "" {
 		body["field"] = field
 		body["invalid_params"] = []map[string]string{{"name": field, "reason": detail}}

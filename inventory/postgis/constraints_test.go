@@ -54,6 +54,9 @@ func TestEveryCheckConstraintIsMappedToWords(t *testing.T) {
 		if e.Field == "" || e.Field == "properties" || strings.Contains(e.Field, n) || strings.Contains(e.Reason, n) || e.Reason == "breaks a rule of the inventory" {
 			t.Errorf("CHECK constraint %s has no entry in checkRules (constraints.go): answers %q %q", n, e.Field, e.Reason)
 		}
+		if _, ok := inventory.Codes()[e.Code]; !ok || e.Code == "" {
+			t.Errorf("CHECK constraint %s answers code %q, which has no templates (inventory/codes.go)", n, e.Code)
+		}
 	}
 }
 
@@ -64,12 +67,13 @@ func TestCheckViolationsNameTheRule(t *testing.T) {
 	for _, c := range []struct {
 		sql, field, rule string
 		fields           []string
+		code             string
 	}{
-		{`insert into plots (zone_id, code, land_use, status, min_far, max_far, geom) values (1, 'P2', '100101', 'ready', 3, 2, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "min_far", "min_far must not exceed max_far", []string{"min_far", "max_far"}},
-		{`insert into plots (zone_id, code, land_use, status, min_far, geom) values (1, 'P2', '100101', 'ready', 1e308, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "min_far", "min_far must be between 0 and 10", []string{"min_far"}},
-		{`insert into plots (zone_id, code, land_use, status, max_green_ratio_pct, geom) values (1, 'P2', '100101', 'ready', 101, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "max_green_ratio_pct", "max_green_ratio_pct must be between 0 and 100 %", []string{"max_green_ratio_pct"}},
-		{`insert into plants (zone_id, code, status, floors, leasable_area_m2, leased_area_m2, geom) values (1, 'S2', 'completed', 2, 10, 20, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "leased_area_m2", "leased_area_m2 must not exceed leasable_area_m2", []string{"leased_area_m2", "leasable_area_m2"}},
-		{`insert into plants (zone_id, code, status, floors, floor_height_m, geom) values (1, 'S2', 'completed', 2, 0.5, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "floor_height_m", "floor_height_m must be between 2 and 30 m", []string{"floor_height_m"}},
+		{`insert into plots (zone_id, code, land_use, status, min_far, max_far, geom) values (1, 'P2', '100101', 'ready', 3, 2, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "min_far", "min_far must not exceed max_far", []string{"min_far", "max_far"}, inventory.CodeFARRange},
+		{`insert into plots (zone_id, code, land_use, status, min_far, geom) values (1, 'P2', '100101', 'ready', 1e308, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "min_far", "min_far must be between 0 and 10", []string{"min_far"}, inventory.CodeOutOfRange},
+		{`insert into plots (zone_id, code, land_use, status, max_green_ratio_pct, geom) values (1, 'P2', '100101', 'ready', 101, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "max_green_ratio_pct", "max_green_ratio_pct must be between 0 and 100 %", []string{"max_green_ratio_pct"}, inventory.CodeOutOfRange},
+		{`insert into plants (zone_id, code, status, floors, leasable_area_m2, leased_area_m2, geom) values (1, 'S2', 'completed', 2, 10, 20, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "leased_area_m2", "leased_area_m2 must not exceed leasable_area_m2", []string{"leased_area_m2", "leasable_area_m2"}, inventory.CodeLeasedOverLeased},
+		{`insert into plants (zone_id, code, status, floors, floor_height_m, geom) values (1, 'S2', 'completed', 2, 0.5, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "floor_height_m", "floor_height_m must be between 2 and 30 m", []string{"floor_height_m"}, inventory.CodeOutOfRange},
 	} {
 		err := inTx(db, c.sql)
 		var e *inventory.Error
@@ -79,6 +83,21 @@ func TestCheckViolationsNameTheRule(t *testing.T) {
 		}
 		if e.Kind != inventory.EInvalid || e.Field != c.field || e.Detail["rule"] != c.rule || fmt.Sprint(e.Detail["fields"]) != fmt.Sprint(c.fields) {
 			t.Errorf("%s: %s %q %v, want %s %q %v", c.sql, e.Field, e.Reason, e.Detail, c.field, c.rule, c.fields)
+		}
+		if e.Code != c.code {
+			t.Errorf("%s: code %q, want %q", c.sql, e.Code, c.code)
+		}
+		if c.code == inventory.CodeOutOfRange {
+			var f inventory.Field
+			ok := false
+			for _, l := range inventory.Layers() {
+				if x, found := l.Field(c.field); found && x.Min != nil {
+					f, ok = x, true
+				}
+			}
+			if !ok || e.Params["min"] != *f.Min || e.Params["max"] != *f.Max {
+				t.Errorf("%s: params %v, want the field's range", c.sql, e.Params)
+			}
 		}
 		if strings.Contains(e.Error(), "_check") || strings.Contains(e.Error(), "_range") || strings.Contains(e.Error(), "_order") {
 			t.Errorf("%s: the error names a constraint: %s", c.sql, e.Error())

@@ -281,14 +281,18 @@ func asError(err error) error {
 		kind = inventory.EConflict
 	case "40001", "40P01": // serialization failure, deadlock: a concurrent write got there first
 		return &inventory.Error{Kind: inventory.EConflict, Field: "geometry",
-			Reason: "a concurrent change to this zone got there first; read the inventory again and retry", Err: err}
+			Reason: "a concurrent change to this zone got there first; read the inventory again and retry", Err: err, Code: inventory.CodeConcurrent}
 	case "23P01": // exclusion_violation: two versions of one code valid at once
-		return &inventory.Error{Kind: inventory.EConflict, Field: "version", Reason: "another version of this feature is valid at the same time", Err: err}
+		return &inventory.Error{Kind: inventory.EConflict, Field: "version", Reason: "another version of this feature is valid at the same time", Err: err, Code: inventory.CodeVersionClash}
 	case "23505": // unique_violation
-		return &inventory.Error{Kind: inventory.EConflict, Field: "code", Reason: "already exists", Err: err}
+		return &inventory.Error{Kind: inventory.EConflict, Field: "code", Reason: "already exists", Err: err, Code: inventory.CodeExists}
 	case "23503": // foreign_key_violation
 		field := constraintField(pg.ConstraintName)
-		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not a known code", Err: err}
+		e := &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not a known code", Err: err, Code: inventory.CodeUnknownRef}
+		if field == "land_use" {
+			e.Code, e.Params = inventory.CodeUnknownLandUse, map[string]any{"value": fkValue(pg.Detail)}
+		}
+		return e
 	case "23514": // check_violation: the rule in words (constraints.go)
 		return checkViolation(pg)
 	case "23502", "22P02", "22003", "22007", "22008": // not null, bad text, out of range, bad date
@@ -296,14 +300,19 @@ func asError(err error) error {
 		if field == "" {
 			field = constraintField(pg.ConstraintName)
 		}
-		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not allowed: " + pg.Message, Err: err}
+		code := map[string]string{"23502": inventory.CodeRequired, "22P02": inventory.CodeWrongType, "22003": inventory.CodeOutOfRange,
+			"22007": inventory.CodeNotADate, "22008": inventory.CodeNotADate}[pg.Code]
+		if code == inventory.CodeOutOfRange {
+			code = inventory.CodeNotANumber // out of the column type's range: no limits to name
+		}
+		return &inventory.Error{Kind: inventory.EInvalid, Field: field, Reason: "is not allowed: " + pg.Message, Err: err, Code: code}
 	case "XX000", "22023": // PostGIS parse errors (e.g. ST_GeomFromGeoJSON)
 		msg := strings.ToLower(pg.Message)
 		if strings.Contains(msg, "does not match column type") {
-			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "has the wrong type for this layer: " + pg.Message, Err: err}
+			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "has the wrong type for this layer: " + pg.Message, Err: err, Code: inventory.CodeGeometryType}
 		}
 		if strings.Contains(msg, "geojson") || strings.Contains(msg, "geometry") {
-			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "is not valid GeoJSON: " + pg.Message, Err: err}
+			return &inventory.Error{Kind: inventory.EInvalid, Field: "geometry", Reason: "is not valid GeoJSON: " + pg.Message, Err: err, Code: inventory.CodeInvalidGeometry}
 		}
 		return err
 	default:
@@ -324,9 +333,21 @@ func asError(err error) error {
 			if len(d) > 0 {
 				e.Detail = d
 			}
+			e.Code, e.Params = triggerRule(e.Field, e.Reason, d)
 		}
 	}
 	return e
+}
+
+// fkValue reads the refused value from a foreign-key violation's detail, `Key (land_use)=(9999)
+// is not present in table "land_use_codes".`.
+func fkValue(detail string) string {
+	_, rest, ok := strings.Cut(detail, ")=(")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, ") ")
+	return strings.TrimSuffix(v, ")")
 }
 
 // constraintField guesses the column from a constraint name such as plots_land_use_fkey or

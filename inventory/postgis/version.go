@@ -1,5 +1,8 @@
 package postgis
 
+// Over 450 lines for a reason: it is the one write path, and its steps (checks, the no-op
+// comparison, the version SQL) read best side by side.
+//
 // The one write path. Every new version of a feature (版本) is checked and written here: an
 // edit (create, update, archive, restore: write.go), an import (import.go) and the demo load
 // (load.go). The steps, each in one place:
@@ -48,6 +51,9 @@ type version struct {
 	// The new geometry, at most one of them: GeoJSON, or WKB (imports); none keeps the base's.
 	geoJSON json.RawMessage
 	wkb     []byte
+	// rederived are the derived fields reset to null because the geometry was given
+	// (derivedFields); a geometry given unchanged leaves them as they are (unchanged).
+	rederived []string
 }
 
 // checkVersion runs the domain checks of a write before any SQL: the change note
@@ -69,7 +75,8 @@ func checkVersion(l *inventory.Layer, op, code string, c inventory.Change, wkb [
 	}
 	if given, ok := props["code"]; ok {
 		if code != "" && given != code {
-			return nil, inventory.Errorf(inventory.EInvalid, "code", "cannot change (%v → %v): a code is immutable; archive this feature and create one with the new code", code, given)
+			return nil, inventory.Errorf(inventory.EInvalid, "code", "cannot change (%v → %v): a code is immutable; archive this feature and create one with the new code", code, given).
+				With(inventory.CodeCodeImmutable, map[string]any{"from": code, "to": given})
 		}
 		v.code, _ = given.(string)
 		delete(props, "code")
@@ -91,15 +98,13 @@ func checkVersion(l *inventory.Layer, op, code string, c inventory.Change, wkb [
 			return nil, err
 		}
 	}
-	if op == inventory.OpUpdate {
-		if !moved && len(props) == 0 {
-			return nil, inventory.Errorf(inventory.EInvalid, "properties", "nothing to change: give properties, a geometry, or both")
-		}
-		if moved {
-			for _, d := range derivedFields(l) {
-				if _, ok := props[d]; !ok {
-					props[d] = nil // derive again from the new geometry
-				}
+	// An update without properties or geometry changes nothing: unchanged answers it with
+	// the live version.
+	if op == inventory.OpUpdate && moved {
+		for _, d := range derivedFields(l) {
+			if _, ok := props[d]; !ok {
+				props[d] = nil // derive again from the new geometry
+				v.rederived = append(v.rederived, d)
 			}
 		}
 	}
@@ -112,19 +117,22 @@ func checkVersion(l *inventory.Layer, op, code string, c inventory.Change, wkb [
 func checkState(l *inventory.Layer, v *version, cur *liveRow) error {
 	if v.op == inventory.OpCreate {
 		if cur != nil && cur.archived {
-			return inventory.Errorf(inventory.EConflict, "code", "%s %s was archived (version %d); restore it (POST .../%s/restore?version=N) or choose another code", l.Name, v.code, cur.version, v.code)
+			return inventory.Errorf(inventory.EConflict, "code", "%s %s was archived (version %d); restore it (POST .../%s/restore?version=N) or choose another code", l.Name, v.code, cur.version, v.code).
+				With(inventory.CodeArchivedExists, map[string]any{"code": v.code, "version": cur.version})
 		}
 		if cur != nil {
-			return inventory.Errorf(inventory.EConflict, "code", "%s %s already exists; change it with PATCH", l.Name, v.code)
+			return inventory.Errorf(inventory.EConflict, "code", "%s %s already exists; change it with PATCH", l.Name, v.code).
+				With(inventory.CodeExists, map[string]any{"code": v.code})
 		}
 		v.number = 1
 		return nil
 	}
 	if cur == nil {
-		return inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", l.Name, v.code)
+		return inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", l.Name, v.code).With(inventory.CodeNotFound, map[string]any{"code": v.code})
 	}
 	if cur.archived && v.op != inventory.OpRestore {
-		return inventory.Errorf(inventory.ENotFound, "code", "%s %s is archived (version %d); restore it first", l.Name, v.code, cur.version)
+		return inventory.Errorf(inventory.ENotFound, "code", "%s %s is archived (version %d); restore it first", l.Name, v.code, cur.version).
+			With(inventory.CodeArchived, map[string]any{"code": v.code, "version": cur.version})
 	}
 	id := cur.id
 	v.number, v.prev, v.base = cur.version+1, &id, &id
@@ -150,13 +158,13 @@ func derivedFields(l *inventory.Layer) []string {
 func matchRequired(op, ifMatch string) error {
 	if (op == inventory.OpUpdate || op == inventory.OpArchive) && strings.TrimSpace(ifMatch) == "" {
 		return inventory.Errorf(inventory.EPreconditionRequired, "If-Match",
-			"is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen")
+			"is required: send the ETag of the version you edited (from GET), so that nobody's change is overwritten unseen").With(inventory.CodePreconditionReq, nil)
 	}
 	if op == inventory.OpUpdate || op == inventory.OpArchive || op == inventory.OpRestore {
 		for _, t := range strings.Split(ifMatch, ",") {
 			if strings.TrimSpace(t) == "*" {
 				return inventory.Errorf(inventory.EPreconditionRequired, "If-Match",
-					"* matches any version and would overwrite changes unseen: send the ETag of the version you edited (from GET)")
+					"* matches any version and would overwrite changes unseen: send the ETag of the version you edited (from GET)").With(inventory.CodePreconditionReq, nil)
 			}
 		}
 	}
@@ -180,7 +188,8 @@ func checkMatch(ifMatch, current string) error {
 	}
 	return &inventory.Error{Kind: inventory.EPrecondition, Field: "If-Match",
 		Reason: fmt.Sprintf("%s is not the current version %s: someone changed the feature since you read it; reload, check their change, and edit again", ifMatch, current),
-		Detail: map[string]any{"current_etag": current}}
+		Detail: map[string]any{"current_etag": current},
+		Code:   inventory.CodeStaleETag, Params: map[string]any{"current_etag": current}}
 }
 
 // etag is the ETag of a version, as inventory.Feature.ETag writes it.
@@ -285,6 +294,14 @@ func (db *DB) writeVersion(ctx context.Context, tx pgx.Tx, l *inventory.Layer, w
 		}
 		n := req.restore
 		v.base, v.restoredFrom, note = &src, &n, fmt.Sprintf("restored version %d", n)
+	}
+	if same, err := unchanged(ctx, tx, l, v, cur); err != nil || same {
+		if same {
+			return &inventory.Version{Version: cur.version, Op: v.op, Unchanged: true}, v.code, nil
+		}
+		return nil, "", err
+	}
+	if req.op == inventory.OpRestore {
 		// The lifecycle rules do not bind a restore (undoing a mistake must be possible).
 		if _, err := tx.Exec(ctx, "set local landinv.restore = on"); err != nil {
 			return nil, "", err
@@ -322,6 +339,59 @@ func (db *DB) writeVersion(ctx context.Context, tx pgx.Tx, l *inventory.Layer, w
 		Archived: archived, RestoredFrom: v.restoredFrom}, v.code, nil
 }
 
+// unchanged reports whether the version v would write is the live row cur again: an update or
+// a restore (No-op writes: they write no version; the caller answers with the live version,
+// saying so). It compares every writable column of the row the insert would build (the base
+// overlaid with the properties, as versionSQL builds it) with the live row's, and the geometry:
+// equal as the API writes it (GeoJSON with 7 decimals, about 1 cm: what a client read and sent
+// back unchanged) or spatially equal (ST_Equals, for valid geometries). A derived field reset
+// only because a geometry was given is left out when that geometry is unchanged. An archived
+// live row always changes (a restore brings it back).
+func unchanged(ctx context.Context, tx pgx.Tx, l *inventory.Layer, v *version, cur *liveRow) (bool, error) {
+	if cur == nil || cur.archived || v.base == nil || v.wkb != nil ||
+		(v.op != inventory.OpUpdate && v.op != inventory.OpRestore) {
+		return false, nil
+	}
+	props := make(map[string]any, len(v.props))
+	for k, x := range v.props {
+		props[k] = x
+	}
+	for _, d := range v.rederived {
+		delete(props, d)
+	}
+	body, err := json.Marshal(props)
+	if err != nil {
+		return false, fmt.Errorf("encode properties: %w", err)
+	}
+	table := pgx.Identifier{l.Table}.Sanitize()
+	conds := []string{"ST_AsGeoJSON(n.g, 7) = ST_AsGeoJSON(c.geom, 7) or (ST_IsValid(n.g) and ST_IsValid(c.geom) and ST_Equals(n.g, c.geom))"}
+	for _, col := range WritableColumns(l) {
+		id := pgx.Identifier{col}.Sanitize()
+		conds = append(conds, fmt.Sprintf("r.%s is not distinct from c.%s", id, id))
+	}
+	geom := "ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($4::text), 4326))"
+	if l.Geometry != "any" {
+		geom = "ST_Multi(" + geom + ")"
+	}
+	var gj *string
+	if len(v.geoJSON) > 0 {
+		x := string(v.geoJSON)
+		gj = &x
+	}
+	var same bool
+	err = tx.QueryRow(ctx, fmt.Sprintf(`select (%[1]s)
+		from %[2]s c
+		join %[2]s b on b.id = $2
+		cross join lateral jsonb_populate_record(null::%[2]s, to_jsonb(b) || $3::jsonb) r
+		cross join lateral (select case when $4::text is null then b.geom else %[3]s end as g) n
+		where c.id = $1`, "("+strings.Join(conds, ") and (")+")", table, geom),
+		cur.id, *v.base, string(body), gj).Scan(&same)
+	if err != nil {
+		return false, asError(err)
+	}
+	return same, nil
+}
+
 // restoreSource returns the id of version n of a feature, which a restore copies.
 func restoreSource(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID int, code string, n, latest int) (int64, error) {
 	var src int64
@@ -329,13 +399,15 @@ func restoreSource(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID in
 	err := tx.QueryRow(ctx, fmt.Sprintf("select id, archived from %s where zone_id = $1 and code = $2 and version = $3",
 		pgx.Identifier{l.Table}.Sanitize()), zoneID, code, n).Scan(&src, &archived)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, inventory.Errorf(inventory.EInvalid, "version", "%s %s has no version %d; it has versions 1 to %d", l.Name, code, n, latest)
+		return 0, inventory.Errorf(inventory.EInvalid, "version", "%s %s has no version %d; it has versions 1 to %d", l.Name, code, n, latest).
+			With(inventory.CodeNoSuchVersion, map[string]any{"version": n, "latest": latest})
 	}
 	if err != nil {
 		return 0, err
 	}
 	if archived {
-		return 0, inventory.Errorf(inventory.EInvalid, "version", "version %d is an archive; to archive again use DELETE", n)
+		return 0, inventory.Errorf(inventory.EInvalid, "version", "version %d is an archive; to archive again use DELETE", n).
+			With(inventory.CodeRestoreArchive, map[string]any{"version": n})
 	}
 	return src, nil
 }

@@ -75,10 +75,11 @@ func (db *DB) Create(ctx context.Context, l *inventory.Layer, zone string, c inv
 
 // Update writes the next version of a live feature.
 func (db *DB) Update(ctx context.Context, l *inventory.Layer, zone, code, ifMatch string, c inventory.Change) (*inventory.Feature, error) {
-	if _, _, err := db.edit(ctx, l, zone, writeRequest{op: inventory.OpUpdate, code: code, ifMatch: ifMatch, change: c}); err != nil {
+	v, _, err := db.edit(ctx, l, zone, writeRequest{op: inventory.OpUpdate, code: code, ifMatch: ifMatch, change: c})
+	if err != nil {
 		return nil, fmt.Errorf("update %s %s: %w", l.Name, code, err)
 	}
-	return db.Get(ctx, l, zone, code)
+	return db.written(ctx, l, zone, code, v)
 }
 
 // Archive writes an archived version of a live feature.
@@ -94,8 +95,18 @@ func (db *DB) Archive(ctx context.Context, l *inventory.Layer, zone, code, ifMat
 // Restore writes a new version that copies version n. The lifecycle rules are bypassed for
 // this one insert (set local landinv.restore); every other rule holds.
 func (db *DB) Restore(ctx context.Context, l *inventory.Layer, zone, code string, n int, ifMatch string) (*inventory.Feature, error) {
-	if _, _, err := db.edit(ctx, l, zone, writeRequest{op: inventory.OpRestore, code: code, ifMatch: ifMatch, restore: n}); err != nil {
+	v, _, err := db.edit(ctx, l, zone, writeRequest{op: inventory.OpRestore, code: code, ifMatch: ifMatch, restore: n})
+	if err != nil {
 		return nil, fmt.Errorf("restore %s %s version %d: %w", l.Name, code, n, err)
 	}
-	return db.Get(ctx, l, zone, code)
+	return db.written(ctx, l, zone, code, v)
+}
+
+// written reads the feature a write left live, marked Unchanged when the write wrote nothing.
+func (db *DB) written(ctx context.Context, l *inventory.Layer, zone, code string, v *inventory.Version) (*inventory.Feature, error) {
+	f, err := db.Get(ctx, l, zone, code)
+	if err == nil && v != nil {
+		f.Unchanged = v.Unchanged
+	}
+	return f, err
 }

@@ -88,5 +88,6 @@ export async function request(method, url, { body, ifMatch, raw } = {}) {
   if (body !== undefined && !raw) headers['Content-Type'] = 'application/geo+json';
   const r = await fetch(withZone(url), { method, headers, body: raw ? body : body === undefined ? undefined : JSON.stringify(body) });
   const data = await r.json().catch(() => null);
-  return { ok: r.ok, status: r.status, etag: r.headers.get('ETag'), data };
+  // unchanged: the write changed nothing and wrote no version (X-Landinv-Unchanged: true).
+  return { ok: r.ok, status: r.status, etag: r.headers.get('ETag'), data, unchanged: r.headers.get('X-Landinv-Unchanged') === 'true' };
 }

@@ -1,27 +1,40 @@
-// Editing on the land map, for planners: signed in by the session (the /signin page), edit a feature's
-// properties in a form, move a plot's vertices or draw a new plot (vertices snap to the corners
-// of neighbouring plots within 8 px, so no slivers are left between them), browse and restore
-// its history, and import a file with a dry-run report. Validation problems from the API are
-// shown beside the field at fault, and a geometry problem's location is marked on the map.
+// Over 450 lines for a reason: the editing panel's views (form, boundary, drawing, history,
+// restore, archive, import) share its state and its refresh after a write; the map layers,
+// problem texts and history rows are already in edit_map.js, problem.js and history.js.
 //
-// It is a separate bundle (assets/edit.js) that imports the map page's shared state (its map
-// and selection), the API client and meta; esbuild puts those modules into chunks that both
-// bundles load, so they are the same objects. It bundles no MapLibre of its own: vertices and
-// problem marks are GeoJSON layers on the page's map. The page never asks for a token: "sign
-// in" is a link to /signin, which comes back here; writes carry the session's CSRF token.
+// Editing on the land map, for planners: signed in by the session (the /signin page), edit a feature's
+// properties in a form of labelled choices, move a plot's vertices or draw a new plot (vertices
+// snap to the corners of neighbouring plots within 8 px, so no slivers are left between them),
+// browse and restore its history, archive it, and import a file with a dry-run report.
+//
+// Problems from the API are written in the page's language from their rule code (problem.js),
+// beside the field at fault and scrolled into view; an overlap highlights and names the other
+// plot, a geometry problem's location is marked. After every save, restore or archive the list,
+// the card and the map show the new version (afterWrite). The panel takes the card's place, so
+// it never covers the feature being edited, and the map fits the feature beside it.
+//
+// It is a separate bundle (assets/edit.js) that imports the map page's shared state, the API
+// client and meta; esbuild puts those modules into chunks that both bundles load, so they are the
+// same objects. It bundles no MapLibre: vertices and problem marks are GeoJSON layers on the
+// page's map, and what it asks of the page (search, details, loading layers) goes through
+// state.hooks. The page never asks for a token: "sign in" is a link to /signin.
 import './edit.css';
 import { $, h } from './dom.js';
 import { state } from './state.js';
 import { request as api, whoAmI, signInHref, signOut as endSession, withZone } from './api.js';
-import { loadMeta, layerOf } from './meta.js';
+import { loadMeta, layerOf, enumName } from './meta.js';
+import { districts, label, landUseName } from './format.js';
+import { bboxOf } from './geom.js';
+import { problemText, conflictCodes } from './problem.js';
+import { versionItem, restoreDiff } from './history.js';
+import { startVertexEditing, stopVertices, drawRing, ensurePreview, highlightConflicts, markProblem, clearProblems } from './edit_map.js';
 import { showGrades, GRADE_COLORS, firmResult, indicatorRows } from './grades.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
+const narrow = () => window.matchMedia('(max-width: 700px)').matches;
+const enc = encodeURIComponent;
 
-const ed = { me: null, rings: null, dragging: null, snapped: new Set(), drawing: null, except: null };
-
-// ------------------------------------------------------------------------------------------
-// Sign-in: by the session cookie; the sign-in page is /signin.
+const ed = { me: null, view: null, dirty: false };
 
 async function signOut() {
   await endSession();
@@ -30,36 +43,61 @@ async function signOut() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Panel
+// Panel: in the card's place (the card is hidden while the panel is open)
 
 function panel() {
   let p = $('#edit-panel');
   if (!p) {
     p = h('section', { id: 'edit-panel', 'aria-label': 'editing' });
-    document.body.append(p);
+    ($('#mapwrap') || document.body).append(p);
   }
   return p;
 }
 
+function setOpen(open) {
+  // On a phone the legend folds away while editing: the map is small.
+  const legend = $('#legend-box');
+  if (open && legend && narrow()) legend.open = false;
+  panel().hidden = !open;
+  document.body.classList.toggle('editing', open);
+  if (!open) { stopEditing(); clearProblems(); ed.view = null; ed.dirty = false; }
+  render();
+  if (open) fitSelected();
+}
+
 function render() {
   const p = panel();
-  p.replaceChildren();
   toggle();
-  if (p.hidden || !ed.me) return;
+  if (p.hidden || !ed.me) { p.replaceChildren(); return; }
   const sel = selected();
   ed.shown = sel ? sel.kind + '/' + sel.code : '';
-  p.append(
-    h('header', {}, h('h2', {}, tr('编辑', 'Editing')), h('button', { type: 'button', id: 'signout', onclick: signOut }, tr('退出', 'Sign out'))),
-    !ed.me.can_edit ? h('p', {}, tr('您可以查看全部信息；只有规划人员可以编辑。', 'You can read everything; only planners and admins edit.')) : '',
+  const can = ed.me.can_edit;
+  const kindName = sel ? { plots: tr('地块', 'Plot'), plants: tr('厂房', 'Building'), 'idle-sites': tr('闲置用地', 'Idle site') }[sel.kind] || '' : '';
+  p.replaceChildren(
+    h('header', {}, h('h2', {}, sel ? `${tr('编辑', 'Editing')} · ${kindName} ${sel.code}` : tr('编辑', 'Editing')),
+      h('button', { type: 'button', id: 'signout', onclick: signOut }, tr('退出', 'Sign out')),
+      h('button', { type: 'button', id: 'edit-close', 'aria-label': tr('关闭', 'Close'), onclick: () => setOpen(false) }, '×')),
+    !can ? h('p', {}, tr('您可以查看全部信息；只有规划人员可以编辑。', 'You can read everything; only planners and admins edit.')) : '',
     h('div', { class: 'edit-actions' },
-      h('button', { type: 'button', id: 'edit-props', disabled: !sel || !ed.me.can_edit, onclick: () => openForm(sel) }, tr('编辑属性', 'Edit properties')),
-      h('button', { type: 'button', id: 'edit-vertices', disabled: !sel || sel.kind !== 'plots' || !ed.me.can_edit, onclick: () => editVertices(sel) }, tr('编辑边界', 'Edit boundary')),
-      h('button', { type: 'button', id: 'draw-plot', disabled: !ed.me.can_edit, onclick: drawPlot }, tr('绘制新地块', 'Draw a plot')),
-      h('button', { type: 'button', id: 'show-history', disabled: !sel, onclick: () => showHistory(sel) }, tr('修改历史', 'History')),
-      h('button', { type: 'button', id: 'show-import', disabled: !ed.me.can_edit, onclick: importForm }, tr('导入', 'Import'))),
-    h('p', { class: 'edit-hint' }, sel ? `${sel.kind} ${sel.code}` : tr('在地图上选择一个要素。', 'Select a feature on the map.')),
-    ed.me.sees_confidential ? gradeControl() : '',
+      h('button', { type: 'button', id: 'edit-props', disabled: !sel || !can, onclick: () => show(openForm, sel) }, tr('编辑属性', 'Edit properties')),
+      h('button', { type: 'button', id: 'edit-vertices', disabled: !sel || sel.kind !== 'plots' || !can, onclick: () => show(editVertices, sel) }, tr('编辑边界', 'Edit boundary')),
+      h('button', { type: 'button', id: 'draw-plot', disabled: !can, onclick: () => show(drawPlot) }, tr('绘制新地块', 'Draw a plot')),
+      h('button', { type: 'button', id: 'show-history', disabled: !sel, onclick: () => show(showHistory, sel) }, tr('修改历史', 'History')),
+      h('button', { type: 'button', id: 'archive', disabled: !sel || !can, onclick: () => show(archiveForm, sel) }, tr('归档', 'Archive')),
+      h('button', { type: 'button', id: 'show-import', disabled: !can, onclick: () => show(importForm) }, tr('导入', 'Import'))),
+    sel ? '' : h('p', { class: 'edit-hint' }, tr('在地图上选择一个要素。', 'Select a feature on the map.')),
+    ed.me && ed.me.sees_confidential ? gradeControl() : '',
     h('div', { id: 'edit-body' }));
+  if (ed.view) ed.view.fn(...ed.view.args);
+}
+
+// show opens a view of the panel (and remembers it: a language switch draws it again).
+function show(fn, ...args) {
+  stopEditing();
+  clearProblems();
+  ed.view = { fn, args };
+  ed.dirty = false;
+  return fn(...args);
 }
 
 // toggle is the top bar's control: a link to the sign-in page (coming back here) for the
@@ -67,10 +105,10 @@ function render() {
 function toggle() {
   const old = $('#edit-toggle');
   if (!old) return;
-  const label = ed.me ? `${ed.me.name} (${roleName(ed.me.role)})` : tr('登录', 'Sign in');
+  const text = ed.me ? `${ed.me.name} (${roleName(ed.me.role)})` : tr('登录', 'Sign in');
   const el = ed.me
-    ? h('button', { type: 'button', id: 'edit-toggle', onclick: () => { const p = panel(); p.hidden = !p.hidden; render(); } }, label)
-    : h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang), onclick: (e) => { e.currentTarget.href = signInHref(state.lang); } }, label);
+    ? h('button', { type: 'button', id: 'edit-toggle', onclick: () => setOpen(panel().hidden) }, text)
+    : h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang), onclick: (e) => { e.currentTarget.href = signInHref(state.lang); } }, text);
   old.replaceWith(el);
 }
 
@@ -125,39 +163,88 @@ function selected() {
   return s && s.code ? { kind: s.kind, code: s.code } : null;
 }
 
+// fitSelected fits the map to the selected feature, clear of the panel.
+function fitSelected(geometry) {
+  const g = geometry || (state.selected && state.selected.feature && state.selected.feature.geometry);
+  if (g && state.map) fitGeometry(g);
+}
+
+// fitGeometry fits the map to a geometry, clear of the panel (beside it on a wide screen, above
+// it on a phone) and of the legend.
+export function fitGeometry(g) {
+  const map = state.map;
+  const wrap = ($('#mapwrap') || document.body).getBoundingClientRect();
+  const pr = panel().hidden ? null : panel().getBoundingClientRect();
+  const pad = { top: 40, bottom: 40, left: 40, right: 40 };
+  if (pr && wrap.width > 700) pad.right = Math.min(pr.width + 70, wrap.width * 0.6);
+  if (pr && wrap.width <= 700) pad.bottom = Math.min(wrap.bottom - pr.top + 20, wrap.height * 0.6);
+  const legend = $('#legend-box');
+  if (legend && legend.open && wrap.width > 700) pad.left = Math.min(legend.getBoundingClientRect().width + 40, wrap.width / 4);
+  if (legend && legend.open && wrap.width <= 700) pad.top = Math.min(legend.getBoundingClientRect().bottom - wrap.top + 20, wrap.height * 0.3);
+  const b = bboxOf(g);
+  if (!Number.isFinite(b[0])) return;
+  map.fitBounds(b, { padding: pad, maxZoom: 17, duration: 0 });
+}
+
 // ------------------------------------------------------------------------------------------
 // Problems where they were made
 
-function showProblem(form, prob) {
+async function showProblem(form, prob, layer) {
   for (const el of form.querySelectorAll('.field-error')) el.remove();
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const box = $('.edit-error', form) || form.appendChild(h('p', { class: 'edit-error', role: 'alert' }));
-  box.textContent = prob ? `${prob.status} ${prob.detail || prob.title}` : '';
+  clearProblems();
+  const box = $('.edit-error', form) || form.prepend(h('p', { class: 'edit-error', role: 'alert' })) || $('.edit-error', form);
+  box.textContent = '';
+  box.classList.remove('ok');
   if (!prob) return;
+  const meta = await loadMeta();
+  const text = problemText(meta, layer, prob);
   const name = (prob.field || '').replace(/^confidential\./, '');
   const input = name && form.elements[name];
-  if (input) {
+  let at = box;
+  if (input && input.type !== 'hidden') {
     input.setAttribute('aria-invalid', 'true');
-    input.after(h('span', { class: 'field-error' }, prob.detail));
-    input.focus();
+    at = h('span', { class: 'field-error', role: 'alert' }, text);
+    input.after(at);
+    input.focus({ preventScroll: true });
+  } else {
+    box.textContent = text;
   }
-  const loc = prob.location;
-  if (loc && state.map) markProblem(loc, prob.detail);
+  at.scrollIntoView({ block: 'center', behavior: 'instant' });
+  const others = conflictCodes(prob);
+  if (others.length) highlightConflicts(others);
+  const loc = (prob.params && prob.params.location) || prob.location;
+  if (Array.isArray(loc)) markProblem(loc);
 }
 
-function markProblem(lonlat, text) {
-  ensurePreview();
-  state.map.getSource('edit-problem').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: lonlat }, properties: { text } }] });
-  state.map.easeTo({ center: lonlat });
+function said(form, text) {
+  const box = $('.edit-error', form) || form.prepend(h('p', { class: 'edit-error', role: 'status' })) || $('.edit-error', form);
+  box.textContent = text;
+  box.classList.add('ok');
 }
+
+const savedText = (r) => (r.unchanged
+  ? tr(`没有修改，未生成新版本（仍为版本 ${r.data.properties.version}）`, `Nothing changed; no new version (still version ${r.data.properties.version})`)
+  : tr(`已保存：版本 ${r.data.properties.version}`, `Saved: version ${r.data.properties.version}`));
 
 // ------------------------------------------------------------------------------------------
-// Property form
+// Property form: every enum a labelled choice, district by name, land use by code and name
 
-function inputFor(f, value) {
+function inputFor(layer, f, value) {
   const v = value ?? '';
+  const opt = (val, text) => h('option', { value: val, selected: String(val) === String(v) }, text);
   if (f.type === 'enum') {
-    return h('select', { name: f.name }, h('option', { value: '' }, '—'), ...f.enum.map((x) => h('option', { value: x, selected: x === v }, x)));
+    return h('select', { name: f.name }, opt('', '—'), ...f.enum.map((x) => opt(x, enumName(state.meta, state.lang, layer, f.name, x))));
+  }
+  if (f.name === 'district' && districts().length) {
+    return h('select', { name: f.name }, opt('', tr('（按边界自动判定）', '(from the boundary)')), ...districts().map((d) => opt(d.id, label(d.properties))));
+  }
+  if (f.name === 'land_use' && state.landUses.length) {
+    const hint = h('small', { class: 'lu-name' }, landUseName(v));
+    const input = h('input', { name: f.name, value: v, list: 'land-use-list', autocomplete: 'off', placeholder: tr('输入代码或名称', 'Type a code or name'),
+      oninput: (e) => { hint.textContent = landUseName(e.target.value); } });
+    const list = h('datalist', { id: 'land-use-list' }, ...state.landUses.map((l) => h('option', { value: l.code }, `${l.code} ${state.lang === 'en' ? l.name_en : l.name}`)));
+    return h('span', { class: 'lu' }, input, hint, list);
   }
   if (f.type === 'boolean') return h('input', { type: 'checkbox', name: f.name, checked: v === true });
   if (f.type === 'json') return h('textarea', { name: f.name, rows: 2 }, v === '' ? '' : JSON.stringify(v));
@@ -188,214 +275,177 @@ function readForm(form, fields, original) {
 
 async function openForm(sel, geometry) {
   const body = $('#edit-body');
-  const layer = layerOf(await loadMeta(), sel ? sel.kind : 'plots');
+  const meta = await loadMeta();
+  const layer = layerOf(meta, sel ? sel.kind : 'plots');
   let feature = null;
   let etag = null;
   if (sel && sel.code) {
-    const r = await api('GET', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}`);
-    if (!r.ok) { body.textContent = r.data.detail; return; }
+    const r = await api('GET', `/api/v1/${sel.kind}/${enc(sel.code)}`);
+    if (!r.ok) { body.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, problemText(meta, layer.name, r.data || { status: r.status }))); return; }
     feature = r.data; etag = r.etag;
   }
   const p = feature ? feature.properties : {};
   const fields = layer.fields.filter((f) => !f.computed && (f.name !== 'code' || !feature));
-  const form = h('form', { id: 'prop-form', class: 'prop-form' },
+  const form = h('form', { id: 'prop-form', class: 'prop-form', oninput: () => { ed.dirty = true; } },
+    h('p', { class: 'edit-error', role: 'alert' }),
     ...fields.map((f) => h('label', {}, h('span', {}, `${state.lang === 'en' ? f.label_en : f.label}${f.required ? ' *' : ''}${f.unit ? ` (${f.unit})` : ''}`),
-      inputFor(f, f.confidential ? (p.confidential || {})[f.name] : p[f.name]))),
-    h('label', {}, h('span', {}, tr('修改说明', 'Change note')), h('input', { name: '_note' })),
-    h('button', { type: 'submit' }, tr('保存', 'Save')));
+      inputFor(layer.name, f, f.confidential ? (p.confidential || {})[f.name] : p[f.name]))),
+    h('label', {}, h('span', {}, tr('修改说明', 'Change note')), h('input', { name: 'note' })),
+    h('div', { class: 'form-buttons' }, h('button', { type: 'submit' }, tr('保存', 'Save')),
+      h('button', { type: 'button', onclick: () => { ed.view = null; render(); } }, tr('取消', 'Cancel'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const props = readForm(form, fields, feature ? p : null);
-    const note = form.elements._note.value || undefined;
+    const note = form.elements.note.value || undefined;
     const r = feature
-      ? await api('PATCH', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}`, { body: { type: 'Feature', properties: props, note }, ifMatch: etag })
+      ? await api('PATCH', `/api/v1/${sel.kind}/${enc(sel.code)}`, { body: { type: 'Feature', properties: props, note }, ifMatch: etag })
       : await api('POST', `/api/v1/${layer.name}`, { body: { type: 'Feature', geometry, properties: props, note } });
-    if (!r.ok) { showProblem(form, r.data); return; }
-    showProblem(form, null);
-    $('.edit-error', form).textContent = tr(`已保存：版本 ${r.data.properties.version}`, `Saved: version ${r.data.properties.version}`);
-    etag = r.etag; feature = r.data;
+    if (!r.ok) { showProblem(form, r.data || { status: r.status }, layer.name); return; }
+    await showProblem(form, null, layer.name);
+    said(form, savedText(r));
+    etag = r.etag; feature = r.data; ed.dirty = false;
     stopEditing();
-    refreshMap();
+    await afterWrite(layer.name, r.data.id || r.data.properties.code);
   });
   body.replaceChildren(form);
 }
 
-function refreshMap() {
+// afterWrite makes the list, the card and the map show what a write left (kind: the layer,
+// code: the feature's; archived: it left the current views).
+async function afterWrite(kind, code, archived = false) {
+  const { hooks } = state;
   const map = state.map;
-  const src = map && map.getSource('plots');
-  if (src && src.setData) fetch(withZone('/api/v1/plots?limit=10000')).then((r) => r.json()).then((fc) => src.setData(fc)).catch(() => {});
-  else if (src && src.reload) src.reload();
+  const src = map && map.getSource(kind);
+  if (src && src.setData && hooks.loadAll) {
+    const fc = await hooks.loadAll(`/api/v1/${kind}?limit=10000`);
+    src.setData(fc);
+    if (kind === 'plots') state.allPlots = fc;
+  } else if (src && src.setTiles) src.setTiles(src.tiles); // vector tiles: load them again
+  if (hooks.search && (kind === 'plots' || kind === 'plants')) await hooks.search(kind, false);
+  if (archived && hooks.closeDetails && state.selected && state.selected.code === code) hooks.closeDetails();
+  else if (!archived && hooks.showDetails && code) {
+    const wasEditing = !panel().hidden;
+    await hooks.showDetails(kind, code).catch(() => {});
+    if (wasEditing) document.body.classList.add('editing');
+  }
+  document.body.dataset.written = `${kind}/${code}/${Date.now()}`;
 }
 
 // ------------------------------------------------------------------------------------------
-// Vertices: drag, snap, draw
-
-function ensurePreview() {
-  const map = state.map;
-  if (map.getSource('edit-geom')) return;
-  const empty = { type: 'FeatureCollection', features: [] };
-  map.addSource('edit-geom', { type: 'geojson', data: empty });
-  map.addSource('edit-vertices', { type: 'geojson', data: empty });
-  map.addSource('edit-problem', { type: 'geojson', data: empty });
-  map.addLayer({ id: 'edit-geom-fill', type: 'fill', source: 'edit-geom', paint: { 'fill-color': '#f59e0b', 'fill-opacity': 0.25 } });
-  map.addLayer({ id: 'edit-geom-line', type: 'line', source: 'edit-geom', paint: { 'line-color': '#b45309', 'line-width': 2, 'line-dasharray': [2, 1] } });
-  map.addLayer({ id: 'edit-vertices', type: 'circle', source: 'edit-vertices',
-    paint: { 'circle-radius': 6, 'circle-color': ['case', ['get', 'snapped'], '#16a34a', '#ffffff'], 'circle-stroke-color': '#b45309', 'circle-stroke-width': 2 } });
-  map.addLayer({ id: 'edit-problem', type: 'circle', source: 'edit-problem',
-    paint: { 'circle-radius': 9, 'circle-color': '#dc2626', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
-  // Dragging a vertex.
-  map.on('mouseenter', 'edit-vertices', () => { if (ed.rings) map.getCanvas().style.cursor = 'move'; });
-  map.on('mouseleave', 'edit-vertices', () => { if (!ed.drawing) map.getCanvas().style.cursor = ''; });
-  map.on('mousedown', 'edit-vertices', (e) => {
-    if (!ed.rings || ed.drawing) return;
-    e.preventDefault();
-    ed.dragging = e.features[0].properties;
-    map.dragPan.disable();
-  });
-  map.on('mousemove', (e) => {
-    if (!ed.dragging) return;
-    ed.rings[ed.dragging.ri][ed.dragging.ci] = [e.lngLat.lng, e.lngLat.lat];
-    preview(ed.rings);
-  });
-  map.on('mouseup', (e) => {
-    if (!ed.dragging) return;
-    const s = snap(e.lngLat, ed.except);
-    ed.rings[ed.dragging.ri][ed.dragging.ci] = [s.lng, s.lat];
-    ed.snapped.add(`${ed.dragging.ri}/${ed.dragging.ci}`);
-    if (!s.snapped) ed.snapped.delete(`${ed.dragging.ri}/${ed.dragging.ci}`);
-    ed.dragging = null;
-    map.dragPan.enable();
-    preview(ed.rings);
-  });
-}
-
-function preview(rings) {
-  const map = state.map;
-  ensurePreview();
-  const closed = rings.map((r) => (r.length > 2 ? [...r, r[0]] : r));
-  const g = closed[0] && closed[0].length > 3 ? { type: 'Polygon', coordinates: closed } : { type: 'LineString', coordinates: closed[0] || [] };
-  map.getSource('edit-geom').setData({ type: 'FeatureCollection', features: closed[0] && closed[0].length > 1 ? [{ type: 'Feature', geometry: g, properties: {} }] : [] });
-  const pts = [];
-  rings.forEach((ring, ri) => ring.forEach((c, ci) => pts.push({ type: 'Feature', geometry: { type: 'Point', coordinates: c },
-    properties: { ri, ci, snapped: ed.snapped.has(`${ri}/${ci}`) } })));
-  map.getSource('edit-vertices').setData({ type: 'FeatureCollection', features: pts });
-}
-
-// snap moves a point to the nearest corner of a neighbouring plot within 8 px.
-function snap(lngLat, exceptCode) {
-  const map = state.map;
-  const p = map.project(lngLat);
-  const layers = ['plots-fill'].filter((id) => map.getLayer(id));
-  const feats = map.queryRenderedFeatures([[p.x - 8, p.y - 8], [p.x + 8, p.y + 8]], { layers });
-  let best = null;
-  let bestD = 8;
-  for (const f of feats) {
-    if (f.properties.code === exceptCode) continue;
-    const g = f.geometry;
-    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
-    for (const poly of polys) for (const ring of poly) for (const c of ring) {
-      const q = map.project(c);
-      const d = Math.hypot(q.x - p.x, q.y - p.y);
-      if (d < bestD) { bestD = d; best = c; }
-    }
-  }
-  return best ? { lng: best[0], lat: best[1], snapped: true } : { lng: lngLat.lng, lat: lngLat.lat, snapped: false };
-}
+// Vertices: drag, snap, draw (edit_map.js)
 
 function stopEditing() {
-  const map = state.map;
-  ed.rings = null;
-  ed.dragging = null;
-  ed.snapped = new Set();
-  if (ed.drawing) { map.off('click', ed.drawing.onClick); map.getCanvas().style.cursor = ''; ed.drawing = null; }
-  if (map && map.getSource('edit-geom')) preview([]);
+  stopVertices();
+  panel().classList.remove('focus');
 }
 
 async function editVertices(sel) {
-  stopEditing();
-  const r = await api('GET', `/api/v1/plots/${encodeURIComponent(sel.code)}`);
+  const meta = await loadMeta();
+  const r = await api('GET', `/api/v1/plots/${enc(sel.code)}`);
   if (!r.ok) return;
   let etag = r.etag;
-  const g = r.data.geometry;
-  ed.rings = (g.type === 'MultiPolygon' ? g.coordinates[0] : g.coordinates).map((ring) => ring.slice(0, -1).map((c) => [...c]));
-  ed.except = sel.code;
-  preview(ed.rings);
+  const rings = startVertexEditing(r.data.geometry, sel.code);
+  panel().classList.add('focus'); // the boundary needs the room: the action bar folds away
   const form = h('form', { id: 'geom-form' },
+    h('p', { class: 'edit-error', role: 'alert' }),
     h('p', {}, tr('拖动顶点；靠近相邻地块的角点会自动吸附。', 'Drag the vertices; they snap to neighbouring plots’ corners.')),
-    h('button', { type: 'submit' }, tr('保存边界', 'Save boundary')),
-    h('button', { type: 'button', onclick: () => { stopEditing(); render(); } }, tr('取消', 'Cancel')));
+    h('input', { type: 'hidden', name: 'geometry' }),
+    h('div', { class: 'form-buttons' }, h('button', { type: 'submit' }, tr('保存边界', 'Save boundary')),
+      h('button', { type: 'button', onclick: () => { stopEditing(); ed.view = null; render(); } }, tr('取消', 'Cancel'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const geometry = { type: 'Polygon', coordinates: ed.rings.map((ring) => [...ring, ring[0]]) };
-    const res = await api('PATCH', `/api/v1/plots/${encodeURIComponent(sel.code)}`, { body: { type: 'Feature', geometry }, ifMatch: etag });
-    if (!res.ok) { showProblem(form, res.data); return; }
+    const geometry = { type: 'Polygon', coordinates: rings().map((ring) => [...ring, ring[0]]) };
+    const res = await api('PATCH', `/api/v1/plots/${enc(sel.code)}`, { body: { type: 'Feature', geometry }, ifMatch: etag });
+    if (!res.ok) { showProblem(form, res.data || { status: res.status }, 'plots'); return; }
     etag = res.etag;
-    showProblem(form, null);
-    $('.edit-error', form).textContent = tr(`已保存：版本 ${res.data.properties.version}`, `Saved: version ${res.data.properties.version}`);
+    await showProblem(form, null, 'plots');
+    said(form, savedText(res));
     stopEditing();
-    refreshMap();
+    await afterWrite('plots', sel.code);
   });
   $('#edit-body').replaceChildren(form);
+  fitGeometry(r.data.geometry); // clear of the panel as it is now drawn
+  void meta;
 }
 
 function drawPlot() {
-  stopEditing();
-  const map = state.map;
-  const ring = [];
-  ed.except = null;
-  map.getCanvas().style.cursor = 'crosshair';
-  const onClick = (e) => {
-    const s = snap(e.lngLat, null);
-    ring.push([s.lng, s.lat]);
-    if (s.snapped) ed.snapped.add(`0/${ring.length - 1}`);
-    preview([ring]);
-  };
-  ed.drawing = { onClick };
-  map.on('click', onClick);
-  const done = h('button', { type: 'button', id: 'draw-done', onclick: () => {
-    if (ring.length < 3) return;
-    const geometry = { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
-    map.off('click', onClick);
-    map.getCanvas().style.cursor = '';
-    ed.drawing = null;
-    openForm({ kind: 'plots', code: '' }, geometry);
-  } }, tr('完成，填写属性', 'Done: enter properties'));
-  $('#edit-body').replaceChildren(h('p', {}, tr('在地图上点击添加顶点（吸附相邻地块角点）。', 'Click the map to add vertices (they snap to neighbouring corners).')), done,
-    h('button', { type: 'button', onclick: () => { stopEditing(); render(); } }, tr('取消', 'Cancel')));
+  ensurePreview();
+  const done = (ring) => show(openForm, { kind: 'plots', code: '' }, { type: 'Polygon', coordinates: [[...ring, ring[0]]] });
+  const finish = drawRing();
+  $('#edit-body').replaceChildren(h('p', {}, tr('在地图上点击添加顶点（吸附相邻地块角点）。', 'Click the map to add vertices (they snap to neighbouring corners).')),
+    h('button', { type: 'button', id: 'draw-done', onclick: () => { const ring = finish(); if (ring) done(ring); } }, tr('完成，填写属性', 'Done: enter properties')),
+    h('button', { type: 'button', onclick: () => { stopEditing(); ed.view = null; render(); } }, tr('取消', 'Cancel')));
 }
 
 // ------------------------------------------------------------------------------------------
-// History and restore
+// History, restore (after a confirmation showing what changes) and archive
 
 async function showHistory(sel) {
   const body = $('#edit-body');
-  const r = await api('GET', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}/history`);
-  if (!r.ok) { body.textContent = r.data.detail; return; }
-  const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const meta = await loadMeta();
+  const r = await api('GET', `/api/v1/${sel.kind}/${enc(sel.code)}/history`);
+  if (!r.ok) { body.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, problemText(meta, sel.kind, r.data || { status: r.status }))); return; }
   const list = h('ol', { id: 'history', class: 'history', reversed: true });
   for (const v of [...r.data.versions].reverse()) {
-    list.append(h('li', {},
-      h('div', {}, h('b', {}, `v${v.version} ${v.op}`), ` ${new Date(v.valid_from).toLocaleString()} · ${v.changed_by}`, v.note ? ` · ${v.note}` : '',
-        v.geometry_changed ? h('em', {}, tr(' · 边界变化', ' · boundary changed')) : ''),
-      h('ul', {}, ...v.changes.map((c) => h('li', {}, `${c.field}: ${fmt(c.before)} → ${fmt(c.after)}`))),
-      ed.me && ed.me.can_edit && !v.archived && v.valid_to
-        ? h('button', { type: 'button', class: 'restore', onclick: async () => {
-          const res = await api('POST', `/api/v1/${sel.kind}/${encodeURIComponent(sel.code)}/restore?version=${v.version}`);
-          if (!res.ok) { body.prepend(h('p', { class: 'edit-error', role: 'alert' }, `${res.status} ${res.data.detail}`)); return; }
-          refreshMap();
-          showHistory(sel);
-        } }, tr(`恢复到 v${v.version}`, `Restore v${v.version}`))
-        : ''));
+    const canRestore = ed.me && ed.me.can_edit && !v.archived && v.valid_to;
+    const btn = canRestore ? h('button', { type: 'button', class: 'restore', onclick: () => confirmRestore(sel, v, btn) }, tr(`恢复到 v${v.version}`, `Restore v${v.version}`)) : null;
+    list.append(versionItem(meta, sel.kind, v, btn));
   }
   body.replaceChildren(list);
+}
+
+// confirmRestore shows what restoring version v changes against the live version, and restores
+// it only when confirmed.
+async function confirmRestore(sel, v, btn) {
+  const meta = await loadMeta();
+  const path = `/api/v1/${sel.kind}/${enc(sel.code)}`;
+  const [cur, old] = await Promise.all([api('GET', path), api('GET', `${path}?as_of=${enc(v.valid_from)}`)]);
+  for (const el of document.querySelectorAll('.restore-confirm')) el.remove();
+  const rows = cur.ok && old.ok ? restoreDiff(meta, sel.kind, cur.data, old.data) : [];
+  const box = h('div', { class: 'restore-confirm', role: 'dialog' },
+    h('p', {}, cur.ok ? tr(`恢复到 v${v.version} 将写入新版本，改变：`, `Restoring v${v.version} writes a new version that changes:`) : ''),
+    rows.length ? h('ul', {}, ...rows) : h('p', {}, tr('与现状相同，不会生成新版本。', 'It is the same as now: no new version will be written.')),
+    h('p', { class: 'edit-error', role: 'alert' }),
+    h('button', { type: 'button', class: 'confirm-restore', onclick: async () => {
+      const res = await api('POST', `${path}/restore?version=${v.version}`, { ifMatch: cur.etag });
+      if (!res.ok) { $('.edit-error', box).textContent = problemText(meta, sel.kind, res.data || { status: res.status }); return; }
+      await afterWrite(sel.kind, sel.code);
+      await showHistory(sel);
+      said($('#edit-body'), savedText(res));
+    } }, tr('确认恢复', 'Restore')),
+    h('button', { type: 'button', class: 'cancel-restore', onclick: () => box.remove() }, tr('取消', 'Cancel')));
+  btn.after(box);
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+async function archiveForm(sel) {
+  const meta = await loadMeta();
+  const r = await api('GET', `/api/v1/${sel.kind}/${enc(sel.code)}`);
+  const form = h('form', { id: 'archive-form' },
+    h('p', { class: 'edit-error', role: 'alert' }),
+    h('p', {}, tr(`归档后，${sel.code} 不再出现在现状中，但保留在修改历史里，可以恢复。`, `Once archived, ${sel.code} leaves the current views; it stays in the history and can be restored.`)),
+    h('label', {}, h('span', {}, tr('修改说明', 'Change note')), h('input', { name: 'note' })),
+    h('div', { class: 'form-buttons' }, h('button', { type: 'submit' }, tr('确认归档', 'Archive')),
+      h('button', { type: 'button', onclick: () => { ed.view = null; render(); } }, tr('取消', 'Cancel'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const note = form.elements.note.value;
+    const res = await api('DELETE', `/api/v1/${sel.kind}/${enc(sel.code)}${note ? '?note=' + enc(note) : ''}`, { ifMatch: r.etag });
+    if (!res.ok) { showProblem(form, res.data || { status: res.status }, sel.kind); return; }
+    said(form, tr(`已归档：版本 ${res.data.version.version}`, `Archived: version ${res.data.version.version}`));
+    await afterWrite(sel.kind, sel.code, true);
+  });
+  $('#edit-body').replaceChildren(form);
+  void meta;
 }
 
 // ------------------------------------------------------------------------------------------
 // Import with a dry-run report
 
 function importForm() {
+  const layerName = (l) => ({ plots: tr('地块', 'Plots'), plants: tr('厂房', 'Buildings'), 'idle-sites': tr('闲置用地', 'Idle sites'), roads: tr('道路', 'Roads') })[l];
   const form = h('form', { id: 'import-form' },
-    h('label', {}, tr('图层', 'Layer'), h('select', { name: 'layer' }, ...['plots', 'plants', 'idle-sites', 'roads'].map((l) => h('option', { value: l }, l)))),
+    h('label', {}, tr('图层', 'Layer'), h('select', { name: 'layer' }, ...['plots', 'plants', 'idle-sites', 'roads'].map((l) => h('option', { value: l }, layerName(l))))),
     h('label', {}, tr('文件（GeoJSON、Shapefile 压缩包、GeoPackage）', 'File (GeoJSON, zipped Shapefile, GeoPackage)'), h('input', { type: 'file', name: 'file', required: true })),
     h('label', {}, tr('坐标系（可选）', 'CRS (optional)'), h('input', { name: 'crs', placeholder: 'EPSG:4546' })),
     h('label', {}, tr('字段映射（可选）', 'Field mapping (optional)'), h('input', { name: 'map', placeholder: '地块编号=code,用地性质=land_use' })),
@@ -404,7 +454,8 @@ function importForm() {
     h('div', { id: 'import-report' }));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const q = new URLSearchParams({ layer: form.elements.layer.value });
+    const layer = form.elements.layer.value;
+    const q = new URLSearchParams({ layer });
     if (form.elements.crs.value) q.set('crs', form.elements.crs.value);
     if (form.elements.map.value) q.set('map', form.elements.map.value);
     if (form.elements.dry_run.checked) q.set('dry_run', 'true');
@@ -412,12 +463,12 @@ function importForm() {
     out.textContent = tr('导入中…', 'Importing…');
     const r = await api('POST', '/api/v1/import?' + q, { body: form.elements.file.files[0], raw: true });
     const d = r.data || {};
-    if (!d.layer) { out.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, `${r.status} ${d.field ? d.field + ': ' : ''}${d.detail || ''}`)); return; }
+    if (!d.layer) { out.replaceChildren(h('p', { class: 'edit-error', role: 'alert' }, problemText(await loadMeta(), layer, { ...d, status: r.status }))); return; }
     out.replaceChildren(
       h('p', {}, `${d.format}, EPSG:${d.srid} (${d.crs_from})${d.encoding ? ', ' + d.encoding : ''} — ${d.total} ${tr('个要素', 'features')}: ${d.committed ? '' : tr('拟', 'would be ')}${d.would_create ?? d.created} ${tr('新增', 'new')}, ${d.would_update ?? d.updated} ${tr('更新', 'updated')}, ${d.rejected.length} ${tr('被拒绝', 'rejected')}. ${d.committed ? tr('已导入。', 'Imported.') : tr('未做任何修改。', 'Nothing was changed.')}`),
       d.rejected.length ? h('table', { class: 'rejected' }, h('tr', {}, h('th', {}, '#'), h('th', {}, tr('编号', 'code')), h('th', {}, tr('字段', 'field')), h('th', {}, tr('原因', 'reason'))),
         ...d.rejected.map((x) => h('tr', {}, h('td', {}, x.index), h('td', {}, x.code || ''), h('td', {}, x.field || ''), h('td', {}, x.reason)))) : '');
-    if (d.committed) refreshMap();
+    if (d.committed) await afterWrite(layer, '');
   });
   $('#edit-body').replaceChildren(form);
 }
@@ -432,15 +483,24 @@ async function init() {
   const me = await whoAmI();
   ed.me = me.signed_in ? me : null;
   render();
-  // Follow the page's language switch (it sets <html lang>); an open panel keeps what is being
-  // typed into it and follows on its next render.
-  new MutationObserver(() => { if (panel().hidden) render(); else toggle(); })
-    .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  // Follow the page's language switch (it sets <html lang>): the panel is drawn again in the
+  // new language, with its open view unless something is being typed into it.
+  new MutationObserver(() => {
+    if (panel().hidden || ed.dirty) { toggle(); return; }
+    if (ed.view && (ed.view.fn === editVertices || ed.view.fn === drawPlot)) { toggle(); return; }
+    render();
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   // Follow the map's selection (not while something is being edited).
   setInterval(() => {
     const s = selected();
     const key = s ? s.kind + '/' + s.code : '';
-    if (key !== ed.shown && !panel().hidden && ed.me && !ed.rings && !ed.drawing) render();
+    const busy = ed.view && (ed.view.fn === editVertices || ed.view.fn === drawPlot || (ed.view.fn === openForm && ed.view.args[1]));
+    if (key !== ed.shown && !panel().hidden && ed.me && !ed.dirty && !busy) {
+      ed.view = null;
+      clearProblems();
+      render();
+      fitSelected();
+    }
   }, 500);
 }
 

@@ -23,11 +23,14 @@ import { loadMeta } from './meta.js';
 import { label } from './format.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 import { restoreState, startParams, startSelection, writeURL } from './url.js';
-import { createMap, addLayers, addLabels, mapIdle, shift, fitTo } from './map.js';
+import { createMap, addLayers, addLabels, mapIdle, shift, fitTo, loadAll } from './map.js';
 import { renderLegend } from './legend.js';
 import { buildForms, readForms, relabelForms } from './filters.js';
 import { search, renderResults, wireForms, showError } from './search.js';
 import { showDetails, renderDetails, closeDetails } from './details.js';
+
+// What the editing bundle (edit.js) calls after a write, so that list, card and map show it.
+Object.assign(state.hooks, { search, showDetails, closeDetails, loadAll, renderStatic: () => renderStatic() });
 
 // The language, tab and hidden layers come from the URL before anything renders (edit.js, run
 // next, reads the language too).

@@ -17,6 +17,10 @@ export const state = {
   grades: null, // { year, state, plots }: the per-mu grades the plots are coloured by (grades.js)
   map: null, // the MapLibre map, once created
   ready: false, readyAt: null, errors: [],
+  // hooks are the map page's functions that the editing bundle calls after a write (set by
+  // main.js: edit.js imports no MapLibre): search(tab, fit), showDetails(kind, code),
+  // closeDetails(), loadAll(url).
+  hooks: {},
 };
 
 // t translates UI text, units, field labels and enum names into the page's language.
