@@ -384,14 +384,7 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 			sel[i] = fmt.Sprintf("coalesce(r.%s, %s)", ids[i], d)
 		}
 	}
-	geom := "ST_Force2D(ST_SetSRID(coalesce(ST_GeomFromWKB(s.wkb), ST_GeomFromGeoJSON(s.gj)), s.srid))"
-	if transform {
-		// Not written for EPSG:4326 input: ST_Transform costs even when it has nothing to do.
-		geom = "ST_Transform(" + geom + ", 4326)"
-	}
-	if l.Geometry != "any" {
-		geom = "ST_Multi(" + geom + ")"
-	}
+	geom := versionGeom(l, "s", transform)
 	s := versionStmts{
 		close: fmt.Sprintf(`update %s o set valid_to = s.at from %s s where o.id = s.prev_id`, table, source),
 		insert: fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]s, geom)
@@ -403,6 +396,21 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 	}
 	db.stmts.Store(key, s)
 	return s, nil
+}
+
+// versionGeom is the new geometry of the source row alias (its columns wkb, gj and srid), made
+// 2-D, transformed to EPSG:4326 when transform, and a MultiPolygon or MultiLineString when the
+// layer's geometry is; null when the version keeps its base's geometry.
+func versionGeom(l *inventory.Layer, alias string, transform bool) string {
+	geom := fmt.Sprintf("ST_Force2D(ST_SetSRID(coalesce(ST_GeomFromWKB(%[1]s.wkb), ST_GeomFromGeoJSON(%[1]s.gj)), %[1]s.srid))", alias)
+	if transform {
+		// Not written for EPSG:4326 input: ST_Transform costs even when it has nothing to do.
+		geom = "ST_Transform(" + geom + ", 4326)"
+	}
+	if l.Geometry != "any" {
+		geom = "ST_Multi(" + geom + ")"
+	}
+	return geom
 }
 
 // columnDefaults returns the default expressions of a table's columns, by column name.
