@@ -13,10 +13,13 @@ package postgis
 //	writeVersions  closes the live rows and inserts their successors: the one INSERT of a
 //	               version row, generated from the layer's allow-listed columns (versionSQL)
 //
-// writeVersion runs the steps for one feature; DB.Import runs them for a whole file, the
-// checks row by row and the write set-based. Authorization (inventory.CanWrite) is not a step:
-// the store checks it once, at its entry (writeTx, Import). The database's triggers check every
-// other rule (geometry, zone, overlaps, plants in plots, lifecycles) on the insert.
+// writeVersion runs the steps for one feature; DB.Import runs them for a whole file, the Go
+// checks row by row and the write set-based: one close and one insert for the whole file, which
+// the database checks as a set (landinv.bulk_checked, migration 0056: the plots' statement-level
+// trigger plots_rules_set does what their row triggers do, over the statement's rows).
+// Authorization (inventory.CanWrite) is not a step: the store checks it once, at its entry
+// (writeTx, Import). The database's triggers check every other rule (geometry, zone, overlaps,
+// plants in plots, lifecycles) on the insert.
 
 import (
 	"context"
