@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0058_evaluation_zone_keys.sql
--- Migrations sha256: 4d3745cd073cab679a3418e701ec5ae609bb7047b6701907958de86a3158f374
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql
+-- Migrations sha256: b058d3359932bb86ad5bcb4da90f609d46df5fe8e862754690bcfa5dfcea0937
 
 
 --
@@ -254,6 +254,15 @@ CREATE FUNCTION public.idle_sites_version_sequence() RETURNS trigger
         end if;
         return NEW;
       end $$;
+
+
+--
+-- Name: landinv_bulk(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_bulk() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$ select coalesce(current_setting('landinv.bulk_checked', true), '') = 'on' $$;
 
 
 --
@@ -787,6 +796,126 @@ begin
   end if;
   return NEW;
 end $$;
+
+
+--
+-- Name: plots_rules_set(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.plots_rules_set() RETURNS trigger
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    SET enable_nestloop TO 'on'
+    SET enable_hashjoin TO 'on'
+    SET enable_mergejoin TO 'on'
+    SET enable_seqscan TO 'on'
+    AS $_$
+declare
+  r record;
+  z integer;
+  hits jsonb;
+begin
+  if not landinv_bulk() then
+    return null;
+  end if;
+  -- The zone's write lock (landinv_zone_lock), once per zone and transaction.
+  for z in select distinct n.zone_id from new_rows n where landinv_is_live(n.valid_to, n.archived) order by 1 loop
+    if coalesce(current_setting('landinv.zone_locked_' || z, true), '') <> txid_current()::text then
+      insert into zone_locks as l (zone_id, writes) values (z, 1)
+        on conflict (zone_id) do update set writes = l.writes + 1;
+      perform set_config('landinv.zone_locked_' || z, txid_current()::text, true);
+    end if;
+  end loop;
+  -- Version sequence (version n follows the code's last other version; 1 for a new code) and
+  -- lifecycle (the status steps from the previous version's; not for archives and restores):
+  -- one hash join of the new rows with the other versions of their codes.
+  perform set_config('enable_nestloop', 'off', true);
+  execute $q$
+    select n.code, n.version, n.status, coalesce(max(p.version), 0) as last,
+           max(p.status) filter (where p.version = n.version - 1) as prev, n.archived
+    from new_rows n left join plots p on p.zone_id = n.zone_id and p.code = n.code and p.id <> n.id
+    group by n.id, n.code, n.version, n.status, n.archived
+    having n.version <> coalesce(max(p.version), 0) + 1
+        or (n.version > 1 and not n.archived and not landinv_restoring()
+            and not landinv_status_step_ok(max(p.status) filter (where p.version = n.version - 1), n.status))
+    order by n.id limit 1$q$ into r;
+  perform set_config('enable_nestloop', 'on', true);
+  if r.code is not null then
+    if r.version <> r.last + 1 and r.version = 1 then
+      perform landinv_raise('LI409', 'code', format('%s %s already exists', TG_TABLE_NAME, r.code));
+    elsif r.version <> r.last + 1 then
+      perform landinv_raise('LI409', 'version',
+        format('%s %s: version %s does not follow version %s', TG_TABLE_NAME, r.code, r.version, r.last));
+    end if;
+    perform landinv_raise('LI422', 'status', format('cannot go from %s to %s', r.prev, r.status),
+      jsonb_build_object('from', r.prev, 'to', r.status));
+  end if;
+  -- Coordinates in range (the rest of validity: the column's type and CHECK plots_geom_valid).
+  select n.geom into r from new_rows n
+  where landinv_is_live(n.valid_to, n.archived)
+    and (ST_XMin(n.geom) < -180 or ST_XMax(n.geom) > 180 or ST_YMin(n.geom) < -90 or ST_YMax(n.geom) > 90)
+  order by n.id limit 1;
+  if found then
+    perform landinv_check_geometry(r.geom, 'polygon');
+  end if;
+  -- Inside the zone: one containment join.
+  execute $q$
+    select n.zone_id, n.geom from new_rows n left join zones zn on zn.id = n.zone_id
+    where landinv_is_live(n.valid_to, n.archived)
+      and (zn.id is null or (not ST_CoveredBy(n.geom, zn.geom) and ST_Area(ST_Difference(n.geom, zn.geom)::geography) > 1.0))
+    order by n.id limit 1$q$ into r;
+  if r.zone_id is not null then
+    perform landinv_check_in_zone(r.zone_id, r.geom);
+  end if;
+  -- Districts: a named one exists; a missing one is missing only when none intersects.
+  execute $q$
+    select n.district, n.zone_id from new_rows n
+    where landinv_is_live(n.valid_to, n.archived)
+      and case when n.district is null
+               then exists (select 1 from layout l where l.zone_id = n.zone_id and l.kind = 'district'
+                            and l.valid_to = 'infinity' and not l.archived and ST_Intersects(l.geom, n.geom))
+               else not exists (select 1 from layout l where l.zone_id = n.zone_id and l.kind = 'district' and l.code = n.district
+                                and l.valid_to = 'infinity' and not l.archived)
+          end
+    order by n.id limit 1$q$ into r;
+  if r.zone_id is not null then
+    if r.district is null then
+      perform landinv_raise('LI422', 'district', 'is missing: a bulk writer derives it from the districts the plot lies in');
+    end if;
+    perform landinv_raise('LI422', 'district', format('unknown district %L', r.district));
+  end if;
+  -- Overlaps: one spatial join of the new rows against every live plot of their zones (the new
+  -- ones included, through the live plots' GiST index), each pair once, from the later row, as
+  -- the row trigger finds it; under the zone's overlap lock, as the row trigger takes it.
+  for z in select distinct n.zone_id from new_rows n where landinv_is_live(n.valid_to, n.archived) order by 1 loop
+    perform pg_advisory_xact_lock(hashtext('landinv.plots'), z);
+  end loop;
+  perform set_config('enable_hashjoin', 'off', true);
+  perform set_config('enable_mergejoin', 'off', true);
+  perform set_config('enable_seqscan', 'off', true);
+  execute $q$
+    select n.id, n.code, n.geom
+    from new_rows n cross join lateral (
+      -- offset 0 keeps the other conditions out: the GiST index finds the candidates.
+      select p.id, p.code, p.zone_id, p.geom from plots p
+      where p.geom && n.geom and p.valid_to = 'infinity' and not p.archived offset 0) p
+    where landinv_is_live(n.valid_to, n.archived) and p.zone_id = n.zone_id and p.id < n.id and p.code <> n.code
+      and ST_Intersects(p.geom, n.geom) and ST_Area(ST_Intersection(p.geom, n.geom)::geography) > 1.0
+    order by n.id limit 1$q$ into r;
+  if r.id is not null then
+    execute $q$
+      select jsonb_agg(jsonb_build_object('code', code, 'overlap_m2', round(a::numeric, 1)) order by code)
+      from (select p.code, ST_Area(ST_Intersection(p.geom, $1)::geography) as a
+            from plots p where p.zone_id = (select n.zone_id from new_rows n where n.id = $2)
+              and p.valid_to = 'infinity' and not p.archived and p.id < $2 and p.code <> $3 and ST_Intersects(p.geom, $1)) o
+      where a > 1.0$q$ into hits using r.geom, r.id, r.code;
+    perform landinv_raise('LI409', 'geometry',
+      format('overlaps %s existing plot(s) by more than 1 m²: %s', jsonb_array_length(hits),
+             (select string_agg(format('%s (%s m²)', h->>'code', h->>'overlap_m2'), ', ') from jsonb_array_elements(hits) h)),
+      jsonb_build_object('conflicts', hits));
+  end if;
+  return null;
+end $_$;
 
 
 --
@@ -2346,7 +2475,7 @@ CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.plants FOR EACH ROW EX
 -- Name: plots a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.plots FOR EACH ROW EXECUTE FUNCTION public.plots_version_sequence();
+CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.plots FOR EACH ROW WHEN ((NOT public.landinv_bulk())) EXECUTE FUNCTION public.plots_version_sequence();
 
 
 --
@@ -2409,7 +2538,14 @@ CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.roads FOR 
 -- Name: plots a_zone_lock; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER a_zone_lock BEFORE INSERT OR UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.landinv_zone_lock();
+CREATE TRIGGER a_zone_lock BEFORE INSERT ON public.plots FOR EACH ROW WHEN ((NOT public.landinv_bulk())) EXECUTE FUNCTION public.landinv_zone_lock();
+
+
+--
+-- Name: plots a_zone_lock_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_zone_lock_update BEFORE UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.landinv_zone_lock();
 
 
 --
@@ -2479,7 +2615,21 @@ CREATE CONSTRAINT TRIGGER plots_keep_plants AFTER UPDATE ON public.plots DEFERRA
 -- Name: plots plots_rules; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER plots_rules BEFORE INSERT OR UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.plots_rules();
+CREATE TRIGGER plots_rules BEFORE INSERT ON public.plots FOR EACH ROW WHEN ((NOT public.landinv_bulk())) EXECUTE FUNCTION public.plots_rules();
+
+
+--
+-- Name: plots plots_rules_set; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER plots_rules_set AFTER INSERT ON public.plots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.plots_rules_set();
+
+
+--
+-- Name: plots plots_rules_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER plots_rules_update BEFORE UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.plots_rules();
 
 
 --

@@ -34,10 +34,10 @@ const importChunk = 5000
 // layer's live rows in the zone), check and stage (each feature through the write path's
 // checks, and whether it creates or updates its code, then COPY into a temporary table: the
 // features stream from the file through the checks into the COPY, one at a time, and only an
-// index, code and operation per feature stay in memory), write (the
-// versions, set-based, in chunks; the database's per-row rules still run for each feature;
-// only when that fails, feature by feature, each in a savepoint, to name every rejected
-// feature) and report.
+// index, code and operation per feature stay in memory), write (all the versions in one
+// statement of the write path, which the database checks set-based: writeAll; only when that
+// fails, feature by feature, each in a savepoint, through the database's per-row rules, to
+// name every rejected feature) and report.
 func (db *DB) Import(ctx context.Context, src *importer.Source, opt importer.Options) (*importer.Report, error) {
 	start := time.Now()
 	// An import is an import whoever calls it: its statements get the import's timeout and
@@ -305,24 +305,59 @@ func (r *importRun) write(ctx context.Context, good []good) error {
 	if ferr == nil {
 		return nil
 	}
+	r.db.log.WarnContext(ctx, "import: the set-based write failed; naming the rejected features one by one", "layer", r.l.Name, "features", len(idxs), "err", ferr)
 	if _, err := r.tx.Exec(ctx, "rollback to savepoint li_fast"); err != nil {
 		return fmt.Errorf("%w (after %v)", err, ferr)
 	}
 	return r.findRejected(ctx, good, idxs, ferr)
 }
 
-// writeAll is the fast path: chunks of staged versions, then the deferred checks.
+// writeAll is the fast path: every staged version in one close and one insert (the write
+// path's statements, writeVersions), with landinv.bulk_checked on, so that the database checks
+// the plots' rules over the whole set at once (plots_rules_set, migration 0059: one validity
+// pass, one containment join, one spatial join for overlaps, lifecycle and version sequence by
+// joins) instead of row by row; then the deferred checks. The setting only moves the checks,
+// it cannot skip them (see the migration). Districts, which the row trigger would derive, are
+// derived here first, set-based (deriveDistricts).
 func (r *importRun) writeAll(ctx context.Context, idxs []int) error {
-	for i := 0; i < len(idxs); i += importChunk {
-		j := min(i+importChunk, len(idxs)) - 1
-		if err := r.db.writeVersions(ctx, r.tx, r.l, r.rep.SRID, stagedVersions, idxs[i], idxs[j]); err != nil {
-			return err
-		}
-		if r.progress != nil {
-			r.progress("check", j+1, len(idxs))
-		}
+	if err := r.deriveDistricts(ctx); err != nil {
+		return err
+	}
+	if _, err := r.tx.Exec(ctx, "select set_config('landinv.bulk_checked', 'on', true)"); err != nil {
+		return err
+	}
+	if err := r.db.writeVersions(ctx, r.tx, r.l, r.rep.SRID, stagedVersions, idxs[0], idxs[len(idxs)-1]); err != nil {
+		return err
+	}
+	if _, err := r.tx.Exec(ctx, "select set_config('landinv.bulk_checked', 'off', true)"); err != nil {
+		return err
+	}
+	if r.progress != nil {
+		r.progress("check", len(idxs), len(idxs))
 	}
 	_, err := r.tx.Exec(ctx, "set constraints all immediate")
+	return err
+}
+
+// deriveDistricts sets the district of each staged plot that would be written without one
+// (not given, and not kept from the version it follows) to the district it lies in
+// (landinv_district_for, as the row trigger plots_rules derives it), when the zone has any.
+// Only plots: theirs is the one layer whose row triggers the bulk setting moves.
+func (r *importRun) deriveDistricts(ctx context.Context) error {
+	if r.l.Table != "plots" {
+		return nil
+	}
+	var has bool
+	if err := r.tx.QueryRow(ctx, `select exists (select 1 from layout l, li_meta m where l.zone_id = m.zone_id
+		and l.kind = 'district' and l.valid_to = 'infinity' and not l.archived)`).Scan(&has); err != nil || !has {
+		return err
+	}
+	_, err := r.tx.Exec(ctx, fmt.Sprintf(`update li_staging s set props = s.props || jsonb_build_object('district', x.district)
+		from (select v.idx, landinv_district_for(v.zone_id, coalesce(%s, b.geom)) as district
+		      from (select s2.*, m.zone_id, m.srid from li_staging s2 cross join li_meta m) v
+		      left join plots b on b.id = v.prev_id
+		      where (case when v.props ? 'district' then v.props->>'district' else b.district end) is null) x
+		where s.idx = x.idx and x.district is not null`, versionGeom(r.l, "v", r.rep.SRID != 4326)))
 	return err
 }
 

@@ -233,7 +233,8 @@ func (db *DB) roadLoops(ctx context.Context, q *reportQuery, rep *inventory.Road
 
 // loopCovers returns, for each district (or only the one named), the percentage of its area
 // enclosed by the network of the given roads. The faces of the network are disjoint, so the
-// enclosed area is the sum of each face's intersection with the district.
+// enclosed area is the sum of each face's intersection with the district. The faces are
+// computed once (materialized), not once per district.
 func (db *DB) loopCovers(ctx context.Context, q *reportQuery, codes []string, district string) (map[string]float64, error) {
 	out := map[string]float64{}
 	if len(codes) == 0 {
@@ -259,7 +260,7 @@ func (db *DB) loopCovers(ctx context.Context, q *reportQuery, codes []string, di
 		ends as (select ST_StartPoint(g) as pt from parts union all select ST_EndPoint(g) from parts),
 		conn as (select ST_ShortestLine(e.pt, l.g) as g from ends e join lines l on ST_DWithin(l.g, e.pt, $3) and not ST_Intersects(l.g, e.pt)),
 		net as (select ST_Union(g) as g from (select g from lines union all select g from conn) x),
-		faces as (select (ST_Dump(ST_Polygonize(d.geom))).geom as g from net, ST_Dump(net.g) d),
+		faces as materialized (select (ST_Dump(ST_Polygonize(d.geom))).geom as g from net, ST_Dump(net.g) d),
 		dist as (select l.code, ST_Transform(l.geom, z.srid) as g from layout l, z where l.zone_id = $1 and l.kind = 'district' and %s and %s)
 		select dist.code, coalesce((select sum(ST_Area(ST_Intersection(dist.g, f.g))) from faces f where f.g && dist.g), 0) / nullif(ST_Area(dist.g), 0) * 100
 		from dist`, tr, tl, dc)

@@ -16,10 +16,13 @@ package postgis
 //	writeVersions  closes the live rows and inserts their successors: the one INSERT of a
 //	               version row, generated from the layer's allow-listed columns (versionSQL)
 //
-// writeVersion runs the steps for one feature; DB.Import runs them for a whole file, the
-// checks row by row and the write set-based. Authorization (inventory.CanWrite) is not a step:
-// the store checks it once, at its entry (writeTx, Import). The database's triggers check every
-// other rule (geometry, zone, overlaps, plants in plots, lifecycles) on the insert.
+// writeVersion runs the steps for one feature; DB.Import runs them for a whole file, the Go
+// checks row by row and the write set-based: one close and one insert for the whole file, which
+// the database checks as a set (landinv.bulk_checked, migration 0059: the plots' statement-level
+// trigger plots_rules_set does what their row triggers do, over the statement's rows).
+// Authorization (inventory.CanWrite) is not a step: the store checks it once, at its entry
+// (writeTx, Import). The database's triggers check every other rule (geometry, zone, overlaps,
+// plants in plots, lifecycles) on the insert.
 
 import (
 	"context"
@@ -474,16 +477,7 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 			sel[i] = fmt.Sprintf("coalesce(r.%s, %s)", ids[i], d)
 		}
 	}
-	geom := "ST_Force2D(ST_SetSRID(coalesce(ST_GeomFromWKB(s.wkb), ST_GeomFromGeoJSON(s.gj)), s.srid))"
-	if transform {
-		// Not written for EPSG:4326 input: ST_Transform costs even when it has nothing to do.
-		geom = "ST_Transform(" + geom + ", 4326)"
-	}
-	if l.Geometry == inventory.GeometryNone {
-		geom = "null::geometry" // a non-spatial layer keeps a null geometry
-	} else if l.Geometry != "any" {
-		geom = "ST_Multi(" + geom + ")"
-	}
+	geom := versionGeom(l, "s", transform)
 	s := versionStmts{
 		close: fmt.Sprintf(`update %s o set valid_to = s.at from %s s where o.zone_id = s.zone_id and o.id = s.prev_id`, table, source),
 		insert: fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]s, geom)
@@ -495,6 +489,23 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 	}
 	db.stmts.Store(key, s)
 	return s, nil
+}
+
+// versionGeom is the new geometry of the source row alias (its columns wkb, gj and srid), made
+// 2-D, transformed to EPSG:4326 when transform, and a MultiPolygon or MultiLineString when the
+// layer's geometry is; null when the version keeps its base's geometry.
+func versionGeom(l *inventory.Layer, alias string, transform bool) string {
+	geom := fmt.Sprintf("ST_Force2D(ST_SetSRID(coalesce(ST_GeomFromWKB(%[1]s.wkb), ST_GeomFromGeoJSON(%[1]s.gj)), %[1]s.srid))", alias)
+	if transform {
+		// Not written for EPSG:4326 input: ST_Transform costs even when it has nothing to do.
+		geom = "ST_Transform(" + geom + ", 4326)"
+	}
+	if l.Geometry == inventory.GeometryNone {
+		return "null::geometry" // a non-spatial layer keeps a null geometry
+	} else if l.Geometry != "any" {
+		geom = "ST_Multi(" + geom + ")"
+	}
+	return geom
 }
 
 // columnDefaults returns the default expressions of a table's columns, by column name.
