@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql
--- Migrations sha256: 4ff7fe0de396d0f85caf44b721bda8950f972bb56f2d0abb7620544857300e51
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0057_zone_place.sql
+-- Migrations sha256: f061a43b448164eae84fff2e22e1cfca9c06f484a91cc862d4dfd1b326f44ff9
 
 
 --
@@ -1253,6 +1253,9 @@ CREATE TABLE public.zones (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     contact text,
     contact_en text,
+    province_en text,
+    city text,
+    city_en text,
     CONSTRAINT zones_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
     CONSTRAINT zones_contact_check CHECK ((length(contact) <= 500)),
     CONSTRAINT zones_contact_en_check CHECK ((length(contact_en) <= 500)),

@@ -88,6 +88,7 @@ func zoneFeature(z *inventory.Zone) map[string]any {
 		"type": "Feature", "id": z.Code, "bbox": z.BBox, "geometry": z.Geometry,
 		"properties": map[string]any{
 			"code": z.Code, "name": z.Name, "name_en": z.NameEN, "province": z.Province, "level": z.Level,
+			"province_en": z.ProvinceEN, "city": z.City, "city_en": z.CityEN,
 			"planned_area_km2": z.PlannedAreaKm2, "area_km2": z.AreaKm2, "area_mu": z.AreaMu,
 			"illustrative": z.Illustrative,
 		},

@@ -72,14 +72,15 @@ func (db *DB) ResolveZone(ctx context.Context, code string) (string, error) {
 var zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
 	` + km2SQL("area_m2") + `, ` + muSQL("area_m2") + `, illustrative,
 	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom), ST_AsGeoJSON(geom, 7),
-	coalesce(contact, ''), coalesce(contact_en, '')`
+	coalesce(contact, ''), coalesce(contact_en, ''),
+	coalesce(province_en, ''), coalesce(city, ''), coalesce(city_en, '')`
 
 func scanZone(row pgx.Row) (*inventory.Zone, error) {
 	var z inventory.Zone
 	var geom string
 	err := row.Scan(&z.Code, &z.Name, &z.NameEN, &z.Province, &z.Level, &z.PlannedAreaKm2,
 		&z.AreaKm2, &z.AreaMu, &z.Illustrative, &z.BBox[0], &z.BBox[1], &z.BBox[2], &z.BBox[3], &geom,
-		&z.Contact, &z.ContactEN)
+		&z.Contact, &z.ContactEN, &z.ProvinceEN, &z.City, &z.CityEN)
 	if err != nil {
 		return nil, err
 	}
