@@ -15,6 +15,8 @@ export const state = {
   hidden: new Set(), // legend groups switched off
   selected: null, // { kind, code, feature?, near? }: the feature in the details panel
   map: null, // the MapLibre map, once created
+  controls: null, // the map's own controls (north arrow, measuring), relabelled with the language
+  measuring: false, // a measuring tool is taking clicks: the map opens no details
   ready: false, readyAt: null, errors: [],
 };
 
