@@ -128,13 +128,14 @@ async function checks() {
   await page.evaluate(() => new Promise((res) => { const m = window.landinv.map; if (m.loaded()) res(); else m.once('idle', res); }));
   const seen = await page.evaluate(() => {
     const m = window.landinv.map;
-    const f = m.getFilter('plots-fill');
+    // The results are outlined (plots-result), the other plots faded, not hidden.
+    const f = m.getFilter('plots-result');
     return {
       query: window.landinv.state.results.plots.query,
       list: [...document.querySelectorAll('#list-plots li[data-code]')].map((li) => li.dataset.code),
       count: document.querySelector('#count-plots').textContent,
       filter: f ? f[2][1] : null,
-      rendered: [...new Set(m.queryRenderedFeatures({ layers: ['plots-fill'] }).map((x) => x.properties.code))],
+      rendered: [...new Set(m.queryRenderedFeatures({ layers: ['plots-result'] }).map((x) => x.properties.code))],
       url: location.search,
     };
   });
