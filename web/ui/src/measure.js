@@ -116,6 +116,8 @@ export class Measure {
   start(mode) {
     if (this.mode === mode) { this.finish(); return; }
     this.setup();
+    // Drawn over every layer added since (plots, roads, labels).
+    for (const id of ['measure-fill', 'measure-line', 'measure-points']) this.map.moveLayer(id);
     this.mode = mode;
     this.done = false;
     this.points = [];
