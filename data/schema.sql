@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql
--- Migrations sha256: b058d3359932bb86ad5bcb4da90f609d46df5fe8e862754690bcfa5dfcea0937
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql
+-- Migrations sha256: 649feee9af2c6f857b02d0f3697d8219aa581a3185a9b0d757032c3c2cb06d59
 
 
 --
@@ -1819,6 +1819,9 @@ CREATE TABLE public.zones (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     contact text,
     contact_en text,
+    province_en text,
+    city text,
+    city_en text,
     CONSTRAINT zones_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
     CONSTRAINT zones_contact_check CHECK ((length(contact) <= 500)),
     CONSTRAINT zones_contact_en_check CHECK ((length(contact_en) <= 500)),

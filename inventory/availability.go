@@ -13,6 +13,32 @@ type Availability struct {
 	EnumLabel
 }
 
+// AvailabilityOrder lists the availability keys in the order investors look for them,
+// available first: the order of sort=availability (the store ranks features by it).
+var AvailabilityOrder = []string{"available", "bookable", "reoffer", "planned", "reserved", "taken"}
+
+// plotAvailability maps a plot status to its availability key; any other status is taken.
+var plotAvailability = map[string]Availability{
+	"ready":    {"available", EnumLabel{"净地，可供应", "Serviced land, available now"}},
+	"reserved": {"reserved", EnumLabel{"已预留给意向企业", "Reserved for a prospective investor"}},
+	"planned":  {"planned", EnumLabel{"规划中，尚未供应", "Planned, not yet on offer"}},
+	"idle":     {"reoffer", EnumLabel{"待盘活，处置后可再供应", "Awaiting reuse; may be offered again"}},
+}
+
+// PlotAvailabilityKeys maps each plot status that is not taken to its availability key.
+func PlotAvailabilityKeys() map[string]string {
+	out := make(map[string]string, len(plotAvailability))
+	for st, a := range plotAvailability {
+		out[st] = a.Key
+	}
+	return out
+}
+
+// InvestorStatuses are the plot statuses an investor's first view of the land map shows: land
+// available now (ready, 净地待供) and land coming on offer (planned). Reserved land is held for
+// someone, idle land must be disposed of first, and the rest is taken.
+var InvestorStatuses = []string{"ready", "planned"}
+
 // SiteAvailability returns the availability of a plot or plant from its public properties.
 func SiteAvailability(layer string, props map[string]any) Availability {
 	status, _ := props["status"].(string)
@@ -28,15 +54,8 @@ func SiteAvailability(layer string, props map[string]any) Availability {
 			return a("bookable", "规划或在建，可预约", "Planned or being built; can be booked")
 		}
 	}
-	switch status {
-	case "ready":
-		return a("available", "净地，可供应", "Serviced land, available now")
-	case "reserved":
-		return a("reserved", "已预留给意向企业", "Reserved for a prospective investor")
-	case "planned":
-		return a("planned", "规划中，尚未供应", "Planned, not yet on offer")
-	case "idle":
-		return a("reoffer", "待盘活，处置后可再供应", "Awaiting reuse; may be offered again")
+	if av, ok := plotAvailability[status]; ok {
+		return av
 	}
 	return a("taken", "已供应", "Already allocated")
 }

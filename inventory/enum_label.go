@@ -54,7 +54,7 @@ var enumLabels = map[string]map[string]map[string]EnumLabel{
 			"survey": {"调查", "Survey"}, "determination": {"认定", "Determination"}, "notice_hearing": {"告知/听证", "Notice, hearing"},
 			"disposal_plan": {"处置方案", "Disposal plan"}, "implementation": {"实施", "Implementation"}, "reactivated": {"已盘活", "Reactivated"},
 		},
-		"kind": {"idle_land": {"闲置土地", "Idle land"}, "zombie_enterprise": {"僵尸企业用地", "Zombie-enterprise site"}},
+		"kind": {"idle_land": {"闲置土地", "Idle land"}, "zombie_enterprise": {"僵尸企业用地", "Site of a closed enterprise"}},
 		"disposal_route": {
 			"extend_start": {"延长动工期限", "Extend start date"}, "change_use": {"调整用途", "Change of use"},
 			"temporary_use": {"临时使用", "Temporary use"}, "paid_recovery": {"协议有偿收回", "Paid recovery"},
@@ -67,7 +67,7 @@ var enumLabels = map[string]map[string]map[string]EnumLabel{
 		"status": {
 			"existing": {"现状", "Existing"}, "under_construction": {"新建/在建", "New, under construction"},
 			"planned": {"规划", "Planned"}, "preliminary": {"前期手续", "Preliminary procedures"},
-			"remediation": {"提升改造", "Being remediated"},
+			"remediation": {"提升改造", "Being upgraded"},
 		},
 		"road_class": {"trunk": {"主干路", "Trunk"}, "primary": {"主要道路", "Primary"}, "secondary": {"次干路", "Secondary"}, "branch": {"支路", "Branch"}},
 	},

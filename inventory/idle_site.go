@@ -18,7 +18,7 @@ var DisposalRoutes = []string{"extend_start", "change_use", "temporary_use", "pa
 // Rules: a site lies inside its zone; plot_code is the plot it mostly covers unless given;
 // area_m2 is computed on the ellipsoid.
 var IdleSiteLayer = &Layer{
-	Name: "idle-sites", Table: "idle_sites", Label: "闲置及僵尸企业用地", LabelEN: "Idle and zombie sites", Geometry: "polygon",
+	Name: "idle-sites", Table: "idle_sites", Label: "闲置及僵尸企业用地", LabelEN: "Sites for redevelopment", Geometry: "polygon",
 	Fields: append(versionFields(),
 		Field{Name: "name", Type: Text, Label: "名称", LabelEN: "Name"},
 		Field{Name: "name_en", Type: Text, Label: "英文名称", LabelEN: "English name"},

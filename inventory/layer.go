@@ -83,6 +83,8 @@ type Layer struct {
 	// CheckCode, when set, is the layer's own rule for its codes beyond ValidCode (a unified
 	// social credit code's checksum, say); CheckChange applies it to a code written.
 	CheckCode func(code string) error `json:"-"`
+	// Sorts are the values of the list's sort parameter (search.go); none: code order only.
+	Sorts []Sort `json:"sorts,omitempty"`
 }
 
 // Field returns the field named name.
@@ -117,6 +119,8 @@ type Filter struct {
 	Kind  FilterKind `json:"kind"`
 	// Field is the property the filter reads.
 	Field string `json:"field,omitempty"`
+	// Fields are the properties a free-text filter (FilterText) reads.
+	Fields []string `json:"fields,omitempty"`
 	// Scale converts the parameter's unit to the field's (亩 to m² for min_area_mu).
 	Scale float64 `json:"-"`
 	// Enum lists the values an "in" filter accepts; empty means any code.
@@ -140,7 +144,7 @@ const (
 type Condition struct {
 	Kind  FilterKind
 	Field string
-	// Values for FilterIn; Value for the rest.
+	// Values for FilterIn (for FilterText, the fields it reads); Value for the rest.
 	Values []string
 	Value  any
 }
@@ -172,6 +176,9 @@ type Query struct {
 	// SortBy, when set, orders the list by these properties (code breaks ties); code order
 	// otherwise.
 	SortBy []SortKey
+	// Sort, when set, is one of the layer's Sorts (the list API's sort parameter); code breaks
+	// ties. Paging under it is by offset: the after cursor is in code order.
+	Sort *Sort
 	// Properties, when set, trims each feature to these properties (code always stays).
 	Properties []string
 	// CRS is the CRS the geometries are written in (CRS84 when zero).
@@ -209,6 +216,9 @@ func (q Query) Validate() error {
 	}
 	if lo != nil && hi != nil && lo.Value.(float64) > hi.Value.(float64) {
 		return Errorf(EInvalid, "min_area_mu", "is greater than max_area_mu")
+	}
+	if q.After != "" && q.Sort != nil && q.Sort.Kind != SortCode {
+		return Errorf(EInvalid, "after", "is a cursor in code order and cannot be combined with sort; page with offset (the next link does)")
 	}
 	if len(q.RoadStatus) > 0 && q.NearRoadM == nil {
 		return Errorf(EInvalid, "road_status", "only applies together with near_road_m")

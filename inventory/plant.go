@@ -40,5 +40,7 @@ var PlantLayer = &Layer{
 		{Param: "min_floor_load_kn_m2", Kind: FilterMin, Field: "floor_load_kn_m2"},
 		{Param: "min_floor_height_m", Kind: FilterMin, Field: "floor_height_m"},
 		{Param: "max_floors", Kind: FilterMax, Field: "floors"},
+		{Param: "q", Kind: FilterText, Fields: []string{"code", "name", "name_en"}},
 	},
+	Sorts: plantSorts,
 }

@@ -86,5 +86,7 @@ var PlotLayer = &Layer{
 		{Param: "max_area_mu", Kind: FilterMax, Field: "area_m2", Scale: geo.SquareMetresPerMu},
 		{Param: "near_road_m", Kind: FilterNearRoad, Max: MaxNearRoadM},
 		{Param: "road_status", Kind: FilterRoadStat, Enum: RoadStatuses},
+		{Param: "q", Kind: FilterText, Fields: []string{"code", "name", "name_en"}},
 	},
+	Sorts: plotSorts,
 }

@@ -14,6 +14,10 @@ type Zone struct {
 	Name     string `json:"name"`
 	NameEN   string `json:"name_en,omitempty"`
 	Province string `json:"province,omitempty"`
+	// ProvinceEN, City and CityEN say where the zone is, for the land map's header.
+	ProvinceEN string `json:"province_en,omitempty"`
+	City       string `json:"city,omitempty"`
+	CityEN     string `json:"city_en,omitempty"`
 	// Contact is the zone's public contact for investors (招商联系方式), in Chinese and English:
 	// an office, a phone number, an email address. Every site sheet shows it.
 	Contact        string          `json:"contact,omitempty"`

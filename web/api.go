@@ -32,8 +32,11 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 
 // meta describes the layers: fields with Chinese and English labels and units, the names of
 // enumerated values (enum_labels), and filters; and the road statuses that count as existing
-// roads (road_status_groups); and every problem code with its Chinese and English message
-// templates (codes: {code: {kind, zh, en, params}}, inventory/codes.go). The page builds its legends, forms and detail panels from it.
+// roads (road_status_groups); the plot statuses an investor's first view shows
+// (investor_statuses) and the distance "built roads only" means alone (default_near_road_m);
+// and every problem code with its Chinese and English message templates (codes: {code: {kind,
+// zh, en, params}}, inventory/codes.go). The page builds its legends, forms and detail panels
+// from it.
 func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	var layers []metaLayer
@@ -46,7 +49,7 @@ func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"layers": layers, "road_status_groups": map[string][]string{
 		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
-	}, "codes": inventory.Codes()})
+	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM})
 }
 
 // metaLayer is a layer as meta shows it: its fields carry the names of their enum values.
@@ -65,6 +68,7 @@ func zoneFeature(z *inventory.Zone) map[string]any {
 		"type": "Feature", "id": z.Code, "bbox": z.BBox, "geometry": z.Geometry,
 		"properties": map[string]any{
 			"code": z.Code, "name": z.Name, "name_en": z.NameEN, "province": z.Province, "level": z.Level,
+			"province_en": z.ProvinceEN, "city": z.City, "city_en": z.CityEN,
 			"planned_area_km2": z.PlannedAreaKm2, "area_km2": z.AreaKm2, "area_mu": z.AreaMu,
 			"illustrative": z.Illustrative,
 		},
@@ -97,7 +101,8 @@ type featureCollectionHeader struct {
 // object, so nothing but one row is held in memory.
 //
 // Paging: the next link is a keyset cursor, after=CODE (the last code of the page; offset
-// dropped), which costs the same at any depth; offset is still taken, up to
+// dropped), which costs the same at any depth; under a sort other than code (sort=area, road,
+// availability...) it is offset=N instead, since the cursor is in code order; offset is still taken, up to
 // inventory.MaxOffset. number_matched counts every feature the filters match, cursor or not; a
 // page after a cursor has a next link when it is full (so the last page may be empty when the
 // features fill the pages exactly).
@@ -172,8 +177,13 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		if more := int64(q.Offset+returned) < matched; (q.After == "" && more) || (q.After != "" && returned == q.Limit) {
 			next := *r.URL
 			vals := next.Query()
-			vals.Del("offset")
-			vals.Set("after", lastCode(last))
+			if q.Sort != nil && q.Sort.Kind != inventory.SortCode {
+				// The after cursor is in code order: under another sort, page by offset.
+				vals.Set("offset", strconv.Itoa(q.Offset+returned))
+			} else {
+				vals.Del("offset")
+				vals.Set("after", lastCode(last))
+			}
 			next.RawQuery = vals.Encode()
 			h.Next = next.RequestURI()
 			h.Links = append(h.Links, map[string]string{"rel": "next", "href": h.Next, "type": "application/geo+json"})

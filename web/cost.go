@@ -102,7 +102,7 @@ func (s *Server) kind(k inventory.QueryKind) func(http.Handler) http.Handler {
 	}
 }
 
-// listKind tags a list route: a costly read when its parameters make it one (near_road_m, a
+// listKind tags a list route: a costly read when its parameters make it one (near_road_m, q, sort=road, a
 // limit above CostlyLimit, an offset above CostlyOffset), a read otherwise.
 func (s *Server) listKind(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +112,7 @@ func (s *Server) listKind(next http.Handler) http.Handler {
 
 func listQueryKind(r *http.Request) inventory.QueryKind {
 	v := r.URL.Query()
-	if v.Has("near_road_m") {
+	if v.Has("near_road_m") || v.Has("q") || v.Get("sort") == "road" {
 		return inventory.KindCostly
 	}
 	if n, err := strconv.Atoi(v.Get("limit")); err == nil && n > CostlyLimit {

@@ -52,7 +52,7 @@ var ogcCollectionText = map[string][4]string{
 	"layout":     {"空间布局", "Layout", "开发区的片区、廊道和轴线。", "The zone's districts, corridors and axes."},
 	"plots":      {"地块", "Plots", "地块及其用地性质、产业集群、状态和标准地控制指标。", "Parcels with their land use, industry cluster, status and standard-land indicators."},
 	"plants":     {"标准化厂房", "Standard plants", "标准化厂房及其楼层、荷载和可租售面积。", "Standard factory buildings with their floors, loads and leasable space."},
-	"idle-sites": {"闲置及僵尸企业用地", "Idle and zombie sites", "闲置土地和僵尸企业用地及其处置阶段。", "Idle land and zombie enterprises' sites with their disposal stage."},
+	"idle-sites": {"闲置及僵尸企业用地", "Sites for redevelopment", "闲置土地和僵尸企业用地及其处置阶段。", "Idle land and closed enterprises' sites, for redevelopment, with their disposal stage."},
 	"roads":      {"道路", "Roads", "现状及规划道路。", "Existing and planned roads."},
 }
 

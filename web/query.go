@@ -21,6 +21,9 @@ func listParamNames(l *inventory.Layer) []string {
 	for _, f := range l.Filters {
 		out = append(out, f.Param)
 	}
+	if len(l.Sorts) > 0 {
+		out = append(out, "sort")
+	}
 	sort.Strings(out)
 	return out
 }
@@ -69,6 +72,12 @@ func ParseQuery(l *inventory.Layer, v url.Values) (inventory.Query, error) {
 			q.AsOf, err = asOfParam(v)
 		case MinRevisionParam: // routing only (replica.go): the store is told through the context
 			_, err = parseMinRevision(raw)
+		case "sort":
+			srt, ok := l.SortNamed(raw)
+			if !ok {
+				return q, inventory.Errorf(inventory.EInvalid, name, "has unknown value %q; known: %s", raw, strings.Join(l.SortParams(), ", "))
+			}
+			q.Sort = &srt
 		default:
 			if raw == "" {
 				return q, inventory.Errorf(inventory.EInvalid, name, "is empty")
@@ -116,6 +125,11 @@ func addFilter(q *inventory.Query, f inventory.Filter, raw string) error {
 			return inventory.Errorf(inventory.EInvalid, f.Param, "is too long")
 		}
 		q.Conditions = append(q.Conditions, inventory.Condition{Kind: inventory.FilterEquals, Field: f.Field, Value: raw})
+	case inventory.FilterText:
+		if err := inventory.CheckTextQuery(f.Param, raw); err != nil {
+			return err
+		}
+		q.Conditions = append(q.Conditions, inventory.Condition{Kind: inventory.FilterText, Values: f.Fields, Value: raw})
 	case inventory.FilterPrefix:
 		if !isDigits(raw) || len(raw) > 8 {
 			return inventory.Errorf(inventory.EInvalid, f.Param, "must be a land-use code or code prefix of digits, e.g. 1001")

@@ -189,10 +189,11 @@ func (g *gen) attributes() {
 		counter[d]++
 		p.code = fmt.Sprintf("LF-%s-%04d", d, counter[d])
 		p.name = fmt.Sprintf("%s%d号地块", p.d.short, counter[d])
+		p.nameEN = fmt.Sprintf("%s Plot %d", p.d.shortEn, counter[d])
 		mu := p.mu()
 		lu, st := p.landUse, p.status
 		pr := map[string]any{
-			"code": p.code, "name": p.name, "district": d, "land_use": lu, "status": st,
+			"code": p.code, "name": p.name, "name_en": p.nameEN, "district": d, "land_use": lu, "status": st,
 			"illustrative": true,
 		}
 		var cluster any

@@ -123,6 +123,7 @@ func (g *gen) plantProps(n int, p *plot, b rect) *plant {
 	}
 	return &plant{p: p, ring: b.ring(), props: map[string]any{
 		"code": fmt.Sprintf("SP-%03d", n), "name": fmt.Sprintf("%s标准化厂房%d号楼", p.name, n),
+		"name_en":   fmt.Sprintf("%s, Standard Plant Building %d", p.nameEN, n),
 		"plot_code": p.code, "status": status, "floors": floors, "floor_height_m": height,
 		"floor_load_kn_m2": load, "span_m": span, "crane_capacity_t": crane,
 		"total_floor_area_m2": total, "leasable_area_m2": leasable, "leased_area_m2": leased,
@@ -193,7 +194,9 @@ func (g *gen) idleSites() []map[string]any {
 			name = p.name + "僵尸企业用地"
 		}
 		out = append(out, map[string]any{
-			"code": fmt.Sprintf("IS-%03d", n), "name": name, "kind": kind, "plot_code": p.code, "stage": stage,
+			"code": fmt.Sprintf("IS-%03d", n), "name": name,
+			// In English the public name is neutral for both kinds: a site for redevelopment.
+			"name_en": p.nameEN + ", site for redevelopment", "kind": kind, "plot_code": p.code, "stage": stage,
 			"former_enterprise": former, "idle_since": day(since), "disposal_route": route,
 			"reclaimed_on": reclaimed, "relet_on": relet, "illustrative": true,
 			"_plot": p,

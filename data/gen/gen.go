@@ -55,7 +55,8 @@ func Generate() (map[string][]byte, error) {
 	// zone
 	zone := feat(g.zoneGeom(), map[string]any{
 		"code": "linfen-edz", "name": "临汾经济开发区", "name_en": "Linfen Economic Development Zone",
-		"province": "山西省", "level": "provincial", "planned_area_km2": TargetAreaKm2, "illustrative": true,
+		"province": "山西省", "province_en": "Shanxi Province", "city": "临汾市", "city_en": "Linfen",
+		"level": "provincial", "planned_area_km2": TargetAreaKm2, "illustrative": true,
 		// Illustrative: not the zone's real office, number or address.
 		"contact":    "临汾经济开发区投资促进局（示意） 电话 0357-0000000 · invest@example.org",
 		"contact_en": "Investment Promotion Bureau (illustrative) · tel. +86 357 000 0000 · invest@example.org",

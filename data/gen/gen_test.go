@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -173,7 +174,8 @@ func TestZone(t *testing.T) {
 		}
 	}
 	want := map[string]any{"code": "linfen-edz", "name": "临汾经济开发区", "name_en": "Linfen Economic Development Zone",
-		"province": "山西省", "level": "provincial", "planned_area_km2": 131.76}
+		"province": "山西省", "province_en": "Shanxi Province", "city": "临汾市", "city_en": "Linfen",
+		"level": "provincial", "planned_area_km2": 131.76}
 	for k, v := range want {
 		if z.Properties[k] != v {
 			t.Errorf("zone %s = %v, want %v", k, z.Properties[k], v)
@@ -328,5 +330,31 @@ func TestRoadsHaveEnglishNames(t *testing.T) {
 		if f.str("name_en") == "" {
 			t.Errorf("road %s (%s) has no English name", f.str("code"), f.str("name"))
 		}
+	}
+}
+
+// TestSitesHaveEnglishNames: every plot, building and idle site has an English name, with no
+// Chinese character in it, and the idle sites' English names are neutral (no "zombie", no
+// "idle"): investors read them on the public map.
+func TestSitesHaveEnglishNames(t *testing.T) {
+	for _, file := range []string{"plots.geojson", "plants.geojson", "idle_sites.geojson"} {
+		for _, f := range generated(t)[file].Features {
+			en := f.str("name_en")
+			if en == "" {
+				t.Errorf("%s %s (%s) has no English name", file, f.str("code"), f.str("name"))
+			}
+			for _, r := range en {
+				if r >= 0x2e80 {
+					t.Errorf("%s %s: English name %q has a CJK character", file, f.str("code"), en)
+					break
+				}
+			}
+			if file == "idle_sites.geojson" && (strings.Contains(strings.ToLower(en), "zombie") || strings.Contains(strings.ToLower(en), "idle")) {
+				t.Errorf("idle site %s: English name %q is not neutral", f.str("code"), en)
+			}
+		}
+	}
+	if got := generated(t)["plots.geojson"].Features[0].str("name_en"); got != "Old Area Plot 1" {
+		t.Errorf("first plot's English name %q, want Old Area Plot 1", got)
 	}
 }

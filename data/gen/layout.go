@@ -27,6 +27,7 @@ type part struct {
 
 type district struct {
 	code, name, nameEn, short string
+	shortEn                   string // the short name in English, for plot names
 	p                         *part
 	ring                      orb.Ring // local metres, closed, CCW
 }
@@ -141,7 +142,7 @@ const splitU = -300.0
 
 func (g *gen) buildDistricts() {
 	g.old.districts = []*district{{code: "D1", name: "老区产城融合区", nameEn: "Old Area Industry–City Integration District",
-		short: "老区", p: g.old, ring: g.old.outline}}
+		short: "老区", shortEn: "Old Area", p: g.old, ring: g.old.outline}}
 	// Ganting: split by a vertical line at splitU from the north edge down to Q, then a slanted
 	// line to the south edge. The split points are inserted into the outline, so the two
 	// districts share vertices exactly and their union is the outline.
@@ -164,8 +165,8 @@ func (g *gen) buildDistricts() {
 		}
 	}
 	g.gt.districts = []*district{
-		{code: "D2", name: "甘亭起步区", nameEn: "Ganting Starting Area", short: "甘亭起步区", p: g.gt, ring: west},
-		{code: "D3", name: "甘亭拓展区", nameEn: "Ganting Expansion Area", short: "甘亭拓展区", p: g.gt, ring: east},
+		{code: "D2", name: "甘亭起步区", nameEn: "Ganting Starting Area", short: "甘亭起步区", shortEn: "Ganting Starting Area", p: g.gt, ring: west},
+		{code: "D3", name: "甘亭拓展区", nameEn: "Ganting Expansion Area", short: "甘亭拓展区", shortEn: "Ganting Expansion Area", p: g.gt, ring: east},
 	}
 }
 

@@ -18,6 +18,7 @@ type plot struct {
 	dExisting  float64  // distance to the nearest existing or remediated road, m
 	dNew       float64  // distance to the nearest new, planned or preliminary road, m
 	code, name string
+	nameEN     string
 	park       bool // standard-plant park
 	props      map[string]any
 	// filled in by attributes

@@ -31,10 +31,10 @@ func (db *DB) LoadZone(ctx context.Context, f inventory.GeoJSONFeature) (string,
 	if err != nil {
 		return "", false, fmt.Errorf("load zone: %w", err)
 	}
-	tag, err := db.Pool.Exec(ctx, `insert into zones (code, name, name_en, province, level, planned_area_km2, illustrative, contact, contact_en, geom)
-		select r.code, r.name, r.name_en, r.province, coalesce(r.level, 'provincial'), r.planned_area_km2,
+	tag, err := db.Pool.Exec(ctx, `insert into zones (code, name, name_en, province, province_en, city, city_en, level, planned_area_km2, illustrative, contact, contact_en, geom)
+		select r.code, r.name, r.name_en, r.province, r.province_en, r.city, r.city_en, coalesce(r.level, 'provincial'), r.planned_area_km2,
 		       coalesce(r.illustrative, false), r.contact, r.contact_en, ST_Multi(ST_GeomFromGeoJSON($1))
-		from jsonb_to_record($2::jsonb) as r(code text, name text, name_en text, province text, level text,
+		from jsonb_to_record($2::jsonb) as r(code text, name text, name_en text, province text, province_en text, city text, city_en text, level text,
 		                                     planned_area_km2 double precision, illustrative boolean,
 		                                     contact text, contact_en text)
 		on conflict (code) do nothing`, string(f.Geometry), string(body))

@@ -14,8 +14,7 @@ var _ inventory.MapService = (*DB)(nil)
 
 // NearestRoads returns the live road nearest to the live plot code, of any status and among
 // existing roads, with the geodesic distance between the plot's outline and the road (metres,
-// ST_Distance on geography). A handful of candidates are picked with the planar KNN index
-// operator and then ranked on the ellipsoid, so the answer is the geodesic nearest.
+// ST_Distance on geography): nearestRoadSQL, the one rule of "nearest road".
 func (db *DB) NearestRoads(ctx context.Context, zone, plotCode string) (nearest, existing *inventory.NearestRoad, err error) {
 	zone, err = db.zoneCode(ctx, zone)
 	if err != nil {
@@ -31,21 +30,11 @@ func (db *DB) NearestRoads(ctx context.Context, zone, plotCode string) (nearest,
 	if !found {
 		return nil, nil, inventory.Errorf(inventory.ENotFound, "code", "no plot with code %q", plotCode)
 	}
-	const q = `with p as (
-		  select geom, zone_id from plots
-		  where zone_id = (select id from zones where code = $1) and code = $2
-		    and valid_to = 'infinity' and not archived),
-		cand as (
-		  select r.code, r.name, coalesce(r.name_en, '') as name_en, r.status, r.geom
-		  from roads r, p
-		  where r.zone_id = p.zone_id and r.valid_to = 'infinity' and not r.archived
-		    and ($3::text is null or r.status = $3)
-		  order by r.geom <-> p.geom
-		  limit 16)
-		select c.code, c.name, c.name_en, c.status, ST_Distance(c.geom::geography, p.geom::geography) as d
-		from cand c, p
-		order by d, c.code
-		limit 1`
+	q := `select c.code, c.name, c.name_en, c.status, c.d from plots p, lateral (` +
+		nearestRoadSQL("c.code, c.name, c.name_en, c.status, c.d", "p.geom", "p.zone_id",
+			"r.valid_to = 'infinity' and not r.archived", "($3::text is null or r.status = $3)") + `) c
+		where p.zone_id = (select id from zones where code = $1) and p.code = $2
+		  and p.valid_to = 'infinity' and not p.archived`
 	one := func(status *string) (*inventory.NearestRoad, error) {
 		var r inventory.NearestRoad
 		err := db.Pool.QueryRow(ctx, q, zone, plotCode, status).Scan(&r.Code, &r.Name, &r.NameEN, &r.Status, &r.DistanceM)

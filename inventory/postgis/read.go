@@ -72,14 +72,15 @@ func (db *DB) ResolveZone(ctx context.Context, code string) (string, error) {
 var zoneColumns = `code, name, coalesce(name_en, ''), coalesce(province, ''), level, planned_area_km2,
 	` + km2SQL("area_m2") + `, ` + muSQL("area_m2") + `, illustrative,
 	ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom), ST_AsGeoJSON(geom, 7),
-	coalesce(contact, ''), coalesce(contact_en, '')`
+	coalesce(contact, ''), coalesce(contact_en, ''),
+	coalesce(province_en, ''), coalesce(city, ''), coalesce(city_en, '')`
 
 func scanZone(row pgx.Row) (*inventory.Zone, error) {
 	var z inventory.Zone
 	var geom string
 	err := row.Scan(&z.Code, &z.Name, &z.NameEN, &z.Province, &z.Level, &z.PlannedAreaKm2,
 		&z.AreaKm2, &z.AreaMu, &z.Illustrative, &z.BBox[0], &z.BBox[1], &z.BBox[2], &z.BBox[3], &geom,
-		&z.Contact, &z.ContactEN)
+		&z.Contact, &z.ContactEN, &z.ProvinceEN, &z.City, &z.CityEN)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +168,14 @@ func where(ctx context.Context, q inventory.Query, zone string, args *[]any) (st
 		return "$" + strconv.Itoa(len(*args))
 	}
 	for _, c := range q.Conditions {
+		if c.Kind == inventory.FilterText {
+			t, err := textSQL(q, c, add, args)
+			if err != nil {
+				return "", err
+			}
+			conds = append(conds, t)
+			continue
+		}
 		if _, ok := q.Layer.Field(c.Field); !ok {
 			return "", fmt.Errorf("filter on unknown field %q", c.Field)
 		}
@@ -209,7 +218,7 @@ func where(ctx context.Context, q inventory.Query, zone string, args *[]any) (st
 	return strings.Join(conds, " and "), nil
 }
 
-// List returns one page of q's layer, in code order.
+// List returns one page of q's layer, in code order (or q.Sort's).
 func (db *DB) List(ctx context.Context, q inventory.Query) (*inventory.Page, error) {
 	page := &inventory.Page{Features: make([]inventory.Feature, 0, min(q.Limit, 1024))}
 	matched, _, err := db.StreamList(ctx, q, func(raw []byte) error {
@@ -295,12 +304,17 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		}
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, err)
 	}
-	order, err := orderSQL(q, v)
+	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	countArgs := len(args)
+	var order string
+	if q.Sort != nil && len(q.SortBy) == 0 {
+		order, err = sortSQL(q, &args) // binds its values after the count's
+	} else {
+		order, err = orderSQL(q, v)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
-	table := pgx.Identifier{q.Layer.Table}.Sanitize()
-	countArgs := len(args)
 	rw := w // the page's rows: after the cursor, when there is one
 	if q.After != "" && len(q.SortBy) > 0 {
 		return 0, 0, inventory.Errorf(inventory.EInvalid, "after", "is a cursor in code order and cannot be combined with sortby; page with offset")

@@ -29,7 +29,9 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
 });
-const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+// A Chinese browser: the page follows the browser's language on a first visit (the English steps
+// switch with the button).
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
 const errors = [];
 page.on('pageerror', (e) => errors.push(e.message));
 const step = async (name, fn) => {

@@ -128,13 +128,14 @@ async function checks() {
   await page.evaluate(() => new Promise((res) => { const m = window.landinv.map; if (m.loaded()) res(); else m.once('idle', res); }));
   const seen = await page.evaluate(() => {
     const m = window.landinv.map;
-    const f = m.getFilter('plots-fill');
+    // The results are outlined (plots-result), the other plots faded, not hidden.
+    const f = m.getFilter('plots-result');
     return {
       query: window.landinv.state.results.plots.query,
       list: [...document.querySelectorAll('#list-plots li[data-code]')].map((li) => li.dataset.code),
       count: document.querySelector('#count-plots').textContent,
       filter: f ? f[2][1] : null,
-      rendered: [...new Set(m.queryRenderedFeatures({ layers: ['plots-fill'] }).map((x) => x.properties.code))],
+      rendered: [...new Set(m.queryRenderedFeatures({ layers: ['plots-result'] }).map((x) => x.properties.code))],
       url: location.search,
     };
   });
@@ -160,7 +161,8 @@ async function checks() {
     for (let y = 20; y < c.clientHeight - 20; y += 7) {
       for (let x = 300; x < c.clientWidth - 20; x += 7) {
         const fs = m.queryRenderedFeatures([x, y], { layers: ['plants-fill', 'idle-sites-fill', 'plots-fill'] });
-        if (fs.length && fs[0].layer.id === 'plots-fill') {
+        // A result of the search (outlined): the plot the investor is looking for.
+        if (fs.length && fs[0].layer.id === 'plots-fill' && m.queryRenderedFeatures([x, y], { layers: ['plots-result'] }).some((r) => r.properties.code === fs[0].properties.code)) {
           const r = c.getBoundingClientRect();
           return { x: r.left + x, y: r.top + y, code: fs[0].properties.code };
         }
@@ -172,9 +174,9 @@ async function checks() {
   if (hit) {
     await page.mouse.click(hit.x, hit.y);
     await page.waitForSelector('#details:not([hidden]) tr.nearest-road', { timeout: 10000 }).catch(() => {});
-    const d = await page.evaluate(() => ({ title: document.querySelector('#details-title').textContent, text: document.querySelector('#details-body').innerText }));
+    const d = await page.evaluate(() => ({ title: document.querySelector('#details-title').textContent, text: document.querySelector('#details-body').innerText, selected: window.landinv.state.selected && window.landinv.state.selected.code }));
     detailsOK = d.title.includes(hit.code) && /亩/.test(d.text) && /m²/.test(d.text) && /公顷/.test(d.text) && /最近道路/.test(d.text) && /米/.test(d.text);
-    detail = JSON.stringify({ clicked: hit.code, ...d });
+    detail = JSON.stringify({ clicked: hit.code, ...d, at: hit, errors: rec.errors.slice(-3) });
   }
   report('clicking a plot opens its details', detailsOK, detail);
   await page.screenshot({ path: join(out, 'details-plot.png') });

@@ -4,13 +4,17 @@ import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { getJSON } from './api.js';
 import { fmt, label, districtName, landUseName } from './format.js';
-import { select } from './map.js';
+import { select, keepInView, shift } from './map.js';
 import { writeURL } from './url.js';
 import { enquiryBlock } from './enquiry.js';
 
 // INDICATORS are the standard-land control indicators (标准地控制指标) of a plot.
 const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'min_far', 'max_far',
   'min_building_coverage_pct', 'max_green_ratio_pct', 'max_admin_share_pct', 'max_energy_tce_per_wan', 'environmental_standard', 'min_rd_share_pct'];
+
+// FREE_TEXT are fields written as planners enter them (e.g. "GB 16297-1996 二级"): shown as
+// they are in both languages, marked as Chinese text when they are.
+const FREE_TEXT = new Set(['environmental_standard']);
 
 // showDetails selects a feature (kind: plots, plants, idle-sites) and shows it in the panel.
 export async function showDetails(kind, code) {
@@ -37,6 +41,9 @@ export async function showDetails(kind, code) {
   state.selected.feature = f;
   state.selected.near = near;
   renderDetails();
+  // The panel docks beside the map (laptop) or below it (phone, a bottom sheet): keep the
+  // selected site in sight in what is left of the map.
+  keepInView(shift({ type: 'Feature', properties: {}, geometry: structuredClone(f.geometry) }).geometry);
 }
 
 // rowsOf returns the panel's rows, [label, value, class]; a null value is a heading.
@@ -47,7 +54,9 @@ function rowsOf(kind, f, near) {
   const field = (name, v) => {
     const [lab, unit] = t.field(kind, name);
     const val = v ?? p[name];
-    row(lab, val == null || val === '' ? '—' : (typeof val === 'number' ? fmt(val, 2) : String(val)) + (unit && val != null ? ' ' + t.unit(unit) : ''));
+    // Numbers with their unit written out (t.amount: in English, 万元 amounts in yuan).
+    row(lab, val == null || val === '' ? '—' : typeof val === 'number' ? t.amount(val, unit, fmt) : String(val) + (unit ? ' ' + t.unit(unit) : ''),
+      FREE_TEXT.has(name) ? 'free-text' : undefined);
   };
   const named = (name) => t.enum(kind, name, p[name]) || null;
   row(t('code'), f.id);
@@ -110,6 +119,7 @@ export function renderDetails() {
     } else {
       const th = document.createElement('th'); th.textContent = k;
       const td = document.createElement('td'); td.textContent = v;
+      if (cls === 'free-text' && /[\u4e00-\u9fff]/.test(v)) td.lang = 'zh-CN';
       tr.append(th, td);
     }
     tbl.append(tr);

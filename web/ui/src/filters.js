@@ -44,9 +44,28 @@ export function buildForms() {
   lu.textContent = '';
   lu.append(new Option('', ''));
   for (const l of state.landUses.filter((l) => l.scheme === 'gtkj')) lu.append(new Option(l.code, l.code));
-  // "Built roads only": the statuses meta counts as existing roads.
+  // "Built roads only": the statuses meta counts as existing roads; alone, it means within
+  // meta's default distance, shown in the distance box and beside it.
   plots.elements.road_status.dataset.value = roadStatusGroup(state.meta, 'existing').join(',');
+  plots.elements.near_road_m.placeholder = String(state.meta.default_near_road_m || 500);
+  // The investor's default view: land available now or planned (meta's investor_statuses).
+  // They are the status chips' defaults, so "Reset filters" comes back to them.
+  const investor = new Set(state.meta.investor_statuses || []);
+  for (const i of plots.querySelectorAll('input[name=status]')) i.defaultChecked = investor.has(i.value);
+  for (const tab of ['plots', 'plants']) {
+    const sel = formOf(tab).elements.sort;
+    sel.textContent = '';
+    for (const s of sortsOf(state.meta, tab)) sel.append(new Option(s.param, s.param));
+  }
   relabelForms();
+}
+
+// sortsOf returns the sorts a layer's list takes (meta's sorts).
+const sortsOf = (meta, layer) => ((meta && meta.layers.find((l) => l.name === layer)) || { sorts: [] }).sorts || [];
+
+// applyInvestorDefault starts the plots' search at the investor's default view (a fresh visit).
+export function applyInvestorDefault() {
+  for (const i of formOf('plots').querySelectorAll('input[name=status]')) i.checked = i.defaultChecked;
 }
 
 export function relabelForms() {
@@ -57,6 +76,16 @@ export function relabelForms() {
   const plots = formOf('plots');
   for (const o of plots.elements.district.options) o.textContent = o.value ? `${districtName(o.value)}` : t('any');
   for (const o of plots.elements.land_use.options) o.textContent = o.value ? `${o.value} ${landUseName(o.value)}` : t('any');
+  for (const tab of ['plots', 'plants']) {
+    const sorts = sortsOf(state.meta, tab);
+    for (const o of formOf(tab).elements.sort.options) {
+      const s = sorts.find((x) => x.param === o.value);
+      if (s) o.textContent = state.lang === 'en' ? s.label_en : s.label;
+    }
+    formOf(tab).elements.q.placeholder = t('f_q');
+  }
+  const hint = document.querySelector('#near-road-hint');
+  if (hint) hint.textContent = t('f_near_road_hint', { n: state.meta.default_near_road_m || 500 });
 }
 
 // inputs returns, for each of a layer's filters that the form has an input for, the filter and
@@ -88,8 +117,10 @@ export function queryOf(tab) {
     const v = el.value.trim();
     if (v !== '') q.set(name, v);
   }
-  // road_status narrows near_road_m: alone it means nothing.
-  if (q.has('road_status') && !q.has('near_road_m')) q.delete('road_status');
+  // "Built roads only" alone means within meta's default distance of a built road.
+  if (q.has('road_status') && !q.has('near_road_m')) q.set('near_road_m', String(state.meta.default_near_road_m || 500));
+  const sort = formOf(tab).elements.sort.value;
+  if (sort && sort !== 'code') q.set('sort', sort);
   return q;
 }
 
@@ -108,5 +139,7 @@ export function readForms(params) {
       if (el.type === 'checkbox') el.checked = v === (el.dataset.value || 'true');
       else el.value = v;
     }
+    const sort = formOf(tab).elements.sort;
+    if (params.get('sort') && [...sort.options].some((o) => o.value === params.get('sort'))) sort.value = params.get('sort');
   }
 }

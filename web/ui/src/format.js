@@ -22,7 +22,10 @@ export function districtName(code) {
   return f ? label(f.properties) : code || null;
 }
 
+// landUseName is a land-use code's name; in English without a Chinese gloss in brackets
+// ("Reserved (留白)" is "Reserved").
 export function landUseName(code) {
   const l = state.landUses.find((x) => x.code === code);
-  return l ? (state.lang === 'en' ? l.name_en : l.name) : '';
+  if (!l) return '';
+  return state.lang === 'en' ? l.name_en.replace(/\s*[(（][^)）]*[\u4e00-\u9fff][^)）]*[)）]/g, '') : l.name;
 }

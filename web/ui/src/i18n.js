@@ -20,7 +20,7 @@ export const dict = {
   plots: ['地块(按状态)', 'Plots (by status)'],
   standard_land_mark: ['标准地(蓝色边框)', 'Standard land (blue outline)'],
   plants: ['标准化厂房', 'Standard plants'],
-  idle_sites: ['闲置及僵尸企业用地(按处置阶段)', 'Idle and zombie sites (by stage)'],
+  idle_sites: ['闲置及僵尸企业用地(按处置阶段)', 'Sites for redevelopment (by stage)'],
   roads: ['道路(按状态)', 'Roads (by status)'],
   road_dashed: ['规划、前期手续道路为虚线', 'planned and preliminary roads dashed'],
   f_status: ['状态', 'Status'],
@@ -31,16 +31,20 @@ export const dict = {
   f_min: ['最小', 'min'],
   f_max: ['最大', 'max'],
   f_standard_land: ['只看标准地', 'Standard land only'],
-  f_near_road: ['距道路不超过(米)', 'Within (m) of a road'],
+  f_near_road: ['距道路不超过(米)', 'Within this many metres of a road'],
+  f_near_road_hint: ['只勾选“仅计已建道路”时按 {n} 米计', 'With “built roads only” alone: {n} m'],
+  f_q: ['搜索编号、名称、道路或地名', 'Search a code, name, road or place'],
+  f_sort: ['排序', 'Sort'],
   confidential: ['保密信息(仅领导和规划人员可见)', 'Confidential (leaders and planners only)'],
   f_plant_status: ['厂房状态', 'Building status'],
-  f_existing_road: ['仅计已建道路(含提升改造)', 'built roads only (incl. being upgraded)'],
+  f_existing_road: ['仅计已建道路(含提升改造)', 'Built roads only (incl. roads being upgraded)'],
   f_min_free_area: ['空置面积不少于(m²)', 'Free floor area at least (m²)'],
   f_min_floor_load: ['楼面荷载不低于(kN/m²)', 'Floor load at least (kN/m²)'],
   f_min_floor_height: ['层高不低于(米)', 'Floor height at least (m)'],
   f_max_floors: ['层数不超过', 'Floors at most'],
-  any: ['不限', 'any'],
-  reset: ['清除条件', 'Clear filters'],
+  any: ['不限', 'Any'],
+  reset: ['恢复默认条件', 'Reset filters'],
+  all_land: ['显示全部地块', 'Show all plots'],
   fit: ['缩放到结果', 'Zoom to results'],
   results_plots: ['共 {n} 块地', '{n} plots'],
   results_plants: ['共 {n} 栋厂房', '{n} plants'],
@@ -61,23 +65,47 @@ export const dict = {
   no: ['否', 'no'],
   plot: ['地块', 'Plot'],
   plant: ['厂房', 'Plant'],
-  idle_site: ['闲置用地', 'Idle site'],
+  idle_site: ['闲置用地', 'Site for redevelopment'],
   on_plot: ['所在地块', 'On plot'],
   error: ['出错了:', 'Error:'],
   illustrative_note: ['本图数据为示意数据,非官方。', 'The data shown is illustrative, not official.'],
   panel_toggle: ['查找 / 图层', 'Search / layers'],
   basemap: ['底图', 'Basemap'],
+  standard_land_short: ['标准地', 'standard land'],
+  search_result: ['查找结果(橙色边框)', 'Search results (orange outline)'],
+  search_other: ['其他(淡显)', 'Everything else (faded)'],
+  zone_info: ['{province}{city} · 规划面积 {km2} 平方公里', '{city}, {province} · planned area {km2} km²'],
+  units_note: ['', 'Land is measured in mu ({mu}): 1 mu = 666.7 m², 15 mu = 1 hectare. Money is in yuan; Chinese figures count in 10,000s ({wan}, wan).'],
+  default_view: ['默认显示可供应和规划中的土地', 'Showing land available now or planned; tick more statuses to see the rest'],
+  measure_distance: ['测距离', 'Measure distance'],
+  measure_area: ['测面积', 'Measure area'],
+  measure_clear: ['清除测量', 'Clear measurement'],
+  measure_hint: ['在地图上点击添加点，双击结束', 'Click on the map to add points; double-click to finish'],
+  north: ['北', 'N'],
+  north_title: ['指北针:上方为正北', 'North arrow: up is north'],
   shifted_gcj: ['图层已偏移到 GCJ-02 以对齐底图', 'layers shifted to GCJ-02 to match the basemap'],
 };
 
-// Unit names as the API's meta gives them (Chinese), with their English form.
+// Unit names as the API's meta gives them (Chinese), with their English form written out.
 export const units = {
   '亩': ['亩', 'mu'], '公顷': ['公顷', 'ha'], 'm²': ['m²', 'm²'], 'm': ['米', 'm'], '%': ['%', '%'],
-  '万元/亩': ['万元/亩', '10k yuan/mu'], '万元/亩·年': ['万元/亩·年', '10k yuan/mu/year'], '万元': ['万元', '10k yuan'],
-  '万元/年': ['万元/年', '10k yuan/year'], '吨标煤/万元': ['吨标煤/万元', 'tce/10k yuan'], 'kN/m²': ['kN/m²', 'kN/m²'],
-  '层': ['层', 'floors'], '1层': ['层', 'floor'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan/m²/month'], '人': ['人', 'people'],
-  '年': ['年', 'years'], '元/m²': ['元/m²', 'yuan/m²'],
+  '万元/亩': ['万元/亩', 'yuan per mu'], '万元/亩·年': ['万元/亩·年', 'yuan per mu per year'], '万元': ['万元', 'yuan'],
+  '万元/年': ['万元/年', 'yuan per year'], '吨标煤/万元': ['吨标煤/万元', 'tonnes of standard coal per 10,000 yuan'], 'kN/m²': ['kN/m²', 'kN/m²'],
+  '层': ['层', 'floors'], '1层': ['层', 'floor'], 't': ['吨', 't'], '元/m²·月': ['元/m²·月', 'yuan per m² per month'], '人': ['人', 'people'],
+  '年': ['年', 'years'], '元/m²': ['元/m²', 'yuan per m²'],
 };
+
+// WAN_UNITS are the units counted in 万元 (10,000 yuan): in English their values are written
+// out in yuan ("250 万元/亩" is "2.5 million yuan per mu").
+export const WAN_UNITS = new Set(['万元/亩', '万元/亩·年', '万元', '万元/年']);
+
+// yuanWords writes an amount of yuan in English words and digits: 2.5 million, 800,000.
+export function yuanWords(yuan) {
+  const n = (x, d) => x.toLocaleString('en-US', { maximumFractionDigits: d });
+  if (Math.abs(yuan) >= 1e9) return n(yuan / 1e9, 2) + ' billion';
+  if (Math.abs(yuan) >= 1e6) return n(yuan / 1e6, 2) + ' million';
+  return n(yuan, 0);
+}
 
 // makeT returns the page's translator: t(key, vars) for UI text, t.enum(layer, field, value) for
 // the name of an enumerated value, t.field(layer, name) for a field's [label, unit], t.unit(u)
@@ -96,5 +124,11 @@ export function makeT(getLang, getMeta = () => null) {
     return f ? [getLang() === 'en' ? f.label_en : f.label, f.unit || ''] : [name, ''];
   };
   t.unit = (u) => (units[u] ? units[u][i()] : u || '');
+  // t.amount writes a number with its unit: in English, amounts in 万元 are written out in yuan.
+  t.amount = (x, u, fmt, digits = 2) => {
+    if (x == null || x === '') return '—';
+    if (i() === 1 && WAN_UNITS.has(u) && Number.isFinite(Number(x))) return `${yuanWords(Number(x) * 1e4)} ${units[u][1]}`;
+    return fmt(x, digits) + (u ? ' ' + t.unit(u) : '');
+  };
   return t;
 }

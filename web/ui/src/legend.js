@@ -8,7 +8,7 @@ import { label } from './format.js';
 import { applyVisibility } from './map.js';
 import { writeURL } from './url.js';
 import {
-  STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, colorOf,
+  STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, RESULT_COLOR, colorOf,
 } from './palette.js';
 
 function group(el, key, items) {
@@ -41,9 +41,33 @@ function group(el, key, items) {
   el.append(box);
 }
 
+// searchKey draws, while a search is active, how the map shows its results: an orange outline
+// on the results, everything else faded.
+function searchKey(el) {
+  const r = state.results[state.tab];
+  if (!r || !r.active) return;
+  const box = document.createElement('div');
+  box.className = 'legend-group legend-search';
+  const ul = document.createElement('ul');
+  for (const [swatch, text] of [
+    ['background:' + (state.tab === 'plants' ? PLANT_COLOR : colorOf(STATUS_COLORS, 'ready', FALLBACK.status)) + ';outline:3px solid ' + RESULT_COLOR, t('search_result')],
+    ['background:#bbb;opacity:.35', t('search_other')],
+  ]) {
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.setAttribute('style', swatch);
+    li.append(sw, Object.assign(document.createElement('span'), { textContent: text }));
+    ul.append(li);
+  }
+  box.append(ul);
+  el.append(box);
+}
+
 export function renderLegend() {
   const el = $('#legend');
   el.textContent = '';
+  searchKey(el);
   const values = (layer, field) => enumValues(state.meta, layer, field);
   group(el, 'boundary', [['border:2.5px solid #a61e1e;background:transparent', label(state.zone.properties)]]);
   group(el, 'layout', [

@@ -22,10 +22,10 @@ import { getJSON, pageZone } from './api.js';
 import { loadMeta } from './meta.js';
 import { label } from './format.js';
 import { wgs84ToGcj02 } from './gcj02.js';
-import { restoreState, startParams, startSelection, writeURL } from './url.js';
-import { createMap, addLayers, addLabels, mapIdle, shift, fitTo, loadAll } from './map.js';
+import { restoreState, startParams, startSelection, writeURL, rememberLang, freshVisit } from './url.js';
+import { createMap, addLayers, addLabels, mapIdle, shift, fitTo, loadAll, applyEmphasis } from './map.js';
 import { renderLegend } from './legend.js';
-import { buildForms, readForms, relabelForms } from './filters.js';
+import { buildForms, readForms, relabelForms, applyInvestorDefault } from './filters.js';
 import { search, renderResults, wireForms, showError } from './search.js';
 import { showDetails, renderDetails, closeDetails } from './details.js';
 
@@ -49,6 +49,7 @@ async function main() {
   state.plotsMode = cfg.tiles && !state.gcj && count.number_matched > cfg.tile_threshold ? 'tiles' : 'geojson';
   buildForms();
   wireForms();
+  if (freshVisit) applyInvestorDefault();
   readForms(startParams);
   renderStatic();
   await createMap((kind, code) => showDetails(kind, code).catch(showError));
@@ -68,11 +69,14 @@ function renderStatic() {
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   $('#lang').textContent = t('lang_switch');
+  $('#lang').lang = state.lang === 'en' ? 'zh-CN' : 'en'; // the switch names the other language in it
   for (const b of document.querySelectorAll('.tabs button')) b.classList.toggle('active', b.dataset.tab === state.tab);
   $('#form-plots').hidden = state.tab !== 'plots';
   $('#form-plants').hidden = state.tab !== 'plants';
   $('#results-plots').hidden = state.tab !== 'plots';
   $('#results-plants').hidden = state.tab !== 'plants';
+  $('#count-plots').hidden = state.tab !== 'plots';
+  $('#count-plants').hidden = state.tab !== 'plants';
   if (state.meta) {
     renderLegend();
     relabelForms();
@@ -80,11 +84,36 @@ function renderStatic() {
     renderResults('plants');
     renderDetails();
   }
-  if (state.zone) $('#zone-name').textContent = label(state.zone.properties);
+  if (state.controls) for (const c of Object.values(state.controls)) c.relabel();
+  if (state.zone) {
+    $('#zone-name').textContent = label(state.zone.properties);
+    $('#zone-info').textContent = zoneInfo(state.zone.properties);
+  }
+  // English readers get mu and 10,000 yuan explained once, at the top of the panel; the
+  // Chinese unit names in it are marked as Chinese (lang), the page's deliberate bilingual text.
+  const un = $('#units-note');
+  un.hidden = state.lang !== 'en';
+  if (state.lang === 'en') {
+    const [before, mid, after] = t('units_note').split(/\{mu\}|\{wan\}/);
+    const zh = (text) => Object.assign(document.createElement('span'), { lang: 'zh-CN', textContent: text });
+    un.replaceChildren(before, zh('亩'), mid, zh('万元'), after);
+  }
   if (pageZone) $('#reports-link').search = new URLSearchParams({ zone: pageZone }).toString(); // the same zone's reports
   const note = [t('illustrative_note')];
   if (state.gcj) note.push(t('shifted_gcj'));
   $('#note').textContent = state.zone && state.zone.properties.illustrative ? note.join(' ') : state.gcj ? t('shifted_gcj') : '';
+}
+
+// zoneInfo is the zone's place and planned area: "山西省临汾市 · 规划面积 131.76 平方公里" or
+// "Linfen, Shanxi Province · planned area 131.76 km²"; the measured area when no plan gives one.
+function zoneInfo(p) {
+  const en = state.lang === 'en';
+  const km2 = p.planned_area_km2 ?? p.area_km2;
+  const s = t('zone_info', {
+    province: (en ? p.province_en : p.province) || '', city: (en ? p.city_en : p.city) || '',
+    km2: km2 == null ? '—' : Number(km2).toLocaleString(en ? 'en-US' : 'zh-CN', { maximumFractionDigits: 2 }),
+  });
+  return s.replace(/^, /, '').replace(/^ · /, '');
 }
 
 // window.landinv is a read-only hook for the browser tests (web/e2e) and the console; no module
@@ -102,17 +131,19 @@ window.landinv = {
 document.addEventListener('DOMContentLoaded', () => {
   $('#lang').addEventListener('click', () => {
     state.lang = state.lang === 'en' ? 'zh' : 'en';
+    rememberLang(state.lang);
     renderStatic();
     addLabels();
     writeURL();
   });
   for (const b of document.querySelectorAll('.tabs button')) {
-    b.addEventListener('click', () => { state.tab = b.dataset.tab; renderStatic(); writeURL(); });
+    b.addEventListener('click', () => { state.tab = b.dataset.tab; renderStatic(); applyEmphasis(); writeURL(); });
   }
   $('#details-close').addEventListener('click', closeDetails);
   $('#fit-plots').addEventListener('click', () => state.results.plots && fitTo(state.results.plots.fc.features));
   $('#fit-plants').addEventListener('click', () => state.results.plants && fitTo(state.results.plants.fc.features));
   $('#panel-toggle').addEventListener('click', () => { document.body.classList.toggle('panel-open'); if (state.map) state.map.resize(); });
-  if (window.matchMedia('(max-width: 700px)').matches) $('#legend-box').open = false;
+  // The legend: open (compact) on a laptop, folded to its title on a phone.
+  $('#legend-box').open = !window.matchMedia('(max-width: 700px)').matches;
   main().catch(showError);
 });

@@ -14,8 +14,9 @@ import { shiftGeoJSON } from './gcj02.js';
 import { writeURL, startView } from './url.js';
 import { label, districts } from './format.js';
 import { bboxOf, midpoint } from './geom.js';
+import { NorthArrow, Measure } from './measure.js';
 import {
-  STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, matchExpr,
+  STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, RESULT_COLOR, matchExpr,
 } from './palette.js';
 
 // __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs).
@@ -71,7 +72,10 @@ export function createMap(onPick) {
   const map = new maplibregl.Map(opts);
   state.map = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  state.controls = { north: new NorthArrow(), measure: new Measure() };
+  map.addControl(state.controls.north, 'top-right');
+  map.addControl(state.controls.measure, 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
   map.on('error', (e) => { state.errors.push(String(e.error && e.error.message || e)); console.error('map error', e.error || e); });
   map.on('moveend', writeURL);
   map.on('click', (e) => onMapClick(e, onPick));
@@ -110,7 +114,8 @@ export async function addLayers() {
   }
   const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
   // A halo under the search results, so that small plots stand out when a filter is set.
-  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: none, paint: { 'line-color': '#ff6a00', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5, 15, 9], 'line-opacity': 0.55 } });
+  const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
+  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: none, paint: halo });
   map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } });
   map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
   map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
@@ -120,6 +125,7 @@ export async function addLayers() {
   map.addLayer({ id: 'idle-sites-fill', type: 'fill', source: 'idle-sites', paint: { 'fill-color': matchExpr('stage', STAGE_COLORS, FALLBACK.stage), 'fill-opacity': 0.65 } });
   map.addLayer({ id: 'idle-sites-line', type: 'line', source: 'idle-sites', paint: { 'line-color': '#8f1d1d', 'line-width': 1.6, 'line-dasharray': [2, 1] } });
   map.addSource('plants', { type: 'geojson', data: plants, promoteId: 'code' });
+  map.addLayer({ id: 'plants-result', type: 'line', source: 'plants', filter: none, paint: halo });
   map.addLayer({ id: 'plants-fill', type: 'fill', source: 'plants', paint: { 'fill-color': PLANT_COLOR, 'fill-opacity': 0.85 } });
   map.addLayer({ id: 'plants-line', type: 'line', source: 'plants', paint: { 'line-color': '#ffffff', 'line-width': 0.8 } });
 
@@ -197,7 +203,7 @@ const GROUPS = {
   boundary: ['zone-line'],
   layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes'],
   plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
-  plants: ['plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
+  plants: ['plants-result', 'plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
   idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
   roads: ['roads-solid', 'roads-dashed'],
 };
@@ -217,32 +223,68 @@ const PICKABLE = { 'plants-fill': ['plants', 'plants'], 'idle-sites-fill': ['idl
 
 function onMapClick(e, onPick) {
   const map = state.map;
-  if (!map.getLayer('plots-fill')) return;
+  if (!map.getLayer('plots-fill') || state.measuring) return;
   const layers = Object.keys(PICKABLE).filter((id) => !state.hidden.has(PICKABLE[id][1]));
   const hits = map.queryRenderedFeatures(e.point, { layers });
   if (!hits.length) return;
   const f = hits[0];
   onPick(PICKABLE[f.layer.id][0], f.properties.code);
-  // Keep what was clicked in view beside the details panel (on wide screens it opens on the
-  // right, over the map).
-  const wrap = $('#mapwrap').getBoundingClientRect();
-  const panel = $('#details').getBoundingClientRect();
-  if (wrap.width > 700 && e.point.x > wrap.width - panel.width - 40) {
-    map.panBy([e.point.x - (wrap.width - panel.width) / 2, 0], { duration: 400 });
+}
+
+// keepInView pans (or zooms out) the map so that geometry (as drawn) lies inside the map's
+// box with a margin: after the details panel docks beside or below the map, the selected site
+// stays in sight.
+export function keepInView(geometry) {
+  const map = state.map;
+  if (!map || !geometry) return;
+  map.resize(); // the docked panel changed the map's box
+  const b = bboxOf(geometry);
+  const c = map.getContainer();
+  const w = c.clientWidth; const h = c.clientHeight; const m = 40;
+  // The legend, when open on a wide map, covers the left: leave it out.
+  const lg = $('#legend-box');
+  const left = lg.open && w > 500 ? Math.min(lg.getBoundingClientRect().right - c.getBoundingClientRect().left + 10, w / 2) : m;
+  const sw = map.project([b[0], b[1]]); const ne = map.project([b[2], b[3]]);
+  if (sw.x >= left && ne.x <= w - m && ne.y >= m && sw.y <= h - m) return;
+  const pad = { top: m, bottom: m, left, right: m };
+  if (ne.x - sw.x > w - left - m || sw.y - ne.y > h - 2 * m) {
+    map.fitBounds(b, { padding: w - left - m > 60 ? pad : Math.min(m, w / 4, h / 4), maxZoom: map.getZoom(), duration: 400 });
+  } else {
+    // Centre the site in the part of the map the legend leaves free.
+    const at = map.project([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]);
+    map.panBy([at.x - (left + w) / 2, at.y - h / 2], { duration: 400 });
   }
 }
 
-// showResults narrows a tab's layers to the codes of a search (all features when codes is null).
-export function showResults(tab, codes) {
+// showResults shows a tab's search on the map: its results outlined, everything else faded
+// (all features as usual when the search sets no filter). The tab in view decides which
+// search the map shows (applyEmphasis).
+export function showResults() {
+  applyEmphasis();
+}
+
+// applyEmphasis draws the search of the tab in view: its results in full colour with an
+// orange outline (plots-result, plants-result), the layer's other features faded, and the
+// other layers (buildings or plots, idle sites) faded too, so that the results stand out.
+export function applyEmphasis() {
   const map = state.map;
-  const filter = codes ? ['in', ['get', 'code'], ['literal', codes]] : null;
-  const ids = tab === 'plants' ? ['plants-fill', 'plants-line'] : ['plots-fill', 'plots-outline'];
-  for (const id of ids) map.setFilter(id, filter);
-  if (tab === 'plots') {
-    map.setFilter('plots-result', filter || none);
-    const standard = ['==', ['get', 'standard_land'], true];
-    map.setFilter('plots-standard', filter ? ['all', standard, filter] : standard);
-  }
+  if (!map || !map.getLayer('plots-fill')) return;
+  const codes = (tab) => { const r = state.results[tab]; return r && r.active ? r.fc.features.map((f) => f.id) : null; };
+  const focus = state.tab;
+  const hit = codes(focus);
+  const inSet = hit ? ['in', ['get', 'code'], ['literal', hit]] : null;
+  const own = (full, faded) => (inSet ? ['case', inSet, full, faded] : full);
+  const other = (full, faded) => (hit ? faded : full);
+  const plots = focus === 'plots';
+  map.setPaintProperty('plots-fill', 'fill-opacity', plots ? own(0.85, 0.12) : other(0.78, 0.25));
+  map.setPaintProperty('plots-outline', 'line-opacity', plots ? own(1, 0.25) : other(1, 0.4));
+  map.setPaintProperty('plots-standard', 'line-opacity', plots ? own(1, 0.2) : other(1, 0.3));
+  map.setPaintProperty('plants-fill', 'fill-opacity', plots ? other(0.85, 0.2) : own(0.9, 0.15));
+  map.setPaintProperty('plants-line', 'line-opacity', plots ? other(1, 0.3) : own(1, 0.25));
+  map.setPaintProperty('idle-sites-fill', 'fill-opacity', other(0.65, 0.15));
+  map.setPaintProperty('idle-sites-line', 'line-opacity', other(1, 0.3));
+  map.setFilter('plots-result', plots && inSet ? inSet : none);
+  map.setFilter('plants-result', !plots && inSet ? inSet : none);
 }
 
 // hover outlines one feature of a tab's layer ('' for none).
@@ -265,7 +307,6 @@ export function padding() {
   const legend = $('#legend-box');
   const p = { top: 30, bottom: 30, left: 30, right: 30 };
   if (wrap.width > 700 && legend.open) p.left = Math.min(legend.getBoundingClientRect().width + 30, wrap.width / 3);
-  if (wrap.width > 700 && !$('#details').hidden) p.right = Math.min($('#details').getBoundingClientRect().width + 60, wrap.width / 3);
   return p;
 }
 

@@ -15,6 +15,8 @@ export const ROAD_COLORS = {
 export const DISTRICT_COLORS = ['#e7f0fb', '#fbf3e1', '#eaf6e8', '#f5e9f7', '#e6f5f5'];
 export const STANDARD_COLOR = '#0b4fd9';
 export const PLANT_COLOR = '#3b3b98';
+// RESULT_COLOR outlines the results of a search on the map and in the legend.
+export const RESULT_COLOR = '#ff6a00';
 export const FALLBACK = { status: '#999999', stage: '#cc0000', road: '#555555' };
 
 // DASHED_ROADS are the road statuses drawn dashed: roads not yet being built.

@@ -4,11 +4,12 @@ import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { getJSON } from './api.js';
 import { formOf, queryOf } from './filters.js';
-import { fmt, landUseName } from './format.js';
+import { fmt, landUseName, label } from './format.js';
 import { shift, loadAll, showResults, hover, fitTo } from './map.js';
 import { showDetails } from './details.js';
 import { writeURL } from './url.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
+import { renderLegend } from './legend.js';
 
 // LIST_CAP is the most items the result list shows.
 export const LIST_CAP = 1000;
@@ -33,10 +34,12 @@ export async function search(tab, fit = true) {
   const seq = ++searchSeq[tab];
   const q = queryOf(tab);
   lastQuery[tab] = q.toString();
-  const active = [...q.keys()].length > 0;
+  // A sort alone narrows nothing: the search is active (results highlighted, the rest faded)
+  // when a filter is set.
+  const active = [...q.keys()].some((k) => k !== 'sort');
   // With no filter on a zone served as vector tiles, the map shows every plot from the tiles:
   // the list needs only its first page and the count, not every plot as GeoJSON.
-  const firstPageOnly = !active && tab === 'plots' && state.plotsMode === 'tiles';
+  const firstPageOnly = !active && !q.has('sort') && tab === 'plots' && state.plotsMode === 'tiles';
   q.set('limit', firstPageOnly ? String(LIST_CAP) : '10000');
   const layer = tab === 'plants' ? 'plants' : 'plots';
   $(`#count-${tab}`).textContent = t('loading');
@@ -53,6 +56,7 @@ export async function search(tab, fit = true) {
   state.results[tab] = { fc, active, query: q.toString(), total: fc.number_matched ?? fc.features.length };
   renderResults(tab);
   showResults(tab, active ? fc.features.map((f) => f.id) : null);
+  renderLegend();
   writeURL();
   if (fit && active && fc.features.length) fitTo(fc.features);
 }
@@ -95,14 +99,16 @@ export function renderResults(tab) {
     li.dataset.code = f.id;
     li.tabIndex = 0;
     if (tab === 'plots') {
-      li.innerHTML = '<b></b> <span class="swatch"></span><span class="st"></span><br><small></small>';
+      li.innerHTML = '<b></b> <span class="nm"></span><br><span class="swatch"></span><span class="st"></span> <small></small>';
       li.querySelector('.swatch').style.background = colorOf(STATUS_COLORS, p.status, FALLBACK.status);
       li.querySelector('b').textContent = f.id;
-      li.querySelector('.st').textContent = t.enum('plots', 'status', p.status) + (p.standard_land ? ' · ' + (state.lang === 'en' ? 'standard land' : '标准地') : '');
+      li.querySelector('.nm').textContent = p.name ? label(p) : '';
+      li.querySelector('.st').textContent = t.enum('plots', 'status', p.status) + (p.standard_land ? ' · ' + t('standard_land_short') : '');
       li.querySelector('small').textContent = `${fmt(p.area_mu, 1)} ${t.unit('亩')} · ${t.enum('plots', 'cluster', p.cluster) || '—'} · ${p.land_use} ${landUseName(p.land_use)}`;
     } else {
-      li.innerHTML = '<b></b> <span class="st"></span><br><small></small>';
+      li.innerHTML = '<b></b> <span class="nm"></span><br><span class="st"></span> <small></small>';
       li.querySelector('b').textContent = f.id;
+      li.querySelector('.nm').textContent = p.name ? label(p) : '';
       li.querySelector('.st').textContent = t.enum('plants', 'status', p.status);
       li.querySelector('small').textContent = `${fmt(p.free_area_m2, 0)} m² · ${fmt(p.floor_load_kn_m2, 1)} kN/m² · ${fmt(p.floor_height_m, 1)} ${t.unit('m')} · ${p.floors} ${t.unit(p.floors === 1 ? '1层' : '层')}`;
     }

@@ -16,6 +16,8 @@ export const state = {
   selected: null, // { kind, code, feature?, near? }: the feature in the details panel
   grades: null, // { year, state, plots }: the per-mu grades the plots are coloured by (grades.js)
   map: null, // the MapLibre map, once created
+  controls: null, // the map's own controls (north arrow, measuring), relabelled with the language
+  measuring: false, // a measuring tool is taking clicks: the map opens no details
   ready: false, readyAt: null, errors: [],
   // hooks are the map page's functions that the editing bundle calls after a write (set by
   // main.js: edit.js imports no MapLibre): search(tab, fit), showDetails(kind, code),

@@ -7,9 +7,35 @@ import { pageZone } from './api.js';
 // startParams is the query the page was opened with.
 export const startParams = new URLSearchParams(location.search);
 
+// LANG_KEY is where the page remembers the reader's language (localStorage).
+const LANG_KEY = 'landinv.lang';
+
+// startLang is the page's first language: the URL's lang when it has one, else the language
+// chosen on an earlier visit (remembered), else the browser's (navigator.languages: Chinese
+// when the first preferred language is Chinese, English otherwise).
+export function startLang(params = startParams, stored = readStoredLang(), languages = navigator.languages || [navigator.language]) {
+  const l = params.get('lang');
+  if (l === 'en' || l === 'zh') return l;
+  if (stored === 'en' || stored === 'zh') return stored;
+  return /^zh\b/i.test(languages[0] || '') ? 'zh' : 'en';
+}
+
+function readStoredLang() {
+  try { return localStorage.getItem(LANG_KEY); } catch { return null; }
+}
+
+// rememberLang keeps the reader's choice of language for the next visit.
+export function rememberLang(lang) {
+  try { localStorage.setItem(LANG_KEY, lang); } catch { /* storage off: the URL still carries it */ }
+}
+
+// freshVisit is true when the start URL carries no view and no filter: the page then starts
+// with the investor's default view (land available now or planned).
+export const freshVisit = ![...startParams.keys()].some((k) => !['lang', 'tab', 'hide', 'sel'].includes(k));
+
 // restoreState sets the language, tab and hidden layers from the start URL.
 export function restoreState() {
-  state.lang = startParams.get('lang') === 'en' ? 'en' : 'zh';
+  state.lang = startLang();
   state.tab = startParams.get('tab') === 'plants' ? 'plants' : 'plots';
   state.hidden = new Set((startParams.get('hide') || '').split(',').filter(Boolean));
 }
@@ -30,7 +56,7 @@ export function startSelection() {
 export function writeURL() {
   const q = new URLSearchParams();
   if (pageZone) q.set('zone', pageZone);
-  if (state.lang === 'en') q.set('lang', 'en');
+  q.set('lang', state.lang);
   if (state.tab === 'plants') q.set('tab', 'plants');
   if (state.meta) {
     for (const [k, v] of queryOf('plots')) q.set(k, v);
