@@ -244,16 +244,7 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		// Planners see confidential figures the public does not: the two get different
-		// entity tags. The planners' tag is the one If-Match expects when editing.
-		etag := f.ETag()
-		if !inventory.ViewerFrom(r.Context()).SeesConfidential() {
-			etag = strings.TrimSuffix(etag, `"`) + `-public"`
-		}
-		w.Header().Set("ETag", etag)
-		w.Header().Add("Vary", "Authorization")
-		if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
-			w.WriteHeader(http.StatusNotModified)
+		if notModified(w, r, *f) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/geo+json")
@@ -261,4 +252,21 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(f)
 	}
+}
+
+// notModified sets a single feature's ETag and answers 304 when If-None-Match names it.
+// Planners see confidential figures the public does not: the two get different entity tags
+// (Vary: Authorization). The planners' tag is the one If-Match expects when editing.
+func notModified(w http.ResponseWriter, r *http.Request, f inventory.Feature) bool {
+	etag := f.ETag()
+	if !inventory.ViewerFrom(r.Context()).SeesConfidential() {
+		etag = strings.TrimSuffix(etag, `"`) + `-public"`
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Add("Vary", "Authorization")
+	if m := r.Header.Get("If-None-Match"); m != "" && m == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
 }

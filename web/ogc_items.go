@@ -424,15 +424,7 @@ func (s *Server) ogcItem(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		f := inventory.Feature{Layer: l.Name, Code: code, Version: head.Properties.Version}
-		etag := f.ETag()
-		if !inventory.ViewerFrom(r.Context()).SeesConfidential() {
-			etag = strings.TrimSuffix(etag, `"`) + `-public"`
-		}
-		w.Header().Set("ETag", etag)
-		w.Header().Add("Vary", "Authorization")
-		if m := r.Header.Get("If-None-Match"); m != "" && m == etag {
-			w.WriteHeader(http.StatusNotModified)
+		if notModified(w, r, inventory.Feature{Layer: l.Name, Code: code, Version: head.Properties.Version}) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/geo+json")

@@ -96,25 +96,7 @@ func fresh(t testing.TB, demo bool) string {
 	if err != nil {
 		t.Fatalf("prepare template database: %v", err)
 	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	name := "landinv_t_" + hex.EncodeToString(rnd[:])
-	if _, err := admin.Exec(ctx, fmt.Sprintf("create database %s template %s", name, tmpl)); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		c, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, fmt.Sprintf("drop database if exists %s with (force)", name)); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
+	name := copyOf(ctx, t, admin, tmpl)
 	return name
 }
 
@@ -220,4 +202,18 @@ func hashFS(h interface{ Write([]byte) (int, error) }, fsys fs.FS) error {
 		h.Write(b)
 		return nil
 	})
+}
+
+// copyOf creates a database from the template tmpl with a random name, dropped when the test
+// ends (Drop), and returns its name.
+func copyOf(ctx context.Context, t testing.TB, admin *pgx.Conn, tmpl string) string {
+	t.Helper()
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	name := "landinv_t_" + hex.EncodeToString(rnd[:])
+	if _, err := admin.Exec(ctx, fmt.Sprintf("create database %s template %s", name, tmpl)); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	Drop(t, name)
+	return name
 }

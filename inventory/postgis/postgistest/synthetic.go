@@ -2,7 +2,6 @@ package postgistest
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -144,25 +143,7 @@ func Seeded(t testing.TB, stmts []string) (url string, built time.Duration) {
 	if err != nil {
 		t.Fatalf("build seeded template %s: %v", tmpl, err)
 	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	name := "landinv_t_" + hex.EncodeToString(rnd[:])
-	if _, err := admin.Exec(ctx, fmt.Sprintf("create database %s template %s", name, tmpl)); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		c, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, fmt.Sprintf("drop database if exists %s with (force)", name)); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
+	name := copyOf(ctx, t, admin, tmpl)
 	return withDB(t, server, name), built
 }
 
