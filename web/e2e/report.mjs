@@ -204,6 +204,73 @@ try {
     new RegExp(`本报告共 ${printed.zh.pages} 页`).test(first) && first.includes('管理委员会') &&
     /审核人/.test(execFileSync('pdftotext', ['-f', String(printed.zh.pages), '-l', String(printed.zh.pages), join(out, 'report-zh.pdf'), '-']).toString()),
   first.slice(0, 600));
+
+  // The per-mu evaluation (亩均效益评价): 2024 and 2025 computed as the planner, 2025 published
+  // and made final, so that the public sees its aggregates (cells of at least 3 firms).
+  const post = async (path) => {
+    const r = await fetch(base + path, { method: 'POST', headers: { Authorization: 'Bearer ' + args.token } });
+    if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const year = 2025;
+  await post('/api/v1/evaluations/2024');
+  await post(`/api/v1/evaluations/${year}`);
+  await post(`/api/v1/evaluations/${year}/publish?until=${new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())}`);
+  await post(`/api/v1/evaluations/${year}/finalize`);
+  const ppm = await api(`/api/v1/reports/per-mu?year=${year}`, args.token);
+  const prc = await api(`/api/v1/reports/reclamation?year=${year}`, args.token);
+  const pubPm = await api(`/api/v1/reports/per-mu?year=${year}`);
+  // The grade counts of the cluster and district tables, and what the API says they are
+  // (a withheld cell: "*").
+  const pmCounts = (p) => p.$$eval('#pm-cluster tbody tr, #pm-district tbody tr', (trs) => trs.map((tr) => ({ table: tr.closest('table').id, group: tr.dataset.group,
+    grades: Object.fromEntries([...tr.querySelectorAll('td[data-grade]')].map((td) => [td.dataset.grade, td.textContent])) })));
+  const wantCounts = (rep) => [['pm-cluster', rep.by_cluster], ['pm-district', rep.by_district]].flatMap(([table, gs]) => gs.map((g) => ({ table, group: g.group,
+    grades: Object.fromEntries(['A', 'B', 'C', 'D', 'ungraded'].map((k) => [k, g.grades[k] === null ? '*' : fmt(g.grades[k], '人')])) })));
+  const pmCharts = ['#chart-pm-cluster', '#chart-pm-land'];
+
+  const pp = await open(`/reports?report=per-mu&year=${year}`, args.token);
+  await pp.page.screenshot({ path: join(out, 'report-permu-planner-zh-1366.png'), fullPage: true });
+  const gotP = await pmCounts(pp.page);
+  const pDrawn = await pp.page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.querySelectorAll(id + ' svg path').length])), pmCharts);
+  const firmRows = await pp.page.$$eval('#pm-firms-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.code, tr.children[1].textContent, tr.dataset.grade]));
+  const reclaimRows = await pp.page.$$eval('#pm-reclaim-table tbody tr', (trs) => trs.map((tr) => tr.dataset.code));
+  report('per-mu report as a planner: grade counts, firms and reclamation list equal the API',
+    pp.rec.errors.length === 0 && ppm.confidential && ppm.state === 'final' && ppm.by_cluster.length > 1 && ppm.firms.length > 0 &&
+    JSON.stringify(gotP) === JSON.stringify(wantCounts(ppm)) && pmCharts.every((id) => pDrawn[id] > 5) &&
+    JSON.stringify(firmRows) === JSON.stringify(ppm.firms.map((f) => [f.credit_code, f.name, f.grade || ''])) &&
+    prc.firms.length > 0 && JSON.stringify(reclaimRows) === JSON.stringify(prc.firms.map((f) => f.credit_code)),
+  { errors: pp.rec.errors, got: gotP.slice(0, 3), want: wantCounts(ppm).slice(0, 3), pDrawn, firms: firmRows.length, api: ppm.firms.length, reclaim: reclaimRows.length, apiReclaim: prc.firms.length });
+  await pp.page.evaluate(() => window.landinvReport.setLang('en'));
+  await pp.page.screenshot({ path: join(out, 'report-permu-planner-en-1366.png'), fullPage: true });
+  const pmWords = (await words(pp.page)).split(await pp.page.textContent('#c-zone')).join('');
+  const pmHan = pmWords.match(/[\u4e00-\u9fff]+/g) || [];
+  report('per-mu report in English has no Chinese word', pmHan.length === 0, { han: pmHan });
+
+  // The public: the same counts as the public API, no firm's name, no firm or reclamation table.
+  const pu = await open(`/reports?report=per-mu&year=${year}`);
+  await pu.page.screenshot({ path: join(out, 'report-permu-public-zh-1366.png'), fullPage: true });
+  const gotPub = await pmCounts(pu.page);
+  const pubText = await pu.page.evaluate(() => document.body.innerText);
+  const named = [...ppm.firms.map((f) => f.name), ...ppm.firms.map((f) => f.credit_code)].filter((n) => pubText.includes(n));
+  const tablesShown = await pu.page.evaluate(() => ['#pm-firms-table', '#pm-reclaim-table'].filter((id) => document.querySelector(id).offsetParent !== null));
+  report('per-mu report for the public: the public API\'s counts and no firm name',
+    pu.rec.errors.length === 0 && !pubPm.confidential && JSON.stringify(gotPub) === JSON.stringify(wantCounts(pubPm)) && gotPub.length > 0 &&
+    named.length === 0 && tablesShown.length === 0, { errors: pu.rec.errors, named: named.slice(0, 5), tablesShown, got: gotPub.slice(0, 3), want: wantCounts(pubPm).slice(0, 3) });
+  await pu.page.evaluate(() => window.landinvReport.setLang('en'));
+  await pu.page.screenshot({ path: join(out, 'report-permu-public-en-1366.png'), fullPage: true });
+
+  // Printed (planner, Chinese; public, English): numbered, no page under a third full but the last.
+  const pmPrinted = {};
+  await pp.page.evaluate(() => window.landinvReport.setLang('zh'));
+  for (const [name, p] of [['planner-zh', pp.page], ['public-en', pu.page]]) {
+    await p.emulateMedia({ media: 'print' });
+    await p.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    const file = join(out, `report-permu-${name}.pdf`);
+    writeFileSync(file, await p.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
+    pmPrinted[name] = pdfPages(file, `report-permu-${name}-pdf`);
+  }
+  report('per-mu report prints on numbered pages, none under a third full but the last',
+    Object.values(pmPrinted).every((r) => r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), pmPrinted);
 } catch (e) {
   report('script', false, String(e.stack || e));
 }

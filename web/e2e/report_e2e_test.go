@@ -41,7 +41,9 @@ func TestReportPage(t *testing.T) {
 		"public report respects the disclosure rule", "Chinese and English are never mixed, dates in the locale's format", "groups are named",
 		"fits a 375 px screen (zh)", "fits a 375 px screen (en)", "planner view shows every indicator and the score",
 		"prints to A4 without the controls", `printed pages are numbered "i / N"`, "no printed page under a third full, except the last",
-		"the cover names zone, issuer, period, date and page count; the last page is signed off"}
+		"the cover names zone, issuer, period, date and page count; the last page is signed off",
+		"per-mu report as a planner: grade counts, firms and reclamation list equal the API", "per-mu report in English has no Chinese word",
+		"per-mu report for the public: the public API's counts and no firm name", "per-mu report prints on numbered pages, none under a third full but the last"}
 	got := map[string]result{}
 	for _, r := range results {
 		got[r.Check] = r

@@ -4,17 +4,21 @@
 // in report_text.js, names come from the reports (label / label_en), the layout (districts) and
 // /api/v1/meta (clusters, stages, road statuses). Figures are rounded as the exports round them
 // (inventory/rounding.go: 0 decimals for persons, else 2). ECharts is bundled (no CDN) and draws
-// SVG so that the page prints crisply to A4; report.css numbers the printed pages.
+// SVG so that the page prints crisply to A4; report.css numbers the printed pages. The report
+// selector switches to the per-mu evaluation (report_permu.js): same cover, same sign-off.
+// Over 450 lines because the one page draws every section of the intensity report (one
+// function per section, sharing the cover, number format and chart helpers).
 import * as echarts from 'echarts/core';
-import { BarChart } from 'echarts/charts';
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import './report.css';
 import { authHeaders, getJSON, whoAmI, signOut, pageZone, withZone } from './api.js';
 import { loadMeta, enumValues, enumName } from './meta.js';
 import { text, groupNames, unitNames } from './report_text.js';
+import { drawPerMu } from './report_permu.js';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
 
 const $ = (s) => document.querySelector(s);
 const form = $('#controls');
@@ -48,12 +52,15 @@ const dateTime = (iso) => new Intl.DateTimeFormat(locale(), { year: 'numeric', m
 const districtName = (code) => { const d = districts[code]; return d ? (lang === 'en' ? d.name_en || d.name : d.name) : code; };
 const enumL = (layer, field, v) => (meta ? enumName(meta, lang, layer, field, v) : v);
 
+const perMu = () => form.elements.report.value === 'per-mu';
+
 function params() {
   const p = new URLSearchParams();
   for (const k of ['district', 'cluster', 'as_of']) {
     const v = form.elements[k].value;
     if (v) p.set(k, k === 'as_of' ? v + 'T23:59:59+08:00' : v);
   }
+  if (perMu() && form.elements.year.value) p.set('year', form.elements.year.value);
   return p;
 }
 
@@ -70,6 +77,8 @@ function chart(el) {
 function applyStatic() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = T(el.dataset.t);
+  for (const el of document.querySelectorAll('[data-tp]')) el.placeholder = T(el.dataset.tp);
+  document.body.dataset.report = form.elements.report.value;
   let st = $('#page-words');
   if (!st) {
     st = document.createElement('style');
@@ -92,16 +101,18 @@ function indicatorRows(g) {
   return order.filter((d) => shown[d.key] || why[d.key]).map((d) => ({ def: d, ind: shown[d.key], why: why[d.key] }));
 }
 
-function drawCover(rep) {
+function drawCover(rep, pm) {
   const zone = rep.zone_name;
-  $('#doc-title').textContent = lang === 'en' ? `${zone}: ${T('doc_title')}` : `${zone}${T('doc_title')}`;
+  const title = T(pm ? 'pm_doc_title' : 'doc_title');
+  $('#doc-title').textContent = lang === 'en' ? `${zone}: ${title}` : `${zone}${title}`;
   document.title = $('#doc-title').textContent;
   $('#c-zone').textContent = zone;
   const issuer = lang === 'en' ? rep.issuer_en || rep.issuer : rep.issuer;
   $('#c-issuer').textContent = issuer || '';
   $('#c-issuer').classList.toggle('line', !issuer);
   $('#sign-issuer').textContent = issuer || '';
-  $('#c-period').textContent = rep.as_of ? T('period_asof', date(rep.as_of)) : T('period_live', date(rep.generated_at));
+  $('#c-period').textContent = pm && rep.year ? T('pm_period', rep.year, T('pm_state_' + rep.state))
+    : rep.as_of ? T('period_asof', date(rep.as_of)) : T('period_live', date(rep.generated_at));
   const scope = [];
   if (rep.district) scope.push(`${T('district')}: ${rep.district.map(districtName).join(lang === 'en' ? ', ' : '、')}`);
   if (rep.cluster) scope.push(`${T('cluster')}: ${enumL('plots', 'cluster', rep.cluster)}`);
@@ -110,7 +121,8 @@ function drawCover(rep) {
   $('#illustrative').hidden = !rep.illustrative;
   const rule = (rep.config && rep.config.disclosure) || { min_enterprises: 3, max_share_pct: 85 };
   $('#public-note').hidden = rep.confidential;
-  $('#public-note').textContent = T('public_note').replace('{n}', rule.min_enterprises).replace('{p}', rule.max_share_pct);
+  $('#public-note').textContent = pm ? T('pm_public_note').replace('{n}', 3)
+    : T('public_note').replace('{n}', rule.min_enterprises).replace('{p}', rule.max_share_pct);
   $('#generated').textContent = T('generated', dateTime(rep.generated_at));
 }
 
@@ -324,6 +336,11 @@ function drawRoads(rep) {
 function draw() {
   applyStatic();
   if (!last) return;
+  if (last.perMu) {
+    drawCover(last.perMu[0], true);
+    drawPerMu({ T, num, esc, chart, enumL, districtName, lang: () => lang }, ...last.perMu);
+    return;
+  }
   const [intensity, supply, idle, compliance, roads] = last;
   drawCover(intensity);
   drawSummary(intensity);
@@ -339,7 +356,8 @@ function draw() {
 function writeURL() {
   const p = params();
   const group = form.elements.group.value;
-  if (group !== 'zone') p.set('group', group);
+  if (perMu()) p.set('report', 'per-mu');
+  else if (group !== 'zone') p.set('group', group);
   if (lang === 'en') p.set('lang', 'en');
   if (pageZone) p.set('zone', pageZone);
   const u = new URL(location.href);
@@ -356,7 +374,10 @@ async function load() {
   if (group !== 'zone') ip.set('group', group);
   const q = (u) => (u.toString() ? '?' + u.toString() : '');
   try {
-    last = await Promise.all([
+    if (perMu()) {
+      const [pm, rc] = await Promise.all([getJSON('/api/v1/reports/per-mu' + q(p)), getJSON('/api/v1/reports/reclamation' + q(p))]);
+      last = { perMu: [pm, rc] };
+    } else last = await Promise.all([
       getJSON('/api/v1/reports/intensity' + q(ip)), getJSON('/api/v1/reports/supply' + q(p)), getJSON('/api/v1/reports/idle' + q(p)),
       getJSON('/api/v1/reports/compliance' + q(p)), getJSON('/api/v1/reports/roads' + q(p)),
     ]);
@@ -433,9 +454,10 @@ async function init() {
     districts[f.id] = { name: f.properties.name, name_en: f.properties.name_en };
   }
   fillChoices();
-  for (const k of ['district', 'cluster', 'group']) if (sp.get(k)) form.elements[k].value = sp.get(k);
+  for (const k of ['district', 'cluster', 'group', 'year', 'report']) if (sp.get(k)) form.elements[k].value = sp.get(k);
   if (sp.get('as_of')) form.elements.as_of.value = sp.get('as_of').slice(0, 10);
   await showWho();
+  form.elements.report.addEventListener('change', () => { last = null; applyStatic(); load(); });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     load();
