@@ -289,21 +289,40 @@ try {
     });
     if (info.pts.length < 3) throw new Error('no vertices');
     if (info.covered) throw new Error(`${info.covered} of ${info.pts.length} vertices covered by a panel or off the map`);
-    // Drag the first vertex a little towards the middle of the plot, and save.
-    const [x0, y0] = info.pts[0];
-    const cx = info.pts.reduce((a, p) => a + p[0], 0) / info.pts.length;
-    const cy = info.pts.reduce((a, p) => a + p[1], 0) / info.pts.length;
+    // Drag one vertex a fixed 5 m towards the middle of the plot (a small move in metres,
+    // whatever the phone's zoom), and save: the vertex farthest from the plot's buildings, so
+    // that the move leaves them inside. The map zooms in around it when 5 m is under 16 px, far
+    // enough that the drop does not snap back to a neighbour's corner (8 px).
+    const drag = await page.evaluate(async (c) => {
+      const map = window.landinv.map;
+      const verts = map.getSource('edit-vertices').serialize().data.features.map((f) => f.geometry.coordinates);
+      const plants = (await (await fetch('/api/v1/plants?limit=10000')).json()).features.filter((f) => f.properties.plot_code === c);
+      const kx = Math.cos((verts[0][1] * Math.PI) / 180) * 111320; const ky = 110574; // metres per degree
+      const dist = (a, b) => Math.hypot((a[0] - b[0]) * kx, (a[1] - b[1]) * ky);
+      const corners = plants.flatMap((f) => f.geometry.coordinates.flat(3).reduce((a, x, i, all) => (i % 2 ? a : [...a, [all[i], all[i + 1]]]), []));
+      const clearance = (v) => (corners.length ? Math.min(...corners.map((b) => dist(v, b))) : Infinity);
+      const v = verts.reduce((best, x) => (clearance(x) > clearance(best) ? x : best), verts[0]);
+      const cen = [verts.reduce((a, p) => a + p[0], 0) / verts.length, verts.reduce((a, p) => a + p[1], 0) / verts.length];
+      const f = 5 / dist(v, cen);
+      const to = [v[0] + (cen[0] - v[0]) * f, v[1] + (cen[1] - v[1]) * f];
+      const px = () => { const a = map.project(v); const b = map.project(to); return Math.hypot(a.x - b.x, a.y - b.y); };
+      if (px() < 16) map.jumpTo({ center: v, zoom: Math.min(map.getMaxZoom(), map.getZoom() + Math.log2(16 / px()) + 0.2) });
+      await new Promise((r) => (map.loaded() ? r() : map.once('idle', r)));
+      const r = map.getCanvas().getBoundingClientRect();
+      const a = map.project(v); const b = map.project(to);
+      return { from: [r.left + a.x, r.top + a.y], to: [r.left + b.x, r.top + b.y], clearance: clearance(v), px: px() };
+    }, code);
+    await page.waitForTimeout(300);
+    const [x0, y0] = drag.from;
     await page.mouse.move(x0, y0);
     await page.mouse.down();
-    // Far enough (over 8 px) that it does not snap back to the neighbours' shared corner.
-    const k = Math.min(0.5, Math.max(0.2, 20 / Math.hypot(cx - x0, cy - y0)));
-    await page.mouse.move(x0 + (cx - x0) * k, y0 + (cy - y0) * k, { steps: 5 });
+    await page.mouse.move(drag.to[0], drag.to[1], { steps: 5 });
     await page.mouse.up();
     await shot('vertices-en-375');
     await page.click('#geom-form button[type=submit]');
     await page.waitForFunction(() => /Saved|Nothing changed|\S/.test(document.querySelector('#geom-form .edit-error').textContent), null, { timeout: 10000 });
     const said = await page.textContent('#geom-form .edit-error');
-    if (!/Saved/.test(said)) throw new Error(`dragged ${Math.round(Math.hypot(cx - x0, cy - y0) * k)} px: ${said}`);
+    if (!/Saved/.test(said)) throw new Error(`dragged 5 m (${Math.round(drag.px)} px) from a vertex ${Math.round(drag.clearance)} m from the buildings: ${said}`);
     return await page.textContent('#geom-form .edit-error');
   });
   await page.click('#lang');

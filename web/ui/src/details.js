@@ -43,7 +43,7 @@ export async function showDetails(kind, code) {
   renderDetails();
   // The panel docks beside the map (laptop) or below it (phone, a bottom sheet): keep the
   // selected site in sight in what is left of the map.
-  keepInView(shift({ type: 'Feature', properties: {}, geometry: structuredClone(f.geometry) }).geometry);
+  keepInView(shift({ type: 'Feature', properties: {}, geometry: structuredClone(f.geometry) }).geometry, () => state.selected && state.selected.code === code);
 }
 
 // rowsOf returns the panel's rows, [label, value, class]; a null value is a heading.

@@ -49,9 +49,16 @@ export function buildForms() {
   plots.elements.road_status.dataset.value = roadStatusGroup(state.meta, 'existing').join(',');
   plots.elements.near_road_m.placeholder = String(state.meta.default_near_road_m || 500);
   // The investor's default view: land available now or planned (meta's investor_statuses).
-  // They are the status chips' defaults, so "Reset filters" comes back to them.
+  // They are the status chips' defaults, so "Reset filters" comes back to them; only a fresh
+  // visit starts with them ticked (applyInvestorDefault): a link with a view but no status
+  // filter shows every status. (Setting defaultChecked on an untouched box ticks it too, hence
+  // the checked state kept.)
   const investor = new Set(state.meta.investor_statuses || []);
-  for (const i of plots.querySelectorAll('input[name=status]')) i.defaultChecked = investor.has(i.value);
+  for (const i of plots.querySelectorAll('input[name=status]')) {
+    const on = i.checked;
+    i.defaultChecked = investor.has(i.value);
+    i.checked = on;
+  }
   for (const tab of ['plots', 'plants']) {
     const sel = formOf(tab).elements.sort;
     sel.textContent = '';

@@ -233,10 +233,16 @@ function onMapClick(e, onPick) {
 
 // keepInView pans (or zooms out) the map so that geometry (as drawn) lies inside the map's
 // box with a margin: after the details panel docks beside or below the map, the selected site
-// stays in sight.
-export function keepInView(geometry) {
+// stays in sight. While the map is still moving (e.g. a fit started by a click in the list,
+// before the panel docked), it waits for the move to end and checks then, if wanted() still
+// says so (the site is still the selected one).
+export function keepInView(geometry, wanted = () => true) {
   const map = state.map;
   if (!map || !geometry) return;
+  if (map.isMoving()) {
+    map.once('moveend', () => { if (wanted()) keepInView(geometry, wanted); });
+    return;
+  }
   map.resize(); // the docked panel changed the map's box
   const b = bboxOf(geometry);
   const c = map.getContainer();
@@ -318,5 +324,6 @@ export function fitTo(features) {
     b[0] = Math.min(b[0], fb[0]); b[1] = Math.min(b[1], fb[1]); b[2] = Math.max(b[2], fb[2]); b[3] = Math.max(b[3], fb[3]);
   }
   if (!Number.isFinite(b[0])) return;
+  state.map.resize(); // the details panel may have just docked beside or below the map
   state.map.fitBounds(b, { padding: padding(), maxZoom: 16, duration: 600 });
 }
