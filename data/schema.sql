@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql
--- Migrations sha256: 649feee9af2c6f857b02d0f3697d8219aa581a3185a9b0d757032c3c2cb06d59
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql
+-- Migrations sha256: 4679acebf1e8dd496e65dd27ad3cf3aaa4a39f522ab3e1f9eca120117301562c
 
 
 --
@@ -1170,16 +1170,16 @@ CREATE TABLE public.enterprise_figures (
     geom public.geometry(Geometry,4326),
     CONSTRAINT enterprise_figures_check CHECK ((valid_from <= valid_to)),
     CONSTRAINT enterprise_figures_code_check CHECK ((code ~ '^[0-9A-Z]{18}-[0-9]{4}$'::text)),
-    CONSTRAINT enterprise_figures_electricity_kwh_check CHECK ((electricity_kwh >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_emissions_t_check CHECK ((emissions_t >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_employees_check CHECK ((employees >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_energy_tce_check CHECK ((energy_tce >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_electricity_kwh_range CHECK (((electricity_kwh >= (0)::double precision) AND (electricity_kwh <= ('100000000000'::bigint)::double precision))),
+    CONSTRAINT enterprise_figures_emissions_t_range CHECK (((emissions_t >= (0)::double precision) AND (emissions_t <= (1000000)::double precision))),
+    CONSTRAINT enterprise_figures_employees_range CHECK (((employees >= (0)::double precision) AND (employees <= (1000000)::double precision))),
+    CONSTRAINT enterprise_figures_energy_tce_range CHECK (((energy_tce >= (0)::double precision) AND (energy_tce <= (100000000)::double precision))),
     CONSTRAINT enterprise_figures_geom_check CHECK ((geom IS NULL)),
     CONSTRAINT enterprise_figures_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
-    CONSTRAINT enterprise_figures_rd_wan_check CHECK ((rd_wan >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_revenue_wan_check CHECK ((revenue_wan >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_tax_wan_check CHECK ((tax_wan >= (0)::double precision)),
-    CONSTRAINT enterprise_figures_value_added_wan_check CHECK ((value_added_wan >= (0)::double precision)),
+    CONSTRAINT enterprise_figures_rd_wan_range CHECK (((rd_wan >= (0)::double precision) AND (rd_wan <= (10000000)::double precision))),
+    CONSTRAINT enterprise_figures_revenue_wan_range CHECK (((revenue_wan >= (0)::double precision) AND (revenue_wan <= (100000000)::double precision))),
+    CONSTRAINT enterprise_figures_tax_wan_range CHECK (((tax_wan >= (0)::double precision) AND (tax_wan <= (10000000)::double precision))),
+    CONSTRAINT enterprise_figures_value_added_wan_range CHECK (((value_added_wan >= (0)::double precision) AND (value_added_wan <= (100000000)::double precision))),
     CONSTRAINT enterprise_figures_version_check CHECK ((version >= 1))
 );
 

@@ -106,15 +106,22 @@ func CheckCreditCode(s string) error {
 // Figures are the annual figures of a firm (年度数据), each with its unit. Each figure f has
 // beside it f_source (来源, e.g. 税务局) and f_date (数据日期): every figure keeps where and when
 // it came from.
+//
+// Each figure has a plausible range (migration 0060 enforces the same in the database): from 0
+// to a bound no single firm of a development zone reaches — tax and R&D 1000 亿元 (1e7 万元),
+// revenue and value added 1 万亿元 (1e8 万元, as plots' output_wan_per_year), energy 1 亿吨标准煤
+// (the largest steel or chemical sites use tens of millions), main pollutant emissions 1 million
+// t, electricity 1000 亿 kWh (the largest aluminium smelters use tens of billions), employees 1
+// million (the largest plants employ a few hundred thousand).
 var Figures = []Field{
-	{Name: "tax_wan", Type: Number, Unit: "万元", Label: "实缴税金", LabelEN: "Tax paid"},
-	{Name: "revenue_wan", Type: Number, Unit: "万元", Label: "营业收入", LabelEN: "Revenue"},
-	{Name: "value_added_wan", Type: Number, Unit: "万元", Label: "工业增加值", LabelEN: "Industrial value added"},
-	{Name: "energy_tce", Type: Number, Unit: "吨标准煤", Label: "综合能耗", LabelEN: "Comprehensive energy use"},
-	{Name: "emissions_t", Type: Number, Unit: "吨", Label: "主要污染物排放量", LabelEN: "Main pollutant emissions"},
-	{Name: "electricity_kwh", Type: Number, Unit: "kWh", Label: "用电量", LabelEN: "Electricity used"},
-	{Name: "employees", Type: Number, Unit: "人", Label: "年平均职工人数", LabelEN: "Average employees"},
-	{Name: "rd_wan", Type: Number, Unit: "万元", Label: "研发经费支出", LabelEN: "R&D spending"},
+	Field{Name: "tax_wan", Type: Number, Unit: "万元", Label: "实缴税金", LabelEN: "Tax paid"}.Between(0, 1e7),
+	Field{Name: "revenue_wan", Type: Number, Unit: "万元", Label: "营业收入", LabelEN: "Revenue"}.Between(0, 1e8),
+	Field{Name: "value_added_wan", Type: Number, Unit: "万元", Label: "工业增加值", LabelEN: "Industrial value added"}.Between(0, 1e8),
+	Field{Name: "energy_tce", Type: Number, Unit: "吨标准煤", Label: "综合能耗", LabelEN: "Comprehensive energy use"}.Between(0, 1e8),
+	Field{Name: "emissions_t", Type: Number, Unit: "吨", Label: "主要污染物排放量", LabelEN: "Main pollutant emissions"}.Between(0, 1e6),
+	Field{Name: "electricity_kwh", Type: Number, Unit: "kWh", Label: "用电量", LabelEN: "Electricity used"}.Between(0, 1e11),
+	Field{Name: "employees", Type: Number, Unit: "人", Label: "年平均职工人数", LabelEN: "Average employees"}.Between(0, 1e6),
+	Field{Name: "rd_wan", Type: Number, Unit: "万元", Label: "研发经费支出", LabelEN: "R&D spending"}.Between(0, 1e7),
 }
 
 // FigureFlags are a firm's yes/no facts of a year that bring bonuses or deductions (加减分).
@@ -145,7 +152,7 @@ func figureFields() []Field {
 
 // FigureLayer is the layer of annual figures (年度数据): one feature per firm and year, coded
 // CREDITCODE-YYYY (FigureCode); credit_code and year are computed from the code. Rules: the firm
-// is a live enterprise of the zone; figures are ≥ 0.
+// is a live enterprise of the zone; figures lie in their ranges (Figures).
 var FigureLayer = &Layer{
 	Name: "enterprise-figures", Table: "enterprise_figures", Label: "企业年度数据", LabelEN: "Enterprise annual figures",
 	Geometry: GeometryNone, Fields: append(versionFields(), figureFields()...),

@@ -30,8 +30,10 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"title": "landinv API", "links": links})
 }
 
-// meta describes the layers: fields with Chinese and English labels and units, the names of
-// enumerated values (enum_labels), and filters; and the road statuses that count as existing
+// meta describes the layers: fields with Chinese and English labels, units and plausible ranges
+// (min, max), the names of enumerated values (enum_labels), and filters — the map layers under
+// layers, the non-spatial record layers (enterprises, their annual figures) under
+// record_layers; and the road statuses that count as existing
 // roads (road_status_groups); the plot statuses an investor's first view shows
 // (investor_statuses) and the distance "built roads only" means alone (default_near_road_m);
 // and every problem code with its Chinese and English message templates (codes: {code: {kind,
@@ -39,17 +41,22 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 // from it.
 func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	var layers []metaLayer
-	for _, l := range inventory.Layers() {
+	writeJSON(w, http.StatusOK, map[string]any{"layers": metaLayers(inventory.Layers()), "record_layers": metaLayers(inventory.RecordLayers()), "road_status_groups": map[string][]string{
+		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
+	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM})
+}
+
+// metaLayers are the layers as meta shows them.
+func metaLayers(ls []*inventory.Layer) []metaLayer {
+	var out []metaLayer
+	for _, l := range ls {
 		ml := metaLayer{Layer: l}
 		for _, f := range l.Fields {
 			ml.Fields = append(ml.Fields, metaField{Field: f, EnumLabels: inventory.EnumLabels(l.Name, f.Name)})
 		}
-		layers = append(layers, ml)
+		out = append(out, ml)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"layers": layers, "road_status_groups": map[string][]string{
-		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
-	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM})
+	return out
 }
 
 // metaLayer is a layer as meta shows it: its fields carry the names of their enum values.

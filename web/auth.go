@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 
@@ -32,11 +33,21 @@ func TokenAuthenticator(check func(ctx context.Context, token string) (inventory
 // (Deps.Authenticate) or else by session cookie (Deps.Sessions), and whether a write that
 // carries no Bearer token passes the CSRF rule (Sessions.checkWrite). It returns the request to
 // serve (with the session in its context), or answers the problem itself and returns nil.
+//
+// A request with a Bearer token from an address whose tokens failed too often (Limits.
+// FailedAuthPerMinute) is answered 429 before its token is looked up; each failed token
+// counts against its address.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, inventory.Viewer) {
 	v := inventory.Anonymous
 	if s.deps.Authenticate != nil {
+		if r.Header.Get("Authorization") != "" && s.authFailedTooOften(w, r) {
+			return nil, v
+		}
 		var err error
 		if v, err = s.deps.Authenticate(r); err != nil {
+			if inventory.ErrorKind(err) == inventory.EUnauthorized && s.rates.failedAuth != nil {
+				s.rates.failedAuth.OnLimit(w, r, clientAddr(r)) // counts this failure
+			}
 			Problem(w, r, err)
 			return nil, v
 		}
@@ -90,4 +101,22 @@ func signedIn(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// authFailedTooOften answers 429 with Retry-After, and reports true, when the request's address
+// has used up its failed authentications (Limits.FailedAuthPerMinute); it counts nothing.
+func (s *Server) authFailedTooOften(w http.ResponseWriter, r *http.Request) bool {
+	lim := s.rates.failedAuth
+	if lim == nil {
+		return false
+	}
+	_, rate, err := lim.Status(clientAddr(r))
+	if err != nil || math.Round(rate) < float64(s.rates.failedAuthLimit) {
+		return false
+	}
+	w.Header().Set("Retry-After", "60")
+	s.metrics.RateLimited()
+	writeProblem(w, http.StatusTooManyRequests, "too many requests",
+		"this address has sent too many credentials that failed; retry after the time in Retry-After", "Authorization", nil)
+	return true
 }

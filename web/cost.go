@@ -28,6 +28,11 @@ import (
 //     smaller Limits.AnonymousCostlyPerMinute for costly reads and reports): over the limit,
 //     429 with Retry-After. Signed-in users are not rate-limited; neither is /readyz. The
 //     counts are kept in this process: N processes behind a balancer allow N times as much.
+//
+// Credentials are checked before any of this (the viewer middleware), so failed ones are
+// limited on their own: an address whose Bearer tokens failed Limits.FailedAuthPerMinute times
+// in a minute gets 429 with Retry-After for any request carrying a Bearer token, before the
+// token is looked up (auth.go). Per process too.
 
 // Limits bound what one request may cost. The zero value sets no rate limit and the default
 // deadlines.
@@ -41,7 +46,14 @@ type Limits struct {
 	// AnonymousCostlyPerMinute is how many costly reads and reports one client address of the
 	// public may ask for in a minute (0: no limit).
 	AnonymousCostlyPerMinute int
+	// FailedAuthPerMinute is how many requests with credentials that fail (401) one client
+	// address may send in a minute (0: DefaultFailedAuthPerMinute; negative: no limit).
+	FailedAuthPerMinute int
 }
+
+// DefaultFailedAuthPerMinute is Limits.FailedAuthPerMinute's default: far more than a person
+// mistyping a token, far fewer than a script guessing tokens.
+const DefaultFailedAuthPerMinute = 30
 
 // DefaultDeadline is a request's deadline when none is configured for its kind: twice its
 // kind's default statement timeout (a request runs a few statements), at least 5 s.
@@ -68,13 +80,24 @@ const (
 // went away before the answer; the client never sees it.
 const StatusClientClosedRequest = 499
 
-// rateLimits are the per-process limiters of the anonymous public.
+// rateLimits are the per-process limiters of the anonymous public, and of failed
+// authentications (failedAuth, auth.go).
 type rateLimits struct {
 	all, costly *httprate.RateLimiter
+	failedAuth  *httprate.RateLimiter
+	// failedAuthLimit is failedAuth's limit per minute.
+	failedAuthLimit int
 }
 
 func newRateLimits(l Limits) rateLimits {
 	var rl rateLimits
+	if l.FailedAuthPerMinute == 0 {
+		l.FailedAuthPerMinute = DefaultFailedAuthPerMinute
+	}
+	if l.FailedAuthPerMinute > 0 {
+		rl.failedAuth = httprate.NewRateLimiter(l.FailedAuthPerMinute, time.Minute)
+		rl.failedAuthLimit = l.FailedAuthPerMinute
+	}
 	if l.AnonymousPerMinute > 0 {
 		rl.all = httprate.NewRateLimiter(l.AnonymousPerMinute, time.Minute)
 	}

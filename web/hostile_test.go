@@ -170,14 +170,16 @@ func TestHostileOutOfRangeNumbers(t *testing.T) {
 		t.Errorf("far order: %s", r.body)
 	}
 	// The ranges are served in /api/v1/meta.
-	var meta struct {
-		Layers []struct {
-			Name   string
-			Fields []struct {
-				Name     string
-				Min, Max *float64
-			}
+	type metaLayer struct {
+		Name   string
+		Fields []struct {
+			Name     string
+			Min, Max *float64
 		}
+	}
+	var meta struct {
+		Layers       []metaLayer
+		RecordLayers []metaLayer `json:"record_layers"`
 	}
 	getJSON(t, e.srv, "/api/v1/meta", 200, &meta)
 	found := false
@@ -190,6 +192,18 @@ func TestHostileOutOfRangeNumbers(t *testing.T) {
 	}
 	if !found {
 		t.Error("meta does not give plots.min_far the range 0 to 10")
+	}
+	// The record layers' too: the enterprises' annual figures.
+	found = false
+	for _, l := range meta.RecordLayers {
+		for _, f := range l.Fields {
+			if l.Name == "enterprise-figures" && f.Name == "tax_wan" {
+				found = f.Min != nil && *f.Min == 0 && f.Max != nil && *f.Max == 1e7
+			}
+		}
+	}
+	if !found {
+		t.Error("meta does not give enterprise-figures.tax_wan the range 0 to 1e7")
 	}
 }
 

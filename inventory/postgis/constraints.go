@@ -67,9 +67,7 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	for _, t := range []string{"enterprises", "enterprise_figures"} {
 		m[t+"_check"] = checkRule{[]string{"valid_from", "valid_to"}, "must not be after valid_to", inventory.CodeInternalRule, nil}
 	}
-	for _, f := range []string{"electricity_kwh", "emissions_t", "employees", "energy_tce", "rd_wan", "revenue_wan", "tax_wan", "value_added_wan"} {
-		m["enterprise_figures_"+f+"_check"] = checkRule{[]string{f}, "must not be negative", inventory.CodeOutOfRange, map[string]any{"min": 0}}
-	}
+	// The figures' ranges (enterprise_figures_<f>_range, 0060) come from the fields, below.
 	m["enterprises_industry_code_check"] = checkRule{[]string{"industry_code"}, "must be a national industry code (GB/T 4754: an optional section letter and 2–4 digits)", inventory.CodeInvalidCode, nil}
 	m["enterprises_name_check"] = checkRule{[]string{"name"}, "must not be empty", inventory.CodeRequired, nil}
 	m["enterprises_plots_check"] = checkRule{[]string{"plots"}, "must be an array of plot codes", inventory.CodeWrongType, nil}

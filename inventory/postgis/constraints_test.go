@@ -74,6 +74,9 @@ func TestCheckViolationsNameTheRule(t *testing.T) {
 		{`insert into plots (zone_id, code, land_use, status, max_green_ratio_pct, geom) values (1, 'P2', '100101', 'ready', 101, ST_Multi(ST_MakeEnvelope(111.53, 36.03, 111.54, 36.04, 4326)))`, "max_green_ratio_pct", "max_green_ratio_pct must be between 0 and 100 %", []string{"max_green_ratio_pct"}, inventory.CodeOutOfRange},
 		{`insert into plants (zone_id, code, status, floors, leasable_area_m2, leased_area_m2, geom) values (1, 'S2', 'completed', 2, 10, 20, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "leased_area_m2", "leased_area_m2 must not exceed leasable_area_m2", []string{"leased_area_m2", "leasable_area_m2"}, inventory.CodeLeasedOverLeased},
 		{`insert into plants (zone_id, code, status, floors, floor_height_m, geom) values (1, 'S2', 'completed', 2, 0.5, ST_Multi(ST_MakeEnvelope(111.514, 36.014, 111.515, 36.015, 4326)))`, "floor_height_m", "floor_height_m must be between 2 and 30 m", []string{"floor_height_m"}, inventory.CodeOutOfRange},
+		// An archived version skips the figures' trigger (a live firm), not their ranges.
+		{`insert into enterprise_figures (zone_id, code, archived, tax_wan) values (1, '911410000000000000-2024', true, 2e7)`, "tax_wan", "tax_wan must be between 0 and 10000000 万元", []string{"tax_wan"}, inventory.CodeOutOfRange},
+		{`insert into enterprise_figures (zone_id, code, archived, electricity_kwh) values (1, '911410000000000000-2024', true, -1)`, "electricity_kwh", "electricity_kwh must be between 0 and 100000000000 kWh", []string{"electricity_kwh"}, inventory.CodeOutOfRange},
 	} {
 		err := inTx(db, c.sql)
 		var e *inventory.Error
@@ -90,7 +93,7 @@ func TestCheckViolationsNameTheRule(t *testing.T) {
 		if c.code == inventory.CodeOutOfRange {
 			var f inventory.Field
 			ok := false
-			for _, l := range inventory.Layers() {
+			for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 				if x, found := l.Field(c.field); found && x.Min != nil {
 					f, ok = x, true
 				}
@@ -106,17 +109,20 @@ func TestCheckViolationsNameTheRule(t *testing.T) {
 }
 
 // rangeRe reads a range constraint as PostgreSQL prints it: `CHECK (((col >= (0)::numeric) AND
-// (col <= (10)::numeric)))`, the bounds possibly written as (0.5)::numeric, 10000000 or
-// (1900)::double precision.
-var rangeRe = regexp.MustCompile(`^CHECK \(\(\((\w+) >= \(?(-?[0-9.e+]+)\)?(?:::[a-z ]+)?\) AND \((\w+) <= \(?(-?[0-9.e+]+)\)?(?:::[a-z ]+)?\)\)\)$`)
+// (col <= (10)::numeric)))`, the bounds possibly written as (0.5)::numeric, 10000000,
+// (1900)::double precision or, beyond an integer, ('100000000000'::bigint)::double precision.
+var rangeRe = regexp.MustCompile(`^CHECK \(\(\((\w+) >= ` + rangeBound + `\) AND \((\w+) <= ` + rangeBound + `\)\)\)$`)
+
+const rangeBound = `\(?'?(-?[0-9.e+]+)'?(?:::[a-z]+)?\)?(?:::[a-z ]+)?`
 
 // TestDriftRanges: every numeric field's range (inventory.Field.Min/Max) is one CHECK
 // constraint <table>_<field>_range with the same bounds, every writable numeric field has one,
-// and no range constraint lacks a Go range.
+// and no range constraint lacks a Go range: over the map layers and the record layers
+// (enterprises and their annual figures).
 func TestDriftRanges(t *testing.T) {
 	db := postgistest.New(t)
 	ctx := context.Background()
-	for _, l := range inventory.Layers() {
+	for _, l := range append(inventory.Layers(), inventory.RecordLayers()...) {
 		tbl, err := readTable(ctx, db.Pool.Pool, l.Table)
 		if err != nil {
 			t.Fatal(err)
