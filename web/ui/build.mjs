@@ -64,6 +64,18 @@ for (const [file, o] of Object.entries(result.metafile.outputs)) {
   entries[name] = { js: url(file), css: o.cssBundle && url(o.cssBundle), chunks: o.imports.filter((i) => i.kind === 'import-statement').map((i) => url(i.path)) };
 }
 
+// shell writes the map page's words into its HTML (Chinese, the default language, from
+// src/i18n.js's dictionary), so that a slow connection sees a labelled page with its title and a
+// loading note before any script has run; the script then writes them again in the reader's
+// language. An element with data-t="key" and no content gets the dictionary's Chinese word.
+const shell = (html) => {
+  const dict = new Map();
+  for (const m of readFileSync(join(here, 'src/i18n.js'), 'utf8').matchAll(/^\s*([a-z_0-9]+): \['([^'\\]*)', '/gm)) dict.set(m[1], m[2]);
+  const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return html.replace(/(data-t="([a-z_0-9]+)"[^>]*>)(<\/)/g, (all, open, key, close) => (dict.has(key) ? open + esc(dict.get(key)) + close : all))
+    .replace('<p id="count-plots" class="count" aria-live="polite"></p>', '<p id="count-plots" class="count" aria-live="polite">正在加载… Loading…</p>');
+};
+
 // page writes src/NAME.html into dist with the hashed asset names.
 const page = (name, uses) => {
   const preloaded = new Set();
@@ -74,6 +86,7 @@ const page = (name, uses) => {
     html = html.replace(`/assets/${e}.js"></script>`, `${js}"></script>` + chunks.filter((c) => !preloaded.has(c) && preloaded.add(c)).map((c) => `\n<link rel="modulepreload" href="${c}">`).join(''));
     if (css) html = html.replace(`/assets/${e}.css"`, `${css}"`);
   }
+  if (name === 'index.html') html = shell(html);
   const left = html.match(/\/assets\/[a-z-]+\.(js|css|svg|mjs)"/);
   if (left) throw new Error(`${name}: unhashed asset ${left[0]}`);
   writeFileSync(join(out, name), html);
