@@ -141,6 +141,8 @@ type ReportHeader struct {
 	// Zone is the zone's code and name.
 	Zone     string `json:"zone"`
 	ZoneName string `json:"zone_name"`
+	// ZoneNameEN is the zone's English name (empty when it has none).
+	ZoneNameEN string `json:"zone_name_en,omitempty"`
 	// Issuer and IssuerEN are the issuing unit (编制单位) set in the zone's evaluation settings
 	// (EvalConfig.Issuer); empty when the zone sets none.
 	Issuer   string `json:"issuer,omitempty"`

@@ -167,14 +167,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 				Problem(w, r, err)
 				return
 			}
-			// Too late for a problem document: abort the response (net/http resets the
-			// connection, without the chunked body's end), so that the client sees a failure.
-			if clientGone(r, err) {
-				slog.InfoContext(r.Context(), "client closed the request mid-stream", "layer", l.Name, "status", StatusClientClosedRequest)
-			} else {
-				slog.WarnContext(r.Context(), "list failed mid-stream; response aborted", "layer", l.Name, "err", err, "cause", context.Cause(r.Context()))
-			}
-			panic(http.ErrAbortHandler)
+			abortStream(r, l, err)
 		}
 		if !started {
 			start()
@@ -276,4 +269,17 @@ func notModified(w http.ResponseWriter, r *http.Request, f inventory.Feature) bo
 		return true
 	}
 	return false
+}
+
+// abortStream ends a list that failed after its first bytes were sent: too late for a problem
+// document, the response is aborted (net/http resets the connection, without the chunked
+// body's end), so that the client sees a failure rather than a complete-looking page. Used by
+// /api/v1 lists and /ogc items alike.
+func abortStream(r *http.Request, l *inventory.Layer, err error) {
+	if clientGone(r, err) {
+		slog.InfoContext(r.Context(), "client closed the request mid-stream", "layer", l.Name, "status", StatusClientClosedRequest)
+	} else {
+		slog.WarnContext(r.Context(), "list failed mid-stream; response aborted", "layer", l.Name, "err", err, "cause", context.Cause(r.Context()))
+	}
+	panic(http.ErrAbortHandler)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,12 +95,12 @@ func parseEvaluationFilter(v url.Values) (inventory.EvaluationFilter, error) {
 		}
 	}
 	for _, g := range f.Grades {
-		if g != "none" && !slicesContains(inventory.Grades, g) {
+		if g != "none" && !slices.Contains(inventory.Grades, g) {
 			return f, inventory.Errorf(inventory.EInvalid, "grade", "has unknown value %q; known: A, B, C, D, none", g)
 		}
 	}
 	for _, c := range f.Clusters {
-		if !slicesContains(inventory.Clusters, c) {
+		if !slices.Contains(inventory.Clusters, c) {
 			return f, inventory.Errorf(inventory.EInvalid, "cluster", "has unknown value %q; known: %s", c, strings.Join(inventory.Clusters, ", "))
 		}
 	}
@@ -109,15 +110,6 @@ func parseEvaluationFilter(v url.Values) (inventory.EvaluationFilter, error) {
 		}
 	}
 	return f, nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // getEvaluation answers GET /api/v1/evaluations/{year}[?grade=][&cluster=][&district=]
@@ -226,7 +218,7 @@ func (s *Server) openIdleCase(w http.ResponseWriter, r *http.Request) {
 	if kind == "" {
 		kind = "idle_land"
 	}
-	if !slicesContains(inventory.IdleKinds, kind) {
+	if !slices.Contains(inventory.IdleKinds, kind) {
 		Problem(w, r, inventory.Errorf(inventory.EInvalid, "kind", "must be one of %s", strings.Join(inventory.IdleKinds, ", ")))
 		return
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"bufio"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -330,9 +329,7 @@ func (s *Server) ogcItems(l *inventory.Layer) http.HandlerFunc {
 				Problem(w, r, err)
 				return
 			}
-			slog.ErrorContext(r.Context(), "ogc items failed mid-stream", "layer", l.Name, "err", err)
-			bw.Flush() //nolint:errcheck
-			return
+			abortStream(r, l, err)
 		}
 		if !started {
 			start()

@@ -290,8 +290,8 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err != nil {
 		return 0, 0, err
 	}
-	// The zone is checked after the rows, and only when there are none: a page with rows shows
-	// the zone exists, and most requests were resolved by ResolveZone already.
+	// The districts and land-use prefixes named are checked first: one of several values may be
+	// unknown while the others still find rows, and an unknown value is a 400.
 	if err := db.checkConditions(ctx, zone, q); err != nil {
 		return 0, 0, err
 	}
@@ -343,6 +343,8 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
+	// The zone is checked after the rows, and only when there are none: a page with rows shows
+	// the zone exists, and most requests had it resolved by ResolveZone already.
 	if n == 0 {
 		if err := db.checkZone(ctx, zone); err != nil {
 			return 0, 0, err
@@ -371,17 +373,9 @@ func (db *DB) Revision(ctx context.Context) (int64, error) {
 	return rev, nil
 }
 
-// checkQuery checks what only the database knows: the zone exists, every district named is one
-// of the zone's live districts, and a land-use prefix starts some known code. An unknown value
-// is a 400, not an empty answer.
-func (db *DB) checkQuery(ctx context.Context, zone string, q inventory.Query) error {
-	if err := db.checkZone(ctx, zone); err != nil {
-		return err
-	}
-	return db.checkConditions(ctx, zone, q)
-}
-
-// checkConditions is checkQuery without the zone: the districts and land-use prefixes named.
+// checkConditions checks what only the database knows of a list's conditions: every district
+// named is one of the zone's live districts, and a land-use prefix starts some known code. An
+// unknown value is a 400, not an empty answer.
 func (db *DB) checkConditions(ctx context.Context, zone string, q inventory.Query) error {
 	for _, c := range q.Conditions {
 		switch {

@@ -106,8 +106,8 @@ func (db *DB) begin(ctx context.Context, p inventory.ReportParams, title string)
 	}
 	q := &reportQuery{p: p}
 	var eval []byte
-	err = db.Pool.QueryRow(ctx, "select id, code, name, illustrative, evaluation from zones where code = $1", zone).
-		Scan(&q.zoneID, &h.Zone, &h.ZoneName, &h.Illustrative, &eval)
+	err = db.Pool.QueryRow(ctx, "select id, code, name, coalesce(name_en, ''), illustrative, evaluation from zones where code = $1", zone).
+		Scan(&q.zoneID, &h.Zone, &h.ZoneName, &h.ZoneNameEN, &h.Illustrative, &eval)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, h, nil, inventory.Errorf(inventory.ENotFound, "zone", "no zone %q", zone)
 	}

@@ -143,20 +143,32 @@ func TestRoadsHandMade(t *testing.T) {
 		want[s] = km
 	}
 	rows.Close()
+	seen := 0
 	for _, l := range rep.Lengths {
+		if _, ok := want[l.Status]; ok && l.Km > 0 {
+			seen++
+		}
 		if math.Abs(l.Km-want[l.Status]) > 1e-6 {
 			t.Errorf("%s: %v km, want %v", l.Status, l.Km, want[l.Status])
 		}
+	}
+	if seen != len(want) {
+		t.Errorf("lengths %+v cover %d of the %d statuses SQL measures", rep.Lengths, seen, len(want))
 	}
 	// Clipped to E: R7 (0.00967° of longitude at 36.02°) and R5 (0.01°); R2 only touches E.
 	rep, err = db.Roads(planner, params(t, "roads", "district", "E"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	planned := false
 	for _, l := range rep.Lengths {
+		planned = planned || l.Status == "planned"
 		if l.Status == "planned" && (l.Roads != 1 || math.Abs(l.Km-0.01*math.Pi/180*6378.137*math.Cos(36.05*math.Pi/180)) > 0.002) {
 			t.Errorf("E planned = %+v, want R5 ≈ 0.9 km", l)
 		}
+	}
+	if !planned {
+		t.Errorf("no planned length for E: %+v", rep.Lengths)
 	}
 	if len(rep.Loops) != 1 || rep.Loops[0].District != "E" {
 		t.Errorf("loops for E = %+v", rep.Loops)

@@ -102,7 +102,7 @@ function indicatorRows(g) {
 }
 
 function drawCover(rep, pm) {
-  const zone = rep.zone_name;
+  const zone = lang === 'en' ? rep.zone_name_en || rep.zone_name : rep.zone_name;
   const title = T(pm ? 'pm_doc_title' : 'doc_title');
   $('#doc-title').textContent = lang === 'en' ? `${zone}: ${title}` : `${zone}${title}`;
   document.title = $('#doc-title').textContent;
@@ -420,13 +420,13 @@ async function showWho() {
   const me = await whoAmI();
   const who = $('#who');
   if (!me.signed_in) {
-    const a = Object.assign(document.createElement('a'), { id: 'signin-link', textContent: lang === 'en' ? 'Sign in' : '登录' });
+    const a = Object.assign(document.createElement('a'), { id: 'signin-link', textContent: T('sign_in') });
     a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search });
     a.addEventListener('click', () => { a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search }); });
     who.replaceChildren(a);
     return;
   }
-  const out = Object.assign(document.createElement('button'), { type: 'button', id: 'signout', textContent: lang === 'en' ? 'Sign out' : '退出' });
+  const out = Object.assign(document.createElement('button'), { type: 'button', id: 'signout', textContent: T('sign_out') });
   out.addEventListener('click', async () => { await signOut(); location.reload(); });
   who.replaceChildren(Object.assign(document.createElement('span'), { id: 'who-name', textContent: `${me.name} (${me.role}) ` }), out);
 }

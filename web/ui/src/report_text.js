@@ -14,6 +14,8 @@ export const text = {
   as_of: ['截至日期', 'As of'],
   token: ['令牌', 'Token'],
   update: ['刷新', 'Update'],
+  sign_in: ['登录', 'Sign in'],
+  sign_out: ['退出', 'Sign out'],
   download: ['下载', 'Download'],
   csv_raw: ['CSV（原始值）', 'CSV (raw)'],
   print: ['打印 / PDF', 'Print / PDF'],
