@@ -421,12 +421,14 @@ async function showWho() {
   const who = $('#who');
   if (!me.signed_in) {
     const a = Object.assign(document.createElement('a'), { id: 'signin-link', textContent: T('sign_in') });
+    a.dataset.t = 'sign_in'; // a language switch rewrites it (applyStatic)
     a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search });
     a.addEventListener('click', () => { a.href = '/signin?' + new URLSearchParams({ next: location.pathname + location.search }); });
     who.replaceChildren(a);
     return;
   }
   const out = Object.assign(document.createElement('button'), { type: 'button', id: 'signout', textContent: T('sign_out') });
+  out.dataset.t = 'sign_out';
   out.addEventListener('click', async () => { await signOut(); location.reload(); });
   who.replaceChildren(Object.assign(document.createElement('span'), { id: 'who-name', textContent: `${me.name} (${me.role}) ` }), out);
 }
