@@ -29,7 +29,9 @@ ui: $(UI)/dist/index.html
 $(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
 	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
 	cd $(UI) && npm ci --no-audit --no-fund
-$(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(wildcard $(UI)/src/*)
+# The labels' glyphs are drawn at build time from Noto Sans CJK (Debian's fonts-noto-cjk).
+$(UI)/dist/index.html: $(UI)/node_modules/.package-lock.json $(UI)/build.mjs $(UI)/glyphs.mjs $(wildcard $(UI)/src/*)
+	[ -n "$${LANDINV_GLYPH_FONT:-}" ] || [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-noto-cjk; }
 	cd $(UI) && npm run --silent build
 
 # browser: Debian's chromium for the browser tests, CJK fonts so that screenshots show

@@ -44,6 +44,8 @@ func compressible(ct string) bool {
 		return false
 	case strings.HasPrefix(ct, "application/vnd.openxmlformats"):
 		return false
+	case ct == "application/vnd.pmtiles", ct == "application/x-protobuf":
+		return false // a basemap archive is read by byte ranges; glyphs are served precompressed
 	}
 	return gzhttp.DefaultContentTypeFilter(ct)
 }

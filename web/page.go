@@ -38,6 +38,18 @@ type Basemap struct {
 	CRS         string   `json:"crs"`
 	Attribution string   `json:"attribution,omitempty"`
 	MaxZoom     int      `json:"max_zoom,omitempty"`
+
+	// A local PMTiles archive served by landinv (basemap.go, LocalBasemap): the archive's and
+	// the style's paths on this server, the archive's tile type (mvt, png, jpg, webp, avif),
+	// zoom range and bounds (west, south, east, north) from its header.
+	Archive  string    `json:"archive,omitempty"`
+	Style    string    `json:"style,omitempty"`
+	TileType string    `json:"tile_type,omitempty"`
+	MinZoom  int       `json:"min_zoom,omitempty"`
+	Bounds   []float64 `json:"bounds,omitempty"`
+
+	archivePath string // the archive's file
+	style       []byte // the style's JSON
 }
 
 // BasemapPreset returns a named basemap: "tianditu" (needs key, a Tianditu browser key),
@@ -186,6 +198,8 @@ func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, name, ext, 
 		ct = "text/css; charset=utf-8"
 	case ".svg":
 		ct = "image/svg+xml"
+	case ".pbf":
+		ct = "application/x-protobuf"
 	}
 	if ct == "" {
 		ct = "application/octet-stream"
@@ -214,7 +228,7 @@ func (s *Server) mapConfig(w http.ResponseWriter, r *http.Request) {
 		"tiles":          s.deps.Tiles != nil,
 		"max_tile_zoom":  inventory.MaxTileZoom,
 	}
-	if len(s.deps.Basemap.Tiles) > 0 {
+	if len(s.deps.Basemap.Tiles) > 0 || s.deps.Basemap.Archive != "" {
 		cfg["basemap"] = s.deps.Basemap
 	}
 	w.Header().Set("Cache-Control", "no-cache")

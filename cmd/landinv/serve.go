@@ -64,6 +64,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	basemap, err := basemapFromEnv(os.Getenv, e.log)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db, Replicas: db})
 	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
@@ -76,7 +80,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Log:           e.log,
 		Metrics:       metrics,
 		PublicMetrics: *publicMetrics,
-		Basemap:       basemapFromEnv(os.Getenv, e.log),
+		Basemap:       basemap,
 		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly),
 		MaxImports:    *imports,
 	})
@@ -136,13 +140,19 @@ func portOf(addr string) string {
 // basemapFromEnv reads the map page's optional basemap from the environment:
 //
 //	LANDINV_BASEMAP=tianditu|amap|tencent   a preset (tianditu also needs LANDINV_TIANDITU_KEY)
+//	LANDINV_BASEMAP=/path/to/file.pmtiles   a local PMTiles archive (vector or raster) that
+//	                                        landinv serves itself under /basemap/, with
+//	LANDINV_BASEMAP_STYLE=/path/style.json  optionally a MapLibre style for it
 //	LANDINV_BASEMAP_URL=https://…/{z}/{x}/{y}.png and LANDINV_BASEMAP_CRS=cgcs2000|gcj02
 //	                                        any other XYZ raster tile service
 //
-// Without them the page uses no tile service at all and works offline.
-func basemapFromEnv(getenv func(string) string, log *slog.Logger) web.Basemap {
+// Without them the page uses no tile service at all and works offline. A local archive or
+// style that cannot be read is an error: the server does not start.
+func basemapFromEnv(getenv func(string) string, log *slog.Logger) (web.Basemap, error) {
 	var b web.Basemap
-	if name := getenv("LANDINV_BASEMAP"); name != "" && name != "none" {
+	if name := getenv("LANDINV_BASEMAP"); strings.HasSuffix(strings.ToLower(name), ".pmtiles") || strings.ContainsRune(name, os.PathSeparator) {
+		return web.LocalBasemap(name, getenv("LANDINV_BASEMAP_STYLE"))
+	} else if name != "" && name != "none" {
 		if preset, ok := web.BasemapPreset(name, getenv("LANDINV_TIANDITU_KEY")); ok {
 			b = preset
 		} else {
@@ -156,5 +166,5 @@ func basemapFromEnv(getenv func(string) string, log *slog.Logger) web.Basemap {
 		}
 		b = web.Basemap{Name: "custom", Tiles: []string{u}, CRS: crs}
 	}
-	return b
+	return b, nil
 }

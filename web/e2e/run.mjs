@@ -87,7 +87,17 @@ async function checks() {
   const layers = ['zone-line', 'layout-districts', 'layout-corridors', 'layout-axes', 'plots-fill', 'plots-standard',
     'plants-fill', 'idle-sites-fill', 'roads-solid', 'roads-dashed'];
   const drawn = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, window.landinv.map.queryRenderedFeatures({ layers: [id] }).length])), layers);
-  const labels = await page.evaluate(() => ({ roads: document.querySelectorAll('.road-label').length, districts: document.querySelectorAll('.district-label').length }));
+  // Labels are symbol layers: count the placed ones at zoom 13 (road names start at 11), then
+  // go back to the first view.
+  const labels = await page.evaluate(async () => {
+    const map = window.landinv.map; const c = map.getCenter(); const z = map.getZoom();
+    const idle = () => new Promise((r) => map.once('idle', r));
+    const n = { districts: map.queryRenderedFeatures({ layers: ['labels-districts'] }).length };
+    map.jumpTo({ zoom: 13 }); await idle();
+    n.roads = map.queryRenderedFeatures({ layers: ['labels-roads'] }).length;
+    map.jumpTo({ center: c, zoom: z }); await idle();
+    return n;
+  });
   report('every layer draws features', layers.every((id) => drawn[id] > 0) && labels.roads > 0 && labels.districts > 0, JSON.stringify({ drawn, labels }));
 
   // The forms' choices and names are meta's: every enum value of the filtered fields, in

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
+import { writeGlyphs } from './glyphs.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -102,5 +103,7 @@ for (const f of readdirSync(join(out, 'assets'))) {
   writeFileSync(join(out, 'assets', f + '.br'), brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: b.length } }));
   writeFileSync(join(out, 'assets', f + '.gz'), gzipSync(b, { level: 9 }));
 }
-writeFileSync(join(out, 'BUILD'), `maplibre-gl ${require('maplibre-gl/package.json').version}\n`);
+// The labels' glyphs (glyphs.mjs): SDF glyph ranges from a CJK font, served at /glyphs/.
+const glyphFont = writeGlyphs(join(out, 'glyphs'), 'Noto Sans CJK SC,sans-serif');
+writeFileSync(join(out, 'BUILD'), `maplibre-gl ${require('maplibre-gl/package.json').version}\nglyphs ${glyphFont}\n`);
 console.log('built', out);

@@ -1,14 +1,5 @@
 // Plain GeoJSON geometry helpers for placing labels and fitting views.
 
-// midpoint returns a point halfway along a (Multi)LineString's longest part, or null.
-export function midpoint(g) {
-  const lines = g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : null;
-  if (!lines) return null;
-  const line = lines.reduce((a, b) => (b.length > a.length ? b : a));
-  if (line.length === 2) return [(line[0][0] + line[1][0]) / 2, (line[0][1] + line[1][1]) / 2];
-  return line[Math.floor(line.length / 2)];
-}
-
 // bboxOf returns a geometry's [minLon, minLat, maxLon, maxLat].
 export function bboxOf(g) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];

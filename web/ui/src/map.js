@@ -1,23 +1,31 @@
 // The map: MapLibre setup, the sources and layers of every layer, road and district labels,
 // layer visibility, and what search and details ask of the map (result filters, selection,
-// fitting a view). Everything it loads comes from its own server: no CDN, no fonts, no glyphs,
-// no tiles unless a basemap is set.
+// fitting a view). Everything it loads comes from its own server: no CDN, no outside fonts or
+// glyphs, no tiles unless a basemap is set (a local PMTiles archive is served by landinv too).
 //
-// Labels (road and district names) are HTML markers, so the style needs no glyph service;
-// MapLibre's localIdeographFontFamily is set too, so that any CJK text MapLibre itself draws
-// uses the browser's own fonts.
+// Labels (road and district names) are MapLibre symbol layers, so MapLibre places them with
+// collision detection: a label that would overlap another is left out, and the layers and
+// symbol-sort-key set who wins (districts over roads, built roads over planned ones). Latin
+// glyphs come from landinv (/glyphs/, built from Noto Sans CJK by glyphs.mjs); Chinese
+// characters are drawn from the reader's CJK font (localIdeographFontFamily and the font stack
+// below), see glyphs.mjs for why.
 import * as maplibregl from 'maplibre-gl';
+import { Protocol as PMTilesProtocol, PMTiles } from 'pmtiles';
 import { $ } from './dom.js';
 import { state } from './state.js';
 import { fetchAll, withZone } from './api.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { writeURL, startView } from './url.js';
 import { label, districts } from './format.js';
-import { bboxOf, midpoint } from './geom.js';
+import { bboxOf } from './geom.js';
 import { NorthArrow, Measure } from './measure.js';
 import {
   STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, RESULT_COLOR, matchExpr,
 } from './palette.js';
+
+// FONT is the labels' font stack: its name is also the CSS family list MapLibre draws Chinese
+// characters with, and landinv serves its glyphs for the other scripts.
+const FONT = ['Noto Sans CJK SC', 'sans-serif'];
 
 // __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs).
 maplibregl.setWorkerUrl(new URL(__WORKER_URL__, location.href).href); // eslint-disable-line no-undef
@@ -38,26 +46,64 @@ export function loadAll(url) {
   return firstLoad.get(url);
 }
 
-const markers = { roads: [], districts: [] };
 const none = ['==', ['get', 'code'], ''];
 const byCode = (code) => ['==', ['get', 'code'], code];
 
-// createMap creates the map in #map; onPick(kind, code) is called when a feature is clicked.
-export function createMap(onPick) {
-  const style = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
-  };
+// basemapStyle adds the basemap's sources and layers to style: an online raster tile service,
+// or a local PMTiles archive (read by the pmtiles library through a pmtiles:// protocol, by
+// HTTP range requests to /basemap/) drawn with its own style (LANDINV_BASEMAP_STYLE) or, without
+// one, as raster tiles or plain vector lines and fills.
+async function basemapStyle(style) {
   const b = state.cfg.basemap;
-  if (b) {
+  if (!b) return;
+  if (!b.archive) {
     style.sources.basemap = { type: 'raster', tiles: b.tiles, tileSize: 256, scheme: b.scheme || 'xyz', maxzoom: b.max_zoom || 18, attribution: b.attribution || '' };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
     if (b.overlay) {
       style.sources.basemap_overlay = { type: 'raster', tiles: b.overlay, tileSize: 256, maxzoom: b.max_zoom || 18 };
       style.layers.push({ id: 'basemap-overlay', type: 'raster', source: 'basemap_overlay' });
     }
+    return;
   }
+  const protocol = new PMTilesProtocol();
+  maplibregl.addProtocol('pmtiles', protocol.tile);
+  const archive = new URL(b.archive, location.href).href;
+  protocol.add(new PMTiles(archive));
+  const url = 'pmtiles://' + archive;
+  if (b.style) {
+    const own = await (await fetch(b.style)).json();
+    for (const [id, src] of Object.entries(own.sources || {})) {
+      style.sources['basemap-' + id] = typeof src.url === 'string' && src.url.startsWith('pmtiles://') ? { ...src, url } : src;
+    }
+    for (const l of own.layers || []) {
+      if (l.type === 'background') continue; // the page's own background stays
+      style.layers.push({ ...l, id: 'basemap-' + l.id, ...(l.source ? { source: 'basemap-' + l.source } : {}) });
+    }
+    return;
+  }
+  if (b.tile_type !== 'mvt') {
+    style.sources.basemap = { type: 'raster', url, tileSize: 256 };
+    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+    return;
+  }
+  style.sources.basemap = { type: 'vector', url };
+  const meta = await protocol.get(archive).getMetadata().catch(() => ({}));
+  for (const vl of (meta && meta.vector_layers) || []) {
+    const on = { source: 'basemap', 'source-layer': vl.id };
+    style.layers.push({ id: `basemap-${vl.id}-fill`, type: 'fill', ...on, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#e4e0d6', 'fill-outline-color': '#cfc9bb' } });
+    style.layers.push({ id: `basemap-${vl.id}-line`, type: 'line', ...on, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#c9c2b2', 'line-width': 1 } });
+  }
+}
+
+// createMap creates the map in #map; onPick(kind, code) is called when a feature is clicked.
+export async function createMap(onPick) {
+  const style = {
+    version: 8,
+    glyphs: new URL('/glyphs/', location.href).href + '{fontstack}/{range}.pbf',
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
+  };
+  await basemapStyle(style);
   const view = startView();
   const opts = {
     container: 'map', style, attributionControl: { compact: true },
@@ -79,10 +125,6 @@ export function createMap(onPick) {
   map.on('error', (e) => { state.errors.push(String(e.error && e.error.message || e)); console.error('map error', e.error || e); });
   map.on('moveend', writeURL);
   map.on('click', (e) => onMapClick(e, onPick));
-  // Road names crowd the map when zoomed far out: show them from zoom 11 on.
-  const declutter = () => document.body.classList.toggle('zoomed-out', map.getZoom() < 11);
-  map.on('zoom', declutter);
-  map.on('load', declutter);
   return new Promise((resolve) => map.on('load', resolve));
 }
 
@@ -168,44 +210,58 @@ export function mapIdle() {
   });
 }
 
-// addLabels (re)places the road and district names, in the page's language. Labels are HTML
-// markers: no glyph service needed, and the browser's fonts draw both scripts.
+// addLabels adds the road and district names as symbol layers, or rewrites them in the page's
+// language. Priorities: district names are placed first (the layer on top), then road names,
+// built roads before the others (symbol-sort-key); a label that would collide with one already
+// placed is not drawn at that zoom. Road names follow their line from zoom 11 on.
 export function addLabels() {
   const map = state.map;
-  if (!map || !state.roads) return;
-  for (const m of [...markers.roads, ...markers.districts]) m.remove();
-  markers.roads = []; markers.districts = [];
-  const seen = new Set();
-  for (const f of state.roads.features) {
-    const name = label(f.properties);
-    const key = name + f.properties.status;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const at = midpoint(f.geometry);
-    if (!at) continue;
-    const el = document.createElement('div');
-    el.className = 'road-label road-' + f.properties.status;
-    el.textContent = name;
-    markers.roads.push(new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map));
+  if (!map || !state.roads || !map.getSource('roads')) return;
+  const en = state.lang === 'en';
+  const name = en ? ['coalesce', ['get', 'name_en'], ['get', 'name'], ['get', 'code']] : ['coalesce', ['get', 'name'], ['get', 'code']];
+  const points = {
+    type: 'FeatureCollection',
+    features: districts().map((f) => {
+      const b = bboxOf(f.geometry);
+      return { type: 'Feature', properties: { label: label(f.properties), code: f.properties.code }, geometry: { type: 'Point', coordinates: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] } };
+    }),
+  };
+  if (map.getSource('district-labels')) {
+    map.getSource('district-labels').setData(points);
+    map.setLayoutProperty('labels-roads', 'text-field', name);
+    map.setLayoutProperty('labels-roads', 'text-max-angle', en ? 30 : 45);
+    return;
   }
-  for (const f of districts()) {
-    const el = document.createElement('div');
-    el.className = 'district-label';
-    el.textContent = label(f.properties);
-    const b = bboxOf(f.geometry);
-    markers.districts.push(new maplibregl.Marker({ element: el }).setLngLat([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]).addTo(map));
-  }
+  map.addSource('district-labels', { type: 'geojson', data: points });
+  const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.6 };
+  map.addLayer({
+    id: 'labels-roads', type: 'symbol', source: 'roads', minzoom: 11,
+    layout: {
+      'symbol-placement': 'line', 'symbol-spacing': 400, 'text-field': name, 'text-font': FONT, 'text-size': 12,
+      'text-max-angle': en ? 30 : 45, 'text-padding': 4, 'text-keep-upright': true,
+      'symbol-sort-key': ['match', ['get', 'status'], 'existing', 0, 'under_construction', 1, 2],
+    },
+    paint: { 'text-color': ['case', ['in', ['get', 'status'], ['literal', DASHED_ROADS]], '#1c4f9c', '#333333'], ...halo },
+  });
+  map.addLayer({
+    id: 'labels-districts', type: 'symbol', source: 'district-labels',
+    layout: {
+      'text-field': ['get', 'label'], 'text-font': FONT, 'text-size': ['interpolate', ['linear'], ['zoom'], 10, 12, 14, 15],
+      'text-max-width': 7, 'text-padding': 6, 'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right'], 'text-radial-offset': 0.6,
+    },
+    paint: { 'text-color': '#33506e', ...halo, 'text-halo-width': 2 },
+  });
   applyVisibility();
 }
 
 // GROUPS are the map layers of each legend group.
 const GROUPS = {
   boundary: ['zone-line'],
-  layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes'],
+  layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes', 'labels-districts'],
   plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
   plants: ['plants-result', 'plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
   idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
-  roads: ['roads-solid', 'roads-dashed'],
+  roads: ['roads-solid', 'roads-dashed', 'labels-roads'],
 };
 
 // applyVisibility shows or hides each legend group as state.hidden says.
@@ -215,8 +271,6 @@ export function applyVisibility() {
   for (const [g, ids] of Object.entries(GROUPS)) {
     for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.hidden.has(g) ? 'none' : 'visible');
   }
-  for (const m of markers.roads) m.getElement().hidden = state.hidden.has('roads');
-  for (const m of markers.districts) m.getElement().hidden = state.hidden.has('layout');
 }
 
 const PICKABLE = { 'plants-fill': ['plants', 'plants'], 'idle-sites-fill': ['idle-sites', 'idle_sites'], 'plots-fill': ['plots', 'plots'] };
