@@ -79,7 +79,6 @@ func plotStatus(t *testing.T, db *postgis.DB, code string) string {
 	return s
 }
 
-
 // TestProjectStages walks every transition, legal and illegal, from every stage: a legal one
 // moves the plot or the plant as the rules say, an illegal one is refused naming the field and
 // leaves the inventory (plots, plants, projects, every version) as it was.
@@ -359,5 +358,79 @@ func TestProjectStepRuleMatchesTheDatabase(t *testing.T) {
 				t.Errorf("%s → %s: SQL %v, Go %v", a, b, ok, !ok)
 			}
 		}
+	}
+}
+
+// TestDemoProjectsObeyTheRules: the demo has an illustrative project in every stage; each
+// project's versions step by ProjectStepOK; the plot of each project that holds one has the
+// status its stage binds (a signed project's plot is reserved, …), and each plot was ready
+// before its project took it; the lease added exactly its area to the plant.
+func TestDemoProjectsObeyTheRules(t *testing.T) {
+	db := postgistest.NewWithDemo(t)
+	ctx := context.Background()
+	rows, err := db.Pool.Query(ctx, `select code, version, stage, coalesce(plot_code, ''), coalesce(plant_code, ''), coalesce(leased_m2, 0), illustrative
+		from projects order by code, version`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		code, stage, plot, plant string
+		version                  int
+		leased                   float64
+		illustrative             bool
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.code, &r.version, &r.stage, &r.plot, &r.plant, &r.leased, &r.illustrative); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	live := map[string]row{}
+	for i, r := range all {
+		if !r.illustrative {
+			t.Errorf("%s v%d is not marked illustrative", r.code, r.version)
+		}
+		if i > 0 && all[i-1].code == r.code && !inventory.ProjectStepOK(all[i-1].stage, r.stage) {
+			t.Errorf("%s: v%d %s → v%d %s", r.code, all[i-1].version, all[i-1].stage, r.version, r.stage)
+		}
+		if r.version == 1 && r.stage != "lead" {
+			t.Errorf("%s starts as %s", r.code, r.stage)
+		}
+		live[r.code] = r
+	}
+	stages := map[string]int{}
+	for _, r := range live {
+		stages[r.stage]++
+		if r.plot != "" {
+			want := inventory.ProjectPlotStatus(r.stage)
+			if s := plotStatus(t, db, r.plot); s != want {
+				t.Errorf("%s (%s) holds plot %s, which is %s, not %s", r.code, r.stage, r.plot, s, want)
+			}
+			var first string
+			if err := db.Pool.QueryRow(ctx, `select status from plots where code = $1 and version = 1`, r.plot).Scan(&first); err != nil || first != "ready" {
+				t.Errorf("plot %s of %s was %s before (%v), not ready", r.plot, r.code, first, err)
+			}
+		}
+		if r.plant != "" {
+			var before, after float64
+			if err := db.Pool.QueryRow(ctx, `select (select leased_area_m2 from plants where code = $1 and version = 1),
+				(select leased_area_m2 from plants where code = $1 and valid_to = 'infinity')`, r.plant).Scan(&before, &after); err != nil {
+				t.Fatal(err)
+			}
+			if after-before != r.leased || r.leased <= 0 {
+				t.Errorf("%s leases %g m² in %s, whose leased area went %g → %g", r.code, r.leased, r.plant, before, after)
+			}
+		}
+	}
+	for _, s := range inventory.ProjectStages {
+		if stages[s] == 0 {
+			t.Errorf("the demo has no project at stage %s", s)
+		}
+	}
+	if stages["signed"] < 2 {
+		t.Errorf("the demo has %d signed projects; want one with land and one without (项目等地)", stages["signed"])
 	}
 }
