@@ -1,10 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -137,31 +133,4 @@ func (s *Server) figuresHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"code": code, "versions": h})
-}
-
-// readJSON reads a request body holding one JSON value into v (at most MaxFeatureBytes);
-// numbers stay json.Number in maps, and a struct takes no unknown member.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeatureBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", MaxFeatureBytes)
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
-			return inventory.Errorf(inventory.EInvalid, ute.Field, "has the wrong JSON type: %v", err)
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "is not the JSON object expected: %v", err)
-	}
-	if dec.More() {
-		return inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value")
-	}
-	return nil
 }

@@ -272,9 +272,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<10))
-	if err := dec.Decode(&body); err != nil {
-		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "", "the body must be JSON: {\"name\": …, \"password\": …}"))
+	if err := readJSONBody(w, r, 8<<10, &body); err != nil { // {"name": …, "password": …}
+		ProblemBody(w, r, err)
 		return
 	}
 	for _, f := range []struct{ name, v string }{{"name", body.Name}, {"password", body.Password}} {

@@ -63,7 +63,7 @@ func BenchmarkImportMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, zone := range []string{"bench", "bench_shp", "bench_gpkg"} {
+	for _, zone := range []string{"bench", "bench-shp", "bench-gpkg"} {
 		if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, geom) values ($3, $3, ST_Multi(ST_MakeEnvelope(110.99, 35.49, 111.01 + $1::float8 * 0.002, 35.51 + $2::float8 * 0.002, 4326)))`,
 			cols, rows, zone); err != nil {
 			b.Fatal(err)
@@ -228,8 +228,8 @@ func BenchmarkImportMemory(b *testing.B) {
 	b.ReportMetric(figs[2].peak, "refused_peak_MiB")
 	b.ReportMetric(figs[3].peak, "refused_chunked_peak_MiB")
 	for i, of := range ogrFiles {
-		b.ReportMetric(figs[4+i].peak, of.zone+"_peak_MiB")
-		b.ReportMetric(figs[4+i].after, of.zone+"_after_MiB")
+		b.ReportMetric(figs[4+i].peak, strings.TrimPrefix(of.zone, "bench-")+"_peak_MiB")
+		b.ReportMetric(figs[4+i].after, strings.TrimPrefix(of.zone, "bench-")+"_after_MiB")
 	}
 	b.ReportMetric(0, "ns/op")
 }
@@ -309,7 +309,7 @@ func ogrFormats(b *testing.B, dir string, n, perSide int) []ogrFile {
 		return st.Size()
 	}
 	return []ogrFile{
-		{"import zipped Shapefile", "bench_shp", zipName, size(zipName)},
-		{"import GeoPackage", "bench_gpkg", gpkg, size(gpkg)},
+		{"import zipped Shapefile", "bench-shp", zipName, size(zipName)},
+		{"import GeoPackage", "bench-gpkg", gpkg, size(gpkg)},
 	}
 }
