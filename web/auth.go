@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -110,10 +111,7 @@ func (s *Server) authFailedTooOften(w http.ResponseWriter, r *http.Request) bool
 	if !s.failedAuthUsedUp(r) {
 		return false
 	}
-	w.Header().Set("Retry-After", "60")
-	s.metrics.RateLimited()
-	writeProblem(w, http.StatusTooManyRequests, "too many requests",
-		"this address has sent too many credentials that failed; retry after the time in Retry-After", "Authorization", nil)
+	s.tooManyRequests(w, time.Minute, "Authorization", "this address has sent too many credentials that failed; retry after the time in Retry-After")
 	return true
 }
 

@@ -214,3 +214,47 @@ func TestMadeUpSessionCookies(t *testing.T) {
 		t.Errorf("the real session: %d %s, want signed in", w.Code, w.Body)
 	}
 }
+
+// TestEveryRateLimitAnswersAlike: the public's rate limit, the failed-credentials limit and
+// the enquiry limit answer the same way: 429, a problem, Retry-After (the enquiry's window is
+// an hour), and one more in landinv_http_rate_limited_total.
+func TestEveryRateLimitAnswersAlike(t *testing.T) {
+	e := newEditEnv(t)
+	d := storeDeps(e.db)
+	d.Metrics = web.NewMetrics(web.MetricsSources{})
+	d.EnquiryLimit = 1
+	d.Limits.FailedAuthPerMinute = 1
+	d.Limits.AnonymousPerMinute = 3 // the enquiry and the failed token below are the public's too
+	e.server = newServer(t, d)
+	e.srv = httptest.NewServer(e.server)
+	t.Cleanup(e.srv.Close)
+	debug := httptest.NewServer(web.DebugHandler(d.Metrics))
+	t.Cleanup(debug.Close)
+	limited := func() float64 { return scrape(t, debug.URL).value("landinv_http_rate_limited_total", nil) }
+
+	for _, c := range []struct {
+		name, method, path, user, body string
+		retryAfter                      string
+	}{
+		{"an enquiry over the enquiry limit", "POST", "/api/v1/enquiries", "", goodEnquiry, "3600"},
+		{"a token over the failed-credentials limit", "GET", "/api/v1/me", "not-a-token", "", "60"},
+		{"a read over the public's limit", "GET", "/api/v1/plots?limit=1", "", "", "60"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var r reply
+			before := limited()
+			for i := 0; i < 5 && r.status != http.StatusTooManyRequests; i++ {
+				r = e.do(t, c.method, c.path, c.user, "", c.body)
+			}
+			if r.status != http.StatusTooManyRequests || r.header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%d %s, want a 429 problem", r.status, r.body)
+			}
+			if got := r.header.Get("Retry-After"); got != c.retryAfter {
+				t.Errorf("Retry-After %q, want %q", got, c.retryAfter)
+			}
+			if got := limited() - before; got != 1 {
+				t.Errorf("landinv_http_rate_limited_total grew by %v, want 1", got)
+			}
+		})
+	}
+}

@@ -48,8 +48,7 @@ func (s *Server) enquiryLimit() func(http.Handler) http.Handler {
 		}
 		return httprate.CanonicalizeIP(host), nil
 	}, httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, http.StatusTooManyRequests, "too many requests",
-			"too many enquiries from this address; try again later or use the contact on the site sheet", "", nil)
+		s.tooManyRequests(w, EnquiryWindow, "", "too many enquiries from this address; try again later or use the contact on the site sheet")
 	}))
 }
 
