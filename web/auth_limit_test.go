@@ -234,7 +234,7 @@ func TestEveryRateLimitAnswersAlike(t *testing.T) {
 
 	for _, c := range []struct {
 		name, method, path, user, body string
-		retryAfter                      string
+		retryAfter                     string
 	}{
 		{"an enquiry over the enquiry limit", "POST", "/api/v1/enquiries", "", goodEnquiry, "3600"},
 		{"a token over the failed-credentials limit", "GET", "/api/v1/me", "not-a-token", "", "60"},

@@ -31,7 +31,7 @@ import (
 // for real, then a refused body of 210 MiB (declared, and chunked). For each it reads the
 // server's peak resident memory (VmHWM in /proc/PID/status, reset before each request through
 // /proc/PID/clear_refs) and its resident memory after two idle seconds (VmRSS). When ogr2ogr
-// is installed it then converts a grid of 45 000 such plots (LANDINV_BENCH_IMPORT_OGR_N) to a
+// is installed it then converts a grid of 36 000 such plots (LANDINV_BENCH_IMPORT_OGR_N) to a
 // zipped Shapefile and to a GeoPackage (some 200 MB each) and imports each the same way, into
 // zones of their own. Linux only. Run it with -benchtime 1x (make bench does); the figures are in README's "Limits and
 // operations".
@@ -52,7 +52,7 @@ func BenchmarkImportMemory(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	u := postgistest.URL(b, false)
-	nOGR := 45_000
+	nOGR := 36_000
 	if s := os.Getenv("LANDINV_BENCH_IMPORT_OGR_N"); s != "" {
 		nOGR, _ = strconv.Atoi(s)
 	}
