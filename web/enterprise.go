@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -51,6 +52,7 @@ func figuresCode(r *http.Request) (string, string, int, error) {
 
 // getFigures answers GET /api/v1/enterprises/{credit_code}/figures/{year}[?as_of=]: the year's
 // figures, each with its source and date, as a feature without geometry, with its ETag.
+// A request whose If-None-Match is that ETag gets 304, as for a feature (notModified).
 func (s *Server) getFigures(w http.ResponseWriter, r *http.Request) {
 	_, code, _, err := figuresCode(r)
 	if err != nil {
@@ -62,12 +64,19 @@ func (s *Server) getFigures(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	f, err := s.deps.Features.GetAsOf(r.Context(), inventory.FigureLayer, zoneOf(r), code, asOf)
+	// Read again from the primary when a replica lags behind the version the client names
+	// (If-None-Match, If-Match), and 304 when the client has this version, as for a feature.
+	f, err := freshFeature(r, func(ctx context.Context) (*inventory.Feature, error) {
+		return s.deps.Features.GetAsOf(ctx, inventory.FigureLayer, zoneOf(r), code, asOf)
+	})
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
+	if notModified(w, r, *f) {
+		return
+	}
 	writeFeature(w, http.StatusOK, f)
 }
 
