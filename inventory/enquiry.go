@@ -100,17 +100,18 @@ func (e *NewEnquiry) Check() error {
 	return nil
 }
 
-// checkText checks one text field against its limit; multiline allows line breaks.
+// checkText checks one text field: the one text rule (CheckText: UTF-8, no NUL), its length
+// limit, and no other control character (multiline allows line breaks and tabs).
 func checkText(field, v string, multiline bool) error {
-	if !utf8.ValidString(v) {
-		return Errorf(EInvalid, field, "is not valid UTF-8")
+	if err := CheckText(field, v); err != nil {
+		return err
 	}
 	if n, max := utf8.RuneCountInString(v), EnquiryLimits[field]; n > max {
 		return Errorf(EInvalid, field, "is %d characters long; at most %d", n, max)
 	}
 	for _, r := range v {
 		if r < 0x20 && !(multiline && (r == '\n' || r == '\r' || r == '\t')) || r == 0x7f {
-			return Errorf(EInvalid, field, "holds a control character")
+			return Errorf(EInvalid, field, "holds a control character").With(CodeBadText, nil)
 		}
 	}
 	return nil

@@ -29,8 +29,12 @@ type ProvinceReport struct {
 	Province string `json:"province"`
 }
 
-// ValidProvince checks a province parameter: 1 to MaxProvinceLen characters, printable.
+// ValidProvince checks a province parameter: the one text rule (CheckText), then 1 to
+// MaxProvinceLen characters, printable.
 func ValidProvince(s string) error {
+	if err := CheckText("province", s); err != nil {
+		return err
+	}
 	if s == "" || utf8.RuneCountInString(s) > MaxProvinceLen || !utf8.ValidString(s) || strings.TrimSpace(s) != s {
 		return Errorf(EInvalid, "province", "must be a province's name of 1 to %d characters", MaxProvinceLen)
 	}

@@ -17,11 +17,14 @@ const FilterText FilterKind = "text"
 // MaxTextQuery is the longest free text a search takes, in characters.
 const MaxTextQuery = 100
 
-// CheckTextQuery checks a free-text search: not blank, at most MaxTextQuery characters.
-// Errors are EInvalid naming param.
+// CheckTextQuery checks a free-text search: the one text rule (CheckText), not blank, at most
+// MaxTextQuery characters. Errors are EInvalid naming param.
 func CheckTextQuery(param, s string) error {
+	if err := CheckText(param, s); err != nil {
+		return err
+	}
 	if strings.TrimSpace(s) == "" {
-		return Errorf(EInvalid, param, "is empty")
+		return Errorf(EInvalid, param, "is empty").With(CodeRequired, nil)
 	}
 	if utf8.RuneCountInString(s) > MaxTextQuery {
 		return Errorf(EInvalid, param, "is longer than %d characters", MaxTextQuery)

@@ -129,3 +129,34 @@ func TestPositionsMustBeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestOneTextRule: every text check outside CheckChange — enquiries and their replies, the
+// province of a report, a free-text search — refuses a NUL and bytes that are not UTF-8 by the
+// one rule (CheckText): EInvalid naming the field, code bad_text.
+func TestOneTextRule(t *testing.T) {
+	enquiry := func(name string) error {
+		e := NewEnquiry{SiteLayer: "plots", SiteCode: "P1", Name: name, Phone: "123"}
+		return e.Check()
+	}
+	reply := func(s string) error { c := EnquiryChange{Reply: &s}; return c.Check() }
+	for _, c := range []struct {
+		what, field string
+		check       func(string) error
+	}{
+		{"an enquiry's name", "name", enquiry},
+		{"an enquiry's reply", "reply", reply},
+		{"a report's province", "province", ValidProvince},
+		{"a free-text search", "q", func(s string) error { return CheckTextQuery("q", s) }},
+	} {
+		for _, bad := range []string{"山西\x00省", "山西\xff"} {
+			err := c.check(bad)
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != EInvalid || e.Field != c.field || e.Code != CodeBadText {
+				t.Errorf("%s %q: %#v, want EInvalid naming %s with code %s", c.what, bad, err, c.field, CodeBadText)
+			}
+		}
+		if err := c.check("山西省"); err != nil {
+			t.Errorf("%s: good text refused: %v", c.what, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -34,9 +35,10 @@ func TokenAuthenticator(check func(ctx context.Context, token string) (inventory
 // carries no Bearer token passes the CSRF rule (Sessions.checkWrite). It returns the request to
 // serve (with the session in its context), or answers the problem itself and returns nil.
 //
-// A request with a Bearer token from an address whose tokens failed too often (Limits.
+// A request with a Bearer token from an address whose credentials failed too often (Limits.
 // FailedAuthPerMinute) is answered 429 before its token is looked up; each failed token
-// counts against its address.
+// counts against its address, and so does each session cookie that finds no session
+// (loadSession).
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, inventory.Viewer) {
 	v := inventory.Anonymous
 	if s.deps.Authenticate != nil {
@@ -45,8 +47,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 		}
 		var err error
 		if v, err = s.deps.Authenticate(r); err != nil {
-			if inventory.ErrorKind(err) == inventory.EUnauthorized && s.rates.failedAuth != nil {
-				s.rates.failedAuth.OnLimit(w, r, clientAddr(r)) // counts this failure
+			if inventory.ErrorKind(err) == inventory.EUnauthorized {
+				s.countFailedAuth(w, r)
 			}
 			Problem(w, r, err)
 			return nil, v
@@ -55,7 +57,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 	if v.Name != "" || r.Header.Get("Authorization") != "" || s.deps.Sessions == nil {
 		return r, v // credentials other than the cookie decide
 	}
-	r, v, err := s.deps.Sessions.load(w, r)
+	r, v, err := s.loadSession(w, r)
 	if err != nil {
 		Problem(w, r, fmt.Errorf("session: %w", err))
 		return nil, v
@@ -106,17 +108,55 @@ func signedIn(next http.Handler) http.Handler {
 // authFailedTooOften answers 429 with Retry-After, and reports true, when the request's address
 // has used up its failed authentications (Limits.FailedAuthPerMinute); it counts nothing.
 func (s *Server) authFailedTooOften(w http.ResponseWriter, r *http.Request) bool {
+	if !s.failedAuthUsedUp(r) {
+		return false
+	}
+	s.tooManyRequests(w, time.Minute, "Authorization", "this address has sent too many credentials that failed; retry after the time in Retry-After")
+	return true
+}
+
+// failedAuthUsedUp reports whether the request's address has used up its failed
+// authentications (Limits.FailedAuthPerMinute); it counts nothing.
+func (s *Server) failedAuthUsedUp(r *http.Request) bool {
 	lim := s.rates.failedAuth
 	if lim == nil {
 		return false
 	}
 	_, rate, err := lim.Status(clientAddr(r))
-	if err != nil || math.Round(rate) < float64(s.rates.failedAuthLimit) {
-		return false
+	return err == nil && math.Round(rate) >= float64(s.rates.failedAuthLimit)
+}
+
+// countFailedAuth counts one failed authentication against the request's address.
+func (s *Server) countFailedAuth(w http.ResponseWriter, r *http.Request) {
+	if s.rates.failedAuth != nil {
+		s.rates.failedAuth.OnLimit(w, r, clientAddr(r))
 	}
-	w.Header().Set("Retry-After", "60")
-	s.metrics.RateLimited()
-	writeProblem(w, http.StatusTooManyRequests, "too many requests",
-		"this address has sent too many credentials that failed; retry after the time in Retry-After", "Authorization", nil)
-	return true
+}
+
+// loadSession reads the session cookie (Sessions.load) under the failed-authentication limit.
+// A cookie that is not of the form this server issues (sessionToken) is not looked up; nor is
+// any cookie from an address that has used up its failed authentications. A cookie that finds
+// no live session — made up, or expired — counts as a failed authentication. In each case the
+// request is served as the public and the cookie is cleared, so that a browser whose session
+// ended stops sending it (a page's first requests count at most a handful of failures). A
+// guessed cookie therefore costs a string check, or one lookup, per failure allowed.
+func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (*http.Request, inventory.Viewer, error) {
+	ss := s.deps.Sessions
+	token, wellFormed := sessionToken(r)
+	if token == "" {
+		return ss.load(w, r, "")
+	}
+	if !wellFormed || s.failedAuthUsedUp(r) {
+		if !wellFormed {
+			s.countFailedAuth(w, r)
+		}
+		ss.writeCookie(w, r, "")
+		return ss.load(w, r, "")
+	}
+	r, v, err := ss.load(w, r, token)
+	if err == nil && !viaSession(r.Context()) {
+		s.countFailedAuth(w, r)
+		ss.writeCookie(w, r, "")
+	}
+	return r, v, err
 }

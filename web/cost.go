@@ -159,18 +159,24 @@ func (s *Server) serveKind(w http.ResponseWriter, r *http.Request, next http.Han
 			}
 		}
 		if lim != nil && lim.OnLimit(w, r, clientAddr(r)) {
-			if w.Header().Get("Retry-After") == "" {
-				w.Header().Set("Retry-After", "60")
-			}
-			s.metrics.RateLimited()
-			writeProblem(w, http.StatusTooManyRequests, "too many requests",
-				"this address has made too many requests of this kind; retry after the time in Retry-After, or sign in", "", nil)
+			s.tooManyRequests(w, time.Minute, "", "this address has made too many requests of this kind; retry after the time in Retry-After, or sign in")
 			return
 		}
 	}
 	ctx, cancel := context.WithTimeout(inventory.WithQueryKind(r.Context(), k), s.deps.Limits.Deadline(k))
 	defer cancel()
 	next.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// tooManyRequests is the one answer of every rate limit (the public's, failed credentials,
+// enquiries): 429 with Retry-After (the limiter's, else window), counted in /metrics as
+// rate-limited, and a problem saying why (naming field when one is to blame).
+func (s *Server) tooManyRequests(w http.ResponseWriter, window time.Duration, field, detail string) {
+	if w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(int(window.Seconds())))
+	}
+	s.metrics.RateLimited()
+	writeProblem(w, http.StatusTooManyRequests, "too many requests", detail, field, nil)
 }
 
 // clientGone reports whether the request's client went away, so that err is no failure of

@@ -1,10 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,36 +26,20 @@ const (
 // It decodes into inventory.GeoJSONFeature, the one input type of a feature (its note member
 // holds an optional change note).
 func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeature, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeatureBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes; a single feature must be smaller (use POST /api/v1/import for files)", MaxFeatureBytes)
-		}
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
-	}
-	// Before decoding: nesting (refused beyond inventory.MaxJSONDepth, without recursing) and
-	// text that is not UTF-8 or holds NUL (named by its path, e.g. properties.name).
-	if err := inventory.CheckJSON(b, inventory.MaxJSONDepth); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
 	var f inventory.GeoJSONFeature
-	if err := dec.Decode(&f); err != nil {
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
-			return nil, inventory.Errorf(inventory.EInvalid, ute.Field, "has the wrong JSON type: %v", err).With(inventory.CodeWrongType, nil)
+	if err := readJSONBody(w, r, MaxFeatureBytes, &f); err != nil {
+		var e *inventory.Error
+		if errors.As(err, &e) {
+			switch e.Code {
+			case inventory.CodeTooLarge:
+				e.Reason = fmt.Sprintf("is larger than %d bytes; a single feature must be smaller (use POST /api/v1/import for files)", MaxFeatureBytes)
+			case inventory.CodeUnknownProperty:
+				e.Reason, e.Code = "is not a member of a Feature here; put properties under \"properties\"", inventory.CodeNotAFeature
+			case inventory.CodeBadJSON:
+				e.Reason = strings.Replace(e.Reason, "is not the JSON object expected", "is not a JSON object", 1)
+			}
 		}
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return nil, inventory.Errorf(inventory.EInvalid, name, "is not a member of a Feature here; put properties under \"properties\"").With(inventory.CodeNotAFeature, nil)
-		}
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "is not a JSON object: %v", err).With(inventory.CodeBadJSON, nil)
-	}
-	if dec.More() {
-		return nil, inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value").With(inventory.CodeBadJSON, nil)
+		return nil, err
 	}
 	if f.Type != "Feature" {
 		return nil, inventory.Errorf(inventory.EInvalid, "type", "must be \"Feature\", not %q", f.Type).With(inventory.CodeNotAFeature, nil)

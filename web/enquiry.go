@@ -1,13 +1,8 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -53,45 +48,8 @@ func (s *Server) enquiryLimit() func(http.Handler) http.Handler {
 		}
 		return httprate.CanonicalizeIP(host), nil
 	}, httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, http.StatusTooManyRequests, "too many requests",
-			"too many enquiries from this address; try again later or use the contact on the site sheet", "", nil)
+		s.tooManyRequests(w, EnquiryWindow, "", "too many enquiries from this address; try again later or use the contact on the site sheet")
 	}))
-}
-
-// readJSONBody decodes a small JSON object body into v, refusing unknown members (a problem
-// naming the member), more than max bytes (413) and trailing data.
-func readJSONBody(w http.ResponseWriter, r *http.Request, max int64, v any) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", max)
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
-			// Members of embedded structs come as "NewEnquiry.area_mu": name the member.
-			field := ute.Field[strings.LastIndex(ute.Field, ".")+1:]
-			want := "text"
-			if k := ute.Type.Kind(); k == reflect.Float64 || k == reflect.Int || k == reflect.Int64 {
-				want = "a number"
-			}
-			return inventory.Errorf(inventory.EInvalid, field, "has the wrong JSON type: want %s", want)
-		}
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			name = strings.Trim(name, `"`)
-			return inventory.Errorf(inventory.EInvalid, name, "is not a member here")
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "is not a JSON object: %v", err)
-	}
-	if dec.More() {
-		return inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value")
-	}
-	return nil
 }
 
 // postEnquiry answers POST /api/v1/enquiries: 201 with the new enquiry's id, and nothing of what

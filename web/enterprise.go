@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -55,6 +52,7 @@ func figuresCode(r *http.Request) (string, string, int, error) {
 
 // getFigures answers GET /api/v1/enterprises/{credit_code}/figures/{year}[?as_of=]: the year's
 // figures, each with its source and date, as a feature without geometry, with its ETag.
+// A request whose If-None-Match is that ETag gets 304, as for a feature (notModified).
 func (s *Server) getFigures(w http.ResponseWriter, r *http.Request) {
 	_, code, _, err := figuresCode(r)
 	if err != nil {
@@ -66,12 +64,19 @@ func (s *Server) getFigures(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	f, err := s.deps.Features.GetAsOf(r.Context(), inventory.FigureLayer, zoneOf(r), code, asOf)
+	// Read again from the primary when a replica lags behind the version the client names
+	// (If-None-Match, If-Match), and 304 when the client has this version, as for a feature.
+	f, err := freshFeature(r, func(ctx context.Context) (*inventory.Feature, error) {
+		return s.deps.Features.GetAsOf(ctx, inventory.FigureLayer, zoneOf(r), code, asOf)
+	})
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
+	if notModified(w, r, *f) {
+		return
+	}
 	writeFeature(w, http.StatusOK, f)
 }
 
@@ -137,31 +142,4 @@ func (s *Server) figuresHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"code": code, "versions": h})
-}
-
-// readJSON reads a request body holding one JSON value into v (at most MaxFeatureBytes);
-// numbers stay json.Number in maps, and a struct takes no unknown member.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeatureBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", MaxFeatureBytes)
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
-			return inventory.Errorf(inventory.EInvalid, ute.Field, "has the wrong JSON type: %v", err)
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "is not the JSON object expected: %v", err)
-	}
-	if dec.More() {
-		return inventory.Errorf(inventory.EInvalid, "body", "holds more than one JSON value")
-	}
-	return nil
 }

@@ -131,15 +131,32 @@ type viaSessionKey struct{}
 // viaSession reports whether the request's viewer came from the session cookie.
 func viaSession(ctx context.Context) bool { b, _ := ctx.Value(viaSessionKey{}).(bool); return b }
 
-// load reads the session cookie: the request (with the session in its context) and its
-// viewer, the public when there is no live session. A session whose user was disabled or
-// changed password is ended here. The idle deadline moves forward (the store writes it at
-// most once per postgis.SessionWriteSlack).
-func (ss *Sessions) load(w http.ResponseWriter, r *http.Request) (*http.Request, inventory.Viewer, error) {
-	token := ""
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		token = c.Value
+// sessionToken returns the session cookie's value ("" without one) and whether it has the
+// form of a token this server issues: 32 random bytes in unpadded base64url (scs), 43
+// characters. A cookie of any other form was made up (or mangled): it is not looked up.
+func sessionToken(r *http.Request) (token string, wellFormed bool) {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return "", false
 	}
+	if len(c.Value) != 43 {
+		return c.Value, false
+	}
+	for i := 0; i < len(c.Value); i++ {
+		switch b := c.Value[i]; {
+		case b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '-', b == '_':
+		default:
+			return c.Value, false
+		}
+	}
+	return c.Value, true
+}
+
+// load reads the session of token (the cookie's value; "" for none, which is not looked up):
+// the request (with the session in its context) and its viewer, the public when there is no
+// live session. A session whose user was disabled or changed password is ended here. The idle
+// deadline moves forward (the store writes it at most once per postgis.SessionWriteSlack).
+func (ss *Sessions) load(w http.ResponseWriter, r *http.Request, token string) (*http.Request, inventory.Viewer, error) {
 	ctx, err := ss.sm.Load(r.Context(), token)
 	if err != nil {
 		return r, inventory.Anonymous, err
@@ -155,8 +172,7 @@ func (ss *Sessions) load(w http.ResponseWriter, r *http.Request) (*http.Request,
 		if err := ss.sm.Destroy(ctx); err != nil {
 			return r, inventory.Anonymous, err
 		}
-		ss.writeCookie(w, r, "")
-		return r, inventory.Anonymous, nil
+		return r, inventory.Anonymous, nil // the caller clears the cookie (Server.loadSession)
 	}
 	if err != nil {
 		return r, inventory.Anonymous, err
@@ -256,9 +272,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<10))
-	if err := dec.Decode(&body); err != nil {
-		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "", "the body must be JSON: {\"name\": …, \"password\": …}"))
+	if err := readJSONBody(w, r, 8<<10, &body); err != nil { // {"name": …, "password": …}
+		ProblemBody(w, r, err)
 		return
 	}
 	for _, f := range []struct{ name, v string }{{"name", body.Name}, {"password", body.Password}} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -29,9 +30,11 @@ import (
 // /api/v1/import, first with dry_run=true, then
 // for real, then a refused body of 210 MiB (declared, and chunked). For each it reads the
 // server's peak resident memory (VmHWM in /proc/PID/status, reset before each request through
-// /proc/PID/clear_refs) and its resident memory after two idle seconds (VmRSS). Linux only.
-// Run it with -benchtime 1x (make bench does); the figures are in README's "Limits and
-// operations".
+// /proc/PID/clear_refs) and its resident memory after two idle seconds (VmRSS). When ogr2ogr
+// is installed it then converts a grid of 36 000 such plots (LANDINV_BENCH_IMPORT_OGR_N) to a
+// zipped Shapefile (stored) and to a GeoPackage, some 200 MB each, and imports each the same
+// way, into zones of their own. Linux only. Run it with -benchtime 1x (make bench does); the
+// figures are in README's "Limits and operations".
 func BenchmarkImportMemory(b *testing.B) {
 	if runtime.GOOS != "linux" {
 		b.Skip("reads /proc")
@@ -49,16 +52,22 @@ func BenchmarkImportMemory(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	u := postgistest.URL(b, false)
+	nOGR := 36_000
+	if s := os.Getenv("LANDINV_BENCH_IMPORT_OGR_N"); s != "" {
+		nOGR, _ = strconv.Atoi(s)
+	}
 	cols := postgistest.PlotGridCols
-	rows := (n + cols - 1) / cols
+	rows := (max(n, nOGR) + cols - 1) / cols
 	ctx := context.Background()
 	db, err := postgis.Open(ctx, u, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, geom) values ('bench', 'bench', ST_Multi(ST_MakeEnvelope(110.99, 35.49, 111.01 + $1::float8 * 0.002, 35.51 + $2::float8 * 0.002, 4326)))`,
-		cols, rows); err != nil {
-		b.Fatal(err)
+	for _, zone := range []string{"bench", "bench-shp", "bench-gpkg"} {
+		if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, geom) values ($3, $3, ST_Multi(ST_MakeEnvelope(110.99, 35.49, 111.01 + $1::float8 * 0.002, 35.51 + $2::float8 * 0.002, 4326)))`,
+			cols, rows, zone); err != nil {
+			b.Fatal(err)
+		}
 	}
 	db.Close()
 	cli := func(args ...string) string {
@@ -174,13 +183,20 @@ func BenchmarkImportMemory(b *testing.B) {
 		time.Sleep(2 * time.Second)
 		figs = append(figs, figure{what, status, took, peak, mib("VmRSS"), before})
 	}
-	openFile := func() (io.Reader, int64) {
-		f, err := os.Open(file)
-		if err != nil {
-			b.Fatal(err)
+	open := func(file string) func() (io.Reader, int64) {
+		return func() (io.Reader, int64) {
+			f, err := os.Open(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, err := f.Stat()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return f, st.Size()
 		}
-		return f, st.Size()
 	}
+	openFile := open(file)
 	const refused = 210 << 20
 	b.ResetTimer()
 	measure("dry run", "layer=plots&zone=bench&dry_run=true", openFile, 200)
@@ -192,7 +208,16 @@ func BenchmarkImportMemory(b *testing.B) {
 		return io.LimitReader(zeros{}, refused), -1
 	}, 413)
 	b.StopTimer()
+	ogrFiles := ogrFormats(b, dir, nOGR, side)
+	b.StartTimer()
+	for _, of := range ogrFiles {
+		measure(of.what, "layer=plots&zone="+of.zone, open(of.file), 200)
+	}
+	b.StopTimer()
 	b.Logf("%d plots, %.1f MB of GeoJSON; refused bodies %d MiB", n, float64(st.Size())/1e6, refused>>20)
+	for _, of := range ogrFiles {
+		b.Logf("%s: %d plots, %.1f MB", of.what, nOGR, float64(of.size)/1e6)
+	}
 	b.Logf("%-24s %6s %8s %12s %12s %12s", "request", "status", "took", "RSS before", "peak RSS", "RSS after")
 	for _, f := range figs {
 		b.Logf("%-24s %6d %7.1fs %8.0f MiB %8.0f MiB %8.0f MiB", f.what, f.status, f.took.Seconds(), f.at, f.peak, f.after)
@@ -202,6 +227,10 @@ func BenchmarkImportMemory(b *testing.B) {
 	b.ReportMetric(figs[1].after, "import_after_MiB")
 	b.ReportMetric(figs[2].peak, "refused_peak_MiB")
 	b.ReportMetric(figs[3].peak, "refused_chunked_peak_MiB")
+	for i, of := range ogrFiles {
+		b.ReportMetric(figs[4+i].peak, strings.TrimPrefix(of.zone, "bench-")+"_peak_MiB")
+		b.ReportMetric(figs[4+i].after, strings.TrimPrefix(of.zone, "bench-")+"_after_MiB")
+	}
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -211,4 +240,78 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// ogrFile is a grid of plots in another format than GeoJSON, for BenchmarkImportMemory.
+type ogrFile struct {
+	what, zone, file string
+	size             int64
+}
+
+// ogrFormats writes a grid of n plots of perSide points a side as GeoJSON and has ogr2ogr
+// convert it to a zipped Shapefile (UTF-8 .dbf, stored) and to a GeoPackage; none when
+// ogr2ogr is not installed.
+func ogrFormats(b *testing.B, dir string, n, perSide int) []ogrFile {
+	ogr, err := exec.LookPath("ogr2ogr")
+	if err != nil {
+		b.Logf("ogr2ogr not installed (apt-get install gdal-bin): no Shapefile or GeoPackage import measured")
+		return nil
+	}
+	src := filepath.Join(dir, "ogr.geojson")
+	f, err := os.Create(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := postgistest.WritePlotGrid(f, n, perSide); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	run := func(args ...string) {
+		if out, err := exec.Command(ogr, args...).CombinedOutput(); err != nil {
+			b.Fatalf("ogr2ogr %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	shpDir := filepath.Join(dir, "shp")
+	run("-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-nln", "plots", shpDir, src)
+	zipName := filepath.Join(dir, "plots.zip")
+	zf, err := os.Create(zipName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	for _, ext := range []string{".shp", ".shx", ".dbf", ".prj", ".cpg"} {
+		part, err := os.Open(filepath.Join(shpDir, "plots"+ext))
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Stored, not deflated: the grid's coordinates deflate to a fifth, and the point is a
+		// body of some 200 MB (the zip reader inflates either way one record at a time).
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "plots" + ext, Method: zip.Store})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(w, part); err != nil {
+			b.Fatal(err)
+		}
+		part.Close()
+	}
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	zf.Close()
+	gpkg := filepath.Join(dir, "plots.gpkg")
+	run("-f", "GPKG", "-nln", "plots", gpkg, src)
+	os.RemoveAll(shpDir)
+	os.Remove(src)
+	size := func(name string) int64 {
+		st, err := os.Stat(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return st.Size()
+	}
+	return []ogrFile{
+		{"import zipped Shapefile", "bench-shp", zipName, size(zipName)},
+		{"import GeoPackage", "bench-gpkg", gpkg, size(gpkg)},
+	}
 }

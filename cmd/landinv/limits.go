@@ -74,9 +74,29 @@ func deadlines(t inventory.Timeouts) map[inventory.QueryKind]time.Duration {
 	return out
 }
 
-// webLimits are the HTTP server's limits from the statement timeouts and the serve flags.
-func webLimits(t inventory.Timeouts, perMinute, costlyPerMinute int) web.Limits {
-	return web.Limits{Deadlines: deadlines(t), AnonymousPerMinute: perMinute, AnonymousCostlyPerMinute: costlyPerMinute}
+// webLimits are the HTTP server's limits from the statement timeouts and the serve flags; a
+// flag's 0 is no limit.
+func webLimits(t inventory.Timeouts, perMinute, costlyPerMinute, failedAuthPerMinute int) web.Limits {
+	l := web.Limits{Deadlines: deadlines(t), AnonymousPerMinute: perMinute, AnonymousCostlyPerMinute: costlyPerMinute,
+		FailedAuthPerMinute: failedAuthPerMinute}
+	if failedAuthPerMinute <= 0 {
+		l.FailedAuthPerMinute = -1 // web.Limits: negative is no limit, 0 its default
+	}
+	return l
+}
+
+// envInt reads a whole number ≥ 0 from the environment variable name, def when it is unset; a
+// malformed one is an error naming it.
+func envInt(getenv func(string) string, name string, def int) (int, error) {
+	s := getenv(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: must be a whole number ≥ 0", name, s)
+	}
+	return n, nil
 }
 
 // cliKind is the kind of query a command's statements are bounded as: the long kinds, since a

@@ -29,6 +29,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
 	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for the per-client sign-in limit; unset: the connection's address")
+	failedAuthDefault, err := envInt(os.Getenv, "LANDINV_RATE_FAILED_AUTH", web.DefaultFailedAuthPerMinute)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	rateFailedAuth := fs.Int("rate-failed-auth", failedAuthDefault, "requests with failed credentials (a Bearer token or a session cookie) a minute one client address may send before it gets 429 (`N`; 0: no limit; per process; env LANDINV_RATE_FAILED_AUTH)")
 	imports := fs.Int("imports", web.DefaultMaxImports, "run at most `N` imports at once; one more is answered 503 (per process)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -81,7 +86,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Metrics:       metrics,
 		PublicMetrics: *publicMetrics,
 		Basemap:       basemap,
-		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly),
+		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly, *rateFailedAuth),
 		MaxImports:    *imports,
 	})
 	if err != nil {

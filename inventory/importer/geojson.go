@@ -97,6 +97,8 @@ const (
 	valueObject
 )
 
+func (gs *geoJSONStream) len() int { return gs.n }
+
 func (gs *geoJSONStream) count(props map[string]json.RawMessage) {
 	for k, v := range props {
 		kind := valueOther

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -16,10 +17,10 @@ import (
 	"github.com/landinv/landinv/inventory"
 )
 
-// ReadGeoPackage reads the one feature table of a GeoPackage (OGC 12-128r18): its attributes
-// (except the integer primary key, which is the package's own row id) and its geometries
-// (GeoPackage blobs, decoded with go-geom and handed on as WKB). The CRS is the table's
-// srs_id when the package maps it to an EPSG code.
+// ReadGeoPackage reads the one feature table of a GeoPackage (OGC 12-128r18) held in memory:
+// its attributes (except the integer primary key, which is the package's own row id) and its
+// geometries (GeoPackage blobs, decoded with go-geom and handed on as WKB). The CRS is the
+// table's srs_id when the package maps it to an EPSG code. Its features are in Records.
 func ReadGeoPackage(b []byte) (*Source, error) {
 	f, err := os.CreateTemp("", "landinv-import-*.gpkg")
 	if err != nil {
@@ -36,23 +37,36 @@ func ReadGeoPackage(b []byte) (*Source, error) {
 	return ReadGeoPackageFile(f.Name())
 }
 
-// gpkgTimeout bounds the reading of one GeoPackage.
+// ReadGeoPackageFile reads a GeoPackage on disk (see ReadGeoPackage); its features are in
+// Records.
+func ReadGeoPackageFile(name string) (*Source, error) {
+	src, err := readGeoPackageFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return src, src.materialize()
+}
+
+// gpkgTimeout bounds the first reading of one GeoPackage, which checks every row.
 const gpkgTimeout = 2 * time.Minute
 
-// ReadGeoPackageFile reads a GeoPackage on disk (see ReadGeoPackage). The file is untrusted:
-// it is opened read-only with trusted_schema off, only real tables are read (a view could run
-// any query the file defines), and the whole read is bounded by gpkgTimeout.
-func ReadGeoPackageFile(name string) (*Source, error) {
+// readGeoPackageFile reads a GeoPackage on disk as a stream: a first pass reads every row by
+// cursor and checks it, keeping none; All reads the rows again the same way. Memory holds a
+// row and SQLite's page cache, not the file. The file must stay on disk until the Source has
+// been loaded.
+//
+// The file is untrusted: it is opened read-only with trusted_schema off, only real tables
+// are read (a view could run any query the file defines), and the first pass is bounded by
+// gpkgTimeout.
+func readGeoPackageFile(name string) (*Source, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), gpkgTimeout)
 	defer cancel()
-	db, err := sql.Open("sqlite", "file:"+name+"?mode=ro&_pragma=trusted_schema(0)")
+	gs := &gpkgStream{dsn: gpkgDSN(name)}
+	db, err := sql.Open("sqlite", gs.dsn)
 	if err != nil {
 		return nil, fmt.Errorf("read geopackage: %w", err)
 	}
 	defer db.Close()
-	bad := func(format string, args ...any) error {
-		return inventory.Errorf(inventory.EInvalid, "file", "GeoPackage: "+format, args...)
-	}
 	isTable := func(t string) bool {
 		var typ string
 		err := db.QueryRowContext(ctx, "select type from sqlite_master where name = ?", t).Scan(&typ)
@@ -60,12 +74,12 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 	}
 	for _, t := range []string{"gpkg_geometry_columns", "gpkg_spatial_ref_sys"} {
 		if !isTable(t) {
-			return nil, bad("%s is missing or is not a table", t)
+			return nil, badGPKG("%s is missing or is not a table", t)
 		}
 	}
 	rows, err := db.QueryContext(ctx, "select table_name, column_name, srs_id from gpkg_geometry_columns")
 	if err != nil {
-		return nil, bad("has no gpkg_geometry_columns table: %v", err)
+		return nil, badGPKG("has no gpkg_geometry_columns table: %v", err)
 	}
 	type gcol struct {
 		table, column string
@@ -76,7 +90,7 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 		var c gcol
 		if err := rows.Scan(&c.table, &c.column, &c.srs); err != nil {
 			rows.Close()
-			return nil, bad("%v", err)
+			return nil, badGPKG("%v", err)
 		}
 		cols = append(cols, c)
 	}
@@ -86,79 +100,153 @@ func ReadGeoPackageFile(name string) (*Source, error) {
 		for _, c := range cols {
 			names = append(names, c.table)
 		}
-		return nil, bad("holds %d feature tables (%s); import one layer at a time", len(cols), strings.Join(names, ", "))
+		return nil, badGPKG("holds %d feature tables (%s); import one layer at a time", len(cols), strings.Join(names, ", "))
 	}
 	gc := cols[0]
 	if !isTable(gc.table) {
-		return nil, bad("feature table %q is missing or is not a table (views are not read)", gc.table)
+		return nil, badGPKG("feature table %q is missing or is not a table (views are not read)", gc.table)
 	}
-	src := &Source{Format: "geopackage"}
+	gs.table, gs.column = gc.table, gc.column
+	src := &Source{Format: "geopackage", stream: gs}
 	var org string
 	var orgID int
 	if err := db.QueryRowContext(ctx, "select organization, organization_coordsys_id from gpkg_spatial_ref_sys where srs_id = ?", gc.srs).Scan(&org, &orgID); err == nil && strings.EqualFold(org, "EPSG") {
 		src.SRID, src.CRSFrom = orgID, "GeoPackage srs_id"
 	}
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	pk := ""
 	info, err := db.QueryContext(ctx, "select name, pk from pragma_table_info(?)", gc.table)
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, badGPKG("%v", err)
 	}
 	for info.Next() {
 		var n string
 		var isPK int
 		if err := info.Scan(&n, &isPK); err == nil && isPK == 1 {
-			pk = n
+			gs.pk = n
 		}
 	}
 	info.Close()
-	data, err := db.QueryContext(ctx, "select * from "+quote(gc.table))
-	if err != nil {
-		return nil, bad("read %s: %v", gc.table, err)
+	db.Close()
+	for _, err := range gs.walk(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		gs.n++
 	}
-	defer data.Close()
-	names, err := data.Columns()
-	if err != nil {
-		return nil, bad("%v", err)
+	return src, nil
+}
+
+// gpkgDSN is the SQLite URI that opens the file name read-only, without trusting its schema;
+// the characters a URI gives a meaning are escaped.
+func gpkgDSN(name string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(name)
+	return "file:" + esc + "?mode=ro&_pragma=trusted_schema(0)"
+}
+
+func badGPKG(format string, args ...any) error {
+	return inventory.Errorf(inventory.EInvalid, "file", "GeoPackage: "+format, args...)
+}
+
+// gpkgStream is a GeoPackage's feature table, read by cursor one row at a time.
+type gpkgStream struct {
+	dsn               string
+	table, column, pk string
+	n                 int      // rows, counted by the first pass
+	fields            []string // the attribute columns
+}
+
+func (gs *gpkgStream) len() int { return gs.n }
+
+// probes is one record with every attribute column (none for a table without rows).
+func (gs *gpkgStream) probes() []Record {
+	if gs.n == 0 {
+		return nil
 	}
-	for i := 0; data.Next(); i++ {
+	r := Record{Index: -1, Props: make(map[string]any, len(gs.fields))}
+	for _, f := range gs.fields {
+		r.Props[f] = nil
+	}
+	return []Record{r}
+}
+
+func (gs *gpkgStream) records() iter.Seq2[Record, error] {
+	// The first pass checked every row within gpkgTimeout; reading them again is paced by the
+	// loader, whose own context bounds the import.
+	return gs.walk(context.Background())
+}
+
+// walk reads the feature table's rows in order, each decoded into a Record.
+func (gs *gpkgStream) walk(ctx context.Context) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		db, err := sql.Open("sqlite", gs.dsn)
+		if err != nil {
+			yield(Record{}, fmt.Errorf("read geopackage: %w", err))
+			return
+		}
+		defer db.Close()
+		quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+		data, err := db.QueryContext(ctx, "select * from "+quote(gs.table))
+		if err != nil {
+			yield(Record{}, badGPKG("read %s: %v", gs.table, err))
+			return
+		}
+		defer data.Close()
+		names, err := data.Columns()
+		if err != nil {
+			yield(Record{}, badGPKG("%v", err))
+			return
+		}
+		gs.fields = gs.fields[:0]
+		for _, n := range names {
+			if n != gs.column && n != gs.pk {
+				gs.fields = append(gs.fields, n)
+			}
+		}
 		vals := make([]any, len(names))
 		ptrs := make([]any, len(names))
 		for j := range vals {
 			ptrs[j] = &vals[j]
 		}
-		if err := data.Scan(ptrs...); err != nil {
-			return nil, bad("row %d: %v", i+1, err)
-		}
-		r := Record{Index: i, Props: map[string]any{}}
-		for j, n := range names {
-			switch {
-			case n == gc.column:
-				blob, _ := vals[j].([]byte)
-				if blob != nil {
-					g, err := gpkgGeometry(blob)
-					if err == nil {
-						r.WKB, err = encodeWKB(g)
+		for i := 0; data.Next(); i++ {
+			clear(vals)
+			if err := data.Scan(ptrs...); err != nil {
+				yield(Record{}, badGPKG("row %d: %v", i+1, err))
+				return
+			}
+			r := Record{Index: i, Props: make(map[string]any, len(names))}
+			for j, n := range names {
+				switch {
+				case n == gs.column:
+					blob, _ := vals[j].([]byte)
+					if blob != nil {
+						g, err := gpkgGeometry(blob)
+						if err == nil {
+							r.WKB, err = encodeWKB(g)
+						}
+						if err != nil {
+							yield(Record{}, badGPKG("row %d: %v", i+1, err))
+							return
+						}
 					}
-					if err != nil {
-						return nil, bad("row %d: %v", i+1, err)
+				case n == gs.pk:
+				default:
+					v := vals[j]
+					switch x := v.(type) {
+					case []byte:
+						v = string(x)
+					case time.Time:
+						v = x.Format("2006-01-02")
 					}
+					r.Props[n] = v
 				}
-			case n == pk:
-			default:
-				v := vals[j]
-				switch x := v.(type) {
-				case []byte:
-					v = string(x)
-				case time.Time:
-					v = x.Format("2006-01-02")
-				}
-				r.Props[n] = v
+			}
+			if !yield(r, nil) {
+				return
 			}
 		}
-		src.Records = append(src.Records, r)
+		if err := data.Err(); err != nil {
+			yield(Record{}, badGPKG("read %s: %v", gs.table, err))
+		}
 	}
-	return src, data.Err()
 }
 
 // gpkgGeometry decodes a GeoPackage geometry blob (OGC 12-128r18, 2.1.3): "GP", version,

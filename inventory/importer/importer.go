@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strings"
 
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/wkb"
@@ -49,19 +48,50 @@ type Source struct {
 	// BBox, when known from the file's header, is xmin, ymin, xmax, ymax in the source CRS.
 	BBox     *[4]float64
 	Encoding string // the .dbf's text encoding, for shapefiles
-	// Records are the features of a file read whole (Shapefiles, GeoPackages, a lone GeoJSON
-	// Feature, a Source built in code). A GeoJSON FeatureCollection is streamed instead: it
-	// has no Records here; Len and All give its features, read from the file one at a time.
+	// Records are the features of a file read whole (a lone GeoJSON Feature, a table, a
+	// Source built in code, a file read from memory). A file read from disk — a GeoJSON
+	// FeatureCollection, a zipped Shapefile, a GeoPackage — is streamed instead: it has no
+	// Records here; Len and All give its features, read from the file one at a time.
 	Records []Record
 
-	stream  *geoJSONStream
+	stream  recordStream
 	convert func(*Record) // Prepare's renaming and conversion, applied as a stream is read
+}
+
+// recordStream is a file on disk whose features are read one at a time, after a first pass
+// that checked the whole file and kept no feature.
+type recordStream interface {
+	// len is the number of features the first pass counted.
+	len() int
+	// probes are records that together carry every property name of the file (and each kind
+	// of value a name had: an object or not), for Prepare to check; none for a file without
+	// features.
+	probes() []Record
+	// records reads the features again, in file order; a read error is yielded last.
+	records() iter.Seq2[Record, error]
+}
+
+// materialize reads a streamed Source's features into Records (for a file that is about to
+// go away, or is in memory anyway).
+func (s *Source) materialize() error {
+	if s.stream == nil {
+		return nil
+	}
+	var recs []Record
+	for r, err := range s.stream.records() {
+		if err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	s.Records, s.stream = recs, nil
+	return nil
 }
 
 // Len is the number of features.
 func (s *Source) Len() int {
 	if s.stream != nil {
-		return s.stream.n
+		return s.stream.len()
 	}
 	return len(s.Records)
 }
@@ -91,15 +121,21 @@ func (s *Source) All() iter.Seq2[Record, error] {
 	}
 }
 
-// Read decodes a file held in memory by its content (see ReadFrom).
+// Read decodes a file held in memory by its content (see ReadFrom); its features are in
+// Records.
 func Read(b []byte) (*Source, error) {
-	return ReadFrom(bytes.NewReader(b), int64(len(b)), "")
+	src, err := ReadFrom(bytes.NewReader(b), int64(len(b)), "")
+	if err != nil {
+		return nil, err
+	}
+	return src, src.materialize()
 }
 
 // ReadFrom decodes a file of size bytes by its content: a zip archive is a Shapefile,
 // "SQLite format 3" a GeoPackage, anything else GeoJSON. GeoPackages need a file on disk:
-// name, when r is that file, else a temporary copy. A GeoJSON FeatureCollection is streamed:
-// r must stay readable until the Source has been loaded.
+// name, when r is that file, else a temporary copy. A GeoJSON FeatureCollection, a zipped
+// Shapefile and a GeoPackage named by name are streamed (see Source.All): r, and the file
+// name, must stay readable until the Source has been loaded.
 func ReadFrom(r io.ReaderAt, size int64, name string) (*Source, error) {
 	var head [16]byte
 	n, err := r.ReadAt(head[:], 0)
@@ -110,8 +146,8 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*Source, error) {
 	case bytes.HasPrefix(head[:n], []byte("PK\x03\x04")):
 		return readShapefileZip(r, size)
 	case bytes.HasPrefix(head[:n], []byte("SQLite format 3\x00")):
-		if name != "" && !strings.ContainsAny(name, "?#%") { // characters the SQLite URI would misread
-			return ReadGeoPackageFile(name)
+		if name != "" {
+			return readGeoPackageFile(name) // streamed from the file
 		}
 		b, err := io.ReadAll(io.NewSectionReader(r, 0, size))
 		if err != nil {

@@ -78,8 +78,9 @@ func (p Params) options() (Options, map[string]string, error) {
 // DryRun, check every feature and change nothing. The viewer in ctx is the one who imports.
 //
 // file is the path of the file on disk (the HTTP API spools the request body to a temporary
-// file first). It is read, not loaded whole: a GeoJSON FeatureCollection streams from it
-// feature by feature into the loader, so memory does not grow with the file's size.
+// file first). It is read, not loaded whole: a GeoJSON FeatureCollection, a zipped Shapefile
+// and a GeoPackage stream from it feature by feature into the loader, so memory does not grow
+// with the file's size.
 //
 // Errors before the loader are inventory errors: those of the parameters name the parameter ("layer",
 // "crs", "map"), the file's name "file", "crs" or "map". The report lists rejected features;

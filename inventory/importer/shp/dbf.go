@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,6 +35,12 @@ type Table struct {
 // driver byte, and, failing both, its bytes: valid UTF-8 is read as UTF-8, anything else as
 // GBK (GB 18030, which Chinese survey data uses).
 func EncodingFor(cpg string, dbf []byte) (name string, enc encoding.Encoding) {
+	return encodingFor(cpg, dbf, func() (bool, error) { return textValidUTF8(dbf), nil })
+}
+
+// encodingFor is EncodingFor with the bytes' test as a function, called only when neither the
+// .cpg nor the language driver byte (the header's byte 29) decides.
+func encodingFor(cpg string, header []byte, validUTF8 func() (bool, error)) (string, encoding.Encoding) {
 	c := strings.ToUpper(strings.TrimSpace(cpg))
 	c = strings.TrimPrefix(strings.TrimPrefix(c, "ANSI "), "CP")
 	switch c {
@@ -42,73 +49,126 @@ func EncodingFor(cpg string, dbf []byte) (name string, enc encoding.Encoding) {
 	case "GBK", "936", "GB2312", "GB18030", "54936", "CHINESE":
 		return "GBK", simplifiedchinese.GB18030
 	}
-	if len(dbf) > 29 && dbf[29] == 0x4D { // language driver 936 (GBK)
+	if len(header) > 29 && header[29] == 0x4D { // language driver 936 (GBK)
 		return "GBK", simplifiedchinese.GB18030
 	}
-	if textValidUTF8(dbf) {
+	if ok, err := validUTF8(); ok && err == nil {
 		return "UTF-8", unicode.UTF8
 	}
 	return "GBK", simplifiedchinese.GB18030
 }
 
-// ReadDBF decodes a .dbf file; cpg is the content of the .cpg file ("" when there is none).
+// ReadDBF decodes a .dbf file held in memory; cpg is the content of the .cpg file ("" when
+// there is none). See DBFReader for one read record by record.
 func ReadDBF(b []byte, cpg string) (*Table, error) {
-	if len(b) < 32 {
+	d, err := NewDBFReader(bytes.NewReader(b), cpg, func() (io.Reader, error) { return bytes.NewReader(b), nil })
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Fields: d.Fields, Encoding: d.Encoding}
+	for {
+		row, err := d.Next()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Records = append(t.Records, row)
+	}
+}
+
+// DBFReader reads a .dbf record by record, so that memory holds one record and not the file.
+type DBFReader struct {
+	Fields   []Field
+	Encoding string // "UTF-8" or "GBK"
+	// Len is the number of records the header declares, deleted ones included.
+	Len int
+
+	r   io.Reader
+	dec *encoding.Decoder
+	i   int // records read
+	rec []byte
+}
+
+// NewDBFReader reads the header of the .dbf in r and decides its encoding (EncodingFor); cpg
+// is the content of the .cpg file ("" when there is none). When neither the .cpg nor the
+// header decides, reopen is called for the file again, which is read through once to see
+// whether its text is UTF-8.
+func NewDBFReader(r io.Reader, cpg string, reopen func() (io.Reader, error)) (*DBFReader, error) {
+	head := make([]byte, 32)
+	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, errors.New("dbf: shorter than its header")
 	}
-	n := int(binary.LittleEndian.Uint32(b[4:8]))
-	hlen := int(binary.LittleEndian.Uint16(b[8:10]))
-	rlen := int(binary.LittleEndian.Uint16(b[10:12]))
-	if hlen > len(b) || hlen < 33 || rlen < 1 {
+	n := int(binary.LittleEndian.Uint32(head[4:8]))
+	hlen := int(binary.LittleEndian.Uint16(head[8:10]))
+	rlen := int(binary.LittleEndian.Uint16(head[10:12]))
+	if hlen < 33 || rlen < 1 {
 		return nil, fmt.Errorf("dbf: bad header (header %d bytes, records %d bytes)", hlen, rlen)
 	}
-	encName, enc := EncodingFor(cpg, b)
-	dec := enc.NewDecoder()
-	t := &Table{Encoding: encName}
+	head = append(head, make([]byte, hlen-32)...) // at most 64 KiB
+	if _, err := io.ReadFull(r, head[32:]); err != nil {
+		return nil, fmt.Errorf("dbf: bad header (header %d bytes, records %d bytes): the file ends before it", hlen, rlen)
+	}
+	encName, enc := encodingFor(cpg, head, func() (bool, error) {
+		r2, err := reopen()
+		if err != nil {
+			return false, err
+		}
+		return streamValidUTF8(r2, hlen)
+	})
+	d := &DBFReader{Encoding: encName, Len: n, r: r, dec: enc.NewDecoder(), rec: make([]byte, rlen)}
 	width := 1
-	for off := 32; off+32 <= hlen && b[off] != 0x0D; off += 32 {
-		raw := b[off : off+11]
+	for off := 32; off+32 <= hlen && head[off] != 0x0D; off += 32 {
+		raw := head[off : off+11]
 		if i := bytes.IndexByte(raw, 0); i >= 0 {
 			raw = raw[:i]
 		}
 		if encName == "UTF-8" {
 			raw = trimPartialUTF8(raw)
 		}
-		name, err := decodeText(raw, encName, dec)
+		name, err := decodeText(raw, encName, d.dec)
 		if err != nil {
 			return nil, fmt.Errorf("dbf: field name %q: %w", raw, err)
 		}
-		f := Field{Name: strings.TrimSpace(string(name)), Type: b[off+11], Length: int(b[off+16]), Decimals: int(b[off+17])}
-		t.Fields = append(t.Fields, f)
+		f := Field{Name: strings.TrimSpace(string(name)), Type: head[off+11], Length: int(head[off+16]), Decimals: int(head[off+17])}
+		d.Fields = append(d.Fields, f)
 		width += f.Length
 	}
 	if width != rlen {
 		return nil, fmt.Errorf("dbf: fields add up to %d bytes but records are %d", width, rlen)
 	}
-	for i := range n {
-		off := hlen + i*rlen
-		if off+rlen > len(b) {
-			return nil, fmt.Errorf("dbf: record %d runs past the end of the file", i+1)
-		}
-		rec := b[off : off+rlen]
-		if rec[0] == '*' { // deleted
-			t.Records = append(t.Records, nil)
-			continue
-		}
-		row := make([]any, len(t.Fields))
-		p := 1
-		for j, f := range t.Fields {
-			raw := rec[p : p+f.Length]
-			p += f.Length
-			v, err := value(f, raw, encName, dec)
-			if err != nil {
-				return nil, fmt.Errorf("dbf: record %d, field %s: %w", i+1, f.Name, err)
-			}
-			row[j] = v
-		}
-		t.Records = append(t.Records, row)
+	return d, nil
+}
+
+// Next decodes the next record: one value per field, nil for a deleted record; io.EOF after
+// the last record the header declares.
+func (d *DBFReader) Next() ([]any, error) {
+	if d.i >= d.Len {
+		return nil, io.EOF
 	}
-	return t, nil
+	d.i++
+	if _, err := io.ReadFull(d.r, d.rec); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("dbf: record %d runs past the end of the file", d.i)
+		}
+		return nil, fmt.Errorf("dbf: record %d: %w", d.i, err)
+	}
+	if d.rec[0] == '*' { // deleted
+		return nil, nil
+	}
+	row := make([]any, len(d.Fields))
+	p := 1
+	for j, f := range d.Fields {
+		raw := d.rec[p : p+f.Length]
+		p += f.Length
+		v, err := value(f, raw, d.Encoding, d.dec)
+		if err != nil {
+			return nil, fmt.Errorf("dbf: record %d, field %s: %w", d.i, f.Name, err)
+		}
+		row[j] = v
+	}
+	return row, nil
 }
 
 func value(f Field, raw []byte, encName string, dec *encoding.Decoder) (any, error) {
@@ -197,6 +257,49 @@ func textValidUTF8(dbf []byte) bool {
 		}
 	}
 	return utf8.Valid(dbf[hlen:])
+}
+
+// streamValidUTF8 is textValidUTF8 for a .dbf read from r, whose header is hlen bytes: the
+// records are checked in chunks, so memory stays bounded whatever the file's size.
+func streamValidUTF8(r io.Reader, hlen int) (bool, error) {
+	head := make([]byte, hlen)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return false, err
+	}
+	if !textValidUTF8(head) {
+		return false, nil
+	}
+	buf := make([]byte, 64<<10+utf8.UTFMax)
+	carry := 0
+	for {
+		n, err := io.ReadFull(r, buf[carry:])
+		b := buf[:carry+n]
+		end := err != nil // the last chunk: an incomplete rune at its end is invalid
+		carry = 0
+		if !end {
+			// Keep an incomplete rune at the end for the next chunk.
+			for k := 1; k < utf8.UTFMax && k <= len(b); k++ {
+				if c := b[len(b)-k]; c >= 0xC0 {
+					if !utf8.FullRune(b[len(b)-k:]) {
+						carry = k
+					}
+					break
+				} else if c < 0x80 {
+					break
+				}
+			}
+		}
+		if !utf8.Valid(b[:len(b)-carry]) {
+			return false, nil
+		}
+		copy(buf, b[len(b)-carry:])
+		if end {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return true, nil
+			}
+			return false, err
+		}
+	}
 }
 
 // trimPartialUTF8 drops an incomplete UTF-8 sequence from the end of a field name: GDAL cuts

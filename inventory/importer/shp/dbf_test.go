@@ -3,6 +3,7 @@ package shp
 import (
 	"bytes"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -60,5 +61,54 @@ func TestTrimPartialUTF8(t *testing.T) {
 		if got := string(trimPartialUTF8([]byte(tc.in))); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// countingReader is an endless .dbf: its header, then records of "x", counting what is read.
+type countingReader struct {
+	head []byte
+	read int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		if c.read+int64(i) < int64(len(c.head)) {
+			p[i] = c.head[c.read+int64(i)]
+		} else {
+			p[i] = ' '
+		}
+	}
+	c.read += int64(len(p))
+	return len(p), nil
+}
+
+// TestDBFReaderReadsRecordByRecord: a .dbf that declares four billion records is read as far
+// as its records are asked for, not loaded whole: after 1,000 records, 1,000 records' bytes
+// have been read from it, and little memory allocated.
+func TestDBFReaderReadsRecordByRecord(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteDBF(&b, []Field{{Name: "NAME", Type: 'C', Length: 200}}, nil, unicode.UTF8); err != nil {
+		t.Fatal(err)
+	}
+	head := b.Bytes()[:32+32+1]
+	head[4], head[5], head[6], head[7] = 0xff, 0xff, 0xff, 0xff
+	r := &countingReader{head: head}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	d, err := NewDBFReader(r, "UTF-8", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		if _, err := d.Next(); err != nil {
+			t.Fatalf("record %d: %v", i+1, err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if want := int64(len(head) + 1000*201); r.read != want || d.Len != 1<<32-1 {
+		t.Errorf("read %d bytes for 1,000 records of %d declared; want %d", r.read, d.Len, want)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 2<<20 {
+		t.Errorf("allocated %d KiB for 1,000 records", grew>>10)
 	}
 }

@@ -13,6 +13,7 @@
 package shp
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -52,38 +53,90 @@ type File struct {
 	Geometries []geom.T
 }
 
-// Read decodes a .shp file.
+// Read decodes a .shp file held in memory (see Reader for one read record by record).
 func Read(b []byte) (*File, error) {
-	if len(b) < 100 {
-		return nil, errors.New("shp: shorter than its 100-byte header")
+	r, err := NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
 	}
-	if code := binary.BigEndian.Uint32(b[0:4]); code != 9994 {
-		return nil, fmt.Errorf("shp: file code %d, want 9994: not a shapefile", code)
-	}
-	f := &File{}
-	f.ShapeType = int(binary.LittleEndian.Uint32(b[32:36]))
-	for i := range 4 {
-		f.BBox[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[36+8*i:]))
-	}
-	end := int(binary.BigEndian.Uint32(b[24:28])) * 2
-	if end > len(b) || end < 100 {
-		end = len(b)
-	}
-	off := 100
-	for n := 1; off+8 <= end; n++ {
-		clen := int(binary.BigEndian.Uint32(b[off+4:off+8])) * 2
-		off += 8
-		if clen < 4 || clen > end-off {
-			return nil, fmt.Errorf("shp: record %d: content length %d runs past the end of the file", n, clen)
+	f := &File{Header: r.Header}
+	for {
+		g, err := r.Next()
+		if err == io.EOF {
+			return f, nil
 		}
-		g, err := decode(b[off : off+clen])
 		if err != nil {
-			return nil, fmt.Errorf("shp: record %d: %w", n, err)
+			return nil, err
 		}
 		f.Geometries = append(f.Geometries, g)
-		off += clen
 	}
-	return f, nil
+}
+
+// Reader reads a .shp file record by record, so that memory holds one record and not the file.
+type Reader struct {
+	Header
+	r   io.Reader
+	off int64 // bytes read
+	end int64 // where the records end: the header's file length, capped by the file's size
+	n   int   // records read
+	buf bytes.Buffer
+}
+
+// NewReader reads the 100-byte header of a .shp from r, whose size is size bytes (-1 when
+// unknown: the header's file length is then trusted as the end).
+func NewReader(r io.Reader, size int64) (*Reader, error) {
+	var h [100]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return nil, errors.New("shp: shorter than its 100-byte header")
+	}
+	if code := binary.BigEndian.Uint32(h[0:4]); code != 9994 {
+		return nil, fmt.Errorf("shp: file code %d, want 9994: not a shapefile", code)
+	}
+	sr := &Reader{r: r, off: 100}
+	sr.ShapeType = int(binary.LittleEndian.Uint32(h[32:36]))
+	for i := range 4 {
+		sr.BBox[i] = math.Float64frombits(binary.LittleEndian.Uint64(h[36+8*i:]))
+	}
+	sr.end = int64(binary.BigEndian.Uint32(h[24:28])) * 2
+	if size >= 0 && (sr.end > size || sr.end < 100) {
+		sr.end = size
+	}
+	return sr, nil
+}
+
+// Next decodes the next record's geometry (nil for a null shape); io.EOF after the last. A
+// record's bytes are read as they arrive, so a length the file does not hold allocates
+// nothing beyond what is there.
+func (sr *Reader) Next() (geom.T, error) {
+	if sr.off+8 > sr.end {
+		return nil, io.EOF
+	}
+	sr.n++
+	var rh [8]byte
+	if _, err := io.ReadFull(sr.r, rh[:]); err != nil {
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return nil, io.EOF // the header's file length overstates what is there
+		}
+		return nil, fmt.Errorf("shp: record %d: %w", sr.n, err)
+	}
+	sr.off += 8
+	clen := int64(binary.BigEndian.Uint32(rh[4:8])) * 2
+	if clen < 4 || clen > sr.end-sr.off {
+		return nil, fmt.Errorf("shp: record %d: content length %d runs past the end of the file", sr.n, clen)
+	}
+	sr.buf.Reset()
+	if got, err := io.CopyN(&sr.buf, sr.r, clen); err != nil {
+		if err == io.EOF {
+			return nil, fmt.Errorf("shp: record %d: content length %d runs past the end of the file (%d bytes left)", sr.n, clen, got)
+		}
+		return nil, fmt.Errorf("shp: record %d: %w", sr.n, err)
+	}
+	sr.off += clen
+	g, err := decode(sr.buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("shp: record %d: %w", sr.n, err)
+	}
+	return g, nil
 }
 
 type reader struct {
