@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql
--- Migrations sha256: 4679acebf1e8dd496e65dd27ad3cf3aaa4a39f522ab3e1f9eca120117301562c
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql
+-- Migrations sha256: f8fda7015a9f67ede25073106d860eb80ae2c16435a4e940d9ad11f0a8d784e3
 
 
 --
@@ -519,6 +519,43 @@ end $$;
 
 
 --
+-- Name: landinv_project_plot_status(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_project_plot_status(stage text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case stage when 'signed' then 'reserved' when 'supplied' then 'supplied'
+                    when 'started' then 'under_construction' when 'in_production' then 'in_production' end
+$$;
+
+
+--
+-- Name: landinv_project_staging(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_project_staging() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  select coalesce(current_setting('landinv.project_stage', true), '') = 'on'
+$$;
+
+
+--
+-- Name: landinv_project_step_ok(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_project_step_ok(a text, b text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select a = b
+      or (a, b) in (('lead', 'negotiating'), ('negotiating', 'signed'), ('signed', 'supplied'),
+                    ('supplied', 'started'), ('started', 'in_production'))
+      or (b = 'dropped' and a in ('lead', 'negotiating', 'signed', 'supplied', 'started'))
+$$;
+
+
+--
 -- Name: landinv_provisional_credit_code(integer, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -938,6 +975,126 @@ CREATE FUNCTION public.plots_version_sequence() RETURNS trigger
         end if;
         return NEW;
       end $$;
+
+
+--
+-- Name: projects_rules(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.projects_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  prev projects;
+  want text;
+  have text;
+begin
+  if not landinv_is_live(NEW.valid_to, NEW.archived) or landinv_restoring() then
+    return NEW;
+  end if;
+  if NEW.investor_code is not null and not exists (
+       select 1 from enterprises e where e.zone_id = NEW.zone_id and e.code = NEW.investor_code
+       and e.valid_to = 'infinity' and not e.archived) then
+    perform landinv_raise('LI422', 'investor_code', format('no enterprise with credit code %s in the zone; add the firm first, or give investor_name', NEW.investor_code),
+      jsonb_build_object('project_rule', 'project_unknown_investor', 'value', NEW.investor_code));
+  end if;
+  if NEW.enquiry_id is not null then
+    if not exists (select 1 from enquiries q where q.id = NEW.enquiry_id and q.zone_id = NEW.zone_id) then
+      perform landinv_raise('LI422', 'enquiry_id', format('no enquiry %s in the zone', NEW.enquiry_id),
+        jsonb_build_object('project_rule', 'project_unknown_enquiry', 'value', NEW.enquiry_id));
+    end if;
+    if exists (select 1 from projects o where o.zone_id = NEW.zone_id and o.enquiry_id = NEW.enquiry_id and o.code <> NEW.code
+               and o.valid_to = 'infinity' and not o.archived) then
+      perform landinv_raise('LI409', 'enquiry_id', format('enquiry %s is already a project', NEW.enquiry_id),
+        jsonb_build_object('project_rule', 'project_enquiry_taken', 'value', NEW.enquiry_id));
+    end if;
+  end if;
+  select * into prev from projects p where p.zone_id = NEW.zone_id and p.code = NEW.code and p.version = NEW.version - 1;
+  if not found or prev.archived then
+    prev := null;
+  end if;
+  if prev.id is null and NEW.version = 1 then
+    if NEW.stage <> 'lead' or num_nonnulls(NEW.signed_on, NEW.supplied_on, NEW.started_on, NEW.in_production_on,
+         NEW.dropped_on, NEW.drop_reason, NEW.plot_code, NEW.plant_code, NEW.leased_m2) > 0 then
+      perform landinv_raise('LI422', 'stage', 'a new project starts as a lead (线索), without stage dates, plot or plant; move it on with the stage action',
+        jsonb_build_object('project_rule', 'project_starts_as_lead'));
+    end if;
+    return NEW;
+  end if;
+  if prev.id is null then
+    return NEW; -- an archived project coming back is a restore
+  end if;
+  if (NEW.stage, NEW.signed_on, NEW.supplied_on, NEW.started_on, NEW.in_production_on, NEW.dropped_on, NEW.drop_reason,
+      NEW.plot_code, NEW.plant_code, NEW.leased_m2)
+     is distinct from
+     (prev.stage, prev.signed_on, prev.supplied_on, prev.started_on, prev.in_production_on, prev.dropped_on, prev.drop_reason,
+      prev.plot_code, prev.plant_code, prev.leased_m2) then
+    if not landinv_project_staging() then
+      perform landinv_raise('LI422', 'stage', 'the stage, its dates, the plot and the plant change only through the stage action (POST /api/v1/projects/{code}/stage)',
+        jsonb_build_object('project_rule', 'project_stage_action_only'));
+    end if;
+    if not landinv_project_step_ok(prev.stage, NEW.stage) then
+      perform landinv_raise('LI422', 'stage',
+        format('cannot go from %s to %s; a project goes lead → negotiating → signed → supplied → started → in_production one stage at a time, or to dropped with a reason', prev.stage, NEW.stage),
+        jsonb_build_object('from', prev.stage, 'to', NEW.stage));
+    end if;
+    if prev.plot_code is not null and NEW.plot_code is distinct from prev.plot_code then
+      perform landinv_raise('LI422', 'plot_code', format('the project''s plot is %s and cannot change; drop the project and start another', prev.plot_code),
+        jsonb_build_object('project_rule', 'project_site_fixed', 'value', prev.plot_code));
+    end if;
+    if prev.plant_code is not null and (NEW.plant_code, NEW.leased_m2) is distinct from (prev.plant_code, prev.leased_m2) then
+      perform landinv_raise('LI422', 'plant_code', format('the project''s lease in plant %s cannot change; drop the project and start another', prev.plant_code),
+        jsonb_build_object('project_rule', 'project_site_fixed', 'value', prev.plant_code));
+    end if;
+    want := landinv_project_plot_status(NEW.stage);
+    if NEW.plot_code is not null and want is not null
+       and (NEW.stage <> prev.stage or NEW.plot_code is distinct from prev.plot_code) then
+      select p.status into have from plots p where p.zone_id = NEW.zone_id and p.code = NEW.plot_code
+        and p.valid_to = 'infinity' and not p.archived;
+      if have is null then
+        perform landinv_raise('LI422', 'plot_code', format('unknown plot ''%s''', NEW.plot_code));
+      end if;
+      if have <> want then
+        perform landinv_raise('LI422', 'plot_code', format('plot %s is %s; the plot of a %s project is %s', NEW.plot_code, have, NEW.stage, want),
+          jsonb_build_object('project_rule', 'project_plot_status', 'value', have, 'want', want));
+      end if;
+      if exists (select 1 from projects o where o.zone_id = NEW.zone_id and o.plot_code = NEW.plot_code and o.code <> NEW.code
+                 and o.valid_to = 'infinity' and not o.archived and o.stage <> 'dropped') then
+        perform landinv_raise('LI409', 'plot_code', format('plot %s is another project''s', NEW.plot_code),
+          jsonb_build_object('project_rule', 'project_plot_taken', 'value', NEW.plot_code));
+      end if;
+    end if;
+    if NEW.plant_code is not null and NEW.plant_code is distinct from prev.plant_code and not exists (
+         select 1 from plants s where s.zone_id = NEW.zone_id and s.code = NEW.plant_code
+         and s.valid_to = 'infinity' and not s.archived) then
+      perform landinv_raise('LI422', 'plant_code', format('no standard plant %s in the zone', NEW.plant_code),
+        jsonb_build_object('project_rule', 'project_unknown_plant', 'value', NEW.plant_code));
+    end if;
+  end if;
+  return NEW;
+end $$;
+
+
+--
+-- Name: projects_version_sequence(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.projects_version_sequence() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  last integer;
+begin
+  select max(version) into last from projects where zone_id = NEW.zone_id and code = NEW.code;
+  if NEW.version = 1 and last is not null then
+    perform landinv_raise('LI409', 'code', format('%s %s already exists', TG_TABLE_NAME, NEW.code));
+  end if;
+  if NEW.version <> coalesce(last, 0) + 1 then
+    perform landinv_raise('LI409', 'version',
+      format('%s %s: version %s does not follow version %s', TG_TABLE_NAME, NEW.code, NEW.version, coalesce(last, 0)));
+  end if;
+  return NEW;
+end $$;
 
 
 --
@@ -1666,6 +1823,105 @@ ALTER TABLE public.plots ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: projects; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.projects (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    code text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    valid_from timestamp with time zone DEFAULT now() NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    archived boolean DEFAULT false NOT NULL,
+    changed_by text DEFAULT 'system'::text NOT NULL,
+    change_note text,
+    op text DEFAULT 'create'::text NOT NULL,
+    restored_from integer,
+    name text NOT NULL,
+    investor_code text,
+    investor_name text,
+    cluster text,
+    industry_code text,
+    total_investment_wan double precision,
+    area_mu_min double precision,
+    area_mu_max double precision,
+    land_use text,
+    plant_area_m2 double precision,
+    floor_load_kn_m2 double precision,
+    clear_height_m double precision,
+    crane_capacity_t double precision,
+    investment_wan_per_mu double precision,
+    tax_wan_per_mu_year double precision,
+    output_wan_per_mu double precision,
+    max_road_distance_m double precision,
+    leader text,
+    officer text,
+    next_action text,
+    next_action_due date,
+    stage text DEFAULT 'lead'::text NOT NULL,
+    signed_on date,
+    supplied_on date,
+    started_on date,
+    in_production_on date,
+    dropped_on date,
+    drop_reason text,
+    plot_code text,
+    plant_code text,
+    leased_m2 double precision,
+    agreed_start_date date,
+    enquiry_id integer,
+    illustrative boolean DEFAULT false NOT NULL,
+    geom public.geometry(Geometry,4326),
+    CONSTRAINT projects_area_mu_max_range CHECK (((area_mu_max >= (0)::double precision) AND (area_mu_max <= (100000)::double precision))),
+    CONSTRAINT projects_area_mu_min_range CHECK (((area_mu_min >= (0)::double precision) AND (area_mu_min <= (100000)::double precision))),
+    CONSTRAINT projects_area_order CHECK (((area_mu_min IS NULL) OR (area_mu_max IS NULL) OR (area_mu_min <= area_mu_max))),
+    CONSTRAINT projects_clear_height_m_range CHECK (((clear_height_m >= (2)::double precision) AND (clear_height_m <= (30)::double precision))),
+    CONSTRAINT projects_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
+    CONSTRAINT projects_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
+    CONSTRAINT projects_crane_capacity_t_range CHECK (((crane_capacity_t >= (0)::double precision) AND (crane_capacity_t <= (500)::double precision))),
+    CONSTRAINT projects_dates_order CHECK ((((signed_on IS NULL) OR (supplied_on IS NULL) OR (signed_on <= supplied_on)) AND ((supplied_on IS NULL) OR (started_on IS NULL) OR (supplied_on <= started_on)) AND ((started_on IS NULL) OR (in_production_on IS NULL) OR (started_on <= in_production_on)) AND ((dropped_on IS NULL) OR (signed_on IS NULL) OR (signed_on <= dropped_on)))),
+    CONSTRAINT projects_dropped_reason CHECK (((stage = 'dropped'::text) = ((dropped_on IS NOT NULL) AND (COALESCE(btrim(drop_reason), ''::text) <> ''::text)))),
+    CONSTRAINT projects_enquiry_id_range CHECK (((enquiry_id >= 1) AND (enquiry_id <= 2147483647))),
+    CONSTRAINT projects_floor_load_kn_m2_range CHECK (((floor_load_kn_m2 >= (0.5)::double precision) AND (floor_load_kn_m2 <= (200)::double precision))),
+    CONSTRAINT projects_geom_check CHECK ((geom IS NULL)),
+    CONSTRAINT projects_industry_code_check CHECK ((industry_code ~ '^[A-T]?[0-9]{2,4}$'::text)),
+    CONSTRAINT projects_investment_wan_per_mu_range CHECK (((investment_wan_per_mu >= (0)::double precision) AND (investment_wan_per_mu <= (10000)::double precision))),
+    CONSTRAINT projects_investor_code_check CHECK ((investor_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT projects_investor_given CHECK (((investor_code IS NOT NULL) OR (COALESCE(btrim(investor_name), ''::text) <> ''::text))),
+    CONSTRAINT projects_lease_pair CHECK (((plant_code IS NULL) = (leased_m2 IS NULL))),
+    CONSTRAINT projects_leased_m2_range CHECK (((leased_m2 >= (0)::double precision) AND (leased_m2 <= (10000000)::double precision))),
+    CONSTRAINT projects_max_road_distance_m_range CHECK (((max_road_distance_m >= (0)::double precision) AND (max_road_distance_m <= (5000)::double precision))),
+    CONSTRAINT projects_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT projects_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
+    CONSTRAINT projects_output_wan_per_mu_range CHECK (((output_wan_per_mu >= (0)::double precision) AND (output_wan_per_mu <= (20000)::double precision))),
+    CONSTRAINT projects_plant_area_m2_range CHECK (((plant_area_m2 >= (0)::double precision) AND (plant_area_m2 <= (10000000)::double precision))),
+    CONSTRAINT projects_restored_from_check CHECK ((restored_from >= 1)),
+    CONSTRAINT projects_site_after_signing CHECK (((stage <> ALL (ARRAY['lead'::text, 'negotiating'::text])) OR ((plot_code IS NULL) AND (plant_code IS NULL) AND (leased_m2 IS NULL)))),
+    CONSTRAINT projects_stage_check CHECK ((stage = ANY (ARRAY['lead'::text, 'negotiating'::text, 'signed'::text, 'supplied'::text, 'started'::text, 'in_production'::text, 'dropped'::text]))),
+    CONSTRAINT projects_stage_dates CHECK ((((stage <> ALL (ARRAY['signed'::text, 'supplied'::text, 'started'::text, 'in_production'::text])) OR (signed_on IS NOT NULL)) AND ((stage <> ALL (ARRAY['supplied'::text, 'started'::text, 'in_production'::text])) OR (supplied_on IS NOT NULL)) AND ((stage <> ALL (ARRAY['started'::text, 'in_production'::text])) OR (started_on IS NOT NULL)) AND ((stage <> 'in_production'::text) OR (in_production_on IS NOT NULL)))),
+    CONSTRAINT projects_tax_wan_per_mu_year_range CHECK (((tax_wan_per_mu_year >= (0)::double precision) AND (tax_wan_per_mu_year <= (1000)::double precision))),
+    CONSTRAINT projects_total_investment_wan_range CHECK (((total_investment_wan >= (0)::double precision) AND (total_investment_wan <= (10000000)::double precision))),
+    CONSTRAINT projects_valid_period CHECK ((valid_from <= valid_to)),
+    CONSTRAINT projects_version_check CHECK ((version >= 1))
+);
+
+
+--
+-- Name: projects_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.projects ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.projects_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: roads; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2079,6 +2335,30 @@ ALTER TABLE ONLY public.plots
 
 
 --
+-- Name: projects projects_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+
+
+--
+-- Name: projects projects_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: projects projects_zone_id_code_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_zone_id_code_version_key UNIQUE (zone_id, code, version);
+
+
+--
 -- Name: roads roads_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2335,6 +2615,34 @@ CREATE INDEX plots_live_order ON public.plots USING btree (zone_id, code) WHERE 
 
 
 --
+-- Name: projects_history; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX projects_history ON public.projects USING btree (zone_id, code, valid_from);
+
+
+--
+-- Name: projects_live_code; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX projects_live_code ON public.projects USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: projects_live_plot; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX projects_live_plot ON public.projects USING btree (zone_id, plot_code) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived) AND (plot_code IS NOT NULL));
+
+
+--
+-- Name: projects_live_stage; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX projects_live_stage ON public.projects USING btree (zone_id, stage) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
 -- Name: roads_geom_gix; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2433,6 +2741,13 @@ CREATE TRIGGER a_no_truncate BEFORE TRUNCATE ON public.plots FOR EACH STATEMENT 
 
 
 --
+-- Name: projects a_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_no_truncate BEFORE TRUNCATE ON public.projects FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_no_truncate();
+
+
+--
 -- Name: roads a_no_truncate; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2482,6 +2797,13 @@ CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.plots FOR EACH ROW WHE
 
 
 --
+-- Name: projects a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_version_sequence BEFORE INSERT ON public.projects FOR EACH ROW EXECUTE FUNCTION public.projects_version_sequence();
+
+
+--
 -- Name: roads a_version_sequence; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2528,6 +2850,13 @@ CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.plants FOR
 --
 
 CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.landinv_versions_immutable();
+
+
+--
+-- Name: projects a_versions_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER a_versions_immutable BEFORE DELETE OR UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION public.landinv_versions_immutable();
 
 
 --
@@ -2636,6 +2965,13 @@ CREATE TRIGGER plots_rules_update BEFORE UPDATE ON public.plots FOR EACH ROW EXE
 
 
 --
+-- Name: projects projects_rules; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER projects_rules BEFORE INSERT OR UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION public.projects_rules();
+
+
+--
 -- Name: roads roads_rules; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2689,6 +3025,13 @@ CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON pu
 --
 
 CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON public.plots DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.landinv_bump_revision_once();
+
+
+--
+-- Name: projects z_bump_revision; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON public.projects DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.landinv_bump_revision_once();
 
 
 --
@@ -2829,6 +3172,14 @@ ALTER TABLE ONLY public.plots
 
 ALTER TABLE ONLY public.plots
     ADD CONSTRAINT plots_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: projects projects_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
 
 
 --

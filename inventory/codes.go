@@ -69,6 +69,24 @@ const (
 	CodeOneOfRequired    = "one_of_required"
 	CodeInternalRule     = "internal_rule"
 
+	// Investment projects (招商项目, project.go).
+	CodeProjectAreaOrder    = "project_area_order"
+	CodeProjectSiteTooEarly = "project_site_too_early"
+	CodeProjectLeasePair    = "project_lease_pair"
+	CodeProjectStageDates   = "project_stage_dates"
+	CodeProjectDatesOrder   = "project_dates_order"
+	CodeProjectStartsAsLead = "project_starts_as_lead"
+	CodeProjectStageOnly    = "project_stage_action_only"
+	CodeProjectSiteFixed    = "project_site_fixed"
+	CodeProjectPlotStatus   = "project_plot_status"
+	CodeProjectPlotTaken    = "project_plot_taken"
+	CodeProjectUnknownPlant = "project_unknown_plant"
+	CodeProjectInvestor     = "project_unknown_investor"
+	CodeProjectEnquiry      = "project_unknown_enquiry"
+	CodeProjectEnquiryTaken = "project_enquiry_taken"
+	CodeProjectNoFreeArea   = "project_no_free_area"
+	CodeProjectNoLeasedArea = "project_no_leased_area"
+
 	// Geometry (边界) rules.
 	CodeGeometryMissing   = "geometry_missing"
 	CodeGeometryEmpty     = "geometry_empty"
@@ -102,57 +120,73 @@ func ct(kind, zh, en string, params ...string) CodeText {
 
 // codeTexts is the one table of problem codes (TestEveryCodeHasTemplates walks it).
 var codeTexts = map[string]CodeText{
-	CodeInvalid:          ct(EInvalid, "{field}的值不符合要求。", "{field}: the value is not accepted."),
-	CodeNotFound:         ct(ENotFound, "找不到所请求的要素，它可能已被归档。", "Not found: the feature may have been archived."),
-	CodeConflict:         ct(EConflict, "与现有数据冲突。", "This clashes with the inventory as it stands."),
-	CodeUnauthorized:     ct(EUnauthorized, "请先登录。", "Please sign in first."),
-	CodeForbidden:        ct(EForbidden, "您的账户不能进行此项修改：只有规划人员和管理员可以编辑。", "Your account may not make this change: only planners and admins edit."),
-	CodeStaleETag:        ct(EPrecondition, "有人在您打开后修改了此要素。请重新载入，查看其修改后再编辑。", "Someone changed this feature after you opened it. Reload, check their change, and edit again.", "current_etag"),
-	CodePreconditionReq:  ct(EPreconditionRequired, "缺少版本标记：请重新载入此要素后再保存。", "The version you edited is missing: reload the feature and save again."),
-	CodeTooLarge:         ct(ETooLarge, "提交的内容过大。", "What was sent is too large."),
-	CodeTooManyRequests:  ct(ETooManyRequests, "尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
-	CodeUnavailable:      ct(EUnavailable, "服务暂时不可用，请稍后再试。", "The service is unavailable for a moment; try again."),
-	CodeTimeout:          ct(ETimeout, "查询耗时过长，请缩小范围或稍后再试。", "The request took too long; narrow it or try again later."),
-	CodeInternal:         ct(EInternal, "服务器出错，错误已记录。", "Something went wrong on the server; the error is logged."),
-	CodeNothingToChange:  ct(EInvalid, "没有需要保存的修改。", "There is nothing to save."),
-	CodeBadJSON:          ct(EInvalid, "提交的内容不是有效的 JSON。", "What was sent is not valid JSON."),
-	CodeNotAFeature:      ct(EInvalid, "提交的内容不是一个 GeoJSON 要素。", "What was sent is not a GeoJSON Feature."),
-	CodeUnknownProperty:  ct(EInvalid, "{field}不是此图层的属性。", "{field} is not a property of this layer."),
-	CodeNotConfidential:  ct(EInvalid, "{field}不是保密属性，应与其他属性并列填写。", "{field} is not confidential; give it beside the other properties."),
-	CodeComputed:         ct(EInvalid, "{field}由系统根据边界计算，不能直接填写。", "{field} is computed from the boundary and cannot be entered."),
-	CodeWrongType:        ct(EInvalid, "{field}的数据类型不正确。", "{field} has the wrong type of value."),
-	CodeNotANumber:       ct(EInvalid, "{field}应填写数字。", "{field} must be a number."),
-	CodeNotWholeNumber:   ct(EInvalid, "{field}应填写整数。", "{field} must be a whole number."),
-	CodeNotABoolean:      ct(EInvalid, "{field}应选择“是”或“否”。", "{field} must be yes or no."),
-	CodeNotADate:         ct(EInvalid, "{field}应填写日期（年-月-日）。", "{field} must be a date (year-month-day)."),
-	CodeNotText:          ct(EInvalid, "{field}应填写文字。", "{field} must be text."),
-	CodeNotJSON:          ct(EInvalid, "{field}应为列表或对象。", "{field} must be a list or an object."),
-	CodeOutOfRange:       ct(EInvalid, "{field}应在 {min} 至 {max} 之间。", "{field} must be between {min} and {max}.", "min", "max"),
-	CodeUnknownValue:     ct(EInvalid, "{field}：“{value}”不是可选项。请从列表中选择。", "{field}: “{value}” is not one of the choices. Pick one from the list.", "value"),
-	CodeRequired:         ct(EInvalid, "{field}为必填项。", "{field} is required."),
-	CodeInvalidCode:      ct(EInvalid, "编号只能由字母、数字和“.”“_”“-”组成（1–64 个字符），以字母或数字开头。", "A code is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit."),
-	CodeTooLong:          ct(EInvalid, "{field}过长（最多 {max} 个字节）。", "{field} is too long (at most {max} bytes).", "max"),
-	CodeBadText:          ct(EInvalid, "{field}含有无法保存的字符。", "{field} holds characters that cannot be stored."),
-	CodeTooDeep:          ct(EInvalid, "{field}的层级过深。", "{field} nests too deeply."),
-	CodeNotEmpty:         ct(EInvalid, "{field}不能为空。", "{field} must not be empty."),
-	CodeCodeImmutable:    ct(EInvalid, "编号不能修改（{from} → {to}）。请归档此要素，再以新编号新建。", "A code cannot change ({from} → {to}). Archive this feature and create one with the new code.", "from", "to"),
-	CodeExists:           ct(EConflict, "编号 {code} 已存在，请换一个编号。", "Code {code} is already taken; choose another.", "code"),
-	CodeArchivedExists:   ct(EConflict, "编号 {code} 的要素已归档（版本 {version}）。请在修改历史中恢复它，或换一个编号。", "Code {code} belongs to an archived feature (version {version}). Restore it from its history, or choose another code.", "code", "version"),
-	CodeArchived:         ct(ENotFound, "此要素已归档（版本 {version}），请先恢复。", "This feature is archived (version {version}); restore it first.", "version"),
-	CodeNoSuchVersion:    ct(EInvalid, "没有版本 {version}：现有版本 1 至 {latest}。", "There is no version {version}: the versions are 1 to {latest}.", "version", "latest"),
-	CodeRestoreArchive:   ct(EInvalid, "版本 {version} 是一次归档，不能恢复为现状。", "Version {version} is an archiving; it cannot be restored.", "version"),
-	CodeConcurrent:       ct(EConflict, "另一项修改同时完成了。请重新载入后再试。", "Another change was made at the same time. Reload and try again."),
-	CodeVersionClash:     ct(EConflict, "另一项修改同时写入了此要素。请重新载入后再试。", "Another change wrote this feature at the same time. Reload and try again."),
-	CodeHistoryImmutable: ct(EInvalid, "历史版本不能修改或删除，只能写入新版本。", "History cannot be changed or deleted; only new versions are written."),
-	CodeUnknownLandUse:   ct(EInvalid, "用地代码 {value} 不在用地分类中，请从列表中选择。", "Land-use code {value} is not in the classification; pick one from the list.", "value"),
-	CodeUnknownRef:       ct(EInvalid, "{field}引用的代码不存在。", "{field} refers to a code that does not exist."),
-	CodeUnknownDistrict:  ct(EInvalid, "片区 {district} 不存在。", "There is no district {district}.", "district"),
-	CodeUnknownPlot:      ct(EInvalid, "地块 {plot} 不存在。", "There is no plot {plot}.", "plot"),
-	CodeIllegalStep:      ct(EInvalid, "{field}不能从“{from}”直接改为“{to}”。", "{field} cannot go from “{from}” to “{to}” directly.", "from", "to"),
-	CodeFARRange:         ct(EInvalid, "容积率下限不能大于容积率上限。", "The minimum floor-area ratio must not exceed the maximum.", "fields"),
-	CodeLeasedOverLeased: ct(EInvalid, "已出租面积不能大于可出租面积。", "The leased area must not exceed the leasable area.", "fields"),
-	CodeOneOfRequired:    ct(EInvalid, "请至少填写电话或电子邮箱之一。", "Give a phone number or an e-mail address.", "fields"),
-	CodeInternalRule:     ct(EInvalid, "此修改违反了数据库的内部规则（{field}），请联系管理员。", "This change breaks an internal rule of the database ({field}); tell an administrator."),
+	CodeInvalid:             ct(EInvalid, "{field}的值不符合要求。", "{field}: the value is not accepted."),
+	CodeNotFound:            ct(ENotFound, "找不到所请求的要素，它可能已被归档。", "Not found: the feature may have been archived."),
+	CodeConflict:            ct(EConflict, "与现有数据冲突。", "This clashes with the inventory as it stands."),
+	CodeUnauthorized:        ct(EUnauthorized, "请先登录。", "Please sign in first."),
+	CodeForbidden:           ct(EForbidden, "您的账户不能进行此项修改：只有规划人员和管理员可以编辑。", "Your account may not make this change: only planners and admins edit."),
+	CodeStaleETag:           ct(EPrecondition, "有人在您打开后修改了此要素。请重新载入，查看其修改后再编辑。", "Someone changed this feature after you opened it. Reload, check their change, and edit again.", "current_etag"),
+	CodePreconditionReq:     ct(EPreconditionRequired, "缺少版本标记：请重新载入此要素后再保存。", "The version you edited is missing: reload the feature and save again."),
+	CodeTooLarge:            ct(ETooLarge, "提交的内容过大。", "What was sent is too large."),
+	CodeTooManyRequests:     ct(ETooManyRequests, "尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
+	CodeUnavailable:         ct(EUnavailable, "服务暂时不可用，请稍后再试。", "The service is unavailable for a moment; try again."),
+	CodeTimeout:             ct(ETimeout, "查询耗时过长，请缩小范围或稍后再试。", "The request took too long; narrow it or try again later."),
+	CodeInternal:            ct(EInternal, "服务器出错，错误已记录。", "Something went wrong on the server; the error is logged."),
+	CodeNothingToChange:     ct(EInvalid, "没有需要保存的修改。", "There is nothing to save."),
+	CodeBadJSON:             ct(EInvalid, "提交的内容不是有效的 JSON。", "What was sent is not valid JSON."),
+	CodeNotAFeature:         ct(EInvalid, "提交的内容不是一个 GeoJSON 要素。", "What was sent is not a GeoJSON Feature."),
+	CodeUnknownProperty:     ct(EInvalid, "{field}不是此图层的属性。", "{field} is not a property of this layer."),
+	CodeNotConfidential:     ct(EInvalid, "{field}不是保密属性，应与其他属性并列填写。", "{field} is not confidential; give it beside the other properties."),
+	CodeComputed:            ct(EInvalid, "{field}由系统根据边界计算，不能直接填写。", "{field} is computed from the boundary and cannot be entered."),
+	CodeWrongType:           ct(EInvalid, "{field}的数据类型不正确。", "{field} has the wrong type of value."),
+	CodeNotANumber:          ct(EInvalid, "{field}应填写数字。", "{field} must be a number."),
+	CodeNotWholeNumber:      ct(EInvalid, "{field}应填写整数。", "{field} must be a whole number."),
+	CodeNotABoolean:         ct(EInvalid, "{field}应选择“是”或“否”。", "{field} must be yes or no."),
+	CodeNotADate:            ct(EInvalid, "{field}应填写日期（年-月-日）。", "{field} must be a date (year-month-day)."),
+	CodeNotText:             ct(EInvalid, "{field}应填写文字。", "{field} must be text."),
+	CodeNotJSON:             ct(EInvalid, "{field}应为列表或对象。", "{field} must be a list or an object."),
+	CodeOutOfRange:          ct(EInvalid, "{field}应在 {min} 至 {max} 之间。", "{field} must be between {min} and {max}.", "min", "max"),
+	CodeUnknownValue:        ct(EInvalid, "{field}：“{value}”不是可选项。请从列表中选择。", "{field}: “{value}” is not one of the choices. Pick one from the list.", "value"),
+	CodeRequired:            ct(EInvalid, "{field}为必填项。", "{field} is required."),
+	CodeInvalidCode:         ct(EInvalid, "编号只能由字母、数字和“.”“_”“-”组成（1–64 个字符），以字母或数字开头。", "A code is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit."),
+	CodeTooLong:             ct(EInvalid, "{field}过长（最多 {max} 个字节）。", "{field} is too long (at most {max} bytes).", "max"),
+	CodeBadText:             ct(EInvalid, "{field}含有无法保存的字符。", "{field} holds characters that cannot be stored."),
+	CodeTooDeep:             ct(EInvalid, "{field}的层级过深。", "{field} nests too deeply."),
+	CodeNotEmpty:            ct(EInvalid, "{field}不能为空。", "{field} must not be empty."),
+	CodeCodeImmutable:       ct(EInvalid, "编号不能修改（{from} → {to}）。请归档此要素，再以新编号新建。", "A code cannot change ({from} → {to}). Archive this feature and create one with the new code.", "from", "to"),
+	CodeExists:              ct(EConflict, "编号 {code} 已存在，请换一个编号。", "Code {code} is already taken; choose another.", "code"),
+	CodeArchivedExists:      ct(EConflict, "编号 {code} 的要素已归档（版本 {version}）。请在修改历史中恢复它，或换一个编号。", "Code {code} belongs to an archived feature (version {version}). Restore it from its history, or choose another code.", "code", "version"),
+	CodeArchived:            ct(ENotFound, "此要素已归档（版本 {version}），请先恢复。", "This feature is archived (version {version}); restore it first.", "version"),
+	CodeNoSuchVersion:       ct(EInvalid, "没有版本 {version}：现有版本 1 至 {latest}。", "There is no version {version}: the versions are 1 to {latest}.", "version", "latest"),
+	CodeRestoreArchive:      ct(EInvalid, "版本 {version} 是一次归档，不能恢复为现状。", "Version {version} is an archiving; it cannot be restored.", "version"),
+	CodeConcurrent:          ct(EConflict, "另一项修改同时完成了。请重新载入后再试。", "Another change was made at the same time. Reload and try again."),
+	CodeVersionClash:        ct(EConflict, "另一项修改同时写入了此要素。请重新载入后再试。", "Another change wrote this feature at the same time. Reload and try again."),
+	CodeHistoryImmutable:    ct(EInvalid, "历史版本不能修改或删除，只能写入新版本。", "History cannot be changed or deleted; only new versions are written."),
+	CodeUnknownLandUse:      ct(EInvalid, "用地代码 {value} 不在用地分类中，请从列表中选择。", "Land-use code {value} is not in the classification; pick one from the list.", "value"),
+	CodeUnknownRef:          ct(EInvalid, "{field}引用的代码不存在。", "{field} refers to a code that does not exist."),
+	CodeUnknownDistrict:     ct(EInvalid, "片区 {district} 不存在。", "There is no district {district}.", "district"),
+	CodeUnknownPlot:         ct(EInvalid, "地块 {plot} 不存在。", "There is no plot {plot}.", "plot"),
+	CodeIllegalStep:         ct(EInvalid, "{field}不能从“{from}”直接改为“{to}”。", "{field} cannot go from “{from}” to “{to}” directly.", "from", "to"),
+	CodeFARRange:            ct(EInvalid, "容积率下限不能大于容积率上限。", "The minimum floor-area ratio must not exceed the maximum.", "fields"),
+	CodeLeasedOverLeased:    ct(EInvalid, "已出租面积不能大于可出租面积。", "The leased area must not exceed the leasable area.", "fields"),
+	CodeOneOfRequired:       ct(EInvalid, "请至少填写电话或电子邮箱之一。", "Give a phone number or an e-mail address.", "fields"),
+	CodeInternalRule:        ct(EInvalid, "此修改违反了数据库的内部规则（{field}），请联系管理员。", "This change breaks an internal rule of the database ({field}); tell an administrator."),
+	CodeProjectAreaOrder:    ct(EInvalid, "用地需求下限不能大于上限。", "The minimum land need must not exceed the maximum.", "fields"),
+	CodeProjectSiteTooEarly: ct(EInvalid, "签约之后才能确定地块或厂房。", "A plot or plant is assigned only from signing on.", "fields"),
+	CodeProjectLeasePair:    ct(EInvalid, "租用厂房和租用面积须同时填写。", "The plant leased and the area leased go together.", "fields"),
+	CodeProjectStageDates:   ct(EInvalid, "已到达的每个阶段都需要日期。", "Every stage reached needs its date.", "fields"),
+	CodeProjectDatesOrder:   ct(EInvalid, "阶段日期不能早于上一阶段的日期。", "A stage's date must not be before the previous stage's.", "fields"),
+	CodeProjectStartsAsLead: ct(EInvalid, "新项目从“线索”阶段开始，再通过阶段操作推进。", "A new project starts as a lead; move it on with the stage action."),
+	CodeProjectStageOnly:    ct(EInvalid, "阶段、阶段日期、地块和厂房只能通过阶段操作修改。", "The stage, its dates, the plot and the plant change only through the stage action."),
+	CodeProjectSiteFixed:    ct(EInvalid, "项目的地块或厂房（{value}）确定后不能更改。", "The project's plot or plant ({value}) cannot change once set.", "value"),
+	CodeProjectPlotStatus:   ct(EInvalid, "地块当前为“{value}”，此阶段需要“{want}”。", "The plot is “{value}”; at this stage it must be “{want}”.", "value", "want"),
+	CodeProjectPlotTaken:    ct(EConflict, "地块 {value} 已属于另一个项目。", "Plot {value} is another project's.", "value"),
+	CodeProjectUnknownPlant: ct(EInvalid, "厂房 {value} 不存在。", "There is no plant {value}.", "value"),
+	CodeProjectInvestor:     ct(EInvalid, "没有统一社会信用代码为 {value} 的企业，请先录入企业或填写投资方名称。", "No enterprise has credit code {value}; add the firm first or give the investor's name.", "value"),
+	CodeProjectEnquiry:      ct(EInvalid, "线索 {value} 不存在。", "There is no enquiry {value}.", "value"),
+	CodeProjectEnquiryTaken: ct(EConflict, "线索 {value} 已转为项目。", "Enquiry {value} is already a project.", "value"),
+	CodeProjectNoFreeArea:   ct(EInvalid, "厂房 {plant} 空置面积只有 {free_m2} m²，不足 {leased_m2} m²。", "Plant {plant} has only {free_m2} m² free, less than {leased_m2} m².", "plant", "free_m2", "leased_m2"),
+	CodeProjectNoLeasedArea: ct(EInvalid, "请填写租用面积（或项目的厂房需求面积）。", "Give the area leased (or the project's plant need).", "fields"),
 
 	CodeGeometryMissing:   ct(EInvalid, "请先绘制边界。", "Draw the boundary first."),
 	CodeGeometryEmpty:     ct(EInvalid, "边界是空的，请重新绘制。", "The boundary is empty; draw it again."),

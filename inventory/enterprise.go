@@ -57,7 +57,7 @@ const GeometryNone = "none"
 
 // RecordLayers are the non-spatial layers: versioned like the map layers, but not drawn, tiled
 // nor served by the generic feature routes.
-func RecordLayers() []*Layer { return []*Layer{EnterpriseLayer, FigureLayer} }
+func RecordLayers() []*Layer { return []*Layer{EnterpriseLayer, FigureLayer, ProjectLayer} }
 
 // creditCharset is GB 32100-2015's alphabet: digits and capitals without I, O, Z, S, V.
 const creditCharset = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -462,7 +462,11 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	// An enterprise with figures and an evaluation, so the enterprise and evaluation routes have
 	// secrets to leak: its name, its tax and its score's firm.
 	firm := perMuFirm(t, e)
-	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000", "秘密亩均企业", "4321.987", firm}
+	// An investment project signed on P1 (which becomes reserved), so the project routes and
+	// the plot have secrets to leak: its investor and its investment.
+	signedProject(t, e, "P1", "P1")
+	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000", "秘密亩均企业", "4321.987", firm,
+		"秘密项目投资方", "54321.123"}
 	var paths []string
 	// e.server is built by web.NewServer, the constructor cmd/landinv serves: walking its router
 	// visits every route the binary serves.

@@ -134,6 +134,28 @@ func (s *Server) routes() chi.Router {
 			edit.With(s.params("zone")).Post("/evaluations/{year}/objections", s.object)
 		})
 
+		// Investment projects (招商项目, project.go): confidential (confidentialOnly: 401 for the
+		// public, 403 for a viewer); the generic layer handlers with history and as_of, the stage
+		// action, an enquiry turned into a project and the sites that can take a project. Writes
+		// for planners and admins (If-Match, the store checks the role).
+		r.Group(func(r chi.Router) {
+			r.Use(confidentialOnly)
+			pl := inventory.ProjectLayer
+			r.With(s.listKind, s.params(listParamNames(pl)...)).Get("/projects", s.list(pl))
+			r.With(read, s.params("zone", "as_of", MinRevisionParam)).Get("/projects/{code}", s.get(pl))
+			r.With(read, s.params("zone", MinRevisionParam)).Get("/projects/{code}/history", history(s.deps.History, pl))
+			if s.deps.Matcher != nil { // site matching (选址匹配), when a matcher is given
+				r.With(read, s.params("zone", "layer", "limit")).Get("/projects/{code}/matches", s.projectMatches)
+			}
+			edit := r.With(signedIn, write, s.writeRevision)
+			edit.With(s.params("zone")).Post("/projects", create(s.deps.Editor, pl, "/api/v1/projects/"))
+			edit.With(s.params("zone")).Patch("/projects/{code}", update(s.deps.Editor, pl))
+			edit.With(s.params("zone", "note")).Delete("/projects/{code}", archive(s.deps.Editor, pl))
+			edit.With(s.params("zone", "version")).Post("/projects/{code}/restore", restore(s.deps.Editor, pl))
+			edit.With(s.params("zone")).Post("/projects/{code}/stage", s.projectStage)
+			edit.With(s.params("zone")).Post("/enquiries/{id}/project", s.enquiryProject)
+		})
+
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)
 		for _, kind := range inventory.ReportKinds {

@@ -57,6 +57,12 @@ type Deps struct {
 	Sites inventory.SiteService
 	// Enquiries keeps investors' enquiries (/api/v1/enquiries).
 	Enquiries inventory.EnquiryService
+	// Projects keeps the investment projects' stage action and turns enquiries into projects
+	// (/api/v1/projects, project.go); nil answers those two routes 503.
+	Projects inventory.ProjectService
+	// Matcher ranks the sites that can take a project (GET /api/v1/projects/{code}/matches);
+	// nil serves no such route.
+	Matcher inventory.SiteMatcher
 	// EnquiryLimit is how many enquiries one client may post per EnquiryWindow (default
 	// DefaultEnquiryLimit).
 	EnquiryLimit int

@@ -18,7 +18,7 @@ import (
 var FigureYears = []int{2023, 2024, 2025}
 
 // TableFileNames are the generated files that are not GeoJSON.
-var TableFileNames = []string{"enterprise_figures.json"}
+var TableFileNames = []string{"enterprise_figures.json", "projects.json"}
 
 // demoFirm is one firm's profile and figures by year.
 type demoFirm struct {

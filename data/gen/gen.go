@@ -146,6 +146,9 @@ func Generate() (map[string][]byte, error) {
 	if out["enterprise_figures.json"], err = g.firmFigures(); err != nil {
 		return nil, err
 	}
+	if out["projects.json"], err = g.demoProjects(); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

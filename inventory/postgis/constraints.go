@@ -81,6 +81,17 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	m["evaluation_schemes_scheme_check"] = checkRule{[]string{"scheme"}, "must be an object", inventory.CodeWrongType, nil}
 	m["evaluation_schemes_version_check"] = checkRule{[]string{"version"}, "must be 1 or more", inventory.CodeInternalRule, nil}
 	m["evaluation_schemes_year_check"] = checkRule{[]string{"year"}, "must be a year from 2000 to 2100", inventory.CodeOutOfRange, map[string]any{"min": 2000, "max": 2100}}
+	// Investment projects (招商项目, 0061); the ranges and enumerations come from the fields.
+	m["projects_name_check"] = checkRule{[]string{"name"}, "must not be empty", inventory.CodeRequired, nil}
+	m["projects_investor_code_check"] = checkRule{[]string{"investor_code"}, "must be a unified social credit code (统一社会信用代码, 18 characters)", inventory.CodeInvalidCode, nil}
+	m["projects_industry_code_check"] = checkRule{[]string{"industry_code"}, "must be a national industry code (GB/T 4754: an optional section letter and 2–4 digits)", inventory.CodeInvalidCode, nil}
+	m["projects_investor_given"] = checkRule{[]string{"investor_code", "investor_name"}, "or investor_name is required: the investor is an enterprise on record or a name", inventory.CodeOneOfRequired, nil}
+	m["projects_area_order"] = checkRule{[]string{"area_mu_min", "area_mu_max"}, "must not exceed area_mu_max", inventory.CodeProjectAreaOrder, nil}
+	m["projects_site_after_signing"] = checkRule{[]string{"plot_code", "plant_code", "leased_m2"}, "is set only from the signed stage on", inventory.CodeProjectSiteTooEarly, nil}
+	m["projects_lease_pair"] = checkRule{[]string{"leased_m2", "plant_code"}, "is given exactly when plant_code is", inventory.CodeProjectLeasePair, nil}
+	m["projects_stage_dates"] = checkRule{[]string{"stage", "signed_on", "supplied_on", "started_on", "in_production_on"}, "needs the date of every stage reached (signed_on, supplied_on, started_on, in_production_on)", inventory.CodeProjectStageDates, nil}
+	m["projects_dates_order"] = checkRule{[]string{"date", "signed_on", "supplied_on", "started_on", "in_production_on", "dropped_on"}, "must not be before the previous stage's date (signed_on ≤ supplied_on ≤ started_on ≤ in_production_on; signed_on ≤ dropped_on)", inventory.CodeProjectDatesOrder, nil}
+	m["projects_dropped_reason"] = checkRule{[]string{"drop_reason", "dropped_on", "stage"}, "and dropped_on are given exactly when the project is dropped", inventory.CodeRequired, nil}
 	// Enquiries (招商线索) and the zone's contact: lengths from inventory.EnquiryLimits.
 	for f, n := range inventory.EnquiryLimits {
 		rule := fmt.Sprintf("must be at most %d characters", n)

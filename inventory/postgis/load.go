@@ -109,7 +109,8 @@ func currentCodes(ctx context.Context, tx pgx.Tx, l *inventory.Layer, zoneID int
 // and, when present, layout.geojson, roads.geojson, plots.geojson, idle_sites.geojson and
 // plants.geojson, in that order (plants need their plots); then it links the firms they name as
 // enterprises (LinkEnterprises) and loads enterprise_figures.json when present (LoadFigures,
-// which also evaluates its years). Loading it again is harmless.
+// which also evaluates its years), then projects.json when present (LoadProjects: the
+// investment projects, moved through their stages). Loading it again is harmless.
 func (db *DB) LoadDataset(ctx context.Context, fsys fs.FS, dir string) ([]LoadStats, error) {
 	var zoneFC inventory.GeoJSONCollection
 	if err := readGeoJSON(fsys, path.Join(dir, "zone.geojson"), &zoneFC); err != nil {
@@ -145,6 +146,13 @@ func (db *DB) LoadDataset(ctx context.Context, fsys fs.FS, dir string) ([]LoadSt
 	stats = append(stats, st)
 	if name := path.Join(dir, "enterprise_figures.json"); fileExists(fsys, name) {
 		st, err := db.LoadFigures(ctx, fsys, name, zone, "demo")
+		if err != nil {
+			return stats, fmt.Errorf("load dataset: %w", err)
+		}
+		stats = append(stats, st)
+	}
+	if name := path.Join(dir, "projects.json"); fileExists(fsys, name) {
+		st, err := db.LoadProjects(ctx, fsys, name, zone, "demo")
 		if err != nil {
 			return stats, fmt.Errorf("load dataset: %w", err)
 		}

@@ -31,6 +31,15 @@ func triggerRule(field, reason string, d map[string]any) (string, map[string]any
 		}
 		return ""
 	}
+	if r, ok := d["project_rule"].(string); ok { // projects_rules (0061) names its rule
+		p := map[string]any{}
+		for k, v := range d {
+			if k != "project_rule" {
+				p[k] = v
+			}
+		}
+		return r, p
+	}
 	switch {
 	case d["conflicts"] != nil:
 		return inventory.CodeOverlap, overlapParams(d["conflicts"])

@@ -113,7 +113,9 @@ func TestDemoLoadsIntoAnEmptyDatabase(t *testing.T) {
 		if inserted[l.Name] != len(fc.Features) {
 			t.Errorf("%s: %d loaded, the file has %d", l.Name, inserted[l.Name], len(fc.Features))
 		}
-		sql := fmt.Sprintf("select count(*) from %s where version = 1 and op = 'create' and changed_by = 'demo' and valid_to = 'infinity'", l.Table)
+		// Version 1 of each, live or not: the demo's projects move a few plots and a plant on
+		// to later versions (LoadProjects).
+		sql := fmt.Sprintf("select count(*) from %s where version = 1 and op = 'create' and changed_by = 'demo'", l.Table)
 		if n := count(t, db, sql); n != len(fc.Features) {
 			t.Errorf("%s: %d rows written as version 1 by demo, the file has %d", l.Name, n, len(fc.Features))
 		}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/landinv/landinv/inventory"
+)
+
+// Investment projects (招商项目, issue 16) are confidential through and through: every route
+// under /api/v1/projects, and POST /api/v1/enquiries/{id}/project, passes confidentialOnly
+// first (401 for the public, 403 for a viewer), and writes are for planners and admins (the
+// store checks). The projects layer itself is served by the generic layer handlers (list, get
+// with as_of, history, create, update, archive, restore; If-Match on writes); the stage action,
+// an enquiry turned into a project and a project's site matches are here.
+
+// DefaultMatchLimit and MaxMatchLimit bound how many matches GET .../matches answers.
+const (
+	DefaultMatchLimit = 20
+	MaxMatchLimit     = 200
+)
+
+// projectStage answers POST /api/v1/projects/{code}/stage with {stage, date, plot_code?,
+// plant_code?, leased_m2?, drop_reason?, note} under If-Match (the project's ETag): 200 with the
+// project's new version; a refused step is a 422 naming the field, and nothing changes.
+func (s *Server) projectStage(w http.ResponseWriter, r *http.Request) {
+	code, err := codeParam(inventory.ProjectLayer, r)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	var c inventory.StageChange
+	if err := readJSON(w, r, &c); err != nil {
+		ProblemBody(w, r, err)
+		return
+	}
+	if s.deps.Projects == nil {
+		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "projects are not served here"))
+		return
+	}
+	f, err := s.deps.Projects.Stage(r.Context(), zoneOf(r), code, r.Header.Get("If-Match"), c)
+	if err != nil {
+		ProblemBody(w, r, err)
+		return
+	}
+	writeFeature(w, http.StatusOK, f)
+}
+
+// enquiryProject answers POST /api/v1/enquiries/{id}/project, optionally with {code, note}:
+// the enquiry becomes a lead project linked to it (201, Location of the project); the enquiry
+// and its follow-up history stay as they are.
+func (s *Server) enquiryProject(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id < 1 {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "id", "no enquiry %q", chi.URLParam(r, "id")))
+		return
+	}
+	var body struct {
+		Code string `json:"code"`
+		Note string `json:"note"`
+	}
+	if r.ContentLength != 0 {
+		if err := readJSON(w, r, &body); err != nil {
+			ProblemBody(w, r, err)
+			return
+		}
+	}
+	if body.Code != "" && !inventory.ValidCode(body.Code) {
+		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "code", "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit").With(inventory.CodeInvalidCode, nil))
+		return
+	}
+	if s.deps.Projects == nil {
+		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "projects are not served here"))
+		return
+	}
+	f, err := s.deps.Projects.FromEnquiry(r.Context(), zoneOf(r), id, body.Code, body.Note)
+	if err != nil {
+		ProblemBody(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/projects/"+url.PathEscape(f.Code))
+	writeFeature(w, http.StatusCreated, f)
+}
+
+// projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]: the
+// sites that can take the project, ranked by the SiteMatcher (its ranking rule is documented
+// where it is defined), each with {code, score, conditions: [{name, pass, value, required}]}.
+// layer is required; limit is 1 to MaxMatchLimit (DefaultMatchLimit).
+func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
+	code, err := codeParam(inventory.ProjectLayer, r)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	layer := q.Get("layer")
+	if layer == "" {
+		Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "is required: plots or plants").With(inventory.CodeRequired, nil))
+		return
+	}
+	limit := DefaultMatchLimit
+	if raw, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(raw[0])
+		if err != nil || n < 1 || n > MaxMatchLimit {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "limit", "must be a whole number from 1 to %d", MaxMatchLimit).
+				With(inventory.CodeOutOfRange, map[string]any{"min": 1, "max": MaxMatchLimit}))
+			return
+		}
+		limit = n
+	}
+	if _, err := inventory.ProjectSiteNeed(&inventory.Feature{Confidential: map[string]any{}}, "", layer); err != nil {
+		Problem(w, r, err) // the layer, checked before the project is read
+		return
+	}
+	f, err := s.deps.Features.Get(r.Context(), inventory.ProjectLayer, zoneOf(r), code)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	need, err := inventory.ProjectSiteNeed(f, zoneOf(r), layer)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	if s.deps.Matcher == nil {
+		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "site matching is not served here"))
+		return
+	}
+	m, err := s.deps.Matcher.MatchSites(r.Context(), need, limit)
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	if m == nil {
+		m = []inventory.SiteMatch{}
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"project": code, "layer": layer, "matches": m})
+}
