@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql
--- Migrations sha256: f8fda7015a9f67ede25073106d860eb80ae2c16435a4e940d9ad11f0a8d784e3
+-- Migrations sha256: 894da38397e12596882038bf3f0972627ad30dc0f133df1dd00437d0912cc847
 
 
 --
@@ -2347,7 +2347,7 @@ ALTER TABLE ONLY public.projects
 --
 
 ALTER TABLE ONLY public.projects
-    ADD CONSTRAINT projects_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT projects_pkey PRIMARY KEY (zone_id, id);
 
 
 --

@@ -24,7 +24,7 @@
 --   a mistake must be possible).
 
 create table projects (
-  id            bigint generated always as identity primary key,
+  id            bigint generated always as identity,
   zone_id       integer not null references zones (id),
   code          text not null check (code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
   version       integer not null default 1 check (version >= 1),
@@ -70,6 +70,7 @@ create table projects (
   enquiry_id    integer constraint projects_enquiry_id_range check (enquiry_id between 1 and 2147483647), -- an enquiry of the zone (projects_rules)
   illustrative  boolean not null default false,
   geom          geometry(Geometry, 4326) check (geom is null),
+  primary key (zone_id, id), -- every key of a per-zone table includes zone_id (0056)
   unique (zone_id, code, version),
   constraint projects_valid_period check (valid_from <= valid_to),
   constraint projects_investor_given check (investor_code is not null or coalesce(btrim(investor_name), '') <> ''),

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,14 +24,11 @@ var _ inventory.ProjectService = (*DB)(nil)
 
 // projectRow is what the stage action reads of a project's live version.
 type projectRow struct {
-	version                   int
-	archived                  bool
-	stage, investor           string
-	plot, plant               string
-	plantAreaM2               *float64
-	agreedStart               *string
-	signedOn, suppliedOn      *string
-	startedOn, inProductionOn *string
+	version     int
+	stage       string
+	plot, plant string
+	plantAreaM2 *float64
+	agreedStart *string
 }
 
 // readProject locks and reads a project's live version.
@@ -50,13 +46,9 @@ func readProject(ctx context.Context, tx pgx.Tx, zoneID int, code string) (*proj
 			With(inventory.CodeArchived, map[string]any{"code": code, "version": cur.version})
 	}
 	p := projectRow{version: cur.version}
-	err = tx.QueryRow(ctx, `select p.stage, coalesce(nullif(btrim(p.investor_name), ''), e.name, p.investor_code, ''),
-			coalesce(p.plot_code, ''), coalesce(p.plant_code, ''), p.plant_area_m2, p.agreed_start_date::text,
-			p.signed_on::text, p.supplied_on::text, p.started_on::text, p.in_production_on::text
-		from projects p
-		left join enterprises e on e.zone_id = p.zone_id and e.code = p.investor_code and e.valid_to = 'infinity'
-		where p.zone_id = $1 and p.id = $2`, zoneID, cur.id).
-		Scan(&p.stage, &p.investor, &p.plot, &p.plant, &p.plantAreaM2, &p.agreedStart, &p.signedOn, &p.suppliedOn, &p.startedOn, &p.inProductionOn)
+	err = tx.QueryRow(ctx, `select stage, coalesce(plot_code, ''), coalesce(plant_code, ''), plant_area_m2, agreed_start_date::text
+		from projects where zone_id = $1 and id = $2`, zoneID, cur.id).
+		Scan(&p.stage, &p.plot, &p.plant, &p.plantAreaM2, &p.agreedStart)
 	if err != nil {
 		return nil, fmt.Errorf("read project %s: %w", code, err)
 	}
@@ -155,7 +147,7 @@ func (db *DB) stage(ctx context.Context, tx pgx.Tx, w writer, code, ifMatch stri
 				return inventory.Errorf(inventory.EInvalid, "leased_m2", "give the area leased in plant %s (or the project's plant_area_m2)", c.PlantCode).
 					With(inventory.CodeProjectNoLeasedArea, map[string]any{"fields": []string{"leased_m2", "plant_area_m2"}})
 			}
-			if err := sw.lease(ctx, c.PlantCode, *leased, p.investor); err != nil {
+			if err := sw.lease(ctx, c.PlantCode, *leased); err != nil {
 				return err
 			}
 			props["plant_code"], props["leased_m2"] = c.PlantCode, *leased
@@ -230,12 +222,13 @@ func (s stageWriter) movePlot(ctx context.Context, plot, from, to string, set ma
 	return err
 }
 
-// lease adds m2 to a live plant's leased_area_m2 and the investor to its tenants, refused when
-// m2 exceeds the plant's free area.
-func (s stageWriter) lease(ctx context.Context, plant string, m2 float64, investor string) error {
-	var free float64
-	err := s.tx.QueryRow(ctx, `select coalesce(free_area_m2, 0)
-		from plants where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`, s.w.zoneID, plant).Scan(&free)
+// lease adds m2 to a live plant's leased_area_m2, refused when m2 exceeds the plant's free
+// area. (The plant's tenants list is left to the planner: a tenant named there becomes an
+// enterprise record when the firms are linked, which a project's investor need not be yet.)
+func (s stageWriter) lease(ctx context.Context, plant string, m2 float64) error {
+	var free, leased float64
+	err := s.tx.QueryRow(ctx, `select coalesce(free_area_m2, 0), leased_area_m2
+		from plants where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`, s.w.zoneID, plant).Scan(&free, &leased)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return inventory.Errorf(inventory.EInvalid, "plant_code", "no standard plant %s in the zone", plant).
 			With(inventory.CodeProjectUnknownPlant, map[string]any{"value": plant})
@@ -247,18 +240,8 @@ func (s stageWriter) lease(ctx context.Context, plant string, m2 float64, invest
 		return inventory.Errorf(inventory.EInvalid, "leased_m2", "plant %s has %g m² free, less than the %g m² leased", plant, free, m2).
 			With(inventory.CodeProjectNoFreeArea, map[string]any{"plant": plant, "free_m2": free, "leased_m2": m2})
 	}
-	var leased float64
-	var next string
-	if err := s.tx.QueryRow(ctx, `select leased_area_m2 + $3, (coalesce(tenants, '[]') || jsonb_build_array(jsonb_build_object('name', $4::text, 'area_m2', $3::double precision)))::text
-		from plants where zone_id = $1 and code = $2 and valid_to = 'infinity'`, s.w.zoneID, plant, m2, investor).Scan(&leased, &next); err != nil {
-		return err
-	}
-	var ts []any
-	if err := json.Unmarshal([]byte(next), &ts); err != nil {
-		return fmt.Errorf("plant %s: tenants: %w", plant, err)
-	}
 	_, _, err = s.db.writeVersion(ctx, s.tx, inventory.PlantLayer, s.w, writeRequest{op: inventory.OpUpdate, code: plant, internal: true,
-		change: inventory.Change{Properties: map[string]any{"leased_area_m2": leased, "confidential": map[string]any{"tenants": ts}},
+		change: inventory.Change{Properties: map[string]any{"leased_area_m2": leased + m2},
 			Note: fmt.Sprintf("project %s: leases %g m²", s.project, m2)}})
 	return err
 }

@@ -434,3 +434,35 @@ func TestDemoProjectsObeyTheRules(t *testing.T) {
 		t.Errorf("the demo has %d signed projects; want one with land and one without (项目等地)", stages["signed"])
 	}
 }
+
+// TestDatabaseHoldsProjectRules writes project versions by hand, past the store: the database
+// itself refuses a skipped stage, a stage change outside the stage action, and a signed project
+// whose plot is not reserved.
+func TestDatabaseHoldsProjectRules(t *testing.T) {
+	db := projectZone(t)
+	newProject(t, db, "A", nil, inventory.StageChange{Stage: "negotiating"})
+	const staging = "set local landinv.project_stage = on"
+	const closeA = "update projects set valid_to = clock_timestamp() where code = 'A' and valid_to = 'infinity'"
+	const insert = "insert into projects (zone_id, code, version, name, investor_name, stage, signed_on, supplied_on, plot_code) values (1, 'A', 3, 'A', '甲公司', "
+	for _, c := range []struct {
+		name  string
+		stmts []string
+		code  string
+	}{
+		{"a skipped stage", []string{staging, closeA, insert + "'supplied', '2026-01-01', '2026-01-02', null)"}, inventory.CodeIllegalStep},
+		{"a stage change outside the stage action", []string{closeA, insert + "'signed', '2026-01-01', null, null)"}, inventory.CodeProjectStageOnly},
+		{"a signed project on a ready plot", []string{staging, closeA, insert + "'signed', '2026-01-01', null, 'R1')"}, inventory.CodeProjectPlotStatus},
+		{"a signed project on a plot that is none", []string{staging, closeA, insert + "'signed', '2026-01-01', null, 'ZZ')"}, inventory.CodeUnknownPlot},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := inventoryState(t, db)
+			err := inTx(db, c.stmts...)
+			if inventory.CodeOf(err) != c.code {
+				t.Errorf("got %v (%s), want %s", err, inventory.CodeOf(err), c.code)
+			}
+			if after := inventoryState(t, db); after != before {
+				t.Error("the refused write changed the inventory")
+			}
+		})
+	}
+}
