@@ -314,3 +314,49 @@ func matchCodes(ms []inventory.SiteMatch) []string {
 	}
 	return out
 }
+
+// TestMatchDemoProjects matches the demo's signed project waiting for land (DEMO-P03, through
+// the projects layer's conversion ProjectSiteNeed) against the demo zone: every candidate is a
+// live ready plot, and every match carries the seven conditions in order, passing every one
+// exactly when it ranks among the first (all_pass first).
+func TestMatchDemoProjects(t *testing.T) {
+	db := postgistest.NewWithDemo(t)
+	ctx := inventory.WithViewer(context.Background(), inventory.Viewer{Name: "alice", Role: inventory.RolePlanner})
+	f, err := db.Get(ctx, inventory.ProjectLayer, "", "DEMO-P03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need, err := inventory.ProjectSiteNeed(f, "", inventory.MatchPlots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := db.MatchSites(ctx, need, inventory.MaxMatchLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready int
+	if err := db.Pool.QueryRow(ctx, `select count(*) from plots where status = 'ready' and valid_to = 'infinity' and not archived`).Scan(&ready); err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != min(ready, inventory.MaxMatchLimit) || len(ms) == 0 {
+		t.Fatalf("%d matches, want every one of the %d ready plots up to %d", len(ms), ready, inventory.MaxMatchLimit)
+	}
+	seenFail := false
+	for _, m := range ms {
+		var status string
+		if err := db.Pool.QueryRow(ctx, `select status from plots where code = $1 and valid_to = 'infinity' and not archived`, m.Code).Scan(&status); err != nil || status != "ready" {
+			t.Errorf("%s: status %q, %v", m.Code, status, err)
+		}
+		all := true
+		for i, c := range m.Conditions {
+			if c.Name != inventory.PlotMatchConditions[i] {
+				t.Errorf("%s condition %d: %s", m.Code, i, c.Name)
+			}
+			all = all && c.Pass
+		}
+		if all && seenFail {
+			t.Errorf("%s passes everything but ranks after a failing plot", m.Code)
+		}
+		seenFail = seenFail || !all
+	}
+}
