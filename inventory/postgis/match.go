@@ -26,8 +26,8 @@ func (db *DB) MatchSites(ctx context.Context, need inventory.SiteNeed, limit int
 //
 // One statement, set-based: the conditions and scores of all candidates, the ranking and the
 // limit are computed in PostGIS. Whether a plot is within MaxRoadDistanceM of a built road is
-// decided for every candidate by ST_DWithin on geography (a planar ST_DWithin on a bound in
-// degrees that can only be wider first lets the road index answer); the distance itself is
+// decided by builtRoadWithinSQL, for the candidates where it can change the answer (see
+// matchPlotsSQL: the others cannot reach the limit whatever their road); the distance itself is
 // measured only for the candidates returned, by nearestRoadSQL (the one rule of "nearest road"
 // that near_road_m and the site sheets use).
 func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) ([]inventory.SiteMatch, error) {
