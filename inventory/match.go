@@ -28,7 +28,9 @@ type SiteNeed struct {
 
 // MatchCondition is one condition of a match, with its outcome: the condition's name (a stable
 // English key such as "area_mu", "land_use", "min_tax_wan_per_mu_year", "road_distance_m"),
-// whether it passes, the site's value and what the project requires.
+// whether it passes, the site's value and what the project requires. For the standard-land
+// minimums the roles turn round: Value is the project's committed figure and Required the
+// plot's preset minimum. Every condition and its rule: PlotMatchConditions, PlantMatchConditions.
 type MatchCondition struct {
 	Name     string `json:"name"`
 	Pass     bool   `json:"pass"`
@@ -37,7 +39,7 @@ type MatchCondition struct {
 }
 
 // SiteMatch is one ranked candidate site: its code, its score (higher is better; the ranking
-// rule is documented where it is defined) and every condition with its outcome.
+// rule is documented where it is defined: MatchRanking) and every condition with its outcome.
 type SiteMatch struct {
 	Code       string           `json:"code"`
 	Score      float64          `json:"score"`

@@ -27,7 +27,7 @@ const (
 )
 
 // ReportKinds lists the reports.
-var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads, ReportPerMu, ReportReclamation, ReportProvince}
+var ReportKinds = []string{ReportIntensity, ReportCompliance, ReportIdle, ReportSupply, ReportRoads, ReportPerMu, ReportReclamation, ReportProvince, ReportPipeline}
 
 // Report groupings of the intensity report.
 const (
@@ -229,6 +229,8 @@ type Reports interface {
 	Reclamation(ctx context.Context, p ReportParams) (*ReclamationReport, error)
 	// Province is the intensity evaluation of every zone of a province, and of the province.
 	Province(ctx context.Context, p ReportParams) (*ProvinceReport, error)
+	// Pipeline is the investment projects' pipeline (report_pipeline.go); confidential.
+	Pipeline(ctx context.Context, p ReportParams) (*PipelineReport, error)
 }
 
 // RunReport computes the report p.Kind asks for.
@@ -250,6 +252,8 @@ func RunReport(ctx context.Context, r Reports, p ReportParams) (Tabular, error) 
 		return r.Reclamation(ctx, p)
 	case ReportProvince:
 		return r.Province(ctx, p)
+	case ReportPipeline:
+		return r.Pipeline(ctx, p)
 	}
 	return nil, Errorf(EInvalid, "report", "unknown report %q; known: %s", p.Kind, strings.Join(ReportKinds, ", "))
 }

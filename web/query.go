@@ -211,12 +211,14 @@ var reportOwnParams = map[string][]string{
 	inventory.ReportPerMu:       {"year"},
 	inventory.ReportReclamation: {"year"},
 	inventory.ReportProvince:    {"province"},
+	inventory.ReportPipeline:    {},
 }
 
 // reportNotParams lists the common parameters a report does not take: districts belong to one
-// zone, and the province report covers many.
+// zone, and the province report covers many; projects (the pipeline report) have no district.
 var reportNotParams = map[string][]string{
 	inventory.ReportProvince: {"district"},
+	inventory.ReportPipeline: {"district"}, // projects have no district
 }
 
 var reportCommonParams = []string{"zone", "district", "cluster", "as_of", "format", "table", "raw", MinRevisionParam}

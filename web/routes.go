@@ -161,7 +161,11 @@ func (s *Server) routes() chi.Router {
 		// The reports: JSON, CSV or XLSX.
 		r.With(none).Get("/reports", reportIndex)
 		for _, kind := range inventory.ReportKinds {
-			r.With(reports, s.params(reportParamNames(kind)...)).Get("/reports/"+kind, report(s.deps.Reports, kind))
+			rr := r.With(reports)
+			if kind == inventory.ReportPipeline { // investment projects: confidential (401 public, 403 viewer)
+				rr = r.With(confidentialOnly, reports)
+			}
+			rr.With(s.params(reportParamNames(kind)...)).Get("/reports/"+kind, report(s.deps.Reports, kind))
 		}
 		r.With(none).Get("/reports/{kind}", unknownReport) // 404 naming report
 	})

@@ -1,0 +1,141 @@
+package inventory
+
+import (
+	"math"
+	"slices"
+)
+
+// Site-matching layers (选址匹配的对象): ready plots or standard-plant buildings with free space.
+const (
+	MatchPlots  = "plots"
+	MatchPlants = "plants"
+)
+
+// The conditions of site matching, by their stable names (MatchCondition.Name), in the order
+// a match reports them.
+//
+// Plots (candidates: the zone's live plots with status ready):
+//   - area_mu: the plot's area (亩) lies within [AreaMuMin, AreaMuMax]. Value: the area;
+//     Required: {"min", "max"}.
+//   - land_use: the plot's land-use code starts with LandUse. Value: the code.
+//   - cluster: the plot's cluster is Cluster, or the plot has none (a plot not set aside for a
+//     cluster takes any). Value: the plot's cluster (null when none).
+//   - min_investment_wan_per_mu, min_tax_wan_per_mu_year, min_output_wan_per_mu: for standard
+//     land (标准地) only, the project's committed figure (承诺亩均指标) is at least the plot's
+//     preset minimum. Here the roles turn round: Required is the plot's minimum and Value the
+//     project's commitment; a plot that is not standard land, or has no such minimum, requires
+//     nothing (pass, Required null); a project that committed no figure fails against a plot
+//     that presets one (under 承诺制 the commitment is the condition of sale).
+//   - road_distance_m: the geodesic distance from the plot's outline to the nearest built road
+//     (ExistingRoadStatuses) is at most MaxRoadDistanceM. Value: that distance in metres (one
+//     decimal; null when the zone has no built road).
+//
+// Plants (candidates: the zone's live completed buildings with some free area):
+//   - free_area_m2: free (leasable − leased) area ≥ PlantAreaM2.
+//   - floor_load_kn_m2: floor load ≥ FloorLoadKNm2.
+//   - floor_height_m: the building's floor height (层高, the layer records no separate clear
+//     height) ≥ ClearHeightM.
+//   - crane_capacity_t: crane capacity ≥ CraneCapacityT (no requirement when nil).
+//
+// A condition whose requirement is nil (or, for the standard-land figures, which the plot does
+// not preset) passes and is reported with Required null; it does not enter the score.
+var (
+	PlotMatchConditions  = []string{"area_mu", "land_use", "cluster", "min_investment_wan_per_mu", "min_tax_wan_per_mu_year", "min_output_wan_per_mu", "road_distance_m"}
+	PlantMatchConditions = []string{"free_area_m2", "floor_load_kn_m2", "floor_height_m", "crane_capacity_t"}
+)
+
+// DefaultMatchLimit and MaxMatchLimit bound how many ranked candidates one call returns.
+const (
+	DefaultMatchLimit = 20
+	MaxMatchLimit     = 200
+)
+
+// MatchRanking is the ranking rule of site matching (选址排序规则), configurable per call.
+//
+// Every applicable condition (one with a requirement) earns a credit between 0 and 1: 1 when
+// it passes; when it fails, a numeric "at least" condition earns value ÷ required (e.g. a
+// building with 800 m² free against 1 000 m² needed earns 0.8, a committed tax of 15 against a
+// minimum of 20 earns 0.75), the area earns the ratio to the bound it misses (area ÷ min, or
+// max ÷ area), and land use, cluster and the road distance earn 0 (no partial credit: the
+// distance is only computed for the candidates returned). A missing value earns 0.
+//
+//	score = 100 × Σ weight·credit ÷ Σ weight, over the applicable conditions (100 when none)
+//
+// Candidates passing every condition come first, then by score (highest first); ties go to
+// the plot whose area is nearest the middle of the range asked for (or the one bound given),
+// or the building with the least free area that suffices (best fit, leaving the large spaces
+// for large tenants); then by code.
+type MatchRanking struct {
+	// Weights by condition name (PlotMatchConditions, PlantMatchConditions); a condition
+	// missing from the map weighs DefaultMatchWeights' value. Weights are ≥ 0; 0 leaves a
+	// condition out of the score (it still decides "passes every condition").
+	Weights map[string]float64
+}
+
+// DefaultMatchWeights: the hard constraints of a site (its size, its land use, the standard
+// land's preset investment and tax, the floor load and height of a building) weigh 3 or 2,
+// the rest 1 or 2. Unconfirmed by any zone: a default, configurable per call.
+var DefaultMatchWeights = map[string]float64{
+	"area_mu": 3, "land_use": 3, "cluster": 1,
+	"min_investment_wan_per_mu": 2, "min_tax_wan_per_mu_year": 2, "min_output_wan_per_mu": 1,
+	"road_distance_m": 2,
+	"free_area_m2":    3, "floor_load_kn_m2": 2, "floor_height_m": 2, "crane_capacity_t": 2,
+}
+
+// Weight is the weight of the condition name under r.
+func (r MatchRanking) Weight(name string) float64 {
+	if w, ok := r.Weights[name]; ok {
+		return w
+	}
+	return DefaultMatchWeights[name]
+}
+
+// Check refuses an unknown condition name or a weight that is negative or not finite.
+func (r MatchRanking) Check() error {
+	for name, w := range r.Weights {
+		if !slices.Contains(PlotMatchConditions, name) && !slices.Contains(PlantMatchConditions, name) {
+			return Errorf(EInvalid, "weights", "unknown match condition %q", name)
+		}
+		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			return Errorf(EInvalid, "weights", "the weight of %s must be a finite number ≥ 0", name)
+		}
+	}
+	return nil
+}
+
+// CheckSiteNeed refuses a need site matching cannot answer: an unknown layer, an unknown
+// cluster, a negative or non-finite figure, or a minimum area above the maximum.
+func CheckSiteNeed(n SiteNeed) error {
+	if n.Layer != MatchPlots && n.Layer != MatchPlants {
+		return Errorf(EInvalid, "layer", "must be %q or %q", MatchPlots, MatchPlants)
+	}
+	if n.Cluster != "" && !slices.Contains(Clusters, n.Cluster) {
+		return Errorf(EInvalid, "cluster", "unknown cluster %q", n.Cluster)
+	}
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{
+		{"area_mu_min", n.AreaMuMin}, {"area_mu_max", n.AreaMuMax},
+		{"investment_wan_per_mu", n.InvestmentWanPerMu}, {"tax_wan_per_mu_year", n.TaxWanPerMuYear},
+		{"output_wan_per_mu", n.OutputWanPerMu}, {"max_road_distance_m", n.MaxRoadDistanceM},
+		{"plant_area_m2", n.PlantAreaM2}, {"floor_load_kn_m2", n.FloorLoadKNm2},
+		{"clear_height_m", n.ClearHeightM}, {"crane_capacity_t", n.CraneCapacityT},
+	} {
+		if f.v != nil && (*f.v < 0 || math.IsNaN(*f.v) || math.IsInf(*f.v, 0)) {
+			return Errorf(EInvalid, f.name, "must be a finite number ≥ 0")
+		}
+	}
+	if n.AreaMuMin != nil && n.AreaMuMax != nil && *n.AreaMuMin > *n.AreaMuMax {
+		return Errorf(EInvalid, "area_mu_min", "the minimum area is above the maximum")
+	}
+	return nil
+}
+
+// MatchLimit is limit bounded to [1, MaxMatchLimit], DefaultMatchLimit when ≤ 0.
+func MatchLimit(limit int) int {
+	if limit <= 0 {
+		return DefaultMatchLimit
+	}
+	return min(limit, MaxMatchLimit)
+}
