@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -197,5 +198,68 @@ func TestProjectMatchesParameters(t *testing.T) {
 	if n.Layer != "plots" || n.Zone != "hand" || rec.limit != 5 || n.AreaMuMin == nil || *n.AreaMuMin != 10 || *n.AreaMuMax != 20 ||
 		n.Cluster != "new_materials" || n.TaxWanPerMuYear == nil || *n.TaxWanPerMuYear != 30 || n.InvestmentWanPerMu != nil {
 		t.Errorf("need %+v, limit %d", n, rec.limit)
+	}
+}
+
+// TestProjectMatchesServed: the matches route, wired to the store, answers a planner with the
+// ready plot of the edit zone and every condition's outcome; the area condition follows the
+// project's range (a plot of ≈1,480 亩 passes 1,000–2,000 亩 and fails 10–20 亩), and its value
+// is the plot's area as the plots API gives it.
+func TestProjectMatchesServed(t *testing.T) {
+	e := newEditEnv(t)
+	plot := e.do(t, "GET", "/api/v1/plots/P1", "alice", "", "").json(t)
+	area := plot["properties"].(map[string]any)["area_mu"].(float64)
+	for _, c := range []struct {
+		code     string
+		min, max float64
+		pass     bool
+	}{
+		{"PJA", 1000, 2000, true},
+		{"PJB", 10, 20, false},
+	} {
+		r := e.do(t, "POST", "/api/v1/projects", "alice", "", fmt.Sprintf(`{"type":"Feature","properties":{"code":%q,
+			"confidential":{"name":"匹配项目","investor_name":"某投资方","area_mu_min":%g,"area_mu_max":%g}}}`, c.code, c.min, c.max))
+		if r.status != 201 {
+			t.Fatalf("create %s: %d %s", c.code, r.status, r.body)
+		}
+		r = e.do(t, "GET", "/api/v1/projects/"+c.code+"/matches?layer=plots", "alice", "", "")
+		if r.status != 200 {
+			t.Fatalf("matches %s: %d %s", c.code, r.status, r.body)
+		}
+		var got struct {
+			Matches []struct {
+				Code       string  `json:"code"`
+				Score      float64 `json:"score"`
+				Conditions []struct {
+					Name     string `json:"name"`
+					Pass     bool   `json:"pass"`
+					Value    any    `json:"value"`
+					Required any    `json:"required"`
+				} `json:"conditions"`
+			} `json:"matches"`
+		}
+		if err := json.Unmarshal(r.body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Matches) != 1 || got.Matches[0].Code != "P1" {
+			t.Fatalf("%s: matches %s, want the one ready plot P1", c.code, r.body)
+		}
+		found := false
+		for _, k := range got.Matches[0].Conditions {
+			if k.Name != "area_mu" {
+				continue
+			}
+			found = true
+			v, _ := k.Value.(float64)
+			if k.Pass != c.pass || math.Abs(v-area) > 0.01 {
+				t.Errorf("%s: area condition %+v, want pass=%v with value %.2f", c.code, k, c.pass, area)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no area_mu condition in %s", c.code, r.body)
+		}
+		if r := e.do(t, "GET", "/api/v1/projects/"+c.code+"/matches?layer=plots", "", "", ""); r.status != 401 {
+			t.Errorf("the public got %d on matches, want 401", r.status)
+		}
 	}
 }
