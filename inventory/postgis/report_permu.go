@@ -7,8 +7,10 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,8 +19,8 @@ import (
 )
 
 // perMuRuns reads the report year's run (p.Year, else the latest year evaluated; none then: nil
-// and no error) and the runs of the n years before it (nil where there is none), narrowed to
-// p's districts and cluster.
+// and no error) and the runs of the n years before it (nil where there is none), each narrowed
+// to p's districts and cluster.
 func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int) (*inventory.Evaluation, []*inventory.Evaluation, error) {
 	var ev *inventory.Evaluation
 	var before []*inventory.Evaluation
@@ -52,13 +54,18 @@ func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int)
 	if err != nil || ev == nil {
 		return nil, nil, err
 	}
-	kept := ev.Results[:0]
-	for _, r := range ev.Results {
-		if (len(q.p.Districts) == 0 || slices.Contains(q.p.Districts, r.District)) && (q.p.Cluster == "" || r.Cluster == q.p.Cluster) {
-			kept = append(kept, r)
+	for _, e := range append([]*inventory.Evaluation{ev}, before...) {
+		if e == nil {
+			continue
 		}
+		kept := e.Results[:0]
+		for _, r := range e.Results {
+			if (len(q.p.Districts) == 0 || slices.Contains(q.p.Districts, r.District)) && (q.p.Cluster == "" || r.Cluster == q.p.Cluster) {
+				kept = append(kept, r)
+			}
+		}
+		e.Results = kept
 	}
-	ev.Results = kept
 	return ev, before, nil
 }
 
@@ -66,9 +73,23 @@ const noEvaluation = "no per-mu evaluation in this zone yet (as of the report's 
 
 // PerMu computes the per-mu evaluation report (亩均效益评价报告).
 func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.PerMuReport, error) {
-	q, h, _, err := db.begin(ctx, p, "亩均效益评价 Per-mu benefit evaluation")
+	q, h, eval, err := db.begin(ctx, p, "亩均效益评价 Per-mu benefit evaluation")
 	if err != nil {
 		return nil, err
+	}
+	// The zone's disclosure rule, as the intensity report reads it.
+	var stored inventory.EvalConfig
+	if len(eval) > 0 {
+		if err := json.Unmarshal(eval, &stored); err != nil {
+			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
+			stored = inventory.EvalConfig{}
+		}
+	}
+	cfg, notes := stored.Merge()
+	for _, n := range notes {
+		if strings.HasPrefix(n, "zone evaluation disclosure") {
+			h.Notes = append(h.Notes, n)
+		}
 	}
 	ev, before, err := db.perMuRuns(ctx, q, h.Zone, 1)
 	if err != nil {
@@ -79,7 +100,7 @@ func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.P
 		return &inventory.PerMuReport{ReportHeader: h, ByCluster: []inventory.GradeCount{}, ByDistrict: []inventory.GradeCount{},
 			LandByGrade: map[string]any{}, Changes: []inventory.GradeChange{}, Firms: []inventory.EvaluationResult{}}, nil
 	}
-	return inventory.BuildPerMuReport(h, ev, before[0], h.Confidential), nil
+	return inventory.BuildPerMuReport(h, ev, before[0], cfg.Rule(), h.Confidential), nil
 }
 
 // Reclamation computes the reclamation list (腾笼换鸟名单): confidential, so the public gets an
