@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0065_credit_org_check.sql
--- Migrations sha256: 356bf7683be8ff072902d2fbd2519b1fa8352691d4c5ddee85c4dbaa8f94b022
+-- Migrations sha256: f3ecc30e54f523dfd4eaea639a119a377dce9f63c1361b319b723122bb51a9d0
 
 
 --
@@ -148,7 +148,7 @@ declare
   t jsonb;
 begin
   if NEW.version = 1 and not landinv_credit_code_valid(NEW.code) then
-    perform landinv_raise('LI422', 'code', format('%s fails the GB 32100-2015 checksum of a unified social credit code', NEW.code));
+    perform landinv_raise('LI422', 'code', format('%s is no unified social credit code: it fails the GB 32100-2015 checksum or its organisation code''s GB 11714 check', NEW.code));
   end if;
   if not landinv_is_live(NEW.valid_to, NEW.archived) then
     return NEW;

@@ -269,7 +269,7 @@ func TestEnterpriseLayer(t *testing.T) {
 	// Past Go (a write the store makes without it, as the demo load does), the trigger refuses.
 	bad := codes[4]
 	_, err = db.Pool.Exec(context.Background(), `insert into enterprises (zone_id, code, name) values (1, $1, 'x')`, bad)
-	if err == nil || !strings.Contains(err.Error(), "GB 32100") {
+	if err == nil || !strings.Contains(err.Error(), "GB 11714") {
 		t.Errorf("insert of %s: %v", bad, err)
 	}
 	pub, err := db.Get(context.Background(), inventory.EnterpriseLayer, "", code)
