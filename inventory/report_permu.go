@@ -224,7 +224,8 @@ func (r *PerMuReport) Tables() []Table {
 		group("by_district", "分片区 Grades by district", "片区", "District", r.ByDistrict), land, ch, firms}
 }
 
-// ReclamationPlot is a plot a listed firm holds, with any idle-land case open on it.
+// ReclamationPlot is a plot a listed firm holds now (the plots it held at the year's end may
+// have changed hands since), with any idle-land case open on it.
 type ReclamationPlot struct {
 	Code     string  `json:"code"`
 	AreaMu   float64 `json:"area_mu"`

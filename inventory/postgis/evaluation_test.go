@@ -411,7 +411,8 @@ func TestPerMuReports(t *testing.T) {
 // end: F1 hands P2 to F6, and P8 (F7's) grows to twice its area. The 2025 evaluation still
 // reads the land of 31 December 2025 — F1 2 S, F6 S, F7 S, the grades of
 // TestEvaluationHandMade — while the land as it is now (the 2026 evaluation, whose year's end
-// is ahead) has F1 on S, F6 on 2 S and F7 on 2 S.
+// is ahead) has F1 on S, F6 on 2 S and F7 on 2 S. The reclamation list lists the plots a firm
+// holds now.
 func TestEvaluationUsesYearEndLand(t *testing.T) {
 	db, codes, S := evalZone(t)
 	err := pgx.BeginFunc(context.Background(), db.Pool, func(tx pgx.Tx) error {
@@ -482,5 +483,20 @@ func TestEvaluationUsesYearEndLand(t *testing.T) {
 		if math.Abs(r.LandMu-w.land*S) > 1e-3*S || strings.Join(r.Plots, " ") != w.plots {
 			t.Errorf("2026, %s: land %v (want %v S = %v), plots %v", name, r.LandMu, w.land, w.land*S, r.Plots)
 		}
+	}
+
+	// F7 (D in 2025) hands P8 to F6: 2025's reclamation list keeps F7 with its year-end land,
+	// but lists the plots it holds now — none to open an idle case on.
+	rec, err := db.Reclamation(planner, params(t, "reclamation", "year", "2025"))
+	if err != nil || len(rec.Firms) != 1 || rec.Firms[0].CreditCode != codes["F7"] || len(rec.Firms[0].Plots) != 1 ||
+		rec.Firms[0].Plots[0].Code != "P8" || math.Abs(rec.Firms[0].Plots[0].AreaMu-2*S) > 1e-3*S || math.Abs(rec.Firms[0].LandMu-S) > 1e-6*S {
+		t.Errorf("reclamation list before the hand-over: %+v %v", rec, err)
+	}
+	update(inventory.EnterpriseLayer, codes["F7"], inventory.Change{Properties: map[string]any{"plots": []any{}}})
+	update(inventory.EnterpriseLayer, codes["F6"], inventory.Change{Properties: map[string]any{"plots": []any{"P7", "P2", "P8"}}})
+	rec, err = db.Reclamation(planner, params(t, "reclamation", "year", "2025"))
+	if err != nil || len(rec.Firms) != 1 || rec.Firms[0].CreditCode != codes["F7"] || len(rec.Firms[0].Plots) != 0 ||
+		math.Abs(rec.Firms[0].LandMu-S) > 1e-6*S {
+		t.Errorf("reclamation list after the hand-over: %+v %v", rec, err)
 	}
 }

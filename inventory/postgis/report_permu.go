@@ -2,8 +2,8 @@ package postgis
 
 // The per-mu evaluation report and the reclamation list (inventory/report_permu.go): the
 // year's stored evaluation (its latest run, or the latest computed by as_of), narrowed to the
-// report's districts and cluster; the reclamation list adds each firm's plots (area in 亩) and
-// any idle-land case open on them.
+// report's districts and cluster; the reclamation list adds the plots each firm holds now (area
+// in 亩) and any idle-land case open on them.
 
 import (
 	"context"
@@ -145,9 +145,30 @@ func (db *DB) Reclamation(ctx context.Context, p inventory.ReportParams) (*inven
 	out.Year, out.State = ev.Year, ev.State
 	out.Rule = fmt.Sprintf("grade D, or grade C %d years running (scheme: reclaim_c_years)", ev.Scheme.ReclaimCYears)
 	out.Firms = inventory.ReclamationList(ev, earlier)
+	// The plots a listed firm holds now: the evaluation weighed its land at the year's end, but
+	// an idle-land case is opened on a plot it still holds (openIdleCase checks the same).
+	codes := make([]string, len(out.Firms))
+	for i, f := range out.Firms {
+		codes[i] = f.CreditCode
+	}
 	plotsOf := map[string][]string{}
-	for _, r := range ev.Results {
-		plotsOf[r.CreditCode] = r.Plots
+	rows, err := db.Pool.Query(ctx, `select code, coalesce(array(select jsonb_array_elements_text(plots)), '{}')
+		from enterprises where zone_id = $1 and code = any($2::text[]) and valid_to = 'infinity' and not archived`, q.zoneID, codes)
+	if err != nil {
+		return nil, fmt.Errorf("reclamation list: firms: %w", err)
+	}
+	for rows.Next() {
+		var c string
+		var ps []string
+		if err := rows.Scan(&c, &ps); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reclamation list: firms: %w", err)
+		}
+		plotsOf[c] = ps
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reclamation list: firms: %w", err)
 	}
 	for i := range out.Firms {
 		f := &out.Firms[i]

@@ -84,6 +84,7 @@ export function drawPerMu(h, pm, rc) {
 
   // Land by grade and firms against the year before.
   const prev = pm.previous_counts || null;
+  if (prev && GRADES.some((g) => prev[g] === null)) $('#pm-star').hidden = false;
   h.chart($('#chart-pm-land')).setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 },
     grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
