@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql
--- Migrations sha256: 894da38397e12596882038bf3f0972627ad30dc0f133df1dd00437d0912cc847
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0065_credit_org_check.sql
+-- Migrations sha256: ae480071dd3797e5975907e9f90bb090214001e1c60e5641cb4ba535b915a6e2
 
 
 --
@@ -148,7 +148,7 @@ declare
   t jsonb;
 begin
   if NEW.version = 1 and not landinv_credit_code_valid(NEW.code) then
-    perform landinv_raise('LI422', 'code', format('%s fails the GB 32100-2015 checksum of a unified social credit code', NEW.code));
+    perform landinv_raise('LI422', 'code', format('%s is no unified social credit code: it fails the GB 32100-2015 checksum or its organisation code''s GB 11714 check', NEW.code));
   end if;
   if not landinv_is_live(NEW.valid_to, NEW.archived) then
     return NEW;
@@ -412,6 +412,7 @@ CREATE FUNCTION public.landinv_credit_code_valid(code text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $$
   select length(code) = 18 and landinv_credit_check(left(code, 17)) = right(code, 1)
+     and landinv_org_check(substr(code, 9, 8)) = substr(code, 17, 1)
 $$;
 
 
@@ -519,6 +520,34 @@ end $$;
 
 
 --
+-- Name: landinv_org_check(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_org_check(body8 text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+  weights constant int[] := array[3, 7, 9, 10, 5, 8, 4, 2];
+  s int := 0;
+  v int;
+  c int;
+begin
+  if body8 is null or length(body8) <> 8 then
+    return null;
+  end if;
+  for i in 1..8 loop
+    v := strpos('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', substr(body8, i, 1)) - 1;
+    if v < 0 then
+      return null;
+    end if;
+    s := s + v * weights[i];
+  end loop;
+  c := 11 - s % 11;
+  return case c when 10 then 'X' when 11 then '0' else c::text end;
+end $$;
+
+
+--
 -- Name: landinv_project_plot_status(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -563,7 +592,8 @@ CREATE FUNCTION public.landinv_provisional_credit_code(zone_id integer, name tex
     LANGUAGE sql IMMUTABLE
     AS $$
   select c || landinv_credit_check(c)
-  from (select '91141000X' || lpad((('x' || left(md5(zone_id || ':' || name), 15))::bit(60)::bigint % 100000000)::text, 8, '0') as c) x
+  from (select b || landinv_org_check(right(b, 8)) as c
+        from (select '91141000X' || lpad((('x' || left(md5(zone_id || ':' || name), 15))::bit(60)::bigint % 10000000)::text, 7, '0') as b) x) y
 $$;
 
 

@@ -24,8 +24,8 @@ var SizeClasses = []string{"above_scale", "below_scale"}
 var ExemptCategories = []string{"public_utility", "start_up", "major_project"}
 
 // EnterpriseLayer is the layer of enterprises (企业). Its code is the firm's unified social
-// credit code (统一社会信用代码, GB 32100-2015: 18 characters, the last a checksum; see
-// CheckCreditCode).
+// credit code (统一社会信用代码, GB 32100-2015: 18 characters, the last a checksum, positions
+// 9–17 an organisation code with its own check character; see CheckCreditCode).
 //
 // Rules: plots lists the codes of live plots of the zone the firm holds (用地地块); tenancies
 // lists its leases in standard plants (租用厂房), [{"plant_code": ..., "leased_m2": ...}], each
@@ -86,10 +86,48 @@ func CreditCheckChar(first17 string) (byte, error) {
 	return creditCharset[c], nil
 }
 
-// CheckCreditCode checks a unified social credit code (统一社会信用代码, GB 32100-2015): 18
-// characters of its alphabet, the 18th the checksum of the first 17. Errors are EInvalid naming
-// code.
-func CheckCreditCode(s string) error {
+// orgWeights are GB 11714-1997's weights of an organisation code's 8 body characters.
+var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
+
+// OrgCheckChar returns the check character of an organisation code's 8 body characters
+// (组织机构代码, GB 11714-1997), the 9-character code a unified social credit code embeds at
+// positions 9–17: 11 − (Σ value × weight mod 11), 10 written as X and 11 as 0, where a digit's
+// value is the digit and a capital's is 10 for A to 35 for Z (not its value in the credit
+// code's alphabet).
+func OrgCheckChar(body8 string) (byte, error) {
+	if len(body8) != 8 {
+		return 0, fmt.Errorf("an organisation code has 8 characters before its check character, not %d", len(body8))
+	}
+	sum := 0
+	for i := 0; i < 8; i++ {
+		c := body8[i]
+		var v int
+		switch {
+		case c >= '0' && c <= '9':
+			v = int(c - '0')
+		case c >= 'A' && c <= 'Z':
+			v = int(c-'A') + 10
+		default:
+			return 0, fmt.Errorf("character %d (%q) of the organisation code is no digit nor capital", i+1, c)
+		}
+		sum += v * orgWeights[i]
+	}
+	switch c := 11 - sum%11; c {
+	case 10:
+		return 'X', nil
+	case 11:
+		return '0', nil
+	default:
+		return byte('0' + c), nil
+	}
+}
+
+// CheckCreditCodeFormat checks what every credit code the inventory holds passes: 18
+// characters of the alphabet, the 18th the GB 32100-2015 checksum of the first 17. It is the
+// check of a reference to a firm (a path, a filter, a figures code): codes that migration 0050
+// made before the organisation-code rule (CheckCreditCode) stay reachable. Errors are EInvalid
+// naming code.
+func CheckCreditCodeFormat(s string) error {
 	if len(s) != 18 {
 		return Errorf(EInvalid, "code", "a unified social credit code (统一社会信用代码) has 18 characters, not %d", len(s))
 	}
@@ -101,6 +139,43 @@ func CheckCreditCode(s string) error {
 		return Errorf(EInvalid, "code", "%s fails the GB 32100-2015 checksum (the last character should be %c)", s, want)
 	}
 	return nil
+}
+
+// CheckCreditCode checks a unified social credit code (统一社会信用代码, GB 32100-2015), the
+// rule of a new enterprise's code: CheckCreditCodeFormat, and the organisation code it embeds
+// at positions 9–17 passes its own GB 11714 check (OrgCheckChar of positions 9–16 is the 17th
+// character). The database applies the same rule (landinv_credit_code_valid, migration 0065).
+// Errors are EInvalid naming code.
+func CheckCreditCode(s string) error {
+	if err := CheckCreditCodeFormat(s); err != nil {
+		return err
+	}
+	want, err := OrgCheckChar(s[8:16])
+	if err != nil {
+		return Errorf(EInvalid, "code", "is no unified social credit code: %v", err)
+	}
+	if s[16] != want {
+		return Errorf(EInvalid, "code", "%s: its organisation code %s fails the GB 11714 check (the 17th character should be %c)", s, s[8:17], want)
+	}
+	return nil
+}
+
+// CompleteCreditCode returns the credit code whose first 16 characters are first16: the
+// organisation code's check character (OrgCheckChar) and the checksum (CreditCheckChar)
+// appended.
+func CompleteCreditCode(first16 string) (string, error) {
+	if len(first16) != 16 {
+		return "", fmt.Errorf("need 16 characters, not %d", len(first16))
+	}
+	org, err := OrgCheckChar(first16[8:])
+	if err != nil {
+		return "", err
+	}
+	c, err := CreditCheckChar(first16 + string(org))
+	if err != nil {
+		return "", err
+	}
+	return first16 + string(org) + string(c), nil
 }
 
 // Figures are the annual figures of a firm (年度数据), each with its unit. Each figure f has
@@ -168,13 +243,14 @@ const (
 // FigureCode is the code of a firm's figures of a year: CREDITCODE-YYYY.
 func FigureCode(creditCode string, year int) string { return creditCode + "-" + strconv.Itoa(year) }
 
-// checkFigureCode checks a figures code: a valid credit code, '-', a year.
+// checkFigureCode checks a figures code: a credit code as every held one is (CheckCreditCodeFormat),
+// '-', a year.
 func checkFigureCode(s string) error {
 	cc, y, ok := strings.Cut(s, "-")
 	if !ok {
 		return Errorf(EInvalid, "code", "figures are coded CREDITCODE-YYYY, not %q", s)
 	}
-	if err := CheckCreditCode(cc); err != nil {
+	if err := CheckCreditCodeFormat(cc); err != nil {
 		return Errorf(EInvalid, "credit_code", "%s", err.(*Error).Reason)
 	}
 	if _, err := ParseYear(y); err != nil {

@@ -4,11 +4,18 @@ package inventory
 // a zone graded each year A/B/C/D by what it yields per 亩 of land it uses.
 //
 // Rules, each in one place:
-//   - Land (用地面积, land_mu): the 亩 of the live plots a firm holds plus, for each tenancy in a
-//     standard plant, leased_m2 × the area of the plant's plot ÷ the floor area of all live
-//     plants on that plot (total_floor_area_m2, else leasable_area_m2): a firm renting half of
-//     the only plant on a plot uses half the plot. Computed in PostGIS from the geometry,
-//     converted to 亩 by the geo package; never typed.
+//   - Land (用地面积, land_mu): the 亩 of the plots a firm holds plus, for each tenancy in a
+//     standard plant, leased_m2 × the area of the plant's plot ÷ the floor area of all plants
+//     on that plot (total_floor_area_m2, else leasable_area_m2): a firm renting half of the only
+//     plant on a plot uses half the plot. Computed in PostGIS from the geometry, converted to 亩
+//     by the geo package; never typed.
+//   - Year-end state (年末状态): which firms are evaluated, what they hold and rent, and the
+//     plots' and plants' areas are read as they stood at YearEnd(year) — the version of each
+//     record valid then (as as_of reads it), so a plot that changes hands after the year's end
+//     does not change that year's grades. A record entered only after the year's end (a firm
+//     or plot recorded late, as when a zone starts using landinv, or the demo's) has no state
+//     then, and is read as it is now. A record archived at the year's end is left out. The
+//     figures are the year's current ones (a correction after an objection counts).
 //   - Eligibility (参评范围): above-scale firms (规上) always; below-scale firms (规下) when they
 //     use ≥ SmallFirmRule.MinMu 亩 or lease ≥ MinLeasedM2 m², and were founded ≥ MinYears years
 //     before the end of the year (an unknown founding date does not exclude). A firm without a
@@ -75,7 +82,8 @@ func PerMuIndicatorNamed(name string) (PerMuIndicator, bool) {
 	return PerMuIndicator{}, false
 }
 
-// EvaluationInput is what the store knows of one live enterprise for a year's evaluation.
+// EvaluationInput is what the store knows of one enterprise at the end of the evaluated year
+// (see the year-end rule above).
 type EvaluationInput struct {
 	CreditCode string
 	Name       string
@@ -140,6 +148,12 @@ type NotEligible struct {
 	CreditCode string `json:"credit_code"`
 	Name       string `json:"name"`
 	Reason     string `json:"reason"`
+}
+
+// YearEnd is the instant at which a year's evaluation reads the land: the last microsecond of
+// 31 December, China Standard Time (UTC+8) — the instant as_of=YYYY-12-31 names.
+func YearEnd(year int) time.Time {
+	return time.Date(year+1, 1, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*60*60)).Add(-time.Microsecond)
 }
 
 // Evaluate computes a year's evaluation of the firms in by scheme s (see the rules at the top

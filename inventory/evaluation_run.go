@@ -88,7 +88,7 @@ type Objection struct {
 
 // Validate checks an objection; errors name the member.
 func (o Objection) Validate() error {
-	if err := CheckCreditCode(o.CreditCode); err != nil {
+	if err := CheckCreditCodeFormat(o.CreditCode); err != nil {
 		return Errorf(EInvalid, "credit_code", "%s", err.(*Error).Reason)
 	}
 	known := false

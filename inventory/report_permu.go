@@ -5,16 +5,18 @@ package inventory
 //
 // Disclosure rule (公开规则): firm-level rows, scores and grades are for viewers who may see
 // confidential figures only. The public gets the aggregates of a final (定稿) evaluation only,
-// and an aggregate cell only when it covers at least MinDisclosedFirms firms (else null); the
-// report's withheld list says what was left out.
+// under the zone's statistical disclosure rule (DisclosureRule, the same as the intensity
+// report's): a count, land total or grade count of fewer than MinEnterprises firms is null
+// (a count of 0 describes no firm and is shown), and a tax per 亩 is null also when one firm
+// pays more than MaxSharePct of the group's tax. The year before's grade counts follow the
+// same rule, and are shown only when that year's evaluation is final too. The report's
+// withheld list says what was left out.
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
-
-// MinDisclosedFirms is the fewest firms an aggregate shown to the public may cover.
-const MinDisclosedFirms = 3
 
 // Report kinds of the per-mu evaluation.
 const (
@@ -42,15 +44,16 @@ type GradeChange struct {
 // PerMuReport is the evaluation report of a year.
 type PerMuReport struct {
 	ReportHeader
-	Year        int                `json:"year"`
-	State       string             `json:"state"`
-	Run         int                `json:"run"`
-	ByCluster   []GradeCount       `json:"by_cluster"`
-	ByDistrict  []GradeCount       `json:"by_district"`
-	LandByGrade map[string]any     `json:"land_by_grade"` // grade → 亩
-	Previous    map[string]int     `json:"previous_counts,omitempty"`
-	Changes     []GradeChange      `json:"changes"`
-	Firms       []EvaluationResult `json:"firms"`
+	Year        int            `json:"year"`
+	State       string         `json:"state"`
+	Run         int            `json:"run"`
+	ByCluster   []GradeCount   `json:"by_cluster"`
+	ByDistrict  []GradeCount   `json:"by_district"`
+	LandByGrade map[string]any `json:"land_by_grade"` // grade → 亩
+	// Previous: the year before's firms by grade (null where withheld from the public).
+	Previous map[string]any     `json:"previous_counts,omitempty"`
+	Changes  []GradeChange      `json:"changes"`
+	Firms    []EvaluationResult `json:"firms"`
 }
 
 func gradeKey(r EvaluationResult) string {
@@ -62,12 +65,23 @@ func gradeKey(r EvaluationResult) string {
 
 var gradeKeys = []string{"A", "B", "C", "D", "ungraded"}
 
-// groupCounts counts results by group key, withholding small cells unless full.
-func groupCounts(rs []EvaluationResult, key func(EvaluationResult) string, full bool) []GradeCount {
+// disclosedCount is a count as the public may see it under rule: null when it describes
+// fewer than rule.MinEnterprises firms (but not none); every count when full.
+func disclosedCount(c int, rule DisclosureRule, full bool) any {
+	if full || c == 0 || c >= rule.MinEnterprises {
+		return c
+	}
+	return nil
+}
+
+// groupCounts counts results by group key, withholding cells from the public under rule
+// unless full.
+func groupCounts(rs []EvaluationResult, key func(EvaluationResult) string, rule DisclosureRule, full bool) []GradeCount {
 	type acc struct {
 		n           int
 		grades      map[string]int
 		mu, tax, tm float64
+		tax0        Contribution // firms with a positive tax, the largest tax, their sum
 	}
 	by := map[string]*acc{}
 	var order []string
@@ -85,6 +99,11 @@ func groupCounts(rs []EvaluationResult, key func(EvaluationResult) string, full 
 		if t, ok := r.Indicators["tax_per_mu"]; ok && t.Numerator != nil && r.LandMu > 0 {
 			a.tax += *t.Numerator
 			a.tm += r.LandMu
+			if *t.Numerator > 0 {
+				a.tax0.Enterprises++
+				a.tax0.Sum += *t.Numerator
+				a.tax0.Largest = max(a.tax0.Largest, *t.Numerator)
+			}
 		}
 	}
 	sort.Strings(order)
@@ -92,19 +111,13 @@ func groupCounts(rs []EvaluationResult, key func(EvaluationResult) string, full 
 	for _, k := range order {
 		a := by[k]
 		g := GradeCount{Group: k, Grades: map[string]any{}}
-		shown := full || a.n >= MinDisclosedFirms
 		for _, gk := range gradeKeys {
-			c := a.grades[gk]
-			if full || c == 0 || c >= MinDisclosedFirms {
-				g.Grades[gk] = c
-			} else {
-				g.Grades[gk] = nil
-			}
+			g.Grades[gk] = disclosedCount(a.grades[gk], rule, full)
 		}
-		if shown {
+		if full || a.n >= rule.MinEnterprises {
 			n, mu := a.n, a.mu
 			g.Firms, g.LandMu = &n, &mu
-			if a.tm > 0 {
+			if ok, _, _, _ := rule.Check(a.tax0); a.tm > 0 && (full || ok) {
 				t := a.tax / a.tm
 				g.TaxPerMu = &t
 			}
@@ -114,10 +127,11 @@ func groupCounts(rs []EvaluationResult, key func(EvaluationResult) string, full 
 	return out
 }
 
-// BuildPerMuReport fills the report from the year's evaluation ev (results already narrowed to
-// the report's districts and cluster) and the previous year's (nil when none); full says
-// whether the viewer may see confidential figures.
-func BuildPerMuReport(h ReportHeader, ev, prev *Evaluation, full bool) *PerMuReport {
+// BuildPerMuReport fills the report from the year's evaluation ev and the previous year's
+// (nil when none), both with results already narrowed to the report's districts and cluster;
+// rule is the zone's disclosure rule, full says whether the viewer may see confidential
+// figures.
+func BuildPerMuReport(h ReportHeader, ev, prev *Evaluation, rule DisclosureRule, full bool) *PerMuReport {
 	r := &PerMuReport{ReportHeader: h, Year: ev.Year, State: ev.State, Run: ev.Run, LandByGrade: map[string]any{},
 		Changes: []GradeChange{}, Firms: []EvaluationResult{}}
 	if !full && ev.State != EvalFinal {
@@ -125,24 +139,32 @@ func BuildPerMuReport(h ReportHeader, ev, prev *Evaluation, full bool) *PerMuRep
 		r.ByCluster, r.ByDistrict = []GradeCount{}, []GradeCount{}
 		return r
 	}
-	r.ByCluster = groupCounts(ev.Results, func(x EvaluationResult) string { return x.Cluster }, full)
-	r.ByDistrict = groupCounts(ev.Results, func(x EvaluationResult) string { return x.District }, full)
-	for _, g := range groupCounts(ev.Results, gradeKey, full) {
+	r.ByCluster = groupCounts(ev.Results, func(x EvaluationResult) string { return x.Cluster }, rule, full)
+	r.ByDistrict = groupCounts(ev.Results, func(x EvaluationResult) string { return x.District }, rule, full)
+	for _, g := range groupCounts(ev.Results, gradeKey, rule, full) {
 		if g.LandMu != nil {
 			r.LandByGrade[g.Group] = *g.LandMu
 		} else {
 			r.LandByGrade[g.Group] = nil
 		}
 	}
-	if prev != nil {
-		r.Previous = map[string]int{}
+	switch {
+	case prev == nil:
+	case !full && prev.State != EvalFinal:
+		r.Withheld = append(r.Withheld, fmt.Sprintf("the %d grade counts: that evaluation is not final (定稿)", prev.Year))
+	default:
+		counts := map[string]int{}
 		for _, x := range prev.Results {
-			r.Previous[gradeKey(x)]++
+			counts[gradeKey(x)]++
+		}
+		r.Previous = map[string]any{}
+		for _, k := range gradeKeys {
+			r.Previous[k] = disclosedCount(counts[k], rule, full)
 		}
 	}
 	if !full {
 		r.Withheld = append(r.Withheld, "firms, scores and grades of single firms (confidential)",
-			"aggregate cells of fewer than 3 firms")
+			fmt.Sprintf("aggregate cells of fewer than %d firms, and tax per mu where one firm pays more than %g%% of the tax", rule.MinEnterprises, rule.MaxSharePct))
 		return r
 	}
 	before := map[string]*string{}
@@ -202,7 +224,8 @@ func (r *PerMuReport) Tables() []Table {
 		group("by_district", "分片区 Grades by district", "片区", "District", r.ByDistrict), land, ch, firms}
 }
 
-// ReclamationPlot is a plot a listed firm holds, with any idle-land case open on it.
+// ReclamationPlot is a plot a listed firm holds now (the plots it held at the year's end may
+// have changed hands since), with any idle-land case open on it.
 type ReclamationPlot struct {
 	Code     string  `json:"code"`
 	AreaMu   float64 `json:"area_mu"`

@@ -40,7 +40,7 @@ func yearParam(r *http.Request) (int, error) {
 // is no credit code is a 404.
 func figuresCode(r *http.Request) (string, string, int, error) {
 	firm := chi.URLParam(r, "code")
-	if inventory.CheckCreditCode(firm) != nil {
+	if inventory.CheckCreditCodeFormat(firm) != nil {
 		return "", "", 0, inventory.Errorf(inventory.ENotFound, "credit_code", "no enterprise with credit code %q (统一社会信用代码: 18 characters)", firm)
 	}
 	year, err := yearParam(r)

@@ -90,7 +90,7 @@ func parseEvaluationFilter(v url.Values) (inventory.EvaluationFilter, error) {
 	}
 	f.Grades, f.Clusters, f.Districts, f.CreditCodes = list("grade"), list("cluster"), list("district"), list("credit_code")
 	for _, c := range f.CreditCodes {
-		if inventory.CheckCreditCode(c) != nil {
+		if inventory.CheckCreditCodeFormat(c) != nil {
 			return f, inventory.Errorf(inventory.EInvalid, "credit_code", "%q is no unified social credit code", c)
 		}
 	}

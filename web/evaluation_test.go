@@ -13,11 +13,10 @@ import (
 // its 2025 figures (tax 4321.987 万元) and the 2025 evaluation; it returns the credit code.
 func perMuFirm(t *testing.T, e *editEnv) string {
 	t.Helper()
-	c, err := inventory.CreditCheckChar("91141000MA0000777")
+	code, err := inventory.CompleteCreditCode("91141000MA000077")
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := "91141000MA0000777" + string(c)
 	if r := e.do(t, "POST", "/api/v1/enterprises", "alice", "", fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"code":%q,
 		"name":"秘密亩均企业","size_class":"above_scale","plots":["P1"]}}`, code)); r.status != 201 {
 		t.Fatalf("create enterprise: %d %s", r.status, r.body)

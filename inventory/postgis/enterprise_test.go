@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -22,7 +23,8 @@ import (
 // TestMigration0050OnTheDemo migrates a database to the schema before 0050, loads the demo
 // into it, then applies 0050: every plot's enterprise name before equals the name of the one
 // enterprise linked to it after, every plant tenant is a tenancy of the same area, and every
-// provisional credit code passes the Go checksum.
+// provisional credit code passes the Go checksum (CheckCreditCodeFormat: the organisation-code
+// rule came with 0065).
 func TestMigration0050OnTheDemo(t *testing.T) {
 	ctx := context.Background()
 	db, err := postgis.Open(ctx, postgistest.Empty(t, true), slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -114,7 +116,8 @@ func TestMigration0050OnTheDemo(t *testing.T) {
 	leases := map[string]float64{}  // name NUL plant → leased m²
 	names := map[string]bool{}
 	for _, f := range page.Features {
-		if err := inventory.CheckCreditCode(f.Code); err != nil {
+		// 0050's provisional codes predate the organisation-code rule of 0065.
+		if err := inventory.CheckCreditCodeFormat(f.Code); err != nil {
 			t.Errorf("enterprise %s: %v", f.Code, err)
 		}
 		name, _ := f.Confidential["name"].(string)
@@ -174,14 +177,14 @@ func readDemo(t *testing.T, name string, fc *inventory.GeoJSONCollection) {
 	}
 }
 
-// creditCode makes a valid unified social credit code from 17 characters.
-func creditCode(t testing.TB, first17 string) string {
+// creditCode makes a valid unified social credit code from its first 16 characters.
+func creditCode(t testing.TB, first16 string) string {
 	t.Helper()
-	c, err := inventory.CreditCheckChar(first17)
+	code, err := inventory.CompleteCreditCode(first16)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return first17 + string(c)
+	return code
 }
 
 // TestEnterpriseLayer: an enterprise goes through the one write path with history and as_of,
@@ -191,7 +194,7 @@ func TestEnterpriseLayer(t *testing.T) {
 	db := bareHandZone(t)
 	ctx := planner
 	rexec(t, db, `insert into plots (zone_id, code, land_use, status, geom) values (1, 'P1', '100101', 'in_production', ST_Multi(ST_MakeEnvelope(111.51, 36.01, 111.515, 36.02, 4326)))`)
-	code := creditCode(t, "91141000MA0000001")
+	code := creditCode(t, "91141000MA000001")
 	f, err := db.Create(ctx, inventory.EnterpriseLayer, "", inventory.Change{Properties: map[string]any{
 		"code": code, "name": "甲公司", "size_class": "above_scale", "plots": []any{"P1"}}})
 	if err != nil {
@@ -218,9 +221,9 @@ func TestEnterpriseLayer(t *testing.T) {
 		field string
 	}{
 		{map[string]any{"code": code[:17] + "0", "name": "x"}, "code"},
-		{map[string]any{"code": creditCode(t, "91141000MA0000002"), "name": "x", "plots": []any{"P9"}}, "plots"},
-		{map[string]any{"code": creditCode(t, "91141000MA0000003"), "name": "x", "tenancies": []any{map[string]any{"plant_code": "SP-1", "leased_m2": 10}}}, "tenancies"},
-		{map[string]any{"code": creditCode(t, "91141000MA0000004")}, "name"},
+		{map[string]any{"code": creditCode(t, "91141000MA000002"), "name": "x", "plots": []any{"P9"}}, "plots"},
+		{map[string]any{"code": creditCode(t, "91141000MA000003"), "name": "x", "tenancies": []any{map[string]any{"plant_code": "SP-1", "leased_m2": 10}}}, "tenancies"},
+		{map[string]any{"code": creditCode(t, "91141000MA000004")}, "name"},
 	}
 	for _, r := range refused {
 		_, err := db.Create(ctx, inventory.EnterpriseLayer, "", inventory.Change{Properties: r.props})
@@ -229,11 +232,45 @@ func TestEnterpriseLayer(t *testing.T) {
 			t.Errorf("%v: %v, want a 4xx naming %s", r.props, err, r.field)
 		}
 	}
-	// The SQL checksum agrees with the Go one (the database refuses what Go would).
-	var ok, bad bool
-	if err := db.Pool.QueryRow(context.Background(), "select landinv_credit_code_valid($1), landinv_credit_code_valid($2)",
-		"9144030071526726XG", "9144030071526726XH").Scan(&ok, &bad); err != nil || !ok || bad {
-		t.Errorf("SQL checksum: %v %v %v", ok, bad, err)
+	// The SQL rule agrees with the Go one (the database refuses what Go would), and so does a
+	// write of an enterprise whose organisation code fails.
+	codes := []string{"9144030071526726XG", "9144030071526726XH", "91350100M000100Y43", "91330100716105852F"}
+	for _, first17 := range []string{"91440300715267261", "91141000MA0000777"} {
+		c, _ := inventory.CreditCheckChar(first17)
+		codes = append(codes, first17+string(c)) // right checksum, wrong organisation check
+	}
+	rng := rand.New(rand.NewPCG(65, 11714))
+	const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	for n := 0; n < 200; n++ {
+		b := []byte("91141000")
+		for len(b) < 16 {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+		}
+		code := creditCode(t, string(b))
+		codes = append(codes, code)
+		if n%2 == 0 { // the same with another organisation check character and a right checksum
+			o := code[:16] + string(alphabet[(strings.IndexByte(alphabet, code[16])+1+rng.IntN(30))%31])
+			c, _ := inventory.CreditCheckChar(o)
+			codes = append(codes, o+string(c))
+		}
+	}
+	for _, c := range codes {
+		var valid bool
+		var org *string
+		if err := db.Pool.QueryRow(context.Background(), "select landinv_credit_code_valid($1), landinv_org_check(substr($1, 9, 8))", c).
+			Scan(&valid, &org); err != nil {
+			t.Fatal(err)
+		}
+		goOrg, _ := inventory.OrgCheckChar(c[8:16])
+		if goErr := inventory.CheckCreditCode(c); valid != (goErr == nil) || org == nil || *org != string(goOrg) {
+			t.Errorf("%s: SQL valid %v, organisation check %v; Go %v, %c", c, valid, org, goErr, goOrg)
+		}
+	}
+	// Past Go (a write the store makes without it, as the demo load does), the trigger refuses.
+	bad := codes[4]
+	_, err = db.Pool.Exec(context.Background(), `insert into enterprises (zone_id, code, name) values (1, $1, 'x')`, bad)
+	if err == nil || !strings.Contains(err.Error(), "GB 11714") {
+		t.Errorf("insert of %s: %v", bad, err)
 	}
 	pub, err := db.Get(context.Background(), inventory.EnterpriseLayer, "", code)
 	if err != nil {

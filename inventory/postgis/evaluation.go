@@ -71,15 +71,29 @@ func latestRun(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int
 	return runAt(ctx, tx, zoneID, zone, year, nil)
 }
 
+// latestState reads the year's latest run without its results (nil when none): its number,
+// state and end of objections. A run of 10,000 firms carries ~15 MB of results, which the
+// steps that only look at the state need not read.
+func latestState(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int) (*inventory.Evaluation, error) {
+	return readRun(ctx, tx, zoneID, zone, year, nil, false)
+}
+
 // runAt reads the year's latest run computed at or before asOf (the latest when nil; nil when
 // none).
 func runAt(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int, asOf *time.Time) (*inventory.Evaluation, error) {
+	return readRun(ctx, tx, zoneID, zone, year, asOf, true)
+}
+
+// readRun reads the year's latest run computed at or before asOf (the latest when nil; nil
+// when none), with its results when withResults.
+func readRun(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int, asOf *time.Time, withResults bool) (*inventory.Evaluation, error) {
 	ev := &inventory.Evaluation{Zone: zone, Year: year}
 	var until *time.Time
 	var scheme, results []byte
-	err := tx.QueryRow(ctx, `select run, state, published_until, computed_at, computed_by, scheme_version, scheme, results
+	err := tx.QueryRow(ctx, `select run, state, published_until, computed_at, computed_by, scheme_version, scheme,
+		       case when $4 then results else '{}'::json end
 		from evaluation_runs where zone_id = $1 and year = $2 and ($3::timestamptz is null or computed_at <= $3)
-		order by run desc limit 1`, zoneID, year, asOf).
+		order by run desc limit 1`, zoneID, year, asOf, withResults).
 		Scan(&ev.Run, &ev.State, &until, &ev.ComputedAt, &ev.ComputedBy, &ev.SchemeVersion, &scheme, &results)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
@@ -126,7 +140,7 @@ func countResults(ev *inventory.Evaluation) {
 // evaluate computes a new run in tx: it refuses a final evaluation, keeps the published state
 // (and end date) of the run before, and records the event.
 func (db *DB) evaluate(ctx context.Context, tx pgx.Tx, zoneID int, zone string, year int, actor string, why map[string]any) (*inventory.Evaluation, error) {
-	prev, err := latestRun(ctx, tx, zoneID, zone, year)
+	prev, err := latestState(ctx, tx, zoneID, zone, year)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +234,7 @@ func (db *DB) setState(ctx context.Context, zone string, year int, action string
 	check func(ev *inventory.Evaluation, today string) error, state string, until *time.Time) (*inventory.Evaluation, error) {
 	var out *inventory.Evaluation
 	err := db.evalTx(ctx, zone, year, canWrite, func(tx pgx.Tx, zoneID int, zone, actor string) error {
-		ev, err := latestRun(ctx, tx, zoneID, zone, year)
+		ev, err := latestState(ctx, tx, zoneID, zone, year)
 		if err != nil {
 			return err
 		}

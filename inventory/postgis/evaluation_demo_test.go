@@ -23,6 +23,18 @@ func TestEvaluationOnTheDemo(t *testing.T) {
 	if ev.Counts["graded"] < 100 || ev.Counts["A"] == 0 || ev.Counts["D"] == 0 || ev.Counts["missing"] == 0 || ev.Counts["exempt"] == 0 {
 		t.Fatalf("counts %v", ev.Counts)
 	}
+	// The demo's firms get provisional codes from the database (landinv_provisional_credit_code);
+	// each passes the whole rule, organisation code included (0065).
+	for _, r := range ev.Results {
+		if err := inventory.CheckCreditCode(r.CreditCode); err != nil {
+			t.Errorf("demo firm %s: %v", r.Name, err)
+		}
+	}
+	for _, r := range ev.NotEligible {
+		if err := inventory.CheckCreditCode(r.CreditCode); err != nil {
+			t.Errorf("demo firm %s: %v", r.Name, err)
+		}
+	}
 	land := map[string]float64{}
 	rows, err := db.Pool.Query(planner, `
 		select e.code, coalesce((select sum(ST_Area(p.geom::geography)) from plots p

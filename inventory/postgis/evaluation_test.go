@@ -1,10 +1,15 @@
 package postgis_test
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/landinv/landinv/geo"
 	"github.com/landinv/landinv/inventory"
@@ -13,7 +18,7 @@ import (
 
 // evalZone builds the hand-made zone of TestEvaluationHandMade: eight plots P1–P8 of the same
 // shape (0.005° × 0.01° at 36.01–36.02 N), so each has the same area S; a standard plant PL1
-// of 1,000 m² floor area on P3; and these firms (credit codes 91141000MA00000N1 + check):
+// of 1,000 m² floor area on P3; and these firms (credit codes 91141000MA00000N + check characters):
 //
 //	firm  land                         figures (per 亩 of its land)                 other
 //	F1    P1 + P2 (2 S)                tax 20, VA = 4 × energy                       environmental violation (−10)
@@ -49,7 +54,7 @@ func evalZone(t *testing.T) (*postgis.DB, map[string]string, float64) {
 		select 1, 'PL1', 'completed', 1, 1000, 1000, 501, ST_Multi(ST_Buffer(ST_Centroid(geom), 0.0002, 'quad_segs=1')) from plots where code = 'P3'`)
 	codes := map[string]string{}
 	firm := func(name string, props map[string]any) {
-		code := creditCode(t, "91141000MA00000"+name[1:]+"1")
+		code := creditCode(t, "91141000MA00000"+name[1:])
 		codes[name] = code
 		props["code"], props["name"] = code, name
 		if _, ok := props["size_class"]; !ok {
@@ -352,5 +357,146 @@ func TestPerMuReports(t *testing.T) {
 	}
 	if len(pub.Firms) != 0 || len(pub.Changes) != 0 {
 		t.Errorf("public sees firms: %v %v", pub.Firms, pub.Changes)
+	}
+
+	// The year before's grade counts (here a copy of this year's run, as 2024): A 1, B 3, C 0,
+	// D 1, ungraded 2 (F3 exempt, F4 missing). Not final: the public sees none of them.
+	rexec(t, db, `insert into evaluation_runs (zone_id, year, run, state, published_until, computed_by, scheme_version, scheme, results)
+		select zone_id, 2024, run, 'draft', null, computed_by, scheme_version, scheme, results from evaluation_runs where year = 2025`)
+	pub, err = db.PerMu(t.Context(), params(t, "per-mu", "year", "2025"))
+	if err != nil || pub.Previous != nil {
+		t.Errorf("public, year before in draft: %v %v", pub.Previous, err)
+	}
+	// Final: the public sees the cells of ≥ 3 firms (B) and of none (C) only.
+	rexec(t, db, "update evaluation_runs set state = 'final', published_until = current_date where year = 2024")
+	want := map[string]any{"A": nil, "B": 3, "C": 0, "D": nil, "ungraded": nil}
+	pub, err = db.PerMu(t.Context(), params(t, "per-mu", "year", "2025"))
+	if err != nil || len(pub.Previous) != len(want) {
+		t.Fatalf("public previous counts %v %v", pub.Previous, err)
+	}
+	for k, v := range want {
+		if pub.Previous[k] != v {
+			t.Errorf("public previous_counts[%s] = %v, want %v (a cell of 1 or 2 firms is withheld)", k, pub.Previous[k], v)
+		}
+	}
+	rep, err = db.PerMu(planner, params(t, "per-mu", "year", "2025"))
+	if err != nil || rep.Previous["A"] != 1 || rep.Previous["D"] != 1 || rep.Previous["ungraded"] != 2 {
+		t.Errorf("planner previous counts %v %v", rep.Previous, err)
+	}
+	// Narrowed to a cluster, the year before is narrowed too: new_energy had F1 and F5 (B).
+	rep, err = db.PerMu(planner, params(t, "per-mu", "year", "2025", "cluster", "new_energy"))
+	if err != nil || rep.Previous["B"] != 2 || rep.Previous["A"] != 0 {
+		t.Errorf("planner previous counts in new_energy %v %v", rep.Previous, err)
+	}
+	// The zone's own rule: at least 4 firms, none above 50 %. The unclustered firms (F2 20 S,
+	// F3 100 S, F4 30 S, F6 10 S, F7 4 S of tax: F3 pays 61 %) keep their count but lose their
+	// tax per 亩; B (3 firms) is withheld now.
+	rexec(t, db, `update zones set evaluation = '{"disclosure": {"min_enterprises": 4, "max_share_pct": 50}}'`)
+	pub, err = db.PerMu(t.Context(), params(t, "per-mu", "year", "2025"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.Previous["B"] != nil || pub.Previous["C"] != 0 {
+		t.Errorf("public previous counts under the zone's rule: %v", pub.Previous)
+	}
+	for _, g := range pub.ByCluster {
+		if g.Group == "" && (g.Firms == nil || *g.Firms != 5 || g.TaxPerMu != nil) {
+			t.Errorf("public, unclustered firms under the zone's rule: firms %v, tax per mu %v", g.Firms, g.TaxPerMu)
+		}
+	}
+}
+
+// TestEvaluationUsesYearEndLand: the hand-made zone (evalZone) as it stood on 1 June 2025
+// (every version of its firms, plots and plant moved back to then), changed after the year's
+// end: F1 hands P2 to F6, and P8 (F7's) grows to twice its area. The 2025 evaluation still
+// reads the land of 31 December 2025 — F1 2 S, F6 S, F7 S, the grades of
+// TestEvaluationHandMade — while the land as it is now (the 2026 evaluation, whose year's end
+// is ahead) has F1 on S, F6 on 2 S and F7 on 2 S. The reclamation list lists the plots a firm
+// holds now.
+func TestEvaluationUsesYearEndLand(t *testing.T) {
+	db, codes, S := evalZone(t)
+	err := pgx.BeginFunc(context.Background(), db.Pool, func(tx pgx.Tx) error {
+		for _, q := range []string{"set local session_replication_role = replica",
+			"update enterprises set valid_from = '2025-06-01T00:00:00+08:00'",
+			"update plots set valid_from = '2025-06-01T00:00:00+08:00'",
+			"update plants set valid_from = '2025-06-01T00:00:00+08:00'"} {
+			if _, err := tx.Exec(context.Background(), q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := func(l *inventory.Layer, code string, c inventory.Change) {
+		t.Helper()
+		f, err := db.GetAsOf(planner, l, "", code, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Update(planner, l, "", code, f.ETag(), c); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+	}
+	update(inventory.EnterpriseLayer, codes["F1"], inventory.Change{Properties: map[string]any{"plots": []any{"P1"}}})
+	update(inventory.EnterpriseLayer, codes["F6"], inventory.Change{Properties: map[string]any{"plots": []any{"P7", "P2"}}})
+	update(inventory.PlotLayer, "P8", inventory.Change{Geometry: json.RawMessage(
+		`{"type":"MultiPolygon","coordinates":[[[[111.547,36.01],[111.557,36.01],[111.557,36.02],[111.547,36.02],[111.547,36.01]]]]}`)})
+
+	ev, err := db.Evaluate(planner, "", 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]inventory.EvaluationResult{}
+	for _, r := range ev.Results {
+		byName[r.Name] = r
+	}
+	for name, w := range map[string]struct {
+		land  float64
+		plots string
+		grade string
+	}{"F1": {2, "P1 P2", "B"}, "F6": {1, "P7", "B"}, "F7": {1, "P8", "D"}, "F2": {0.5, "", "A"}} {
+		r := byName[name]
+		if math.Abs(r.LandMu-w.land*S) > 1e-6*S || strings.Join(r.Plots, " ") != w.plots || r.Grade == nil || *r.Grade != w.grade {
+			t.Errorf("2025, %s: land %v (want %v S = %v), plots %v, grade %v (want %s)", name, r.LandMu, w.land, w.land*S, r.Plots, derefS(r.Grade), w.grade)
+		}
+	}
+
+	// The land now: 2026's evaluation (its year's end has not come), on copies of the figures.
+	rexec(t, db, `set local session_replication_role = replica;
+		insert into enterprise_figures (zone_id, code, credit_code, year, tax_wan, value_added_wan, energy_tce, emissions_t, employees, revenue_wan, rd_wan)
+		select zone_id, credit_code || '-2026', credit_code, 2026, tax_wan, value_added_wan, energy_tce, emissions_t, employees, revenue_wan, rd_wan
+		from enterprise_figures where year = 2025`)
+	ev, err = db.Evaluate(planner, "", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ev.Results {
+		byName[r.Name] = r
+	}
+	for name, w := range map[string]struct {
+		land  float64
+		plots string
+	}{"F1": {1, "P1"}, "F6": {2, "P2 P7"}, "F7": {2, "P8"}} {
+		r := byName[name]
+		if math.Abs(r.LandMu-w.land*S) > 1e-3*S || strings.Join(r.Plots, " ") != w.plots {
+			t.Errorf("2026, %s: land %v (want %v S = %v), plots %v", name, r.LandMu, w.land, w.land*S, r.Plots)
+		}
+	}
+
+	// F7 (D in 2025) hands P8 to F6: 2025's reclamation list keeps F7 with its year-end land,
+	// but lists the plots it holds now — none to open an idle case on.
+	rec, err := db.Reclamation(planner, params(t, "reclamation", "year", "2025"))
+	if err != nil || len(rec.Firms) != 1 || rec.Firms[0].CreditCode != codes["F7"] || len(rec.Firms[0].Plots) != 1 ||
+		rec.Firms[0].Plots[0].Code != "P8" || math.Abs(rec.Firms[0].Plots[0].AreaMu-2*S) > 1e-3*S || math.Abs(rec.Firms[0].LandMu-S) > 1e-6*S {
+		t.Errorf("reclamation list before the hand-over: %+v %v", rec, err)
+	}
+	update(inventory.EnterpriseLayer, codes["F7"], inventory.Change{Properties: map[string]any{"plots": []any{}}})
+	update(inventory.EnterpriseLayer, codes["F6"], inventory.Change{Properties: map[string]any{"plots": []any{"P7", "P2", "P8"}}})
+	rec, err = db.Reclamation(planner, params(t, "reclamation", "year", "2025"))
+	if err != nil || len(rec.Firms) != 1 || rec.Firms[0].CreditCode != codes["F7"] || len(rec.Firms[0].Plots) != 0 ||
+		math.Abs(rec.Firms[0].LandMu-S) > 1e-6*S {
+		t.Errorf("reclamation list after the hand-over: %+v %v", rec, err)
 	}
 }

@@ -40,7 +40,7 @@ func TestImportFiguresXLSX(t *testing.T) {
 	db, codes, _ := evalZone(t)
 	mapping := "统一社会信用代码=credit_code,实缴税金=tax_wan,用电量=electricity_kwh"
 	head := []any{"统一社会信用代码", "实缴税金", "用电量", "source"}
-	unknown := creditCode(t, "91141000MA0000999")
+	unknown := creditCode(t, "91141000MA000099")
 	run := func(rows [][]any, dry bool) (*importer.Report, error) {
 		return importer.Run(planner, db, tempFile(t, xlsxOf(t, rows)), importer.Params{Layer: "enterprise-figures", Year: 2024, Map: mapping, DryRun: dry})
 	}

@@ -2,13 +2,15 @@ package postgis
 
 // The per-mu evaluation report and the reclamation list (inventory/report_permu.go): the
 // year's stored evaluation (its latest run, or the latest computed by as_of), narrowed to the
-// report's districts and cluster; the reclamation list adds each firm's plots (area in 亩) and
-// any idle-land case open on them.
+// report's districts and cluster; the reclamation list adds the plots each firm holds now (area
+// in 亩) and any idle-land case open on them.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,8 +19,8 @@ import (
 )
 
 // perMuRuns reads the report year's run (p.Year, else the latest year evaluated; none then: nil
-// and no error) and the runs of the n years before it (nil where there is none), narrowed to
-// p's districts and cluster.
+// and no error) and the runs of the n years before it (nil where there is none), each narrowed
+// to p's districts and cluster.
 func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int) (*inventory.Evaluation, []*inventory.Evaluation, error) {
 	var ev *inventory.Evaluation
 	var before []*inventory.Evaluation
@@ -52,13 +54,18 @@ func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int)
 	if err != nil || ev == nil {
 		return nil, nil, err
 	}
-	kept := ev.Results[:0]
-	for _, r := range ev.Results {
-		if (len(q.p.Districts) == 0 || slices.Contains(q.p.Districts, r.District)) && (q.p.Cluster == "" || r.Cluster == q.p.Cluster) {
-			kept = append(kept, r)
+	for _, e := range append([]*inventory.Evaluation{ev}, before...) {
+		if e == nil {
+			continue
 		}
+		kept := e.Results[:0]
+		for _, r := range e.Results {
+			if (len(q.p.Districts) == 0 || slices.Contains(q.p.Districts, r.District)) && (q.p.Cluster == "" || r.Cluster == q.p.Cluster) {
+				kept = append(kept, r)
+			}
+		}
+		e.Results = kept
 	}
-	ev.Results = kept
 	return ev, before, nil
 }
 
@@ -66,9 +73,23 @@ const noEvaluation = "no per-mu evaluation in this zone yet (as of the report's 
 
 // PerMu computes the per-mu evaluation report (亩均效益评价报告).
 func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.PerMuReport, error) {
-	q, h, _, err := db.begin(ctx, p, "亩均效益评价 Per-mu benefit evaluation")
+	q, h, eval, err := db.begin(ctx, p, "亩均效益评价 Per-mu benefit evaluation")
 	if err != nil {
 		return nil, err
+	}
+	// The zone's disclosure rule, as the intensity report reads it.
+	var stored inventory.EvalConfig
+	if len(eval) > 0 {
+		if err := json.Unmarshal(eval, &stored); err != nil {
+			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
+			stored = inventory.EvalConfig{}
+		}
+	}
+	cfg, notes := stored.Merge()
+	for _, n := range notes {
+		if strings.HasPrefix(n, "zone evaluation disclosure") {
+			h.Notes = append(h.Notes, n)
+		}
 	}
 	ev, before, err := db.perMuRuns(ctx, q, h.Zone, 1)
 	if err != nil {
@@ -79,7 +100,7 @@ func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.P
 		return &inventory.PerMuReport{ReportHeader: h, ByCluster: []inventory.GradeCount{}, ByDistrict: []inventory.GradeCount{},
 			LandByGrade: map[string]any{}, Changes: []inventory.GradeChange{}, Firms: []inventory.EvaluationResult{}}, nil
 	}
-	return inventory.BuildPerMuReport(h, ev, before[0], h.Confidential), nil
+	return inventory.BuildPerMuReport(h, ev, before[0], cfg.Rule(), h.Confidential), nil
 }
 
 // Reclamation computes the reclamation list (腾笼换鸟名单): confidential, so the public gets an
@@ -124,9 +145,30 @@ func (db *DB) Reclamation(ctx context.Context, p inventory.ReportParams) (*inven
 	out.Year, out.State = ev.Year, ev.State
 	out.Rule = fmt.Sprintf("grade D, or grade C %d years running (scheme: reclaim_c_years)", ev.Scheme.ReclaimCYears)
 	out.Firms = inventory.ReclamationList(ev, earlier)
+	// The plots a listed firm holds now: the evaluation weighed its land at the year's end, but
+	// an idle-land case is opened on a plot it still holds (openIdleCase checks the same).
+	codes := make([]string, len(out.Firms))
+	for i, f := range out.Firms {
+		codes[i] = f.CreditCode
+	}
 	plotsOf := map[string][]string{}
-	for _, r := range ev.Results {
-		plotsOf[r.CreditCode] = r.Plots
+	rows, err := db.Pool.Query(ctx, `select code, coalesce(array(select jsonb_array_elements_text(plots)), '{}')
+		from enterprises where zone_id = $1 and code = any($2::text[]) and valid_to = 'infinity' and not archived`, q.zoneID, codes)
+	if err != nil {
+		return nil, fmt.Errorf("reclamation list: firms: %w", err)
+	}
+	for rows.Next() {
+		var c string
+		var ps []string
+		if err := rows.Scan(&c, &ps); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reclamation list: firms: %w", err)
+		}
+		plotsOf[c] = ps
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reclamation list: firms: %w", err)
 	}
 	for i := range out.Firms {
 		f := &out.Firms[i]

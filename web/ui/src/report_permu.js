@@ -84,6 +84,7 @@ export function drawPerMu(h, pm, rc) {
 
   // Land by grade and firms against the year before.
   const prev = pm.previous_counts || null;
+  if (prev && GRADES.some((g) => prev[g] === null)) $('#pm-star').hidden = false;
   h.chart($('#chart-pm-land')).setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 },
     grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
@@ -93,14 +94,15 @@ export function drawPerMu(h, pm, rc) {
       { type: 'bar', name: h.T('pm_th_land'), data: GRADES.map((g) => ({ value: pm.land_by_grade[g] ?? null, itemStyle: { color: COLOURS[g] } })),
         label: { show: true, position: 'top', fontSize: 10, formatter: (p) => h.num(p.value) } },
       { type: 'line', yAxisIndex: 1, name: h.T('pm_th_firms'), data: GRADES.map((g) => total[g]), itemStyle: { color: '#1d2733' } },
-      ...(prev ? [{ type: 'line', yAxisIndex: 1, name: h.T('pm_th_prev'), data: GRADES.map((g) => prev[g] || 0), lineStyle: { type: 'dashed' }, itemStyle: { color: '#8a94a0' } }] : []),
+      ...(prev ? [{ type: 'line', yAxisIndex: 1, name: h.T('pm_th_prev'), data: GRADES.map((g) => prev[g] ?? null), lineStyle: { type: 'dashed' }, itemStyle: { color: '#8a94a0' } }] : []),
     ],
   }, true);
   $('#pm-land-table tbody').innerHTML = none ? '' : GRADES.map((g) => {
-    const now = total[g], before = prev ? prev[g] || 0 : null;
-    const delta = now === null || before === null ? '–' : (now - before > 0 ? '+' : '') + h.num(now - before, 0);
+    // A count the disclosure rule withholds is null (shown as *); no year before: undefined.
+    const now = total[g], before = prev ? prev[g] ?? null : undefined;
+    const delta = now === null || before == null ? '–' : (now - before > 0 ? '+' : '') + h.num(now - before, 0);
     return `<tr data-grade="${g}"><td class="grade">${h.esc(gradeName(h, g))}</td><td class="num">${cell(h, pm.land_by_grade[g], 2)}</td>` +
-      `<td class="num">${cell(h, now)}</td><td class="num">${before === null ? '–' : h.num(before, 0)}</td><td class="num">${delta}</td></tr>`;
+      `<td class="num">${cell(h, now)}</td><td class="num">${before === undefined ? '–' : cell(h, before)}</td><td class="num">${delta}</td></tr>`;
   }).join('');
   let moves = '';
   if (!none && !prev) moves = h.T('pm_no_prev');
