@@ -77,7 +77,8 @@ const drawn = (page, kind) => page.evaluate((k) => {
 }, kind);
 
 async function selectProject(page, code) {
-  await page.click(`.pj-item[data-code="${code}"]`);
+  // A second click on the selected project closes it: click only when it is not selected.
+  if ((await page.getAttribute(`.pj-item[data-code="${code}"]`, 'aria-pressed')) !== 'true') await page.click(`.pj-item[data-code="${code}"]`);
   await page.waitForSelector('#pj-matches li, #pj-matches p', { timeout: 20000 });
   await idle(page);
 }
@@ -256,6 +257,22 @@ try {
     await page.screenshot({ path: join(out, 'projects-en-1366.png') });
     const leaks = await englishLeaks(page);
     return { ok: leaks.length === 0 && /Negotiating/.test(msg) && /In production/.test(msg), detail: { leaks, msg } };
+  }, page);
+
+  await step('a matched plot reserved for a signed project from its match (Reserve this plot)', async () => {
+    await page.click('#lang'); // back to Chinese
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await selectProject(page, landProject);
+    const code = await page.$eval('#pj-matches li .pj-choose', (b) => b.closest('li').dataset.code);
+    await page.click(`#pj-matches li[data-code="${code}"] .pj-choose`);
+    const filled = await page.$eval('#pj-stage-form', (f) => ({ stage: f.elements.stage.value, plot: f.elements.plot_code.value }));
+    await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForSelector('#pj-stage-msg:not(:empty)', { timeout: 15000 });
+    const msg = await page.textContent('#pj-stage-msg');
+    const p = await api(`/api/v1/projects/${landProject}`);
+    const plot = await api(`/api/v1/plots/${code}`);
+    return { ok: filled.stage === 'signed' && filled.plot === code && p.properties.confidential.plot_code === code && plot.properties.status === 'reserved',
+      detail: { filled, msg, plot: plot.properties && plot.properties.status, project: p.properties.confidential.plot_code } };
   }, page);
 
   await step('no page errors (planner)', async () => {

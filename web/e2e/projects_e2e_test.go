@@ -70,7 +70,8 @@ func TestProjectsInTheBrowser(t *testing.T) {
 		"every condition listed with pass/fail, value and required", "a match flies to its site and links to its site sheet",
 		"plant matches highlighted equal the API (plants)", "an enquiry becomes a project from the enquiry list",
 		"advancing a stage moves the project one stage", "a skipped stage is refused in words and changes nothing (zh)",
-		"English view has no untranslated string; a skip refused in English", "no page errors (planner)",
+		"English view has no untranslated string; a skip refused in English",
+		"a matched plot reserved for a signed project from its match (Reserve this plot)", "no page errors (planner)",
 		"phone zh: panel fits, matches on the map", "phone en: panel fits, matches on the map",
 	}
 	for _, name := range want {

@@ -134,7 +134,9 @@ function detail() {
 // binds, a reason to drop, a note.
 function stageForm(c) {
   if (['in_production', 'dropped'].includes(c.stage)) return h('p', { class: 'pj-note' }, t('pj_final'));
-  const next = STAGES[STAGES.indexOf(c.stage) + 1];
+  // A signed project still without its site gets it by the same stage (signed: a plot; a lease
+  // comes with supplied).
+  const next = c.stage === 'signed' && !c.plot_code && !c.plant_code && siteLayer(c) === 'plots' ? 'signed' : STAGES[STAGES.indexOf(c.stage) + 1];
   const sel = h('select', { name: 'stage' }, ...STAGES.map((s) => h('option', { value: s, selected: s === next }, stageName(s))));
   const plot = h('label', { class: 'pj-plot' }, t('pj_plot_code'), h('input', { name: 'plot_code', autocomplete: 'off' }));
   const plant = h('label', { class: 'pj-plant' }, t('pj_plant_code'), h('input', { name: 'plant_code', autocomplete: 'off' }));
@@ -224,6 +226,7 @@ function matchList() {
         h('button', { type: 'button', class: 'pj-fly', onclick: () => flyTo(kind, m.code) }, h('b', {}, m.code)),
         h('span', { class: 'pj-score' }, t('pj_score', { s: fmt(m.score, 2) })),
         h('span', { class: 'pj-verdict' }, ok ? t('pj_all_pass') : t('pj_some_fail', { n: failed })),
+        chooseButton(kind, m.code),
         h('a', { class: 'pj-sheet', href: sheetURL(kind, m.code), target: '_blank', rel: 'noopener' }, t('pj_sheet'))),
       h('table', { class: 'pj-conds' },
         h('tr', {}, ...['pj_condition', 'pj_pass', 'pj_value', 'pj_required'].map((k) => h('th', {}, t(k)))),
@@ -234,6 +237,23 @@ function matchList() {
   return h('div', { id: 'pj-matches', 'data-layer': kind },
     h('h4', {}, `${t(kind === 'plants' ? 'pj_matches_plants' : 'pj_matches_plots')} (${P.matches.length})`),
     P.matches.length ? h('ol', {}, ...items) : h('p', {}, t('pj_no_matches')));
+}
+
+// chooseButton fills the stage action with a matched site, where the project can take one now:
+// a plot at signing (reserved), a plant when leased (supplied).
+function chooseButton(kind, code) {
+  const c = conf(P.project);
+  if (!P.me.can_edit || c.plot_code || c.plant_code) return '';
+  const stage = kind === 'plots' && ['negotiating', 'signed'].includes(c.stage) ? 'signed' : kind === 'plants' && c.stage === 'signed' ? 'supplied' : '';
+  if (!stage) return '';
+  return h('button', { type: 'button', class: 'pj-choose', onclick: () => {
+    const form = $('#pj-stage-form');
+    if (!form) return;
+    form.elements.stage.value = stage;
+    form.elements.stage.dispatchEvent(new Event('change'));
+    form.elements[kind === 'plots' ? 'plot_code' : 'plant_code'].value = code;
+    form.scrollIntoView({ block: 'nearest' });
+  } }, t(kind === 'plots' ? 'pj_choose_plot' : 'pj_choose_plant'));
 }
 
 // selectProject selects a project (null: none), reads it with its ETag and its matches, and
@@ -262,6 +282,8 @@ export async function selectProject(code, keepMsg = false) {
   }
   render();
   showMatches();
+  const d = $('#pj-detail');
+  if (d && !keepMsg) d.scrollIntoView({ block: 'nearest' });
   await fitMatches();
 }
 
@@ -275,10 +297,15 @@ function addLayers() {
   const width = ['interpolate', ['linear'], ['zoom'], 11, 2.5, 15, 6];
   const pass = { 'line-color': MATCH_COLORS.pass, 'line-width': width };
   const fail = { 'line-color': MATCH_COLORS.fail, 'line-width': width, 'line-dasharray': [1.5, 1] };
-  map.addLayer({ id: 'pj-plots-pass', type: 'line', ...plots, filter: none, paint: pass }, 'plots-hover');
-  map.addLayer({ id: 'pj-plots-fail', type: 'line', ...plots, filter: none, paint: fail }, 'plots-hover');
-  map.addLayer({ id: 'pj-plants-pass', type: 'line', source: 'plants', filter: none, paint: pass }, 'plots-hover');
-  map.addLayer({ id: 'pj-plants-fail', type: 'line', source: 'plants', filter: none, paint: fail }, 'plots-hover');
+  const below = 'plots-hover'; // under the hover and selection outlines and the labels
+  // A veil over the other layers while matches are shown, so that the matched sites stand out.
+  map.addLayer({ id: 'pj-veil', type: 'background', layout: { visibility: 'none' }, paint: { 'background-color': '#ffffff', 'background-opacity': 0.6 } }, below);
+  for (const [kind, src] of [['plots', plots], ['plants', { source: 'plants' }]]) {
+    map.addLayer({ id: `pj-${kind}-pass-fill`, type: 'fill', ...src, filter: none, paint: { 'fill-color': MATCH_COLORS.pass, 'fill-opacity': 0.55 } }, below);
+    map.addLayer({ id: `pj-${kind}-fail-fill`, type: 'fill', ...src, filter: none, paint: { 'fill-color': MATCH_COLORS.fail, 'fill-opacity': 0.3 } }, below);
+    map.addLayer({ id: `pj-${kind}-pass`, type: 'line', ...src, filter: none, paint: pass }, below);
+    map.addLayer({ id: `pj-${kind}-fail`, type: 'line', ...src, filter: none, paint: fail }, below);
+  }
   showMatches();
 }
 
@@ -290,9 +317,10 @@ function showMatches() {
   const codes = (ok) => ['in', ['get', 'code'], ['literal', ms.filter((m) => passed(m) === ok).map((m) => m.code)]];
   for (const kind of ['plots', 'plants']) {
     const on = P.layer === kind && ms.length;
-    map.setFilter(`pj-${kind}-pass`, on ? codes(true) : none);
-    map.setFilter(`pj-${kind}-fail`, on ? codes(false) : none);
+    for (const id of [`pj-${kind}-pass`, `pj-${kind}-pass-fill`]) map.setFilter(id, on ? codes(true) : none);
+    for (const id of [`pj-${kind}-fail`, `pj-${kind}-fail-fill`]) map.setFilter(id, on ? codes(false) : none);
   }
+  map.setLayoutProperty('pj-veil', 'visibility', ms.length ? 'visible' : 'none');
   legend();
 }
 
@@ -337,14 +365,14 @@ function legend() {
   const box = $('#legend-box');
   if (!box) return;
   let el = $('#legend-projects');
-  if (!el) { el = h('div', { id: 'legend-projects', class: 'legend-group' }); box.append(el); }
+  if (!el) { el = h('div', { id: 'legend-projects', class: 'legend-group' }); box.querySelector('summary').after(el); } // first: it is what the map shows now
   const on = P.matches && P.matches.length;
   el.hidden = !on;
   if (!on) { el.replaceChildren(); return; }
   const key = (style, text) => h('li', {}, h('span', { class: 'swatch', style }), h('span', {}, text));
   el.replaceChildren(h('span', { class: 'legend-title' }, `${t('pj_legend')} · ${P.code}`),
-    h('ul', {}, key(`background:transparent;border:3px solid ${MATCH_COLORS.pass}`, t('pj_legend_pass')),
-      key(`background:transparent;border:3px dashed ${MATCH_COLORS.fail}`, t('pj_legend_fail'))));
+    h('ul', {}, key(`background:${MATCH_COLORS.pass}8c;border:3px solid ${MATCH_COLORS.pass}`, t('pj_legend_pass')),
+      key(`background:${MATCH_COLORS.fail}4d;border:3px dashed ${MATCH_COLORS.fail}`, t('pj_legend_fail'))));
 }
 
 // ------------------------------------------------------------------------------------------
