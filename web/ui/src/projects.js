@@ -239,6 +239,15 @@ function matchList() {
     P.matches.length ? h('ol', {}, ...items) : h('p', {}, t('pj_no_matches')));
 }
 
+// reveal scrolls the search panel (not the page: the header and map stay put) to bring el to
+// its top.
+function reveal(el) {
+  const panel = $('#panel');
+  if (!el || !panel) return;
+  const top = el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+  if (Math.abs(top - 8) > 4) panel.scrollTop += top - 8;
+}
+
 // chooseButton fills the stage action with a matched site, where the project can take one now:
 // a plot at signing (reserved), a plant when leased (supplied).
 function chooseButton(kind, code) {
@@ -252,7 +261,7 @@ function chooseButton(kind, code) {
     form.elements.stage.value = stage;
     form.elements.stage.dispatchEvent(new Event('change'));
     form.elements[kind === 'plots' ? 'plot_code' : 'plant_code'].value = code;
-    form.scrollIntoView({ block: 'nearest' });
+    reveal(form);
   } }, t(kind === 'plots' ? 'pj_choose_plot' : 'pj_choose_plant'));
 }
 
@@ -282,8 +291,7 @@ export async function selectProject(code, keepMsg = false) {
   }
   render();
   showMatches();
-  const d = $('#pj-detail');
-  if (d && !keepMsg) d.scrollIntoView({ block: 'nearest' });
+  if (!keepMsg) reveal($('#pj-detail'));
   await fitMatches();
 }
 
