@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0065_credit_org_check.sql
--- Migrations sha256: ae480071dd3797e5975907e9f90bb090214001e1c60e5641cb4ba535b915a6e2
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql
+-- Migrations sha256: 529a505c75d4ac4cb8c185b6337b805c8810b27a39b605734bbbbc15c42ebd58
 
 
 --
@@ -548,6 +548,17 @@ end $$;
 
 
 --
+-- Name: landinv_project_holds_site(text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_project_holds_site(stage text, plot_code text, plant_code text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select stage in ('signed', 'supplied', 'started') and num_nonnulls(plot_code, plant_code) > 0
+$$;
+
+
+--
 -- Name: landinv_project_plot_status(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1005,6 +1016,30 @@ CREATE FUNCTION public.plots_version_sequence() RETURNS trigger
         end if;
         return NEW;
       end $$;
+
+
+--
+-- Name: projects_archive_rule(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.projects_archive_rule() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  prev projects;
+begin
+  if not NEW.archived or landinv_restoring() then
+    return NEW;
+  end if;
+  select * into prev from projects p where p.zone_id = NEW.zone_id and p.code = NEW.code and p.version = NEW.version - 1;
+  if found and not prev.archived and landinv_project_holds_site(prev.stage, prev.plot_code, prev.plant_code) then
+    perform landinv_raise('LI409', 'stage',
+      format('project %s holds %s at stage %s: drop it first (stage dropped, with a reason; a reservation lapses), then archive it',
+             NEW.code, coalesce(prev.plot_code, prev.plant_code), prev.stage),
+      jsonb_build_object('project_rule', 'project_holds_site', 'value', coalesce(prev.plot_code, prev.plant_code), 'stage', prev.stage));
+  end if;
+  return NEW;
+end $$;
 
 
 --
@@ -2992,6 +3027,13 @@ CREATE TRIGGER plots_rules_set AFTER INSERT ON public.plots REFERENCING NEW TABL
 --
 
 CREATE TRIGGER plots_rules_update BEFORE UPDATE ON public.plots FOR EACH ROW EXECUTE FUNCTION public.plots_rules();
+
+
+--
+-- Name: projects projects_archive_rule; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER projects_archive_rule BEFORE INSERT ON public.projects FOR EACH ROW EXECUTE FUNCTION public.projects_archive_rule();
 
 
 --

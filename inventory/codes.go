@@ -86,6 +86,7 @@ const (
 	CodeProjectEnquiryTaken = "project_enquiry_taken"
 	CodeProjectNoFreeArea   = "project_no_free_area"
 	CodeProjectNoLeasedArea = "project_no_leased_area"
+	CodeProjectHoldsSite    = "project_holds_site"
 
 	// Geometry (边界) rules.
 	CodeGeometryMissing   = "geometry_missing"
@@ -185,6 +186,8 @@ var codeTexts = map[string]CodeText{
 	CodeProjectInvestor:     ct(EInvalid, "没有统一社会信用代码为 {value} 的企业，请先录入企业或填写投资方名称。", "No enterprise has credit code {value}; add the firm first or give the investor's name.", "value"),
 	CodeProjectEnquiry:      ct(EInvalid, "线索 {value} 不存在。", "There is no enquiry {value}.", "value"),
 	CodeProjectEnquiryTaken: ct(EConflict, "线索 {value} 已转为项目。", "Enquiry {value} is already a project.", "value"),
+	CodeProjectHoldsSite: ct(EConflict, "项目占用着 {value}，不能归档：请先终止项目（填写终止原因，地块预留随之解除），再归档。",
+		"The project holds {value} and cannot be archived: drop it first (with a reason; a reservation lapses), then archive it.", "value"),
 	CodeProjectNoFreeArea:   ct(EInvalid, "厂房 {plant} 空置面积只有 {free_m2} m²，不足 {leased_m2} m²。", "Plant {plant} has only {free_m2} m² free, less than {leased_m2} m².", "plant", "free_m2", "leased_m2"),
 	CodeProjectNoLeasedArea: ct(EInvalid, "请填写租用面积（或项目的厂房需求面积）。", "Give the area leased (or the project's plant need).", "fields"),
 

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,11 +65,9 @@ func (s *Server) enquiryProject(w http.ResponseWriter, r *http.Request) {
 		Code string `json:"code"`
 		Note string `json:"note"`
 	}
-	if r.ContentLength != 0 {
-		if err := readJSON(w, r, &body); err != nil {
-			ProblemBody(w, r, err)
-			return
-		}
+	if err := readOptionalJSON(w, r, MaxEnquiryBytes, &body); err != nil {
+		ProblemBody(w, r, err)
+		return
 	}
 	if body.Code != "" && !inventory.ValidCode(body.Code) {
 		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "code", "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit").With(inventory.CodeInvalidCode, nil))
@@ -83,6 +84,29 @@ func (s *Server) enquiryProject(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/projects/"+url.PathEscape(f.Code))
 	writeFeature(w, http.StatusCreated, f)
+}
+
+// readOptionalJSON reads a JSON body that may be left out: no body, an empty one however it is
+// sent (Content-Length: 0, or chunked with no data) or one of white space only is no body, and
+// v is left as it is; anything else is read as readJSONBody reads it (at most max bytes, one
+// JSON object of v's members).
+func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+	if r.Body == nil || r.ContentLength == 0 {
+		return nil
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", max).With(inventory.CodeTooLarge, map[string]any{"max": max})
+		}
+		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return readJSONBody(w, r, max, v)
 }
 
 // projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]: the

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -126,6 +128,105 @@ func TestProjectStageAPI(t *testing.T) {
 	}
 	if r := e.do(t, "POST", "/api/v1/enquiries/abc/project", "alice", "", ""); r.status != 404 {
 		t.Errorf("enquiry abc: %d", r.status)
+	}
+}
+
+// TestArchivingAProjectHoldingLandIsRefused: DELETE of a signed project holding its plot is a
+// 409 naming stage with the rule's code, and changes nothing; dropped first, it is archived and
+// its plot is ready again.
+func TestArchivingAProjectHoldingLandIsRefused(t *testing.T) {
+	e := newEditEnv(t)
+	signedProject(t, e, "PJ1", "P1")
+	before := e.snapshot(t)
+	r := e.do(t, "DELETE", "/api/v1/projects/PJ1", "alice", `"projects-PJ1-v3"`, "")
+	if r.status != 409 || r.json(t)["code"] != inventory.CodeProjectHoldsSite || r.json(t)["field"] != "stage" {
+		t.Fatalf("archive of a project holding P1: %d %s", r.status, r.body)
+	}
+	if e.snapshot(t) != before {
+		t.Error("a refused archive changed the inventory")
+	}
+	r = e.do(t, "POST", "/api/v1/projects/PJ1/stage", "alice", `"projects-PJ1-v3"`, `{"stage":"dropped","drop_reason":"投资方撤回"}`)
+	if r.status != 200 {
+		t.Fatalf("drop: %d %s", r.status, r.body)
+	}
+	if r = e.do(t, "DELETE", "/api/v1/projects/PJ1", "alice", r.header.Get("ETag"), ""); r.status != 200 && r.status != 204 {
+		t.Fatalf("archive after dropping: %d %s", r.status, r.body)
+	}
+	var status string
+	if err := e.db.Pool.QueryRow(context.Background(), `select status from plots where code = 'P1' and valid_to = 'infinity'`).Scan(&status); err != nil || status != "ready" {
+		t.Errorf("P1 is %q (%v), want ready", status, err)
+	}
+}
+
+// TestEnquiryProjectBodyIsOptional: POST /api/v1/enquiries/{id}/project with no body, an empty
+// body sent chunked (no Content-Length) or white space makes the project PRJ-E{id}; a chunked
+// body with content is read (its code used), and a chunked body that is not JSON is a 422
+// naming the body.
+func TestEnquiryProjectBodyIsOptional(t *testing.T) {
+	e := newEditEnv(t)
+	post := func(id int, body io.Reader, chunked bool) reply {
+		t.Helper()
+		req, err := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/enquiries/%d/project", e.srv.URL, id), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if chunked {
+			req.ContentLength = -1 // the client sends it chunked
+			req.TransferEncoding = []string{"chunked"}
+		}
+		req.Header.Set("Authorization", "Bearer "+e.tokens["alice"])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b}
+	}
+	enquiry := func() int {
+		r := e.do(t, "POST", "/api/v1/enquiries", "", "", goodEnquiry)
+		return int(r.json(t)["id"].(float64))
+	}
+	for _, c := range []struct {
+		name    string
+		body    string
+		chunked bool
+		status  int
+		code    string // the project's code; "" = PRJ-E{id}
+	}{
+		{"no body", "", false, 201, ""},
+		{"chunked, empty", "", true, 201, ""},
+		{"chunked, white space", " \r\n ", true, 201, ""},
+		{"chunked, a code", `{"code":"CHUNKED-1"}`, true, 201, "CHUNKED-1"},
+		{"chunked, not JSON", `{"code":`, true, 422, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id := enquiry()
+			var body io.Reader
+			if c.chunked {
+				body = io.MultiReader(strings.NewReader(c.body)) // no length known: sent chunked
+			} else {
+				body = http.NoBody
+			}
+			r := post(id, body, c.chunked)
+			if r.status != c.status {
+				t.Fatalf("status %d, want %d: %s", r.status, c.status, r.body)
+			}
+			if c.status != 201 {
+				if !strings.Contains(string(r.body), `"body"`) {
+					t.Errorf("the problem names no body: %s", r.body)
+				}
+				return
+			}
+			want := c.code
+			if want == "" {
+				want = fmt.Sprintf("PRJ-E%d", id)
+			}
+			if loc := r.header.Get("Location"); loc != "/api/v1/projects/"+want {
+				t.Errorf("Location %q, want the project %s", loc, want)
+			}
+		})
 	}
 }
 

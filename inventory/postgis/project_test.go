@@ -212,8 +212,8 @@ func TestProjectStages(t *testing.T) {
 	}
 }
 
-// resetPlot makes a plot ready again for the next case: the project holding it is archived and
-// the plot restored to its first version (a restore is exempt from the lifecycle).
+// resetPlot makes a plot ready again for the next case: the project holding it is dropped and
+// archived and the plot restored to its first version (a restore is exempt from the lifecycle).
 func resetPlot(t *testing.T, db *postgis.DB, plot string) {
 	t.Helper()
 	if plotStatus(t, db, plot) == "ready" {
@@ -239,7 +239,16 @@ func resetPlot(t *testing.T, db *postgis.DB, plot string) {
 	}
 	rows.Close()
 	for _, x := range held {
-		f := inventory.Feature{Layer: "projects", Code: x.code, Version: x.v}
+		f, err := db.Get(projectPlanner, inventory.ProjectLayer, "hand", x.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A project holding its plot is dropped before it is archived (0062).
+		if s := f.Confidential["stage"]; s == "signed" || s == "supplied" || s == "started" {
+			if f, err = db.Stage(projectPlanner, "hand", x.code, f.ETag(), inventory.StageChange{Stage: "dropped", DropReason: "test reset"}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := db.Archive(projectPlanner, inventory.ProjectLayer, "hand", x.code, f.ETag(), "test reset"); err != nil {
 			t.Fatal(err)
 		}

@@ -30,10 +30,10 @@ async function open(path, token, viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   if (token) await context.setExtraHTTPHeaders({ Authorization: 'Bearer ' + token }); // a stand-in for the session
   const page = await context.newPage();
-  const rec = { errors: [], external: [] };
+  const rec = { errors: [], external: [], urls: [] };
   page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(m.text()); });
   page.on('pageerror', (e) => rec.errors.push('pageerror: ' + e.message));
-  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:')) rec.external.push(u); });
+  page.on('request', (r) => { const u = r.url(); rec.urls.push(u); if (!u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:')) rec.external.push(u); });
   page.on('response', (r) => { if (r.status() >= 400) rec.errors.push(`HTTP ${r.status()} ${r.url()}`); });
   await page.goto(base + path);
   await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
@@ -271,6 +271,79 @@ try {
   }
   report('per-mu report prints on numbered pages, none under a third full but the last',
     Object.values(pmPrinted).every((r) => r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), pmPrinted);
+
+  // The investment project pipeline (招商项目推进情况): confidential, offered to planners and
+  // leaders only; its tables equal the API; in English no Chinese outside names entered in
+  // Chinese (marked lang=zh-CN); printed on numbered pages.
+  const pipe = await api('/api/v1/reports/pipeline', args.token);
+  const pp2 = await open('/reports?report=pipeline', args.token);
+  await pp2.page.screenshot({ path: join(out, 'report-pipeline-zh-1366.png'), fullPage: true });
+  const plGot = await pp2.page.evaluate(() => {
+    const rows = (sel, key = 'code') => [...document.querySelectorAll(sel + ' tbody tr[data-' + key + ']')].map((tr) => tr.dataset[key]);
+    return {
+      report: document.body.dataset.report,
+      stages: [...document.querySelectorAll('#pl-stages tbody tr[data-stage]')].map((tr) => [tr.dataset.stage, tr.children[1].textContent, tr.children[2].textContent]),
+      clusters: [...document.querySelectorAll('#pl-clusters tbody tr[data-cluster]')].map((tr) => [tr.dataset.cluster, [...tr.children].slice(1, -2).map((td) => td.textContent)]),
+      durations: [...document.querySelectorAll('#pl-durations tbody tr')].map((tr) => [tr.dataset.to, tr.children[2].textContent]),
+      overdue: rows('#pl-overdue'), waiting: rows('#pl-waiting-table'), land: rows('#pl-land'), plants: rows('#pl-plants'),
+      idle: [...document.querySelectorAll('#pl-overdue tbody tr[data-code]')].map((tr) => tr.children[9].textContent),
+      landTotal: document.querySelector('#pl-land tr.total td.num').textContent,
+      chart: document.querySelectorAll('#chart-pl-stages svg path').length,
+    };
+  });
+  const n0 = (v) => fmt(v, '人');
+  const plWant = {
+    report: 'pipeline',
+    stages: pipe.stages.map((x) => [x.stage, n0(x.projects), fmt(x.investment_wan)]),
+    clusters: pipe.clusters.map((c) => [c.cluster, pipe.stages.map((x) => (c.by_stage[x.stage] ? n0(c.by_stage[x.stage]) : '·'))]),
+    durations: pipe.durations.map((d) => [d.to, d.median_days === null ? '–' : Number(d.median_days).toLocaleString('zh-CN', { minimumFractionDigits: d.median_days % 1 ? 1 : 0, maximumFractionDigits: d.median_days % 1 ? 1 : 0 })]),
+    overdue: pipe.overdue.map((o) => o.code), waiting: pipe.waiting_projects.map((w) => w.code), land: pipe.waiting_land.map((x) => x.code), plants: pipe.waiting_plants.map((x) => x.code),
+    landTotal: fmt(pipe.waiting_land_mu),
+  };
+  const plSame = Object.keys(plWant).every((k) => JSON.stringify(plGot[k]) === JSON.stringify(plWant[k]));
+  // The idle-land column: supplied land says whether (or from when) it is idle, in words.
+  const idleOK = pipe.overdue.every((o, i) => (o.stage === 'supplied' && o.plot_code ? /闲置/.test(plGot.idle[i]) : plGot.idle[i] === '–'));
+  report('pipeline report as a planner: stages, clusters, durations, overdue, waiting projects, land and plants equal the API',
+    pp2.rec.errors.length === 0 && pipe.confidential && pipe.overdue.length > 0 && pipe.waiting_projects.length > 0 && plSame && idleOK && plGot.chart > 5,
+    { errors: pp2.rec.errors, got: plGot, want: plWant, idleOK });
+  await pp2.page.evaluate(() => window.landinvReport.setLang('en'));
+  await pp2.page.screenshot({ path: join(out, 'report-pipeline-en-1366.png'), fullPage: true });
+  const plHan = await pp2.page.evaluate(() => {
+    const bad = [];
+    const walk = document.createTreeWalker(document.querySelector('#report'), NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!/[\u4e00-\u9fff]/.test(n.textContent) || el.closest('[lang="zh-CN"]') || !el.checkVisibility()) continue;
+      if (el.closest('#c-zone, #c-issuer, #sign-issuer')) continue; // names of the zone and issuer, as the other reports
+      bad.push(n.textContent.trim().slice(0, 40));
+    }
+    return bad;
+  });
+  report('pipeline report in English has no Chinese word outside names entered in Chinese', plHan.length === 0, { han: plHan.slice(0, 10) });
+  const pl375 = await open('/reports?report=pipeline&lang=en', args.token, { width: 375, height: 740 });
+  await pl375.page.screenshot({ path: join(out, 'report-pipeline-en-375.png'), fullPage: true });
+  const plWide = await pl375.page.evaluate(() => document.documentElement.scrollWidth);
+  report('pipeline report fits a 375 px screen', plWide <= 375, { scrollWidth: plWide });
+
+  // The public is not offered it and never asks for it.
+  const plPub = await open('/reports?report=pipeline');
+  const plPubState = await plPub.page.evaluate(() => ({ report: document.body.dataset.report, offered: !document.querySelector('option[value=pipeline]').hidden }));
+  const plAsked = plPub.rec.urls ? plPub.rec.urls.filter((u) => u.includes('/reports/pipeline')) : [];
+  report('pipeline report is neither offered to nor requested for the public',
+    plPubState.report !== 'pipeline' && !plPubState.offered && plAsked.length === 0 && plPub.rec.errors.length === 0, { ...plPubState, plAsked, errors: plPub.rec.errors });
+
+  const plPrinted = {};
+  for (const l of ['zh', 'en']) {
+    await pp2.page.evaluate((x) => window.landinvReport.setLang(x), l);
+    await pp2.page.emulateMedia({ media: 'print' });
+    await pp2.page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    const file = join(out, `report-pipeline-${l}.pdf`);
+    writeFileSync(file, await pp2.page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
+    plPrinted[l] = pdfPages(file, `report-pipeline-${l}-pdf`);
+    await pp2.page.emulateMedia({ media: 'screen' });
+  }
+  report('pipeline report prints on numbered pages, none under a third full but the last',
+    Object.values(plPrinted).every((r) => r.pages > 1 && r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), plPrinted);
 } catch (e) {
   report('script', false, String(e.stack || e));
 }

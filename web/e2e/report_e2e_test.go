@@ -43,7 +43,11 @@ func TestReportPage(t *testing.T) {
 		"prints to A4 without the controls", `printed pages are numbered "i / N"`, "no printed page under a third full, except the last",
 		"the cover names zone, issuer, period, date and page count; the last page is signed off",
 		"per-mu report as a planner: grade counts, firms and reclamation list equal the API", "per-mu report in English has no Chinese word",
-		"per-mu report for the public: the public API's counts and no firm name", "per-mu report prints on numbered pages, none under a third full but the last"}
+		"per-mu report for the public: the public API's counts and no firm name", "per-mu report prints on numbered pages, none under a third full but the last",
+		"pipeline report as a planner: stages, clusters, durations, overdue, waiting projects, land and plants equal the API",
+		"pipeline report in English has no Chinese word outside names entered in Chinese", "pipeline report fits a 375 px screen",
+		"pipeline report is neither offered to nor requested for the public",
+		"pipeline report prints on numbered pages, none under a third full but the last"}
 	got := map[string]result{}
 	for _, r := range results {
 		got[r.Check] = r

@@ -29,6 +29,7 @@ import { problemText, conflictCodes } from './problem.js';
 import { versionItem, restoreDiff } from './history.js';
 import { startVertexEditing, stopVertices, drawRing, ensurePreview, highlightConflicts, markProblem, clearProblems } from './edit_map.js';
 import { showGrades, GRADE_COLORS, firmResult, indicatorRows } from './grades.js';
+import { initProjects } from './projects.js';
 
 const tr = (z, e) => (state.lang === 'en' ? e : z);
 const narrow = () => window.matchMedia('(max-width: 700px)').matches;
@@ -483,6 +484,7 @@ async function init() {
   const me = await whoAmI();
   ed.me = me.signed_in ? me : null;
   render();
+  initProjects(ed.me).catch((e) => console.error('projects', e)); // planners and leaders only: the public requests no project route
   // Follow the page's language switch (it sets <html lang>): the panel is drawn again in the
   // new language, with its open view unless something is being typed into it.
   new MutationObserver(() => {

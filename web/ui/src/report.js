@@ -5,7 +5,8 @@
 // /api/v1/meta (clusters, stages, road statuses). Figures are rounded as the exports round them
 // (inventory/rounding.go: 0 decimals for persons, else 2). ECharts is bundled (no CDN) and draws
 // SVG so that the page prints crisply to A4; report.css numbers the printed pages. The report
-// selector switches to the per-mu evaluation (report_permu.js): same cover, same sign-off.
+// selector switches to the per-mu evaluation (report_permu.js) and, for planners and leaders,
+// the investment project pipeline (report_pipeline.js): same cover, same sign-off.
 // Over 450 lines because the one page draws every section of the intensity report (one
 // function per section, sharing the cover, number format and chart helpers).
 import * as echarts from 'echarts/core';
@@ -17,6 +18,7 @@ import { authHeaders, getJSON, whoAmI, signOut, pageZone, withZone } from './api
 import { loadMeta, enumValues, enumName } from './meta.js';
 import { text, groupNames, unitNames } from './report_text.js';
 import { drawPerMu } from './report_permu.js';
+import { drawPipeline } from './report_pipeline.js';
 
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
 
@@ -53,11 +55,13 @@ const districtName = (code) => { const d = districts[code]; return d ? (lang ===
 const enumL = (layer, field, v) => (meta ? enumName(meta, lang, layer, field, v) : v);
 
 const perMu = () => form.elements.report.value === 'per-mu';
+const pipeline = () => form.elements.report.value === 'pipeline';
 
 function params() {
   const p = new URLSearchParams();
   for (const k of ['district', 'cluster', 'as_of']) {
     const v = form.elements[k].value;
+    if (k === 'district' && pipeline()) continue; // the pipeline is by cluster only
     if (v) p.set(k, k === 'as_of' ? v + 'T23:59:59+08:00' : v);
   }
   if (perMu() && form.elements.year.value) p.set('year', form.elements.year.value);
@@ -103,7 +107,7 @@ function indicatorRows(g) {
 
 function drawCover(rep, pm) {
   const zone = lang === 'en' ? rep.zone_name_en || rep.zone_name : rep.zone_name;
-  const title = T(pm ? 'pm_doc_title' : 'doc_title');
+  const title = T(pm === 'pipeline' ? 'pl_doc_title' : pm ? 'pm_doc_title' : 'doc_title');
   $('#doc-title').textContent = lang === 'en' ? `${zone}: ${title}` : `${zone}${title}`;
   document.title = $('#doc-title').textContent;
   $('#c-zone').textContent = zone;
@@ -336,6 +340,11 @@ function drawRoads(rep) {
 function draw() {
   applyStatic();
   if (!last) return;
+  if (last.pipeline) {
+    drawCover(last.pipeline, 'pipeline');
+    drawPipeline({ T, num, esc, chart, enumL, districtName, date, lang: () => lang }, last.pipeline);
+    return;
+  }
   if (last.perMu) {
     drawCover(last.perMu[0], true);
     drawPerMu({ T, num, esc, chart, enumL, districtName, lang: () => lang }, ...last.perMu);
@@ -357,6 +366,7 @@ function writeURL() {
   const p = params();
   const group = form.elements.group.value;
   if (perMu()) p.set('report', 'per-mu');
+  else if (pipeline()) p.set('report', 'pipeline');
   else if (group !== 'zone') p.set('group', group);
   if (lang === 'en') p.set('lang', 'en');
   if (pageZone) p.set('zone', pageZone);
@@ -374,7 +384,9 @@ async function load() {
   if (group !== 'zone') ip.set('group', group);
   const q = (u) => (u.toString() ? '?' + u.toString() : '');
   try {
-    if (perMu()) {
+    if (pipeline()) {
+      last = { pipeline: await getJSON('/api/v1/reports/pipeline' + q(p)) };
+    } else if (perMu()) {
       const [pm, rc] = await Promise.all([getJSON('/api/v1/reports/per-mu' + q(p)), getJSON('/api/v1/reports/reclamation' + q(p))]);
       last = { perMu: [pm, rc] };
     } else last = await Promise.all([
@@ -419,6 +431,10 @@ async function download(a) {
 async function showWho() {
   const me = await whoAmI();
   const who = $('#who');
+  // The pipeline report is confidential: offered to planners and leaders only.
+  const pl = form.elements.report.querySelector('option[value=pipeline]');
+  pl.hidden = pl.disabled = !me.sees_confidential;
+  if (!me.sees_confidential && pipeline()) form.elements.report.value = 'intensity';
   if (!me.signed_in) {
     const a = Object.assign(document.createElement('a'), { id: 'signin-link', textContent: T('sign_in') });
     a.dataset.t = 'sign_in'; // a language switch rewrites it (applyStatic)

@@ -1,0 +1,303 @@
+// Browser checks of the investment projects on the land map (issue 16), driven by playwright-core
+// over Debian's chromium: the public page requests no project route and shows no project; a
+// planner (signed in by the session, as /signin does) sees the projects by stage with the
+// overdue ones marked, selects a project and sees its matches outlined on the map (the plot
+// codes MapLibre draws in the match layers equal the API's match codes, passing and failing
+// apart) with the key in the legend and every condition listed, flies to a match and opens its
+// site sheet; turns an enquiry into a project; advances its stage, and a skipped stage is
+// refused in words. In Chinese and English, at 1366×768 and 375×740; screenshots projects-*.png.
+// Prints one JSON object per line: {"check", "ok", "detail"}.
+//
+//   node projects.mjs --base URL --name USER --password PW --enquiry ID --out DIR
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(new URL('../ui/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const base = args.base;
+const out = args.out || 'test-output';
+mkdirSync(out, { recursive: true });
+const report = (check, ok, detail = '') => console.log(JSON.stringify({ check, ok, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+
+const CJK = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
+const sameSet = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+// open loads the map page in a new context, signed in as the planner when signIn.
+async function open(path, { signIn, viewport = { width: 1366, height: 768 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  if (signIn) {
+    const r = await context.request.post(base + '/api/v1/session', { data: { name: args.name, password: args.password } });
+    if (!r.ok()) throw new Error('sign in: ' + r.status() + ' ' + (await r.text()));
+  }
+  const page = await context.newPage();
+  const rec = { errors: [], urls: [] };
+  page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(m.text()); });
+  page.on('pageerror', (e) => rec.errors.push('pageerror: ' + e.message));
+  page.on('request', (r) => { if (r.url().startsWith(base + '/')) rec.urls.push(r.method() + ' ' + r.url().slice(base.length)); });
+  await page.goto(base + path);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  return { page, rec, context };
+}
+
+// api reads the API as the planner (a session of its own).
+let cookie = '';
+async function api(path, init = {}) {
+  if (!cookie) {
+    const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: args.name, password: args.password }) });
+    cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  }
+  const r = await fetch(base + path, { ...init, headers: { Cookie: cookie, Accept: 'application/json', ...(init.headers || {}) } });
+  return r.json();
+}
+
+// idle waits until the map has drawn what it shows.
+const idle = (page) => page.evaluate(() => new Promise((resolve) => {
+  const map = window.landinv.map;
+  const check = () => (map.loaded() && !map.isMoving() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
+  setTimeout(check, 50);
+}));
+
+// drawn returns the codes drawn in the match layers of a layer, passing and failing.
+const drawn = (page, kind) => page.evaluate((k) => {
+  const map = window.landinv.map;
+  const codes = (id) => [...new Set(map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.code))];
+  return { pass: codes(`pj-${k}-pass`), fail: codes(`pj-${k}-fail`) };
+}, kind);
+
+async function selectProject(page, code) {
+  // A second click on the selected project closes it: click only when it is not selected.
+  if ((await page.getAttribute(`.pj-item[data-code="${code}"]`, 'aria-pressed')) !== 'true') await page.click(`.pj-item[data-code="${code}"]`);
+  await page.waitForSelector('#pj-matches li, #pj-matches p', { timeout: 20000 });
+  await idle(page);
+}
+
+// englishLeaks lists the texts of the panel and the legend's key in Chinese, outside text marked
+// lang=zh-CN (names entered by planners).
+const englishLeaks = (page) => page.evaluate((re) => {
+  const rx = new RegExp(re);
+  const bad = [];
+  for (const root of [document.querySelector('#projects'), document.querySelector('#legend-projects')]) {
+    if (!root) continue;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!rx.test(n.textContent)) continue;
+      if (n.parentElement.closest('[lang="zh-CN"]')) continue;
+      if (n.parentElement.closest('[hidden]') || n.parentElement.closest('option')) continue;
+      bad.push(n.textContent.trim().slice(0, 60));
+    }
+  }
+  return bad;
+}, CJK.source);
+
+const step = async (name, fn, page) => {
+  try {
+    const r = await fn();
+    report(name, r.ok, r.detail);
+  } catch (e) {
+    report(name, false, e.stack || e.message);
+    if (page) await page.screenshot({ path: join(out, `projects-fail-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+  }
+};
+
+try {
+  // The public: no project route requested, nothing of them shown.
+  await step('public page requests no project route and shows none', async () => {
+    const { page, rec, context } = await open('/');
+    await page.waitForTimeout(1500);
+    const asked = rec.urls.filter((u) => /\/api\/v1\/(projects|enquiries)|reports\/pipeline/.test(u));
+    const shown = await page.$('#projects');
+    await context.close();
+    return { ok: asked.length === 0 && !shown && rec.errors.length === 0, detail: { asked, shown: !!shown, errors: rec.errors } };
+  });
+
+  const { page, rec } = await open('/', { signIn: true });
+  await page.waitForSelector('#projects-box .pj-item', { timeout: 20000 });
+  const all = (await api('/api/v1/projects?limit=1000')).features;
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+  await step('projects listed by stage, overdue marked', async () => {
+    const shown = await page.$$eval('.pj-stage', (els) => els.map((e) => ({ stage: e.dataset.stage, codes: [...e.querySelectorAll('.pj-item')].map((b) => b.dataset.code) })));
+    const overdue = await page.$$eval('.pj-item.overdue', (els) => els.map((e) => e.dataset.code));
+    const bad = [];
+    for (const f of all) {
+      const c = f.properties.confidential;
+      const g = shown.find((s) => s.stage === c.stage);
+      if (!g || !g.codes.includes(f.id)) bad.push({ missing: f.id, stage: c.stage });
+    }
+    const wantOverdue = all.filter((f) => { const c = f.properties.confidential; return c.next_action_due && c.next_action_due < today && !['in_production', 'dropped'].includes(c.stage); }).map((f) => f.id);
+    const n = shown.reduce((a, s) => a + s.codes.length, 0);
+    return { ok: bad.length === 0 && n === all.length && sameSet(overdue, wantOverdue) && wantOverdue.length > 0, detail: { bad, n, overdue, wantOverdue } };
+  }, page);
+
+  // A signed project waiting for land: its plot matches on the map.
+  const landProject = all.find((f) => f.properties.confidential.stage === 'signed' && !f.properties.confidential.plot_code && f.properties.confidential.area_mu_min != null).id;
+  const plotMatches = (await api(`/api/v1/projects/${landProject}/matches?layer=plots`)).matches;
+  await step('matches highlighted on the map equal the API (plots), pass and fail apart', async () => {
+    await selectProject(page, landProject);
+    const d = await drawn(page, 'plots');
+    const pass = plotMatches.filter((m) => m.conditions.every((c) => c.pass)).map((m) => m.code);
+    const fail = plotMatches.filter((m) => !m.conditions.every((c) => c.pass)).map((m) => m.code);
+    const listed = await page.$$eval('#pj-matches li', (els) => els.map((e) => e.dataset.code));
+    await page.screenshot({ path: join(out, 'projects-zh-1366.png') });
+    return { ok: plotMatches.length > 0 && sameSet(d.pass, pass) && sameSet(d.fail, fail) && JSON.stringify(listed) === JSON.stringify(plotMatches.map((m) => m.code)),
+      detail: { drawn: d, pass, fail, listed } };
+  }, page);
+
+  await step('legend shows the match styles', async () => {
+    const key = await page.$$eval('#legend-projects li', (els) => els.map((e) => ({ text: e.textContent, style: e.querySelector('.swatch').getAttribute('style') })));
+    const visible = await page.$eval('#legend-projects', (e) => !e.hidden && e.getBoundingClientRect().height > 0);
+    return { ok: visible && key.length === 2 && key[0].style !== key[1].style, detail: key };
+  }, page);
+
+  await step('every condition listed with pass/fail, value and required', async () => {
+    const rows = await page.$$eval('#pj-matches li', (els) => els.map((e) => ({ code: e.dataset.code,
+      score: e.querySelector('.pj-score').textContent,
+      conds: [...e.querySelectorAll('.pj-conds tr[data-name]')].map((r) => ({ name: r.dataset.name, pass: r.classList.contains('pass'), cells: [...r.children].map((c) => c.textContent) })) })));
+    const bad = [];
+    for (const m of plotMatches) {
+      const r = rows.find((x) => x.code === m.code);
+      if (!r || r.conds.length !== m.conditions.length) { bad.push({ code: m.code, rows: r }); continue; }
+      const score = Number(m.score).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+      if (!r.score.includes(score)) bad.push({ code: m.code, score: r.score, want: score });
+      m.conditions.forEach((c, i) => {
+        const x = r.conds[i];
+        if (x.name !== c.name || x.pass !== c.pass || x.cells.some((t) => !t || t.startsWith('pj_'))) bad.push({ code: m.code, c, x });
+        if (typeof c.value === 'number' && !x.cells[2].includes(c.value.toLocaleString('zh-CN', { maximumFractionDigits: 2 }))) bad.push({ code: m.code, value: c.value, x });
+      });
+    }
+    return { ok: bad.length === 0, detail: bad.slice(0, 5) };
+  }, page);
+
+  await step('a match flies to its site and links to its site sheet', async () => {
+    const code = plotMatches[0].code;
+    const before = await page.evaluate(() => window.landinv.map.getCenter().toArray());
+    await page.click(`#pj-matches li[data-code="${code}"] .pj-fly`);
+    await page.waitForFunction((c) => window.landinv.state.selected && window.landinv.state.selected.code === c && window.landinv.state.selected.feature, code, { timeout: 15000 });
+    await idle(page);
+    const inView = await page.evaluate((c) => window.landinv.map.queryRenderedFeatures({ layers: ['selected'] }).some((f) => f.properties.code === c), code);
+    const after = await page.evaluate(() => window.landinv.map.getCenter().toArray());
+    const href = await page.$eval(`#pj-matches li[data-code="${code}"] .pj-sheet`, (a) => a.getAttribute('href'));
+    const [sheet] = await Promise.all([page.context().waitForEvent('page'), page.click(`#pj-matches li[data-code="${code}"] .pj-sheet`)]);
+    await sheet.waitForLoadState();
+    const sheetText = await sheet.evaluate(() => document.body.innerText);
+    const sheetOK = sheet.url().includes(`/sites/plots/${code}`) && sheetText.includes(code);
+    await sheet.close();
+    return { ok: inView && href.startsWith(`/sites/plots/${encodeURIComponent(code)}`) && sheetOK && (before[0] !== after[0] || before[1] !== after[1]),
+      detail: { inView, href, sheetOK, before, after } };
+  }, page);
+
+  // A project that leases a plant: its matches are buildings.
+  const plantProject = all.find((f) => f.properties.confidential.plant_area_m2 != null && f.properties.confidential.area_mu_min == null);
+  if (plantProject) {
+    await step('plant matches highlighted equal the API (plants)', async () => {
+      await page.click('#details-close').catch(() => {});
+      await selectProject(page, plantProject.id);
+      const want = (await api(`/api/v1/projects/${plantProject.id}/matches?layer=plants`)).matches;
+      const d = await drawn(page, 'plants');
+      const plots = await drawn(page, 'plots');
+      return { ok: want.length > 0 && sameSet([...d.pass, ...d.fail], want.map((m) => m.code)) && plots.pass.length + plots.fail.length === 0,
+        detail: { drawn: d, want: want.map((m) => m.code), plots } };
+    }, page);
+  }
+
+  // An enquiry becomes a lead project, then moves one stage; a skip is refused in words.
+  const enq = Number(args.enquiry);
+  const newCode = `PRJ-E${enq}`;
+  await step('an enquiry becomes a project from the enquiry list', async () => {
+    await page.click('#enquiries-box > summary');
+    await page.click(`#enquiries-box li[data-id="${enq}"] .pj-make`);
+    await page.waitForFunction((c) => window.landinvProjects.state.project && window.landinvProjects.state.project.id === c, newCode, { timeout: 15000 });
+    const p = await api(`/api/v1/projects/${newCode}`);
+    const inList = await page.$(`.pj-stage[data-stage=lead] .pj-item[data-code="${newCode}"]`);
+    const again = await page.$(`#enquiries-box li[data-id="${enq}"] .pj-open`);
+    return { ok: p.properties && p.properties.confidential.enquiry_id === enq && p.properties.confidential.stage === 'lead' && !!inList && !!again,
+      detail: { project: p.properties, inList: !!inList, again: !!again } };
+  }, page);
+
+  await step('advancing a stage moves the project one stage', async () => {
+    await page.selectOption('#pj-stage-form select[name=stage]', 'negotiating');
+    await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForSelector('#pj-stage-msg.ok', { timeout: 15000 });
+    const p = await api(`/api/v1/projects/${newCode}`);
+    const msg = await page.textContent('#pj-stage-msg');
+    const inList = await page.$(`.pj-stage[data-stage=negotiating] .pj-item[data-code="${newCode}"]`);
+    return { ok: p.properties.confidential.stage === 'negotiating' && msg.includes('洽谈') && !!inList, detail: { stage: p.properties.confidential.stage, msg } };
+  }, page);
+
+  await step('a skipped stage is refused in words and changes nothing (zh)', async () => {
+    await page.selectOption('#pj-stage-form select[name=stage]', 'started');
+    await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForSelector('#pj-stage-msg:not(.ok):not(:empty)', { timeout: 15000 });
+    const msg = await page.textContent('#pj-stage-msg');
+    const p = await api(`/api/v1/projects/${newCode}`);
+    return { ok: msg.includes('“洽谈”') && msg.includes('“开工”') && msg.includes('阶段') && !/[a-z_]{4,}/.test(msg) && p.properties.confidential.stage === 'negotiating', detail: msg };
+  }, page);
+
+  await step('English view has no untranslated string; a skip refused in English', async () => {
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForTimeout(300);
+    await page.selectOption('#pj-stage-form select[name=stage]', 'in_production');
+    await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForFunction(() => /cannot go/.test(document.querySelector('#pj-stage-msg').textContent), null, { timeout: 15000 });
+    const msg = await page.textContent('#pj-stage-msg');
+    await selectProject(page, landProject);
+    await page.screenshot({ path: join(out, 'projects-en-1366.png') });
+    const leaks = await englishLeaks(page);
+    return { ok: leaks.length === 0 && /Negotiating/.test(msg) && /In production/.test(msg), detail: { leaks, msg } };
+  }, page);
+
+  await step('a matched plot reserved for a signed project from its match (Reserve this plot)', async () => {
+    await page.click('#lang'); // back to Chinese
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await selectProject(page, landProject);
+    const code = await page.$eval('#pj-matches li .pj-choose', (b) => b.closest('li').dataset.code);
+    await page.click(`#pj-matches li[data-code="${code}"] .pj-choose`);
+    const filled = await page.$eval('#pj-stage-form', (f) => ({ stage: f.elements.stage.value, plot: f.elements.plot_code.value }));
+    await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForSelector('#pj-stage-msg:not(:empty)', { timeout: 15000 });
+    const msg = await page.textContent('#pj-stage-msg');
+    const p = await api(`/api/v1/projects/${landProject}`);
+    const plot = await api(`/api/v1/plots/${code}`);
+    return { ok: filled.stage === 'signed' && filled.plot === code && p.properties.confidential.plot_code === code && plot.properties.status === 'reserved',
+      detail: { filled, msg, plot: plot.properties && plot.properties.status, project: p.properties.confidential.plot_code } };
+  }, page);
+
+  await step('no page errors (planner)', async () => {
+    const errs = rec.errors.filter((e) => !/HTTP 4\d\d/.test(e) && !/status of 422/.test(e));
+    return { ok: errs.length === 0, detail: errs };
+  });
+
+  // Phones, both languages.
+  for (const lang of ['zh', 'en']) {
+    await step(`phone ${lang}: panel fits, matches on the map`, async () => {
+      const { page: p, context } = await open(lang === 'en' ? '/?lang=en' : '/', { signIn: true, viewport: { width: 375, height: 740 } });
+      await p.waitForSelector('#projects-box .pj-item', { timeout: 20000 });
+      await selectProject(p, landProject);
+      const d = await drawn(p, 'plots');
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      await p.screenshot({ path: join(out, `projects-${lang}-375.png`) });
+      await p.evaluate(() => document.querySelector('#pj-matches').scrollIntoView());
+      await p.screenshot({ path: join(out, `projects-${lang}-375-matches.png`) });
+      const leaks = lang === 'en' ? await englishLeaks(p) : [];
+      await context.close();
+      return { ok: width <= 375 && d.pass.length + d.fail.length > 0 && leaks.length === 0, detail: { width, drawn: d, leaks } };
+    });
+  }
+} catch (e) {
+  report('script', false, e.stack || e.message);
+} finally {
+  await browser.close();
+}

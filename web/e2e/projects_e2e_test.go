@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
+)
+
+// TestProjectsInTheBrowser runs projects.mjs against the demo (its projects in every stage) with
+// a planner's password and one enquiry from the public: the public page requests no project
+// route; the planner sees the projects by stage, overdue ones marked, a project's matches on the
+// map equal to the API's (queryRenderedFeatures), the legend key, every condition; flies to a
+// match and opens its site sheet; turns the enquiry into a project, advances it a stage, and a
+// skipped stage is refused in words, in Chinese and English, at 1366×768 and 375×740
+// (screenshots projects-*.png in test-output/).
+func TestProjectsInTheBrowser(t *testing.T) {
+	node := tools(t)
+	db := openDB(t, postgistest.URL(t, true))
+	ctx := context.Background()
+	if _, err := db.AddUser(ctx, "wang", inventory.RolePlanner); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetPassword(ctx, "wang", "wang's password"); err != nil {
+		t.Fatal(err)
+	}
+	area := 30.0
+	enquiry, err := db.CreateEnquiry(ctx, "", inventory.NewEnquiry{SiteLayer: "plots", SiteCode: "LF-D1-0012", Name: "李先生",
+		Company: "示例新材料有限公司", Phone: "13800000000", Industry: "新材料", AreaMu: &area, Message: "想了解地块"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serveWith(t, storeDeps(db), nil)
+	ctx, cancel := context.WithTimeout(ctx, 6*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/projects.mjs"), "--base", base, "--name", "wang",
+		"--password", "wang's password", "--enquiry", strconv.FormatInt(enquiry, 10), "--out", filepath.Join(root(t), "test-output"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	got := map[string]result{}
+	var order []string
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r result
+		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
+			got[r.Check] = r
+			order = append(order, r.Check)
+		}
+	}
+	if runErr != nil || len(got) == 0 {
+		t.Fatalf("projects.mjs: %v\nstdout:\n%s\nstderr:\n%s", runErr, stdout.String(), stderr.String())
+	}
+	if r, ok := got["script"]; ok {
+		t.Fatalf("projects.mjs failed: %s", r.Detail)
+	}
+	want := []string{
+		"public page requests no project route and shows none", "projects listed by stage, overdue marked",
+		"matches highlighted on the map equal the API (plots), pass and fail apart", "legend shows the match styles",
+		"every condition listed with pass/fail, value and required", "a match flies to its site and links to its site sheet",
+		"plant matches highlighted equal the API (plants)", "an enquiry becomes a project from the enquiry list",
+		"advancing a stage moves the project one stage", "a skipped stage is refused in words and changes nothing (zh)",
+		"English view has no untranslated string; a skip refused in English",
+		"a matched plot reserved for a signed project from its match (Reserve this plot)", "no page errors (planner)",
+		"phone zh: panel fits, matches on the map", "phone en: panel fits, matches on the map",
+	}
+	for _, name := range want {
+		t.Run(name, func(t *testing.T) {
+			r, ok := got[name]
+			if !ok {
+				t.Fatalf("check did not run; ran: %s", strings.Join(order, "; "))
+			}
+			if !r.OK {
+				t.Errorf("failed: %s", r.Detail)
+			}
+		})
+	}
+}

@@ -1,0 +1,414 @@
+// Investment projects on the land map (招商项目, issue 16), for signed-in planners and leaders
+// only: a "Projects" panel at the top of the search panel lists the projects by stage (code,
+// name, next action and its due date, overdue ones marked); selecting one shows what it needs,
+// the stage action (POST /api/v1/projects/{code}/stage under If-Match; a refusal in words, from
+// its rule code) and the sites that can take it (GET .../matches?layer=plots, or plants for a
+// plant need), outlined on the map: green where every condition is met, purple dashes where
+// some is not, with a legend key. Each match lists its score and every condition with the value
+// and what is required, links to its site sheet and, selected, flies to it. Planners also turn
+// an enquiry (招商线索) into a lead project (POST /api/v1/enquiries/{id}/project).
+//
+// It is part of the editing bundle (edit.js), which calls initProjects only once the viewer is
+// signed in and may see confidential figures: the public page never requests a project route.
+// Its map layers are its own (pj-*), on the page's plots and plants sources, added once the map
+// has its layers; map.js is not changed.
+import './projects.css';
+import { $, h } from './dom.js';
+import { state, t } from './state.js';
+import { getJSON, request, fetchAll } from './api.js';
+import { loadMeta } from './meta.js';
+import { problemText } from './problem.js';
+import { sheetURL } from './enquiry.js';
+import { fmt, landUseName } from './format.js';
+import { bboxOf } from './geom.js';
+import { shiftGeoJSON } from './gcj02.js';
+
+// STAGES in their order; the last two move no further.
+const STAGES = ['lead', 'negotiating', 'signed', 'supplied', 'started', 'in_production', 'dropped'];
+// MATCH_COLORS outline the matched sites: every condition met, some not.
+export const MATCH_COLORS = { pass: '#16a34a', fail: '#9333ea' };
+
+const P = { me: null, list: [], code: null, project: null, etag: null, matches: null, layer: null, enquiries: null, plants: null, msg: null };
+const enc = encodeURIComponent;
+const none = ['==', ['get', 'code'], ''];
+
+// today is the zone's date (Asia/Shanghai), YYYY-MM-DD.
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const conf = (f) => (f && f.properties && f.properties.confidential) || {};
+const stageName = (s) => t('pj_stage_' + s);
+// zh marks free text (names entered by planners, often Chinese) as such in the English view.
+const zh = (text) => (/[\u3400-\u9fff]/.test(text || '') ? h('span', { lang: 'zh-CN' }, text) : text || '');
+
+// projectMeta is meta with the record layers (projects) among its layers and the stages named,
+// so that problemText names the field and the stages at fault in the page's language.
+async function projectMeta() {
+  const meta = await loadMeta();
+  // The stages' names in both languages, whatever the page's language now.
+  const both = (key) => { const save = state.lang; state.lang = 'zh'; const z = t(key); state.lang = 'en'; const e = t(key); state.lang = save; return { label: z, label_en: e }; };
+  const labels = Object.fromEntries(STAGES.map((s) => [s, both('pj_stage_' + s)]));
+  const layers = [...meta.layers, ...(meta.record_layers || [])].map((l) => (l.name !== 'projects' ? l : {
+    ...l, fields: l.fields.map((f) => (f.name !== 'stage' ? f : { ...f, type: 'enum', enum: STAGES, enum_labels: labels })),
+  }));
+  return { ...meta, layers };
+}
+
+// initProjects starts the panel for me (the /api/v1/me answer); nothing for the public.
+export async function initProjects(me) {
+  if (!me || !me.signed_in || !me.sees_confidential || !$('#panel')) return;
+  P.me = me;
+  const box = h('section', { id: 'projects', 'aria-label': 'projects' });
+  $('#panel').insertBefore(box, $('#search'));
+  new MutationObserver(() => { render(); legend(); }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  window.landinvProjects = { select: selectProject, state: P }; // for the browser tests
+  await Promise.all([loadList(), P.me.can_edit ? loadEnquiries() : null]);
+  render();
+  whenMap(() => { addLayers(); legend(); });
+}
+
+async function loadList() {
+  const fc = await fetchAll('/api/v1/projects?limit=1000');
+  P.list = fc.features;
+}
+
+async function loadEnquiries() {
+  P.enquiries = (await getJSON('/api/v1/enquiries')).enquiries;
+}
+
+// whenMap runs fn once the map page has added its layers.
+function whenMap(fn) {
+  const tick = () => (state.map && state.map.getLayer('plots-hover') ? fn() : setTimeout(tick, 200));
+  tick();
+}
+
+// ------------------------------------------------------------------------------------------
+// The panel
+
+function render() {
+  const box = $('#projects');
+  if (!box) return;
+  const open = box.querySelector('details') ? box.querySelector('details').open : true;
+  const byStage = STAGES.map((s) => [s, P.list.filter((f) => conf(f).stage === s)]).filter(([, fs]) => fs.length);
+  const now = today();
+  const item = (f) => {
+    const c = conf(f);
+    const late = c.next_action_due && c.next_action_due < now && !['in_production', 'dropped'].includes(c.stage);
+    return h('li', {}, h('button', { type: 'button', class: 'pj-item' + (f.id === P.code ? ' active' : '') + (late ? ' overdue' : ''), 'data-code': f.id,
+      'aria-pressed': String(f.id === P.code), onclick: () => selectProject(f.id === P.code ? null : f.id) },
+    h('span', { class: 'pj-code' }, f.id), ' ', h('span', { class: 'pj-name' }, zh(c.name)),
+    h('small', { class: 'pj-next' }, c.next_action ? [zh(c.next_action), c.next_action_due ? ' · ' + t('pj_due', { d: c.next_action_due }) : ''] : t('pj_no_next'),
+      late ? h('b', { class: 'pj-late' }, ' ' + t('pj_overdue')) : '')));
+  };
+  const det = h('details', { id: 'projects-box', open },
+    h('summary', {}, t('pj_title'), ' ', h('small', {}, t('pj_count', { n: P.list.length }))),
+    h('div', { class: 'pj-list' }, ...byStage.map(([s, fs]) => h('div', { class: 'pj-stage', 'data-stage': s },
+      h('h3', {}, `${stageName(s)} (${fs.length})`), h('ul', {}, ...fs.map(item))))),
+    h('div', { id: 'pj-detail' }, P.code ? detail() : ''),
+    P.enquiries ? enquiries() : '');
+  box.replaceChildren(det);
+}
+
+function detail() {
+  const f = P.project;
+  if (!f || f.id !== P.code) return h('p', {}, t('pj_loading'));
+  const c = conf(f);
+  const rows = [];
+  const row = (k, v) => { if (v !== null && v !== undefined && v !== '') rows.push(h('tr', {}, h('th', {}, k), h('td', {}, v))); };
+  row(t('pj_investor'), zh(c.investor_name || c.investor_code));
+  row(t('pj_cluster'), c.cluster ? t.enum('plots', 'cluster', c.cluster) : '');
+  row(t('pj_investment'), c.total_investment_wan != null ? t.amount(c.total_investment_wan, '万元', fmt) : '');
+  if (c.area_mu_min != null || c.area_mu_max != null) {
+    row(t('pj_need_land'), `${fmt(c.area_mu_min)}–${fmt(c.area_mu_max)} ${t('pj_mu')}` + (c.land_use ? ` · ${c.land_use} ${landUseName(c.land_use)}` : ''));
+  }
+  if (c.plant_area_m2 != null) row(t('pj_need_plant'), `${fmt(c.plant_area_m2)} m²`);
+  row(t('pj_leader'), zh(c.leader));
+  row(t('pj_officer'), zh(c.officer));
+  row(t('pj_site'), c.plot_code || c.plant_code || '');
+  return h('div', { class: 'pj-card' },
+    h('h3', {}, h('span', { class: 'pj-code' }, f.id), ' ', zh(c.name), ' ', h('span', { class: 'pj-badge', 'data-stage': c.stage }, stageName(c.stage))),
+    h('table', { class: 'pj-props' }, ...rows),
+    P.me.can_edit ? stageForm(c) : '',
+    matchList());
+}
+
+// stageForm is the stage action: the next stage by default, its date, the plot or plant it
+// binds, a reason to drop, a note.
+function stageForm(c) {
+  if (['in_production', 'dropped'].includes(c.stage)) return h('p', { class: 'pj-note' }, t('pj_final'));
+  // A signed project still without its site gets it by the same stage (signed: a plot; a lease
+  // comes with supplied).
+  const next = c.stage === 'signed' && !c.plot_code && !c.plant_code && siteLayer(c) === 'plots' ? 'signed' : STAGES[STAGES.indexOf(c.stage) + 1];
+  const sel = h('select', { name: 'stage' }, ...STAGES.map((s) => h('option', { value: s, selected: s === next }, stageName(s))));
+  const plot = h('label', { class: 'pj-plot' }, t('pj_plot_code'), h('input', { name: 'plot_code', autocomplete: 'off' }));
+  const plant = h('label', { class: 'pj-plant' }, t('pj_plant_code'), h('input', { name: 'plant_code', autocomplete: 'off' }));
+  const drop = h('label', { class: 'pj-drop' }, t('pj_drop_reason'), h('input', { name: 'drop_reason', autocomplete: 'off' }));
+  const show = () => {
+    plot.hidden = !(sel.value === 'signed' && c.plant_area_m2 == null);
+    plant.hidden = !(sel.value === 'supplied' && c.plant_area_m2 != null && !c.plant_code);
+    drop.hidden = sel.value !== 'dropped';
+  };
+  sel.addEventListener('change', show);
+  const msg = h('p', { id: 'pj-stage-msg', role: 'alert', class: P.msg && P.msg.ok ? 'ok' : '' }, P.msg ? P.msg.text : '');
+  const form = h('form', { id: 'pj-stage-form', class: 'pj-form' },
+    h('h4', {}, t('pj_advance')),
+    h('label', {}, t('pj_to_stage'), sel),
+    h('label', {}, t('pj_date'), h('input', { name: 'date', type: 'date', value: today() })),
+    plot, plant, drop,
+    h('label', {}, t('pj_note'), h('input', { name: 'note', autocomplete: 'off' })),
+    h('button', { type: 'submit' }, t('pj_save_stage')), msg);
+  show();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const el = form.elements;
+    const body = { stage: el.stage.value, date: el.date.value || undefined, note: el.note.value.trim() };
+    for (const k of ['plot_code', 'plant_code', 'drop_reason']) if (!el[k].closest('label').hidden && el[k].value.trim()) body[k] = el[k].value.trim();
+    form.querySelector('button').disabled = true;
+    const r = await request('POST', `/api/v1/projects/${enc(P.code)}/stage`, { body, ifMatch: P.etag });
+    if (r.ok) {
+      P.msg = { ok: true, text: t('pj_stage_done', { s: stageName(conf(r.data).stage), v: r.data.properties.version }) };
+      await loadList();
+      await selectProject(P.code, true);
+      if (state.hooks.search) state.hooks.search('plots', false); // a plot may have changed status
+      return;
+    }
+    P.msg = { ok: false, text: t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status }) };
+    if (r.status === 412) await selectProject(P.code, true); // someone else moved it: show theirs
+    else render();
+  });
+  return form;
+}
+
+// ------------------------------------------------------------------------------------------
+// Matches
+
+// siteLayer is where a project looks for a site: plants when it states a plant need and no land
+// need, else plots; null when it states neither.
+function siteLayer(c) {
+  if (c.plant_area_m2 != null && c.area_mu_min == null && c.area_mu_max == null) return 'plants';
+  if (c.area_mu_min != null || c.area_mu_max != null || c.land_use) return 'plots';
+  return c.plant_area_m2 != null ? 'plants' : null;
+}
+
+const passed = (m) => m.conditions.every((x) => x.pass);
+
+function valueText(name, v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'number') return fmt(v, 2);
+  if (typeof v === 'object') {
+    if ('min' in v || 'max' in v) {
+      if (v.min != null && v.max != null) return t('pj_range', { min: fmt(v.min, 2), max: fmt(v.max, 2) });
+      return v.min != null ? t('pj_at_least', { v: fmt(v.min, 2) }) : t('pj_at_most', { v: fmt(v.max, 2) });
+    }
+    return JSON.stringify(v);
+  }
+  if (name === 'cluster') return t.enum('plots', 'cluster', v);
+  if (name === 'land_use') return `${v} ${landUseName(v)}`.trim();
+  return String(v);
+}
+
+function requiredText(name, v) {
+  if (v === null || v === undefined || v === '') return t('pj_any');
+  if (typeof v === 'number') {
+    if (name === 'road_distance_m') return t('pj_at_most', { v: fmt(v, 2) });
+    return t('pj_at_least', { v: fmt(v, 2) });
+  }
+  return valueText(name, v);
+}
+
+function matchList() {
+  if (!P.layer) return h('p', { class: 'pj-note' }, t('pj_no_need'));
+  if (!P.matches) return h('p', {}, t('pj_loading'));
+  const kind = P.layer;
+  const items = P.matches.map((m) => {
+    const ok = passed(m);
+    const failed = m.conditions.filter((x) => !x.pass).length;
+    return h('li', { 'data-code': m.code, class: ok ? 'pass' : 'fail' },
+      h('div', { class: 'pj-match-head' },
+        h('button', { type: 'button', class: 'pj-fly', onclick: () => flyTo(kind, m.code) }, h('b', {}, m.code)),
+        h('span', { class: 'pj-score' }, t('pj_score', { s: fmt(m.score, 2) })),
+        h('span', { class: 'pj-verdict' }, ok ? t('pj_all_pass') : t('pj_some_fail', { n: failed })),
+        chooseButton(kind, m.code),
+        h('a', { class: 'pj-sheet', href: sheetURL(kind, m.code), target: '_blank', rel: 'noopener' }, t('pj_sheet'))),
+      h('table', { class: 'pj-conds' },
+        h('tr', {}, ...['pj_condition', 'pj_pass', 'pj_value', 'pj_required'].map((k) => h('th', {}, t(k)))),
+        ...m.conditions.map((x) => h('tr', { class: x.pass ? 'pass' : 'fail', 'data-name': x.name },
+          h('td', {}, t('pj_c_' + x.name)), h('td', {}, x.pass ? '✓ ' + t('pj_yes') : '✗ ' + t('pj_no')),
+          h('td', {}, valueText(x.name, x.value)), h('td', {}, requiredText(x.name, x.required))))));
+  });
+  return h('div', { id: 'pj-matches', 'data-layer': kind },
+    h('h4', {}, `${t(kind === 'plants' ? 'pj_matches_plants' : 'pj_matches_plots')} (${P.matches.length})`),
+    P.matches.length ? h('ol', {}, ...items) : h('p', {}, t('pj_no_matches')));
+}
+
+// reveal scrolls the search panel (not the page: the header and map stay put) to bring el to
+// its top.
+function reveal(el) {
+  const panel = $('#panel');
+  if (!el || !panel) return;
+  const top = el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+  if (Math.abs(top - 8) > 4) panel.scrollTop += top - 8;
+}
+
+// chooseButton fills the stage action with a matched site, where the project can take one now:
+// a plot at signing (reserved), a plant when leased (supplied).
+function chooseButton(kind, code) {
+  const c = conf(P.project);
+  if (!P.me.can_edit || c.plot_code || c.plant_code) return '';
+  const stage = kind === 'plots' && ['negotiating', 'signed'].includes(c.stage) ? 'signed' : kind === 'plants' && c.stage === 'signed' ? 'supplied' : '';
+  if (!stage) return '';
+  return h('button', { type: 'button', class: 'pj-choose', onclick: () => {
+    const form = $('#pj-stage-form');
+    if (!form) return;
+    form.elements.stage.value = stage;
+    form.elements.stage.dispatchEvent(new Event('change'));
+    form.elements[kind === 'plots' ? 'plot_code' : 'plant_code'].value = code;
+    reveal(form);
+  } }, t(kind === 'plots' ? 'pj_choose_plot' : 'pj_choose_plant'));
+}
+
+// selectProject selects a project (null: none), reads it with its ETag and its matches, and
+// shows them on the map. keepMsg keeps the stage action's message.
+export async function selectProject(code, keepMsg = false) {
+  if (!keepMsg) P.msg = null;
+  P.code = code;
+  P.project = null; P.matches = null; P.layer = null;
+  showMatches();
+  render();
+  if (!code) return;
+  const r = await request('GET', `/api/v1/projects/${enc(code)}`);
+  if (P.code !== code) return;
+  if (!r.ok) { P.msg = { ok: false, text: t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status }) }; render(); return; }
+  P.project = r.data; P.etag = r.etag;
+  P.layer = siteLayer(conf(r.data));
+  render();
+  if (!P.layer) return;
+  try {
+    const m = await getJSON(`/api/v1/projects/${enc(code)}/matches?layer=${P.layer}`);
+    if (P.code !== code) return;
+    P.matches = m.matches;
+  } catch (e) {
+    P.matches = [];
+    P.msg = { ok: false, text: t('pj_refused') + e.message };
+  }
+  render();
+  showMatches();
+  if (!keepMsg) reveal($('#pj-detail'));
+  await fitMatches();
+}
+
+// ------------------------------------------------------------------------------------------
+// Map
+
+function addLayers() {
+  const map = state.map;
+  if (!map || map.getLayer('pj-plots-pass')) return;
+  const plots = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  const width = ['interpolate', ['linear'], ['zoom'], 11, 2.5, 15, 6];
+  const pass = { 'line-color': MATCH_COLORS.pass, 'line-width': width };
+  const fail = { 'line-color': MATCH_COLORS.fail, 'line-width': width, 'line-dasharray': [1.5, 1] };
+  const below = 'plots-hover'; // under the hover and selection outlines and the labels
+  // A veil over the other layers while matches are shown, so that the matched sites stand out.
+  map.addLayer({ id: 'pj-veil', type: 'background', layout: { visibility: 'none' }, paint: { 'background-color': '#ffffff', 'background-opacity': 0.6 } }, below);
+  for (const [kind, src] of [['plots', plots], ['plants', { source: 'plants' }]]) {
+    map.addLayer({ id: `pj-${kind}-pass-fill`, type: 'fill', ...src, filter: none, paint: { 'fill-color': MATCH_COLORS.pass, 'fill-opacity': 0.55 } }, below);
+    map.addLayer({ id: `pj-${kind}-fail-fill`, type: 'fill', ...src, filter: none, paint: { 'fill-color': MATCH_COLORS.fail, 'fill-opacity': 0.3 } }, below);
+    map.addLayer({ id: `pj-${kind}-pass`, type: 'line', ...src, filter: none, paint: pass }, below);
+    map.addLayer({ id: `pj-${kind}-fail`, type: 'line', ...src, filter: none, paint: fail }, below);
+  }
+  showMatches();
+}
+
+// showMatches outlines the selected project's matches (none when no project is selected).
+function showMatches() {
+  const map = state.map;
+  if (!map || !map.getLayer('pj-plots-pass')) return;
+  const ms = P.matches || [];
+  const codes = (ok) => ['in', ['get', 'code'], ['literal', ms.filter((m) => passed(m) === ok).map((m) => m.code)]];
+  for (const kind of ['plots', 'plants']) {
+    const on = P.layer === kind && ms.length;
+    for (const id of [`pj-${kind}-pass`, `pj-${kind}-pass-fill`]) map.setFilter(id, on ? codes(true) : none);
+    for (const id of [`pj-${kind}-fail`, `pj-${kind}-fail-fill`]) map.setFilter(id, on ? codes(false) : none);
+  }
+  map.setLayoutProperty('pj-veil', 'visibility', ms.length ? 'visible' : 'none');
+  legend();
+}
+
+// geometries returns the drawn geometries of sites of a layer by code.
+async function geometries(kind, codes) {
+  const want = new Set(codes);
+  let fc = kind === 'plots' ? state.allPlots : P.plants;
+  if (!fc) {
+    fc = await fetchAll(`/api/v1/${kind}?limit=10000`);
+    if (state.gcj) fc = shiftGeoJSON(fc);
+    if (kind === 'plants') P.plants = fc;
+  }
+  return fc.features.filter((f) => want.has(f.id)).map((f) => f.geometry);
+}
+
+function fitBox(gs, maxZoom) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const g of gs) {
+    const fb = bboxOf(g);
+    b[0] = Math.min(b[0], fb[0]); b[1] = Math.min(b[1], fb[1]); b[2] = Math.max(b[2], fb[2]); b[3] = Math.max(b[3], fb[3]);
+  }
+  if (!Number.isFinite(b[0]) || !state.map) return;
+  const el = state.map.getContainer();
+  const pad = Math.max(10, Math.min(40, el.clientWidth / 10, el.clientHeight / 10));
+  state.map.resize();
+  state.map.fitBounds(b, { padding: pad, maxZoom, duration: 0 });
+}
+
+async function fitMatches() {
+  if (!P.matches || !P.matches.length) return;
+  fitBox(await geometries(P.layer, P.matches.map((m) => m.code)), 16);
+}
+
+// flyTo selects a matched site: the map flies to it and the details panel shows it.
+async function flyTo(kind, code) {
+  fitBox(await geometries(kind, [code]), 17);
+  if (state.hooks.showDetails) state.hooks.showDetails(kind, code).catch(() => {});
+}
+
+// legend adds the matches' key under the map's legend while a project's matches are shown.
+function legend() {
+  const box = $('#legend-box');
+  if (!box) return;
+  let el = $('#legend-projects');
+  if (!el) { el = h('div', { id: 'legend-projects', class: 'legend-group' }); box.querySelector('summary').after(el); } // first: it is what the map shows now
+  const on = P.matches && P.matches.length;
+  el.hidden = !on;
+  if (!on) { el.replaceChildren(); return; }
+  const key = (style, text) => h('li', {}, h('span', { class: 'swatch', style }), h('span', {}, text));
+  el.replaceChildren(h('span', { class: 'legend-title' }, `${t('pj_legend')} · ${P.code}`),
+    h('ul', {}, key(`background:${MATCH_COLORS.pass}8c;border:3px solid ${MATCH_COLORS.pass}`, t('pj_legend_pass')),
+      key(`background:${MATCH_COLORS.fail}4d;border:3px dashed ${MATCH_COLORS.fail}`, t('pj_legend_fail'))));
+}
+
+// ------------------------------------------------------------------------------------------
+// Enquiries → projects
+
+function enquiries() {
+  const made = new Map(P.list.filter((f) => conf(f).enquiry_id).map((f) => [conf(f).enquiry_id, f.id]));
+  const list = P.enquiries.map((q) => {
+    const out = h('p', { class: 'pj-enq-msg', role: 'alert' });
+    const proj = made.get(q.id);
+    return h('li', { 'data-id': q.id },
+      h('div', {}, h('b', {}, `#${q.id}`), ' ', zh(q.company || q.name), q.industry ? [' · ', zh(q.industry)] : '',
+        q.area_mu ? ' · ' + t('pj_enquiry_area', { n: fmt(q.area_mu, 2) }) : '', q.site_code ? ' · ' + q.site_code : ''),
+      proj ? h('button', { type: 'button', class: 'pj-open', onclick: () => selectProject(proj) }, t('pj_made', { c: proj }))
+        : h('button', { type: 'button', class: 'pj-make', onclick: async (e) => {
+          const btn = e.currentTarget;
+          btn.disabled = true;
+          const r = await request('POST', `/api/v1/enquiries/${q.id}/project`);
+          if (!r.ok) {
+            out.textContent = t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status });
+            btn.disabled = false;
+            return;
+          }
+          await loadList();
+          await selectProject(r.data.id);
+        } }, t('pj_make_project')),
+      out);
+  });
+  return h('details', { id: 'enquiries-box' }, h('summary', {}, `${t('pj_enquiries')} (${P.enquiries.length})`),
+    list.length ? h('ul', {}, ...list) : h('p', {}, t('pj_no_enquiries')));
+}
