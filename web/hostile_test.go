@@ -379,11 +379,10 @@ func TestEveryJSONBodyRefusesHostileJSON(t *testing.T) {
 		t.Errorf("%s takes a body and is not in jsonBodyRoutes (or noJSONBody)", key)
 	}
 	// An enterprise, so that its routes get as far as their body.
-	c, err := inventory.CreditCheckChar("91141000MA0000777")
+	firm, err := inventory.CompleteCreditCode("91141000MA000077")
 	if err != nil {
 		t.Fatal(err)
 	}
-	firm := "91141000MA0000777" + string(c)
 	if r := e.do(t, "POST", "/api/v1/enterprises", "alice", "", fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"code":%q,"name":"企业","size_class":"above_scale"}}`, firm)); r.status != 201 {
 		t.Fatalf("create enterprise: %d %s", r.status, r.body)
 	}
