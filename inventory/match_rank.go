@@ -11,6 +11,18 @@ const (
 	MatchPlants = "plants"
 )
 
+// MatchLayers are the layers site matching ranks: ready plots or standard plants with free
+// space.
+var MatchLayers = []string{MatchPlots, MatchPlants}
+
+// CheckMatchLayer refuses a layer site matching does not rank (EInvalid naming layer).
+func CheckMatchLayer(layer string) error {
+	if !slices.Contains(MatchLayers, layer) {
+		return Errorf(EInvalid, "layer", "must be plots or plants, not %q", layer).With(CodeUnknownValue, map[string]any{"value": layer})
+	}
+	return nil
+}
+
 // The conditions of site matching, by their stable names (MatchCondition.Name), in the order
 // a match reports them.
 //
@@ -106,8 +118,8 @@ func (r MatchRanking) Check() error {
 // CheckSiteNeed refuses a need site matching cannot answer: an unknown layer, an unknown
 // cluster, a negative or non-finite figure, or a minimum area above the maximum.
 func CheckSiteNeed(n SiteNeed) error {
-	if n.Layer != MatchPlots && n.Layer != MatchPlants {
-		return Errorf(EInvalid, "layer", "must be %q or %q", MatchPlots, MatchPlants)
+	if err := CheckMatchLayer(n.Layer); err != nil {
+		return err
 	}
 	if n.Cluster != "" && !slices.Contains(Clusters, n.Cluster) {
 		return Errorf(EInvalid, "cluster", "unknown cluster %q", n.Cluster)
