@@ -47,7 +47,8 @@ func CheckMatchLayer(layer string) error {
 //   - floor_load_kn_m2: floor load ≥ FloorLoadKNm2.
 //   - floor_height_m: the building's floor height (层高, the layer records no separate clear
 //     height) ≥ ClearHeightM.
-//   - crane_capacity_t: crane capacity ≥ CraneCapacityT (no requirement when nil).
+//   - crane_capacity_t: crane capacity ≥ CraneCapacityT (no requirement when nil); a building
+//     with no crane has 0 t, so it meets a need of 0 t. Value: the capacity (null: no crane).
 //
 // A condition whose requirement is nil (or, for the standard-land figures, which the plot does
 // not preset) passes and is reported with Required null; it does not enter the score.

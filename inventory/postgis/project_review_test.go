@@ -1,6 +1,7 @@
 package postgis_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -51,5 +52,40 @@ func TestProjectStageDateNotInTheFuture(t *testing.T) {
 	today := time.Now().In(china).Format("2006-01-02")
 	if _, err := db.Stage(projectPlanner, "hand", "F1", f.ETag(), inventory.StageChange{Stage: "signed", Date: today, PlotCode: "R2"}); err != nil {
 		t.Errorf("signed today (%s): %v", today, err)
+	}
+}
+
+// TestMatchPlantsNoCraneNeeded: a project needing a 0 t crane (none) is met by a building
+// with no crane (B3, crane_capacity_t null: no crane, 0 t), as by every other; a 5 t crane is
+// not.
+func TestMatchPlantsNoCraneNeeded(t *testing.T) {
+	db := matchZone(t)
+	for _, c := range []struct {
+		need float64
+		pass bool
+	}{{0, true}, {5, false}} {
+		need := inventory.SiteNeed{Zone: "hand", Layer: inventory.MatchPlants, CraneCapacityT: fp(c.need)}
+		ms, err := db.MatchSites(context.Background(), need, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range ms {
+			if m.Code != "B3" {
+				continue
+			}
+			found = true
+			for _, cond := range m.Conditions {
+				if cond.Name == "crane_capacity_t" && cond.Pass != c.pass {
+					t.Errorf("crane %g t needed: B3 (no crane) passes %v, want %v", c.need, cond.Pass, c.pass)
+				}
+			}
+			if c.pass && m.Score != 100 {
+				t.Errorf("crane %g t needed: B3 scores %v, want 100", c.need, m.Score)
+			}
+		}
+		if !found {
+			t.Errorf("crane %g t needed: B3 not among %v", c.need, ms)
+		}
 	}
 }
