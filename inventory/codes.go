@@ -75,6 +75,7 @@ const (
 	CodeProjectLeasePair    = "project_lease_pair"
 	CodeProjectStageDates   = "project_stage_dates"
 	CodeProjectDatesOrder   = "project_dates_order"
+	CodeProjectDateFuture   = "project_date_future"
 	CodeProjectStartsAsLead = "project_starts_as_lead"
 	CodeProjectStageOnly    = "project_stage_action_only"
 	CodeProjectSiteFixed    = "project_site_fixed"
@@ -177,6 +178,7 @@ var codeTexts = map[string]CodeText{
 	CodeProjectLeasePair:    ct(EInvalid, "租用厂房和租用面积须同时填写。", "The plant leased and the area leased go together.", "fields"),
 	CodeProjectStageDates:   ct(EInvalid, "已到达的每个阶段都需要日期。", "Every stage reached needs its date.", "fields"),
 	CodeProjectDatesOrder:   ct(EInvalid, "阶段日期不能早于上一阶段的日期。", "A stage's date must not be before the previous stage's.", "fields"),
+	CodeProjectDateFuture:   ct(EInvalid, "阶段日期不能晚于今天（{max}）：阶段在发生后登记。", "A stage's date must not be after today ({max}): a stage is recorded once it has happened.", "max"),
 	CodeProjectStartsAsLead: ct(EInvalid, "新项目从“线索”阶段开始，再通过阶段操作推进。", "A new project starts as a lead; move it on with the stage action."),
 	CodeProjectStageOnly:    ct(EInvalid, "阶段、阶段日期、地块和厂房只能通过阶段操作修改。", "The stage, its dates, the plot and the plant change only through the stage action."),
 	CodeProjectSiteFixed:    ct(EInvalid, "项目的地块或厂房（{value}）确定后不能更改。", "The project's plot or plant ({value}) cannot change once set.", "value"),

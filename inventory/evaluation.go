@@ -153,7 +153,7 @@ type NotEligible struct {
 // YearEnd is the instant at which a year's evaluation reads the land: the last microsecond of
 // 31 December, China Standard Time (UTC+8) — the instant as_of=YYYY-12-31 names.
 func YearEnd(year int) time.Time {
-	return time.Date(year+1, 1, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*60*60)).Add(-time.Microsecond)
+	return time.Date(year+1, 1, 1, 0, 0, 0, 0, ChinaTime).Add(-time.Microsecond)
 }
 
 // Evaluate computes a year's evaluation of the firms in by scheme s (see the rules at the top

@@ -11,6 +11,18 @@ const (
 	MatchPlants = "plants"
 )
 
+// MatchLayers are the layers site matching ranks: ready plots or standard plants with free
+// space.
+var MatchLayers = []string{MatchPlots, MatchPlants}
+
+// CheckMatchLayer refuses a layer site matching does not rank (EInvalid naming layer).
+func CheckMatchLayer(layer string) error {
+	if !slices.Contains(MatchLayers, layer) {
+		return Errorf(EInvalid, "layer", "must be plots or plants, not %q", layer).With(CodeUnknownValue, map[string]any{"value": layer})
+	}
+	return nil
+}
+
 // The conditions of site matching, by their stable names (MatchCondition.Name), in the order
 // a match reports them.
 //
@@ -35,7 +47,8 @@ const (
 //   - floor_load_kn_m2: floor load ≥ FloorLoadKNm2.
 //   - floor_height_m: the building's floor height (层高, the layer records no separate clear
 //     height) ≥ ClearHeightM.
-//   - crane_capacity_t: crane capacity ≥ CraneCapacityT (no requirement when nil).
+//   - crane_capacity_t: crane capacity ≥ CraneCapacityT (no requirement when nil); a building
+//     with no crane has 0 t, so it meets a need of 0 t. Value: the capacity (null: no crane).
 //
 // A condition whose requirement is nil (or, for the standard-land figures, which the plot does
 // not preset) passes and is reported with Required null; it does not enter the score.
@@ -106,8 +119,8 @@ func (r MatchRanking) Check() error {
 // CheckSiteNeed refuses a need site matching cannot answer: an unknown layer, an unknown
 // cluster, a negative or non-finite figure, or a minimum area above the maximum.
 func CheckSiteNeed(n SiteNeed) error {
-	if n.Layer != MatchPlots && n.Layer != MatchPlants {
-		return Errorf(EInvalid, "layer", "must be %q or %q", MatchPlots, MatchPlants)
+	if err := CheckMatchLayer(n.Layer); err != nil {
+		return err
 	}
 	if n.Cluster != "" && !slices.Contains(Clusters, n.Cluster) {
 		return Errorf(EInvalid, "cluster", "unknown cluster %q", n.Cluster)

@@ -13,6 +13,10 @@ import (
 // for planners and leadership only; their routes answer the public 401 and every field is
 // Confidential. A plot reserved for a project shows to the public only as reserved.
 
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), the time the zones work in:
+// a date given without a time (as_of, a stage's date, a year's end) is a day of this zone.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
 // Project stages (项目阶段), in order: lead 线索 → negotiating 洽谈 → signed 签约 → supplied
 // 供地/租赁 (land supplied or plant leased) → started 开工 → in_production 投产; or dropped 终止,
 // with a reason, from any stage before in_production. in_production and dropped are final.

@@ -2,17 +2,13 @@ package inventory
 
 import "strings"
 
-// MatchLayers are the layers site matching ranks: ready plots or standard plants with free
-// space.
-var MatchLayers = []string{"plots", "plants"}
-
 // ProjectSiteNeed converts a project (a feature of ProjectLayer, read by a viewer who sees its
 // confidential fields) into what it needs from a site on layer (MatchLayers) in zone: the land
 // need and committed per-mu figures for "plots", the plant need for "plants". A field left
 // empty on the project is no requirement. A layer that is neither is EInvalid naming layer.
 func ProjectSiteNeed(f *Feature, zone, layer string) (SiteNeed, error) {
-	if !contains(MatchLayers, layer) {
-		return SiteNeed{}, Errorf(EInvalid, "layer", "must be plots or plants, not %q", layer).With(CodeUnknownValue, map[string]any{"value": layer})
+	if err := CheckMatchLayer(layer); err != nil {
+		return SiteNeed{}, err
 	}
 	p := f.Confidential
 	if p == nil {

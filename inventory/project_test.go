@@ -57,3 +57,23 @@ func TestProjectStepOK(t *testing.T) {
 		t.Error("an unknown stage may stay")
 	}
 }
+
+// TestCheckMatchLayer: the one rule of the layers site matching ranks, used by the route, the
+// project's need and CheckSiteNeed alike.
+func TestCheckMatchLayer(t *testing.T) {
+	for layer, ok := range map[string]bool{"plots": true, "plants": true, "": false, "roads": false, "Plots": false, "projects": false} {
+		err := CheckMatchLayer(layer)
+		if (err == nil) != ok {
+			t.Errorf("CheckMatchLayer(%q) = %v, want ok %v", layer, err, ok)
+		}
+		if _, nerr := ProjectSiteNeed(&Feature{Confidential: map[string]any{}}, "z", layer); (nerr == nil) != ok {
+			t.Errorf("ProjectSiteNeed on %q = %v, want ok %v", layer, nerr, ok)
+		}
+		if cerr := CheckSiteNeed(SiteNeed{Layer: layer}); (cerr == nil) != ok {
+			t.Errorf("CheckSiteNeed on %q = %v, want ok %v", layer, cerr, ok)
+		}
+		if !ok && CodeOf(err) != CodeUnknownValue {
+			t.Errorf("CheckMatchLayer(%q) code %s, want %s", layer, CodeOf(err), CodeUnknownValue)
+		}
+	}
+}

@@ -121,7 +121,7 @@ func (e *editEnv) do(t *testing.T, method, path, user, ifMatch, body string) rep
 func (e *editEnv) snapshot(t *testing.T) string {
 	t.Helper()
 	var out []string
-	for _, tb := range []string{"layout", "plots", "plants", "idle_sites", "roads"} {
+	for _, tb := range []string{"layout", "plots", "plants", "idle_sites", "roads", "projects", "enterprises"} {
 		var s string
 		err := e.db.Pool.QueryRow(context.Background(),
 			fmt.Sprintf("select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by id)), '') from %s t", tb)).Scan(&s)

@@ -216,13 +216,21 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	if _, ok := after["landinv_db_statement_timeouts_total"]; !ok {
 		t.Errorf("no landinv_db_statement_timeouts_total series")
 	}
-	// The revision gauge is the store's revision counter, read independently.
-	rev, err := o.db.Revision(context.Background())
-	if err != nil {
+	// The revision gauge is the inventory's revision counter, read from its table (not through
+	// the store call the gauge itself uses).
+	var rev int64
+	if err := o.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&rev); err != nil {
 		t.Fatal(err)
 	}
 	if got := after.value("landinv_inventory_revision", nil); got != float64(rev) || rev == 0 {
-		t.Errorf("landinv_inventory_revision = %v, store says %d", got, rev)
+		t.Errorf("landinv_inventory_revision = %v, the counter is %d", got, rev)
+	}
+	// The gauge follows the counter when it moves (a gauge stuck at its first value fails).
+	if _, err := o.db.Pool.Exec(context.Background(), "update inventory_revision set n = n + 5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := scrape(t, o.debug.URL).value("landinv_inventory_revision", nil); got != float64(rev+5) {
+		t.Errorf("landinv_inventory_revision = %v after the counter moved to %d", got, rev+5)
 	}
 	if after.value("go_goroutines", nil) == 0 {
 		t.Errorf("no Go runtime metrics")

@@ -320,6 +320,38 @@ func TestOGCCRS(t *testing.T) {
 	if inGK.NumberMatched < 1 || inGK.NumberMatched > all.NumberMatched {
 		t.Errorf("bbox in EPSG:4546 finds %d of %d plots", inGK.NumberMatched, all.NumberMatched)
 	}
+	// Which plots, checked in EPSG:4546 by PostGIS: every plot the box was drawn around (code
+	// < 'P') is found, and every plot found lies within a metre of the box.
+	found := map[string]bool{}
+	for _, f := range inGK.Features {
+		found[f.ID] = true
+	}
+	rows, err := e.db.Pool.Query(ctx, `select code, code < 'P', ST_DWithin(ST_Transform(geom, 4546), ST_MakeEnvelope($1, $2, $3, $4, 4546), 1)
+		from plots where valid_to = 'infinity' and not archived`, box[0], box[1], box[2], box[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	inside := 0
+	for rows.Next() {
+		var c string
+		var drawn, near bool
+		if err := rows.Scan(&c, &drawn, &near); err != nil {
+			t.Fatal(err)
+		}
+		if drawn && !found[c] {
+			t.Errorf("bbox in EPSG:4546 misses plot %s, which it was drawn around", c)
+		}
+		if found[c] && !near {
+			t.Errorf("bbox in EPSG:4546 finds plot %s, which lies outside it", c)
+		}
+		if drawn {
+			inside++
+		}
+	}
+	if inside == 0 || len(found) != len(inGK.Features) || len(inGK.Features) != inGK.NumberMatched {
+		t.Errorf("bbox in EPSG:4546: %d drawn around, %d features for %d matched", inside, len(inGK.Features), inGK.NumberMatched)
+	}
 }
 
 // TestOGCWritesNeedIfMatch: a write through /ogc without If-Match is a 428 and changes nothing;

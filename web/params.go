@@ -168,7 +168,7 @@ func (s *Server) resolveZone(ctx context.Context, v url.Values) (string, error) 
 
 // ChinaTime is the time zone a date in as_of is read in: China Standard Time (UTC+8, no
 // daylight saving), the time the zones work in.
-var ChinaTime = time.FixedZone("CST", 8*60*60)
+var ChinaTime = inventory.ChinaTime
 
 // ParseAsOf reads as_of, the one grammar of every route that takes it (lists, single features,
 // reports, and the CLI's --as-of):

@@ -20,12 +20,6 @@ import (
 // with as_of, history, create, update, archive, restore; If-Match on writes); the stage action,
 // an enquiry turned into a project and a project's site matches are here.
 
-// DefaultMatchLimit and MaxMatchLimit bound how many matches GET .../matches answers.
-const (
-	DefaultMatchLimit = 20
-	MaxMatchLimit     = 200
-)
-
 // projectStage answers POST /api/v1/projects/{code}/stage with {stage, date, plot_code?,
 // plant_code?, leased_m2?, drop_reason?, note} under If-Match (the project's ETag): 200 with the
 // project's new version; a refused step is a 422 naming the field, and nothing changes.
@@ -112,7 +106,7 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) 
 // projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]: the
 // sites that can take the project, ranked by the SiteMatcher (its ranking rule is documented
 // where it is defined), each with {code, score, conditions: [{name, pass, value, required}]}.
-// layer is required; limit is 1 to MaxMatchLimit (DefaultMatchLimit).
+// layer is required; limit is 1 to inventory.MaxMatchLimit (inventory.DefaultMatchLimit).
 func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 	code, err := codeParam(inventory.ProjectLayer, r)
 	if err != nil {
@@ -125,17 +119,17 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "is required: plots or plants").With(inventory.CodeRequired, nil))
 		return
 	}
-	limit := DefaultMatchLimit
+	limit := inventory.DefaultMatchLimit
 	if raw, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(raw[0])
-		if err != nil || n < 1 || n > MaxMatchLimit {
-			Problem(w, r, inventory.Errorf(inventory.EInvalid, "limit", "must be a whole number from 1 to %d", MaxMatchLimit).
-				With(inventory.CodeOutOfRange, map[string]any{"min": 1, "max": MaxMatchLimit}))
+		if err != nil || n < 1 || n > inventory.MaxMatchLimit {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "limit", "must be a whole number from 1 to %d", inventory.MaxMatchLimit).
+				With(inventory.CodeOutOfRange, map[string]any{"min": 1, "max": inventory.MaxMatchLimit}))
 			return
 		}
 		limit = n
 	}
-	if _, err := inventory.ProjectSiteNeed(&inventory.Feature{Confidential: map[string]any{}}, "", layer); err != nil {
+	if err := inventory.CheckMatchLayer(layer); err != nil {
 		Problem(w, r, err) // the layer, checked before the project is read
 		return
 	}

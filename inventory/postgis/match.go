@@ -185,10 +185,11 @@ func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNe
 }
 
 // matchPlantsSQL: $1 zone, $2 free area, $3 floor load, $4 floor height, $5 crane capacity
-// needed, $6–$9 the weights of PlantMatchConditions in order, $10 limit.
+// needed, $6–$9 the weights of PlantMatchConditions in order, $10 limit. A building with no
+// crane (crane_capacity_t null) has 0 t (crane_t): it meets a need of 0 t, and only that.
 const matchPlantsSQL = `with c as (
   select b.code, b.free_area_m2 as free, b.floor_load_kn_m2::float8 as load, b.floor_height_m::float8 as height,
-         b.crane_capacity_t::float8 as crane
+         b.crane_capacity_t::float8 as crane, coalesce(b.crane_capacity_t::float8, 0) as crane_t
   from plants b
   where b.zone_id = (select id from zones where code = $1) and b.status = 'completed' and b.free_area_m2 > 0
     and b.valid_to = 'infinity' and not b.archived
@@ -197,9 +198,9 @@ const matchPlantsSQL = `with c as (
     case when $2::float8 is null then null when free >= $2 then 1 else free / $2 end as k_free,
     case when $3::float8 is null then null when load >= $3 then 1 else coalesce(load / $3, 0) end as k_load,
     case when $4::float8 is null then null when height >= $4 then 1 else coalesce(height / $4, 0) end as k_height,
-    case when $5::float8 is null then null when crane >= $5 then 1 else coalesce(crane / $5, 0) end as k_crane,
+    case when $5::float8 is null then null when crane_t >= $5 then 1 else crane_t / $5 end as k_crane,
     coalesce($2::float8 is null or free >= $2, false) as p_free, coalesce($3::float8 is null or load >= $3, false) as p_load,
-    coalesce($4::float8 is null or height >= $4, false) as p_height, coalesce($5::float8 is null or crane >= $5, false) as p_crane
+    coalesce($4::float8 is null or height >= $4, false) as p_height, ($5::float8 is null or crane_t >= $5) as p_crane
   from c
 ), s as (
   select k.*, p_free and p_load and p_height and p_crane as all_pass,

@@ -96,11 +96,15 @@ func (db *DB) stage(ctx context.Context, tx pgx.Tx, w writer, code, ifMatch stri
 		return inventory.Errorf(inventory.EInvalid, "stage", "cannot go from %s to %s; a project goes lead → negotiating → signed → supplied → started → in_production one stage at a time, or to dropped with a reason (at signed, the same stage assigns a plot)", p.stage, c.Stage).
 			With(inventory.CodeIllegalStep, map[string]any{"from": p.stage, "to": c.Stage})
 	}
-	day := ""
+	// A stage records what has happened: its date is today (China time) or before.
+	today := time.Now().In(inventory.ChinaTime).Format("2006-01-02")
+	day := today
 	if date != nil {
 		day = date.Format("2006-01-02")
-	} else if err := tx.QueryRow(ctx, "select current_date::text").Scan(&day); err != nil {
-		return err
+	}
+	if day > today {
+		return inventory.Errorf(inventory.EInvalid, "date", "%s is after today (%s): a stage is recorded when it has happened", day, today).
+			With(inventory.CodeProjectDateFuture, map[string]any{"max": today})
 	}
 	props := map[string]any{"stage": c.Stage}
 	if f := inventory.ProjectStageDate(c.Stage); f != "" && !sameStage {
@@ -167,9 +171,17 @@ func (db *DB) stage(ctx context.Context, tx pgx.Tx, w writer, code, ifMatch stri
 	case "dropped":
 		props["drop_reason"] = strings.TrimSpace(c.DropReason)
 		if plot != "" && p.stage == "signed" {
-			// The reservation lapses (预留失效): the plot is offered again.
-			if err := sw.movePlot(ctx, plot, "reserved", "ready", nil); err != nil {
+			// The reservation lapses (预留失效): the plot, if still reserved, is offered again. A
+			// plot the planner has moved on since (the plot layer lets a reservation lapse, or
+			// the land be supplied) is left as it is: dropping the project must stay possible.
+			status, err := sw.plotStatus(ctx, plot)
+			if err != nil {
 				return err
+			}
+			if status == "reserved" {
+				if err := sw.movePlot(ctx, plot, "reserved", "ready", nil); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -200,12 +212,7 @@ type stageWriter struct {
 // movePlot moves a live plot from status from to status to, with the extra properties set.
 // A plot that does not exist, or is not in from, is refused naming plot_code.
 func (s stageWriter) movePlot(ctx context.Context, plot, from, to string, set map[string]any) error {
-	var status string
-	err := s.tx.QueryRow(ctx, `select status from plots where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`,
-		s.w.zoneID, plot).Scan(&status)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return inventory.Errorf(inventory.EInvalid, "plot_code", "unknown plot '%s'", plot).With(inventory.CodeUnknownPlot, map[string]any{"plot": plot})
-	}
+	status, err := s.plotStatus(ctx, plot)
 	if err != nil {
 		return err
 	}
@@ -220,6 +227,17 @@ func (s stageWriter) movePlot(ctx context.Context, plot, from, to string, set ma
 	_, _, err = s.db.writeVersion(ctx, s.tx, inventory.PlotLayer, s.w, writeRequest{op: inventory.OpUpdate, code: plot, internal: true,
 		change: inventory.Change{Properties: props, Note: fmt.Sprintf("project %s: %s → %s", s.project, from, to)}})
 	return err
+}
+
+// plotStatus is a live plot's status; a plot that does not exist is refused naming plot_code.
+func (s stageWriter) plotStatus(ctx context.Context, plot string) (string, error) {
+	var status string
+	err := s.tx.QueryRow(ctx, `select status from plots where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`,
+		s.w.zoneID, plot).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", inventory.Errorf(inventory.EInvalid, "plot_code", "unknown plot '%s'", plot).With(inventory.CodeUnknownPlot, map[string]any{"plot": plot})
+	}
+	return status, err
 }
 
 // lease adds m2 to a live plant's leased_area_m2, refused when m2 exceeds the plant's free

@@ -78,13 +78,12 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 	// The legal idle test (闲置土地处置办法 art. 2) on the report date.
 	q = q.fresh()
 	date := q.arg(p.Date())
-	invest := "false"
+	seesInvest := h.Confidential
 	rep.CandidateRule = "supplied or building plot (status supplied, under_construction or in_production), not flagged " +
 		"(status not idle, no idle site names it), and on the report date either (not_started) the agreed start date is " +
 		"at least one year past and work has not started, or (stopped) work started, stopped at least one year ago, and " +
 		"the built share of what was due is below 1/3"
-	if h.Confidential {
-		invest = "t.investment_wan < 0.25 * t.planned_investment_wan"
+	if seesInvest {
 		rep.CandidateRule += " or investment is below 25% of the planned total"
 	} else {
 		rep.Withheld = append(rep.Withheld, "idle test on investment below 25% of the planned total (confidential)")
@@ -98,7 +97,7 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 		where %[2]s and t.status in ('supplied', 'under_construction', 'in_production')
 		  and not exists (select 1 from idle_sites s where s.zone_id = $1 and s.plot_code = t.code and %[3]s)
 		  and (%[4]s or %[5]s)
-		order by t.code`, date, q.plotFilter("t"), q.time("s"), idleNotStartedSQL("t", date), idleStoppedSQL("t", date, invest)), q.args...)
+		order by t.code`, date, q.plotFilter("t"), q.time("s"), idleNotStartedSQL("t", date), idleStoppedSQL("t", date, seesInvest)), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("idle report: candidates: %w", err)
 	}
@@ -132,14 +131,18 @@ func (db *DB) Idle(ctx context.Context, p inventory.ReportParams) (*inventory.Id
 // idleNotStartedSQL and idleStoppedSQL are the legal idle-land test (闲置土地处置办法 art. 2)
 // on plot t at the date expression date, the one definition the idle report and the pipeline
 // report share: not started one full year after the agreed start date; or started, stopped for
-// a full year, with the built share of what was due below 1/3 or (invest, an SQL condition;
-// "false" when the viewer may not see investment) investment below 25% of the planned total.
+// a full year, with the built share of what was due below 1/3 or (only when seesInvest: the
+// investment is confidential) investment below 25% of the planned total.
 func idleNotStartedSQL(t, date string) string {
 	return fmt.Sprintf(`(%[1]s.agreed_start_date is not null and %[1]s.agreed_start_date + interval '1 year' <= %[2]s::date
 		        and (%[1]s.started_on is null or %[1]s.started_on > %[2]s::date))`, t, date)
 }
 
-func idleStoppedSQL(t, date, invest string) string {
+func idleStoppedSQL(t, date string, seesInvest bool) string {
+	invest := "false"
+	if seesInvest {
+		invest = fmt.Sprintf("%[1]s.investment_wan < 0.25 * %[1]s.planned_investment_wan", t)
+	}
 	return fmt.Sprintf(`(%[1]s.started_on <= %[2]s::date and %[1]s.stopped_on is not null and %[1]s.stopped_on + interval '1 year' <= %[2]s::date
 		        and (%[1]s.built_area_share < 1.0/3 or %[3]s))`, t, date, invest)
 }

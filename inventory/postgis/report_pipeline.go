@@ -160,7 +160,7 @@ func (db *DB) pipelineOverdue(ctx context.Context, q *reportQuery, rep *inventor
 		left join plots t on t.zone_id = pr.zone_id and t.code = pr.plot_code and %[3]s
 		where %[2]s and pr.stage not in ('in_production', 'dropped') and (o.late_action or o.late_start)
 		order by 14 desc, pr.code`, date, q.projectFilter("pr"), q.time("t"),
-		idleNotStartedSQL("t", date), idleStoppedSQL("t", date, "t.investment_wan < 0.25 * t.planned_investment_wan")), q.args...)
+		idleNotStartedSQL("t", date), idleStoppedSQL("t", date, true)), q.args...)
 	if err != nil {
 		return fmt.Errorf("pipeline report: overdue: %w", err)
 	}

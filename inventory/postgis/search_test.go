@@ -143,14 +143,26 @@ func TestSortsOrderAndPageCompletely(t *testing.T) {
 		rank := func(f inventory.Feature) int {
 			return slices.Index(inventory.AvailabilityOrder, inventory.SiteAvailability(l.Name, f.Properties).Key)
 		}
-		num := func(f inventory.Feature, name string) float64 {
-			x, _ := f.Properties[name].(interface{ Float64() (float64, error) })
-			if x == nil {
-				return math.Inf(-1)
+		// num is a numeric property, ok false when it is null (sorted last either way).
+		num := func(f inventory.Feature, name string) (float64, bool) {
+			switch x := f.Properties[name].(type) {
+			case nil:
+				return 0, false
+			case float64:
+				return x, true
+			case int64:
+				return float64(x), true
+			case int:
+				return float64(x), true
+			case interface{ Float64() (float64, error) }:
+				v, err := x.Float64()
+				return v, err == nil
+			default:
+				t.Fatalf("%s %s: %s = %T %v, not a number", l.Name, f.Code, name, x, x)
+				return 0, false
 			}
-			v, _ := x.Float64()
-			return v
 		}
+		checkedFields := map[string]int{}
 		for _, s := range l.Sorts {
 			q := inventory.Query{Layer: l, Limit: inventory.MaxLimit, Sort: &s}
 			got := codesOf(t, db, q)
@@ -163,9 +175,20 @@ func TestSortsOrderAndPageCompletely(t *testing.T) {
 				switch s.Kind {
 				case inventory.SortCode:
 				case inventory.SortField:
-					cmp = num(a, s.Field) - num(b, s.Field)
-					if s.Desc {
-						cmp = -cmp
+					va, oka := num(a, s.Field)
+					vb, okb := num(b, s.Field)
+					switch {
+					case oka && okb:
+						cmp = va - vb
+						if s.Desc {
+							cmp = -cmp
+						}
+						checkedFields[s.Param]++
+					case oka != okb: // nulls last, ascending or descending
+						cmp = 1
+						if oka {
+							cmp = -1
+						}
 					}
 				case inventory.SortBuiltRoad:
 					cmp = dist[a.Code] - dist[b.Code]
@@ -178,6 +201,9 @@ func TestSortsOrderAndPageCompletely(t *testing.T) {
 				if cmp > 0 || (cmp == 0 && a.Code > b.Code) {
 					t.Fatalf("%s sort=%s: %s before %s", l.Name, s.Param, a.Code, b.Code)
 				}
+			}
+			if s.Kind == inventory.SortField && checkedFields[s.Param] == 0 {
+				t.Errorf("%s sort=%s: no pair of neighbours with both values was compared", l.Name, s.Param)
 			}
 			// Paging with offset under the sort: every feature once, in the same order.
 			var paged []string
