@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql
--- Migrations sha256: 529a505c75d4ac4cb8c185b6337b805c8810b27a39b605734bbbbc15c42ebd58
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0074_project_land_use.sql
+-- Migrations sha256: bf986fdea8ec4ebcde2a53bfd7e413a11ded6ec54e19bd2ac7405d9edfb01b98
 
 
 --
@@ -3244,6 +3244,14 @@ ALTER TABLE ONLY public.plots
 
 ALTER TABLE ONLY public.plots
     ADD CONSTRAINT plots_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: projects projects_land_use_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_land_use_fkey FOREIGN KEY (land_use) REFERENCES public.land_use_codes(code);
 
 
 --

@@ -89,3 +89,34 @@ func TestMatchPlantsNoCraneNeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectLandUseIsAKnownCode: a project's land use must be a code of the land-use list (any
+// level); unknown text is a 422 naming land_use with the unknown-land-use code, and nothing is
+// written; a class code such as 1001 is taken.
+func TestProjectLandUseIsAKnownCode(t *testing.T) {
+	db := projectZone(t)
+	for _, c := range []struct {
+		code, landUse string
+		ok            bool
+	}{
+		{"LU-OK", "1001", true},
+		{"LU-BAD", "' or 1=1", false},
+		{"LU-M9", "M9", false},
+	} {
+		p := map[string]any{"code": c.code, "name": "用地测试", "investor_name": "某公司", "land_use": c.landUse}
+		_, err := db.Create(projectPlanner, inventory.ProjectLayer, "hand", inventory.Change{Properties: p})
+		if c.ok {
+			if err != nil {
+				t.Errorf("%s: land_use %q refused: %v", c.code, c.landUse, err)
+			}
+			continue
+		}
+		var e *inventory.Error
+		if !errors.As(err, &e) || e.Field != "land_use" || e.Code != inventory.CodeUnknownLandUse {
+			t.Errorf("%s: land_use %q: %v, want a problem naming land_use with %s", c.code, c.landUse, err, inventory.CodeUnknownLandUse)
+		}
+		if _, err := db.Get(projectPlanner, inventory.ProjectLayer, "hand", c.code); err == nil {
+			t.Errorf("%s: a refused project was written", c.code)
+		}
+	}
+}
