@@ -127,7 +127,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		q.Zone = zoneOf(r)
 		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
 		// client that has the page already gets 304 without the database running the query.
-		rev, err := s.revisions.revision(r.Context())
+		rev, err := s.requestRevision(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
