@@ -238,16 +238,23 @@ func (p *Pool) start(ctx context.Context, sql string, args []any) (*stmt, error)
 			release()
 			return nil, err
 		}
-		b := &pgx.Batch{}
-		b.Queue(begin)
-		b.Queue(p.settingsSQL(), strconv.FormatInt(p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds(), 10))
-		b.Queue(sql, args...)
-		b.Queue("commit")
 		s := &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), rep: rep, release: release}
-		s.br = conn.SendBatch(ctx, b)
-		_, err = s.br.Exec()
-		if err == nil {
+		if len(args) == 0 && strings.Contains(sql, ";") {
+			// Several statements in one string go as a simple query (a pipeline cannot
+			// prepare them): BEGIN and the settings in one round trip (a simple query as
+			// well), the statements in the next, the COMMIT in the last.
+			_, err = conn.Exec(ctx, begin+"; "+p.timeoutSQL(ctx))
+		} else {
+			b := &pgx.Batch{}
+			b.Queue(begin)
+			b.Queue(p.settingsSQL(), strconv.FormatInt(p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds(), 10))
+			b.Queue(sql, args...)
+			b.Queue("commit")
+			s.br = conn.SendBatch(ctx, b)
 			_, err = s.br.Exec()
+			if err == nil {
+				_, err = s.br.Exec()
+			}
 		}
 		if err != nil {
 			err = p.classify(ctx, err, s.pc)
@@ -290,7 +297,14 @@ func (s *stmt) end(ok bool) error {
 
 func (s *stmt) finish(ok bool) error {
 	s.done = true
-	err := s.br.Close()
+	var err error
+	if s.br != nil {
+		err = s.br.Close()
+	} else if ok && !s.pc.IsClosed() {
+		ctx, cancel := endCtx(s.ctx)
+		_, err = s.conn.Exec(ctx, "commit")
+		cancel()
+	}
 	if !s.pc.IsClosed() && s.pc.PgConn().TxStatus() != 'I' {
 		ctx, cancel := endCtx(s.ctx)
 		_, _ = s.conn.Exec(ctx, "rollback")
@@ -310,7 +324,12 @@ func (p *Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
-	tag, err := s.br.Exec()
+	var tag pgconn.CommandTag
+	if s.br != nil {
+		tag, err = s.br.Exec()
+	} else {
+		tag, err = s.conn.Exec(ctx, sql)
+	}
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
 		if s.again(err) {
@@ -332,7 +351,12 @@ func (p *Pool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.br.Query()
+	var rows pgx.Rows
+	if s.br != nil {
+		rows, err = s.br.Query()
+	} else {
+		rows, err = s.conn.Query(ctx, sql)
+	}
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
 		if s.again(err) {
