@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -102,10 +104,43 @@ func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, inc
 		sel = append(sel, fmt.Sprintf("coalesce(sum(%s) filter (where %s), 0)::float8", e[0], cond),
 			fmt.Sprintf("count(*) filter (where %s)", cond))
 	}
-	contrib, err := db.contributions(ctx, q, grp)
+	// The contributions and the plot codes are independent reads of the same plots: they run
+	// beside the sums, each on its own connection (as before, each statement is a transaction
+	// of its own), so the report takes the longest of them rather than their sum.
+	var contrib map[string]map[string]inventory.Contribution
+	var codes *plotCodes
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.Go(func() (err error) {
+		contrib, err = db.contributions(ectx, q, grp)
+		return err
+	})
+	if includePlots {
+		eg.Go(func() (err error) {
+			codes, err = db.intensityCodes(ectx, q, grp, keys)
+			return err
+		})
+	}
+	total, groups, err := db.classSums(ctx, q, grp, sel, keys)
+	if werr := eg.Wait(); werr != nil {
+		return nil, nil, werr
+	}
 	if err != nil {
 		return nil, nil, err
 	}
+	if total != nil {
+		total.Contrib = contrib[total.Key]
+	}
+	for i := range groups {
+		groups[i].Contrib = contrib[groups[i].Key]
+	}
+	if codes != nil {
+		codes.fill(keys, total, groups)
+	}
+	return total, groups, nil
+}
+
+// classSums runs the sums of intensitySums (sel over the plots of q grouped by grp).
+func (db *DB) classSums(ctx context.Context, q *reportQuery, grp string, sel, keys []string) (*inventory.ClassSums, []inventory.ClassSums, error) {
 	sets := "(), (g)"
 	sql := fmt.Sprintf(`select %s from (select t.*, %s as g from plots t where %s) t group by grouping sets (%s) order by 1 desc, 2`,
 		strings.Join(sel, ", "), grp, q.plotFilter("t"), sets)
@@ -134,44 +169,82 @@ func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, inc
 		}
 		if isTotal {
 			s.Key = "total"
-			s.Contrib = contrib[s.Key]
 			total = &s
 		} else if g != nil {
 			s.Key = *g
-			s.Contrib = contrib[s.Key]
 			groups = append(groups, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("intensity report: %w", err)
 	}
-	if includePlots {
-		if err := db.intensityCodes(ctx, q, grp, keys, total, groups); err != nil {
-			return nil, nil, err
-		}
-	}
 	return total, groups, nil
 }
 
-// intensityCodes fills in the plot codes of the land classes (the totals that sum area_m2),
-// in code order, for the total and each group; a figure total (which sums the plots of its
-// class that carry the figure) lists none, as its count says how many did.
-//
-// The plots are read once, sorted once by the database (so in its collation's order, as
-// array_agg(code order by code) gave them), each with its group and one flag per class; the
-// lists are built here. One ordered aggregate per class and group used to sort the codes again
-// for each (16 sorts of up to 100,000 codes, spilling to disk at the default work_mem).
-func (db *DB) intensityCodes(ctx context.Context, q *reportQuery, grp string, keys []string, total *inventory.ClassSums, groups []inventory.ClassSums) error {
-	var land []int // the indexes in keys of the land classes
+// plotCodes are the plots of a report with their group and, per land class, whether they
+// count in it, in code order.
+type plotCodes struct {
+	land  []int // the indexes in keys of the land classes (the totals that sum area_m2)
+	group []*string
+	code  []string
+	flags []uint64 // bit j: the plot counts in the land class keys[land[j]]
+}
+
+// intensityCodes reads the plot codes of the land classes for the intensity report: every
+// plot of the selection once, sorted once by the database (so in its collation's order, as
+// array_agg(code order by code) gave them), with its group and one flag per class. One ordered
+// aggregate per class and group used to sort the codes again for each (16 sorts of up to
+// 100,000 codes, spilling to disk at the default work_mem).
+func (db *DB) intensityCodes(ctx context.Context, q *reportQuery, grp string, keys []string) (*plotCodes, error) {
+	pc := &plotCodes{}
 	sel := []string{grp, "t.code"}
 	for i, k := range keys {
 		e := totalSQL[k]
 		if e[0] != "t.area_m2" {
 			continue
 		}
-		land = append(land, i)
+		pc.land = append(pc.land, i)
 		sel = append(sel, fmt.Sprintf("coalesce(%s and %s is not null, false)", e[1], e[0]))
 	}
+	f := q.fresh()
+	sql := fmt.Sprintf(`select %s from plots t where %s order by t.code`, strings.Join(sel, ", "), f.plotFilter("t"))
+	rows, err := db.Pool.Query(ctx, sql, f.args...)
+	if err != nil {
+		return nil, fmt.Errorf("intensity report plot codes: %w", err)
+	}
+	defer rows.Close()
+	var g *string
+	var code string
+	flags := make([]bool, len(pc.land))
+	dest := []any{&g, &code}
+	for i := range flags {
+		dest = append(dest, &flags[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("intensity report plot codes: %w", err)
+		}
+		var bits uint64
+		for j, ok := range flags {
+			if ok {
+				bits |= 1 << j
+			}
+		}
+		if bits == 0 {
+			continue
+		}
+		pc.group, pc.code, pc.flags = append(pc.group, g), append(pc.code, code), append(pc.flags, bits)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("intensity report plot codes: %w", err)
+	}
+	return pc, nil
+}
+
+// fill sets the codes of every total of the total and the groups: the land classes' plots in
+// code order, none for a figure total (which sums the plots of its class that carry the
+// figure; its count says how many did).
+func (pc *plotCodes) fill(keys []string, total *inventory.ClassSums, groups []inventory.ClassSums) {
 	byKey := map[string]*inventory.ClassSums{}
 	all := []*inventory.ClassSums{}
 	if total != nil {
@@ -186,30 +259,13 @@ func (db *DB) intensityCodes(ctx context.Context, q *reportQuery, grp string, ke
 			s.Codes[k] = []string{}
 		}
 	}
-	f := q.fresh()
-	sql := fmt.Sprintf(`select %s from plots t where %s order by t.code`, strings.Join(sel, ", "), f.plotFilter("t"))
-	rows, err := db.Pool.Query(ctx, sql, f.args...)
-	if err != nil {
-		return fmt.Errorf("intensity report plot codes: %w", err)
-	}
-	defer rows.Close()
-	var g *string
-	var code string
-	flags := make([]bool, len(land))
-	dest := []any{&g, &code}
-	for i := range flags {
-		dest = append(dest, &flags[i])
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("intensity report plot codes: %w", err)
-		}
+	for r, code := range pc.code {
 		var group *inventory.ClassSums
-		if g != nil {
+		if g := pc.group[r]; g != nil {
 			group = byKey[*g]
 		}
-		for j, i := range land {
-			if !flags[j] {
+		for j, i := range pc.land {
+			if pc.flags[r]&(1<<j) == 0 {
 				continue
 			}
 			k := keys[i]
@@ -221,8 +277,4 @@ func (db *DB) intensityCodes(ctx context.Context, q *reportQuery, grp string, ke
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("intensity report plot codes: %w", err)
-	}
-	return nil
 }
