@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0070_plots_web_mercator.sql
--- Migrations sha256: fb8a91804d52e89ac423574be14c0d1d9977086e30338b6738eb058a08108e0c
+-- Migrations sha256: 93dc7f2b585612b8ec2c435c5a6e4c58edf413486efc05f16ad0a829c5b750eb
 
 
 --
@@ -2305,6 +2305,13 @@ CREATE INDEX plants_live_geom_gix ON public.plants USING gist (geom) WHERE ((val
 
 
 --
+-- Name: plots_geom_3857_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX plots_geom_3857_gix ON public.plots USING gist (geom_3857);
+
+
+--
 -- Name: plots_geom_gix; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2323,13 +2330,6 @@ CREATE INDEX plots_history ON public.plots USING btree (zone_id, code, valid_fro
 --
 
 CREATE UNIQUE INDEX plots_live_code ON public.plots USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
-
-
---
--- Name: plots_live_geom_3857_gix; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX plots_live_geom_3857_gix ON public.plots USING gist (geom_3857) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
 
 
 --
