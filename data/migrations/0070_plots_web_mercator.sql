@@ -18,9 +18,9 @@ alter table plots add column geom_3857 geometry(MultiPolygon, 3857)
                               then ST_Transform(geom, 3857) end) stored;
 
 -- Over every version, not only the live ones: a partial index with the live plots' predicate
--- would be a plan for "every live plot" on its own, and the set-based overlap check (0059),
--- which runs with sequential scans off and no statistics yet for the rows being inserted,
--- took it (a whole-index scan per new plot: an import of 100 000 plots ran for minutes).
+-- would also be a plan for "every live plot" on its own (a whole-index scan), which the
+-- set-based overlap check (0059) could take, as it runs with sequential scans off and no
+-- statistics yet for the rows being inserted. A precaution: not seen to happen.
 create index plots_geom_3857_gix on plots using gist (geom_3857);
 
 -- Closing a version recomputes its generated columns, and a BEFORE UPDATE trigger sees them
