@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0070_plots_web_mercator.sql
--- Migrations sha256: 93dc7f2b585612b8ec2c435c5a6e4c58edf413486efc05f16ad0a829c5b750eb
+-- Migrations sha256: f6a5eb0c80ec3433deff397da65c2db4c3b08723f343476f8d77e6428c893909
 
 
 --
