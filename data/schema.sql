@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0074_project_land_use.sql
--- Migrations sha256: bf986fdea8ec4ebcde2a53bfd7e413a11ded6ec54e19bd2ac7405d9edfb01b98
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
+-- Migrations sha256: 8e17c6305c996e11e6438467bd5fd9b547a95b3059932095be1aa3d8c1cdc068
 
 
 --
@@ -670,7 +670,7 @@ CREATE FUNCTION public.landinv_versions_immutable() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 declare
-  generated constant text[] := array['valid_to', 'area_m2', 'footprint_m2', 'free_area_m2', 'length_m'];
+  generated constant text[] := array['valid_to', 'area_m2', 'footprint_m2', 'free_area_m2', 'length_m', 'geom_3857'];
 begin
   if landinv_maintenance() then
     return case when TG_OP = 'DELETE' then OLD else NEW end;
@@ -1837,6 +1837,11 @@ CREATE TABLE public.plots (
     asking_price_wan_per_mu numeric,
     reference_land_price_wan_per_mu numeric,
     lease_term_years integer,
+    geom_3857 public.geometry(MultiPolygon,3857) GENERATED ALWAYS AS (
+CASE
+    WHEN ((public.st_xmin((geom)::public.box3d) >= ('-180'::integer)::double precision) AND (public.st_xmax((geom)::public.box3d) <= (180)::double precision) AND (public.st_ymin((geom)::public.box3d) >= ('-85.06'::numeric)::double precision) AND (public.st_ymax((geom)::public.box3d) <= (85.06)::double precision)) THEN public.st_transform(geom, 3857)
+    ELSE NULL::public.geometry
+END) STORED,
     CONSTRAINT plots_asking_price_wan_per_mu_range CHECK (((asking_price_wan_per_mu >= (0)::numeric) AND (asking_price_wan_per_mu <= (10000)::numeric))),
     CONSTRAINT plots_built_area_share_range CHECK (((built_area_share >= (0)::numeric) AND (built_area_share <= (1)::numeric))),
     CONSTRAINT plots_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
@@ -2642,6 +2647,13 @@ CREATE UNIQUE INDEX plants_live_code ON public.plants USING btree (zone_id, code
 --
 
 CREATE INDEX plants_live_geom_gix ON public.plants USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
+-- Name: plots_geom_3857_gix; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX plots_geom_3857_gix ON public.plots USING gist (geom_3857);
 
 
 --

@@ -127,7 +127,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		q.Zone = zoneOf(r)
 		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
 		// client that has the page already gets 304 without the database running the query.
-		rev, err := s.revisions.revision(r.Context())
+		rev, err := s.requestRevision(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
@@ -222,6 +222,10 @@ type featureCollectionTail struct {
 }
 
 // get answers GET /api/v1/{layer}/{code}: one live feature, with its ETag.
+//
+// The feature is the one the store streams for a list (StreamList with code = CODE, one
+// statement, no count), written as the database built it: no decoding and encoding again in
+// Go. Only its version is read, for the ETag.
 func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		code := chi.URLParam(r, "code")
@@ -234,11 +238,29 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
+		var raw []byte
 		f, err := freshFeature(r, func(ctx context.Context) (*inventory.Feature, error) {
-			if asOf != nil {
-				return s.deps.Features.GetAsOf(ctx, l, zoneOf(r), code, asOf)
+			raw = raw[:0]
+			q := inventory.Query{Layer: l, Zone: zoneOf(r), Limit: 1, AsOf: asOf,
+				Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}
+			if _, _, err := s.deps.Features.StreamList(ctx, q, func(f []byte) error {
+				raw = append(raw, f...)
+				return nil
+			}); err != nil {
+				return nil, err
 			}
-			return s.deps.Features.Get(ctx, l, zoneOf(r), code)
+			if len(raw) == 0 {
+				return nil, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", strings.TrimSuffix(l.Name, "s"), code)
+			}
+			var head struct {
+				Properties struct {
+					Version int `json:"version"`
+				} `json:"properties"`
+			}
+			if err := json.Unmarshal(raw, &head); err != nil {
+				return nil, fmt.Errorf("get %s %s: %w", l.Name, code, err)
+			}
+			return &inventory.Feature{Layer: l.Name, Code: code, Version: head.Properties.Version}, nil
 		})
 		if err != nil {
 			Problem(w, r, err)
@@ -248,9 +270,8 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Content-Type", "application/geo+json")
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(f)
+		raw = append(raw, '\n')
+		_, _ = w.Write(raw)
 	}
 }
 

@@ -288,7 +288,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	rev, err := s.revisions.revision(r.Context())
+	rev, err := s.requestRevision(r.Context())
 	if err != nil {
 		Problem(w, r, err)
 		return

@@ -99,12 +99,12 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 				}
 			}
 			if takesZone {
-				zone, err := s.resolveZone(r.Context(), v)
+				ctx, zone, err := s.resolveZone(r.Context(), v)
 				if err != nil {
 					Problem(w, r, err)
 					return
 				}
-				r = r.WithContext(context.WithValue(r.Context(), zoneKey{}, zone))
+				r = r.WithContext(context.WithValue(ctx, zoneKey{}, zone))
 			}
 			next.ServeHTTP(w, r)
 		})
@@ -157,13 +157,14 @@ func zoneParam(v url.Values) (string, error) {
 }
 
 // resolveZone is the one place a request's zone is decided: zone=CODE when such a zone
-// exists (400 when malformed, 404 naming zone when there is none), else the default zone.
-func (s *Server) resolveZone(ctx context.Context, v url.Values) (string, error) {
+// exists (400 when malformed, 404 naming zone when there is none), else the default zone. It
+// returns ctx with the revision the zone was resolved at (zoneAt, requestRevision).
+func (s *Server) resolveZone(ctx context.Context, v url.Values) (context.Context, string, error) {
 	z, err := zoneParam(v)
 	if err != nil {
-		return "", err
+		return ctx, "", err
 	}
-	return s.deps.Zones.ResolveZone(ctx, z)
+	return s.zoneAt(ctx, z)
 }
 
 // ChinaTime is the time zone a date in as_of is read in: China Standard Time (UTC+8, no

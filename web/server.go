@@ -117,6 +117,8 @@ type Server struct {
 	rates rateLimits
 	// tileCache keeps rendered vector tiles by revision (nil: none).
 	tileCache *tileCache
+	// resolved are the zones resolved at the newest revision (zoneAt).
+	resolved zoneCache
 	// revisions reads the inventory's revision for the ETags of lists and tiles.
 	revisions *revisionReader
 	// importSlots holds one token per running import (Deps.MaxImports of them).

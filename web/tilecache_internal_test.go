@@ -51,3 +51,27 @@ func TestTileCacheBound(t *testing.T) {
 		t.Error("a disabled cache returned a tile")
 	}
 }
+
+// TestZoneCacheKeepsOneRevision: entries live for one revision; a newer revision drops them and
+// an older one neither reads nor writes.
+func TestZoneCacheKeepsOneRevision(t *testing.T) {
+	var c zoneCache
+	c.put(5, "", "hand")
+	if z, ok := c.get(5, ""); !ok || z != "hand" {
+		t.Fatalf("get(5) = %q, %v", z, ok)
+	}
+	if _, ok := c.get(6, ""); ok {
+		t.Fatal("an entry of revision 5 answered at revision 6")
+	}
+	c.put(6, "x", "x")
+	if _, ok := c.get(5, ""); ok {
+		t.Fatal("revision 5 still answers after revision 6 was stored")
+	}
+	c.put(4, "", "old")
+	if z, ok := c.get(6, ""); ok || z != "" {
+		t.Fatalf("a put at an older revision was kept: %q", z)
+	}
+	if z, ok := c.get(6, "x"); !ok || z != "x" {
+		t.Fatalf("get(6, x) = %q, %v", z, ok)
+	}
+}

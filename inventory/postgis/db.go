@@ -80,7 +80,7 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns)),
-		settings: sessionSettings(cfg)}, log: log, tracer: tracer}
+		settings: sessionSettings(cfg), local: sessionLocals(cfg)}, log: log, tracer: tracer}
 	if len(opts.ReadURLs) > 0 {
 		db.Pool.replicas, err = openReplicas(ctx, opts.ReadURLs, pool, cfg, opts, log)
 		if err != nil {

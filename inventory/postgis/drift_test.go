@@ -45,6 +45,12 @@ var versionColumns = map[string]string{
 	"restored_from": "integer",
 }
 
+// internalColumns are columns of a layer table that only the store reads, never a field: a
+// derived copy of another column kept for speed, with the migration that made it.
+var internalColumns = map[string]string{
+	"plots.geom_3857": "geom in Web Mercator for the vector tiles (0070)",
+}
+
 // ops are the edit operations inventory.Version.Op records (inventory.OpCreate, ...).
 var ops = []string{inventory.OpCreate, inventory.OpUpdate, inventory.OpArchive, inventory.OpRestore}
 
@@ -119,6 +125,9 @@ func layerDrift(l *inventory.Layer, t *table) []string {
 			continue
 		}
 		if _, ok := versionColumns[name]; ok {
+			continue
+		}
+		if _, ok := internalColumns[l.Table+"."+name]; ok {
 			continue
 		}
 		kind := "column"

@@ -86,11 +86,20 @@ func applyExecMode(cfg *pgxpool.Config, url, name string) error {
 // loop query: 750 ms with JIT, 37 ms without, on 100 000 plots).
 func sessionSettings(cfg *pgxpool.Config) string {
 	var s string
-	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
-		s += "; set local max_parallel_workers_per_gather = 0"
-	}
-	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
-		s += "; set local jit = off"
+	for _, kv := range sessionLocals(cfg) {
+		s += "; set local " + kv[0] + " = " + kv[1]
 	}
 	return s
+}
+
+// sessionLocals are sessionSettings as names and values (Pool.settingsSQL).
+func sessionLocals(cfg *pgxpool.Config) [][2]string {
+	var l [][2]string
+	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
+		l = append(l, [2]string{"max_parallel_workers_per_gather", "0"})
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		l = append(l, [2]string{"jit", "off"})
+	}
+	return l
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -93,6 +94,7 @@ type Pool struct {
 	timeouts inventory.Timeouts
 	costly   *semaphore.Weighted
 	settings string      // more SET LOCAL statements for every transaction (sessionSettings)
+	local    [][2]string // the same settings as names and values (settingsSQL)
 	replicas *replicaSet // nil without read replicas
 }
 
@@ -181,29 +183,50 @@ func endCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // stmt is one statement in its own transaction on an acquired connection, with its admission.
+//
+// One round trip: the transaction's BEGIN, its local settings (settingsSQL), the statement and
+// the COMMIT are sent together as one pgx batch, which pgx pipelines (one Sync at the end; a
+// statement not yet prepared on the connection costs one more round trip, once). The
+// statements run in order inside the explicit transaction: when one fails, PostgreSQL skips
+// the rest of the pipeline, COMMIT included, and end rolls the failed transaction back. The
+// statement timeout and the serial plans are set before the statement runs, as with the
+// separate BEGIN of before (PostgreSQL starts each pipelined statement's timeout afresh).
 type stmt struct {
 	p       *Pool
 	ctx     context.Context
 	conn    *pgxpool.Conn
 	pc      *pgx.Conn // conn's connection, still readable after conn is released
 	rep     *replica  // the read replica it runs on; nil: the primary
+	br      pgx.BatchResults
 	release func()
 	done    bool
 }
 
+// settingsSQL is the statement that sets a transaction's local settings: the statement
+// timeout ($1, in milliseconds) and the pool's other settings (sessionSettings), as
+// set_config(..., true), which is SET LOCAL taking a bound value.
+func (p *Pool) settingsSQL() string {
+	sql := "select set_config('statement_timeout', $1, true)"
+	for _, kv := range p.local {
+		sql += fmt.Sprintf(", set_config('%s', '%s', true)", kv[0], kv[1])
+	}
+	return sql
+}
+
 // start admits, acquires a connection (on the primary or a read replica, see replica.go) and
-// opens the statement's transaction with its timeout. A replica that fails here is marked down
-// and the statement goes to the primary.
-func (p *Pool) start(ctx context.Context) (*stmt, error) {
+// sends the statement's transaction in one pipeline: BEGIN, the local settings, sql, COMMIT.
+// It reads the answers up to the statement's own, which the caller reads from s.br. A replica
+// that fails here is marked down and the statement goes to the primary.
+func (p *Pool) start(ctx context.Context, sql string, args []any) (*stmt, error) {
 	release, err := p.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for {
 		rep := p.replicas.pick(ctx)
-		pool, begin := p.Pool, "begin; "
+		pool, begin := p.Pool, "begin"
 		if rep != nil {
-			pool, begin = rep.pool, "begin read only; "
+			pool, begin = rep.pool, "begin read only"
 		}
 		conn, err := pool.Acquire(ctx)
 		if err != nil {
@@ -215,12 +238,29 @@ func (p *Pool) start(ctx context.Context) (*stmt, error) {
 			release()
 			return nil, err
 		}
-		// One round trip: without arguments pgx sends this as a simple query.
-		if _, err := conn.Exec(ctx, begin+p.timeoutSQL(ctx)); err != nil {
-			pc := conn.Conn()
-			err = p.classify(ctx, err, pc)
-			conn.Release()
-			if p.replicas.fallBack(ctx, rep, err, pc) {
+		s := &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), rep: rep, release: release}
+		if len(args) == 0 && strings.Contains(sql, ";") {
+			// Several statements in one string go as a simple query (a pipeline cannot
+			// prepare them): BEGIN and the settings in one round trip (a simple query as
+			// well), the statements in the next, the COMMIT in the last.
+			_, err = conn.Exec(ctx, begin+"; "+p.timeoutSQL(ctx))
+		} else {
+			b := &pgx.Batch{}
+			b.Queue(begin)
+			b.Queue(p.settingsSQL(), strconv.FormatInt(p.timeouts.Of(inventory.QueryKindFrom(ctx)).Milliseconds(), 10))
+			b.Queue(sql, args...)
+			b.Queue("commit")
+			s.br = conn.SendBatch(ctx, b)
+			_, err = s.br.Exec()
+			if err == nil {
+				_, err = s.br.Exec()
+			}
+		}
+		if err != nil {
+			err = p.classify(ctx, err, s.pc)
+			s.release = func() {} // kept for the primary, or given back below
+			s.finish(false)       //nolint:errcheck
+			if p.replicas.fallBack(ctx, rep, err, s.pc) {
 				ctx = inventory.WithPrimary(ctx)
 				continue
 			}
@@ -230,7 +270,7 @@ func (p *Pool) start(ctx context.Context) (*stmt, error) {
 		if rep != nil {
 			rep.statements.Add(1)
 		}
-		return &stmt{p: p, ctx: ctx, conn: conn, pc: conn.Conn(), rep: rep, release: release}, nil
+		return s, nil
 	}
 }
 
@@ -244,35 +284,52 @@ func (s *stmt) again(err error) bool {
 	return true
 }
 
-// end commits (ok) or rolls back the statement's transaction and gives back the connection
-// and the admission. A connection left in a transaction is destroyed by the pool on release.
+// end reads the rest of the pipeline (the COMMIT's answer) and gives back the connection and
+// the admission. A transaction that did not commit (a statement failed, or ok is false and
+// the COMMIT did not run) is rolled back; a connection left in a transaction is destroyed by
+// the pool on release.
 func (s *stmt) end(ok bool) error {
 	if s.done {
 		return nil
 	}
+	return s.finish(ok)
+}
+
+func (s *stmt) finish(ok bool) error {
 	s.done = true
-	ctx, cancel := endCtx(s.ctx)
-	defer cancel()
 	var err error
-	if !s.pc.IsClosed() {
-		if ok {
-			_, err = s.conn.Exec(ctx, "commit")
-		} else {
-			_, _ = s.conn.Exec(ctx, "rollback")
-		}
+	if s.br != nil {
+		err = s.br.Close()
+	} else if ok && !s.pc.IsClosed() {
+		ctx, cancel := endCtx(s.ctx)
+		_, err = s.conn.Exec(ctx, "commit")
+		cancel()
+	}
+	if !s.pc.IsClosed() && s.pc.PgConn().TxStatus() != 'I' {
+		ctx, cancel := endCtx(s.ctx)
+		_, _ = s.conn.Exec(ctx, "rollback")
+		cancel()
 	}
 	s.conn.Release()
 	s.release()
+	if !ok {
+		return nil
+	}
 	return err
 }
 
 // Exec runs one statement bounded by its kind.
 func (p *Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	s, err := p.start(ctx)
+	s, err := p.start(ctx, sql, args)
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
-	tag, err := s.conn.Exec(ctx, sql, args...)
+	var tag pgconn.CommandTag
+	if s.br != nil {
+		tag, err = s.br.Exec()
+	} else {
+		tag, err = s.conn.Exec(ctx, sql)
+	}
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
 		if s.again(err) {
@@ -290,11 +347,16 @@ func (p *Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 // Query runs one query bounded by its kind; closing the rows (or reading them to the end)
 // ends its transaction.
 func (p *Pool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	s, err := p.start(ctx)
+	s, err := p.start(ctx, sql, args)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.conn.Query(ctx, sql, args...)
+	var rows pgx.Rows
+	if s.br != nil {
+		rows, err = s.br.Query()
+	} else {
+		rows, err = s.conn.Query(ctx, sql)
+	}
 	if err != nil {
 		err = p.classify(ctx, err, s.pc)
 		if s.again(err) {

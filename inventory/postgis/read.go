@@ -262,26 +262,57 @@ func decodeFeature(l *inventory.Layer, raw []byte) (*inventory.Feature, error) {
 	return f, nil
 }
 
-// featureSQL is the SQL expression that builds a whole GeoJSON Feature from the subquery x
-// made by selectList plus geojson: the public properties, and the confidential ones under
-// "confidential" when the viewer may see them.
-func featureSQL(l *inventory.Layer, v inventory.Viewer, keep []string) string {
-	var conf []string
+// propertyNames are the names of the columns selectListOf(l, v, keep) selects, split into the
+// public properties (code first) and the confidential ones the viewer may see.
+func propertyNames(l *inventory.Layer, v inventory.Viewer, keep []string) (public, conf []string) {
+	public = []string{"code"}
 	for _, f := range l.Fields {
-		if f.Confidential && (keep == nil || slices.Contains(keep, f.Name)) {
+		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) || (keep != nil && !slices.Contains(keep, f.Name)) {
+			continue
+		}
+		if f.Confidential {
 			conf = append(conf, f.Name)
+		} else {
+			public = append(public, f.Name)
 		}
 	}
-	props := "(to_jsonb(x) - 'geojson')"
-	if v.SeesConfidential() && len(conf) > 0 {
-		pairs := make([]string, 0, 2*len(conf))
-		for _, c := range conf {
-			pairs = append(pairs, "'"+c+"'", "x."+pgx.Identifier{c}.Sanitize())
-		}
-		props = fmt.Sprintf("(to_jsonb(x) - 'geojson' - '{%s}'::text[]) || jsonb_build_object('confidential', jsonb_build_object(%s))",
-			strings.Join(conf, ","), strings.Join(pairs, ", "))
+	return public, conf
+}
+
+// featureSQL is the SQL expression that builds a whole GeoJSON Feature, as text, from the
+// subquery x made by selectListOf plus geojson: the public properties, and the confidential
+// ones under "confidential" when the viewer may see them. It needs featureJoins after x.
+//
+// The feature is text put together around row_to_json of the property columns (the lateral p,
+// and c for the confidential ones): on a page of 1,000 plots 9–11 ms of SQL, against 25–29 ms
+// for json_build_object over to_jsonb(x), which converted every row to jsonb and parsed each
+// geometry back into json only to print it again.
+func featureSQL(l *inventory.Layer, v inventory.Viewer, keep []string) string {
+	props := "row_to_json(p)::text"
+	if _, conf := propertyNames(l, v, keep); len(conf) > 0 {
+		// row_to_json(p) is an object with at least code: drop its closing brace and add
+		// the confidential object as its last member.
+		props = `left(row_to_json(p)::text, -1) || ',"confidential":' || row_to_json(c)::text || '}'`
 	}
-	return fmt.Sprintf("json_build_object('type', 'Feature', 'id', x.code, 'geometry', x.geojson::json, 'properties', %s)", props)
+	return `'{"type":"Feature","id":' || to_json(x.code)::text || ',"geometry":' || coalesce(x.geojson, 'null') || ',"properties":' || ` + props + ` || '}'`
+}
+
+// featureJoins are the laterals featureSQL reads: p, the public property columns of x, and c,
+// the confidential ones (when the viewer sees any).
+func featureJoins(l *inventory.Layer, v inventory.Viewer, keep []string) string {
+	cols := func(names []string) string {
+		q := make([]string, len(names))
+		for i, n := range names {
+			q[i] = "x." + pgx.Identifier{n}.Sanitize()
+		}
+		return strings.Join(q, ", ")
+	}
+	public, conf := propertyNames(l, v, keep)
+	j := " cross join lateral (select " + cols(public) + ") p"
+	if len(conf) > 0 {
+		j += " cross join lateral (select " + cols(conf) + ") c"
+	}
+	return j
 }
 
 // StreamList writes one page of q's layer feature by feature, as PostGIS builds them.
@@ -324,9 +355,10 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		rw += fmt.Sprintf(" and t.code > $%d", len(args))
 	}
 	args = append(args, q.Limit, q.Offset)
-	sql := fmt.Sprintf(`select %s::text
-		from (select %s, %s as geojson from %s t where %s order by %s limit $%d offset $%d) x`,
-		featureSQL(q.Layer, v, q.Properties), selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), table, rw, order, len(args)-1, len(args))
+	sql := fmt.Sprintf(`select %s
+		from (select %s, %s as geojson from %s t where %s order by %s limit $%d offset $%d) x%s`,
+		featureSQL(q.Layer, v, q.Properties), selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), table, rw, order, len(args)-1, len(args),
+		featureJoins(q.Layer, v, q.Properties))
 	rows, err := db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
@@ -350,7 +382,7 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 			return 0, 0, err
 		}
 	}
-	if n < q.Limit && (n > 0 || q.Offset == 0) && q.After == "" {
+	if n < q.Limit && (n > 0 || q.Offset == 0) && q.After == "" || byCode(q) && q.Offset == 0 && q.After == "" {
 		return int64(q.Offset + n), n, nil
 	}
 	var matched int64
@@ -359,6 +391,18 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
 	}
 	return matched, n, nil
+}
+
+// byCode reports whether q names one code (code = value): it matches one feature at most
+// (codes are unique among the live features and among those live at any time), so a page that
+// holds it needs no count.
+func byCode(q inventory.Query) bool {
+	for _, c := range q.Conditions {
+		if c.Field == "code" && c.Kind == inventory.FilterEquals {
+			return true
+		}
+	}
+	return false
 }
 
 // Revision is the inventory's change counter (inventory_revision), which every writing statement

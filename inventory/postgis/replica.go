@@ -315,12 +315,12 @@ func (db *DB) HasReplicas() bool { return db.Pool.replicas != nil && len(db.Pool
 // revision reads the inventory's revision through the pool and, when a replica answered,
 // records it as reached on that replica.
 func (p *Pool) revision(ctx context.Context) (int64, error) {
-	s, err := p.start(ctx)
+	s, err := p.start(ctx, "select n from inventory_revision", nil)
 	if err != nil {
 		return 0, err
 	}
 	var rev int64
-	if err := s.conn.QueryRow(ctx, "select n from inventory_revision").Scan(&rev); err != nil {
+	if err := s.br.QueryRow().Scan(&rev); err != nil {
 		err = p.classify(ctx, err, s.pc)
 		s.end(false) //nolint:errcheck
 		if p.replicas.fallBack(ctx, s.rep, err, s.pc) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -101,20 +103,44 @@ func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, inc
 		cond := fmt.Sprintf("%s and %s is not null", e[1], e[0])
 		sel = append(sel, fmt.Sprintf("coalesce(sum(%s) filter (where %s), 0)::float8", e[0], cond),
 			fmt.Sprintf("count(*) filter (where %s)", cond))
-		if includePlots {
-			// Plot codes for the land classes; a figure total sums the plots of its class (A or
-			// A2) that carry the figure, and its count says how many did.
-			if e[0] == "t.area_m2" {
-				sel = append(sel, fmt.Sprintf("coalesce(array_agg(t.code order by t.code) filter (where %s), '{}')", cond))
-			} else {
-				sel = append(sel, "'{}'::text[]")
-			}
-		}
 	}
-	contrib, err := db.contributions(ctx, q, grp)
+	// The contributions and the plot codes are independent reads of the same plots: they run
+	// beside the sums, each on its own connection (as before, each statement is a transaction
+	// of its own), so the report takes the longest of them rather than their sum.
+	var contrib map[string]map[string]inventory.Contribution
+	var codes *plotCodes
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.Go(func() (err error) {
+		contrib, err = db.contributions(ectx, q, grp)
+		return err
+	})
+	if includePlots {
+		eg.Go(func() (err error) {
+			codes, err = db.intensityCodes(ectx, q, grp, keys)
+			return err
+		})
+	}
+	total, groups, err := db.classSums(ctx, q, grp, sel, keys)
+	if werr := eg.Wait(); werr != nil {
+		return nil, nil, werr
+	}
 	if err != nil {
 		return nil, nil, err
 	}
+	if total != nil {
+		total.Contrib = contrib[total.Key]
+	}
+	for i := range groups {
+		groups[i].Contrib = contrib[groups[i].Key]
+	}
+	if codes != nil {
+		codes.fill(keys, total, groups)
+	}
+	return total, groups, nil
+}
+
+// classSums runs the sums of intensitySums (sel over the plots of q grouped by grp).
+func (db *DB) classSums(ctx context.Context, q *reportQuery, grp string, sel, keys []string) (*inventory.ClassSums, []inventory.ClassSums, error) {
 	sets := "(), (g)"
 	sql := fmt.Sprintf(`select %s from (select t.*, %s as g from plots t where %s) t group by grouping sets (%s) order by 1 desc, 2`,
 		strings.Join(sel, ", "), grp, q.plotFilter("t"), sets)
@@ -132,29 +158,20 @@ func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, inc
 		dest := []any{&isTotal, &g, &s.Plots}
 		vals := make([]float64, len(keys))
 		counts := make([]int64, len(keys))
-		codes := make([][]string, len(keys))
 		for i := range keys {
 			dest = append(dest, &vals[i], &counts[i])
-			if includePlots {
-				dest = append(dest, &codes[i])
-			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, fmt.Errorf("intensity report: %w", err)
 		}
 		for i, k := range keys {
 			s.Values[k], s.Counts[k] = vals[i], counts[i]
-			if includePlots {
-				s.Codes[k] = codes[i]
-			}
 		}
 		if isTotal {
 			s.Key = "total"
-			s.Contrib = contrib[s.Key]
 			total = &s
 		} else if g != nil {
 			s.Key = *g
-			s.Contrib = contrib[s.Key]
 			groups = append(groups, s)
 		}
 	}
@@ -162,4 +179,102 @@ func (db *DB) intensitySums(ctx context.Context, q *reportQuery, grp string, inc
 		return nil, nil, fmt.Errorf("intensity report: %w", err)
 	}
 	return total, groups, nil
+}
+
+// plotCodes are the plots of a report with their group and, per land class, whether they
+// count in it, in code order.
+type plotCodes struct {
+	land  []int // the indexes in keys of the land classes (the totals that sum area_m2)
+	group []*string
+	code  []string
+	flags []uint64 // bit j: the plot counts in the land class keys[land[j]]
+}
+
+// intensityCodes reads the plot codes of the land classes for the intensity report: every
+// plot of the selection once, sorted once by the database (so in its collation's order, as
+// array_agg(code order by code) gave them), with its group and one flag per class. One ordered
+// aggregate per class and group used to sort the codes again for each (16 sorts of up to
+// 100,000 codes, spilling to disk at the default work_mem).
+func (db *DB) intensityCodes(ctx context.Context, q *reportQuery, grp string, keys []string) (*plotCodes, error) {
+	pc := &plotCodes{}
+	sel := []string{grp, "t.code"}
+	for i, k := range keys {
+		e := totalSQL[k]
+		if e[0] != "t.area_m2" {
+			continue
+		}
+		pc.land = append(pc.land, i)
+		sel = append(sel, fmt.Sprintf("coalesce(%s and %s is not null, false)", e[1], e[0]))
+	}
+	f := q.fresh()
+	sql := fmt.Sprintf(`select %s from plots t where %s order by t.code`, strings.Join(sel, ", "), f.plotFilter("t"))
+	rows, err := db.Pool.Query(ctx, sql, f.args...)
+	if err != nil {
+		return nil, fmt.Errorf("intensity report plot codes: %w", err)
+	}
+	defer rows.Close()
+	var g *string
+	var code string
+	flags := make([]bool, len(pc.land))
+	dest := []any{&g, &code}
+	for i := range flags {
+		dest = append(dest, &flags[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("intensity report plot codes: %w", err)
+		}
+		var bits uint64
+		for j, ok := range flags {
+			if ok {
+				bits |= 1 << j
+			}
+		}
+		if bits == 0 {
+			continue
+		}
+		pc.group, pc.code, pc.flags = append(pc.group, g), append(pc.code, code), append(pc.flags, bits)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("intensity report plot codes: %w", err)
+	}
+	return pc, nil
+}
+
+// fill sets the codes of every total of the total and the groups: the land classes' plots in
+// code order, none for a figure total (which sums the plots of its class that carry the
+// figure; its count says how many did).
+func (pc *plotCodes) fill(keys []string, total *inventory.ClassSums, groups []inventory.ClassSums) {
+	byKey := map[string]*inventory.ClassSums{}
+	all := []*inventory.ClassSums{}
+	if total != nil {
+		all = append(all, total)
+	}
+	for i := range groups {
+		byKey[groups[i].Key] = &groups[i]
+		all = append(all, &groups[i])
+	}
+	for _, s := range all {
+		for _, k := range keys {
+			s.Codes[k] = []string{}
+		}
+	}
+	for r, code := range pc.code {
+		var group *inventory.ClassSums
+		if g := pc.group[r]; g != nil {
+			group = byKey[*g]
+		}
+		for j, i := range pc.land {
+			if pc.flags[r]&(1<<j) == 0 {
+				continue
+			}
+			k := keys[i]
+			if total != nil {
+				total.Codes[k] = append(total.Codes[k], code)
+			}
+			if group != nil {
+				group.Codes[k] = append(group.Codes[k], code)
+			}
+		}
+	}
 }

@@ -88,3 +88,19 @@ func (t *queryTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx
 func (t *queryTracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, data pgx.TraceCopyFromEndData) {
 	t.end(ctx, data.Err)
 }
+
+var _ pgx.BatchTracer = (*queryTracer)(nil)
+
+// TraceBatchStart implements pgx.BatchTracer: a statement in its own transaction is sent as one
+// pipelined batch (pool.go), observed as one statement.
+func (t *queryTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return t.start(ctx)
+}
+
+// TraceBatchQuery implements pgx.BatchTracer.
+func (t *queryTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd implements pgx.BatchTracer.
+func (t *queryTracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchEndData) {
+	t.end(ctx, data.Err)
+}
