@@ -14,6 +14,7 @@ import { Protocol as PMTilesProtocol, PMTiles } from 'pmtiles';
 import { $ } from './dom.js';
 import { state } from './state.js';
 import { fetchAll, withZone } from './api.js';
+import { early, LAYER_URLS } from './early.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { writeURL, startView } from './url.js';
 import { label, districts } from './format.js';
@@ -27,22 +28,25 @@ import {
 // characters with, and landinv serves its glyphs for the other scripts.
 const FONT = ['Noto Sans CJK SC', 'sans-serif'];
 
-// __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs).
+// __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs). prewarm starts the
+// worker (and its ~200 KB script) now, while the page fetches its data, not when the map is
+// created.
 maplibregl.setWorkerUrl(new URL(__WORKER_URL__, location.href).href); // eslint-disable-line no-undef
+maplibregl.prewarm();
 
 // shift moves GeoJSON into GCJ-02 when the basemap is drawn in it.
 export const shift = (g) => (state.gcj ? shiftGeoJSON(g) : g);
 
 // firstLoad holds the whole-layer downloads of the first load, by URL: the map draws plots and
 // plants from the same FeatureCollections that the result lists show, so that each is fetched
-// (and shifted) once. Once the page is ready, every call fetches afresh (after an edit, a new
-// search must see the change).
+// (and shifted) once; boot.js has started them (early.js). Once the page is ready, every call
+// fetches afresh (after an edit, a new search must see the change).
 const firstLoad = new Map();
 
 // loadAll returns every feature of url's list (following next links), shifted as drawn.
 export function loadAll(url) {
   if (state.ready) return fetchAll(url).then(shift);
-  if (!firstLoad.has(url)) firstLoad.set(url, fetchAll(url).then(shift));
+  if (!firstLoad.has(url)) firstLoad.set(url, early(url, fetchAll).then(shift));
   return firstLoad.get(url);
 }
 
@@ -128,13 +132,13 @@ export async function createMap(onPick) {
   return new Promise((resolve) => map.on('load', resolve));
 }
 
-// addLayers loads the layers' features and adds their sources and layers to the map.
+// addLayers loads the layers' features and adds their sources and layers to the map. Plots
+// go first, so that the map's worker cuts and the map draws them before anything else; the
+// labels are added once the first plots are drawn (their glyphs and placement must not hold
+// the plots back): state.labelled resolves when they are.
 export async function addLayers() {
   const map = state.map;
-  const [plants, idleSites, roads] = await Promise.all([
-    loadAll('/api/v1/plants?limit=10000'), loadAll('/api/v1/idle-sites?limit=10000'), loadAll('/api/v1/roads?limit=10000'),
-  ]);
-  state.roads = roads;
+  const others = Promise.all([loadAll(LAYER_URLS.plants), loadAll(LAYER_URLS.idleSites), loadAll(LAYER_URLS.roads)]);
 
   // Layout: districts, corridors, axes.
   const districtCodes = districts().map((f) => f.id);
@@ -150,7 +154,7 @@ export async function addLayers() {
   if (state.plotsMode === 'tiles') {
     map.addSource('plots', { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
   } else {
-    const plots = await loadAll('/api/v1/plots?limit=10000');
+    const plots = await loadAll(LAYER_URLS.plots);
     state.allPlots = plots;
     map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
   }
@@ -161,6 +165,10 @@ export async function addLayers() {
   map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } });
   map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
   map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
+  const drawn = plotsDrawn();
+
+  const [plants, idleSites, roads] = await others;
+  state.roads = roads;
 
   // Idle sites, plants.
   map.addSource('idle-sites', { type: 'geojson', data: idleSites, promoteId: 'code' });
@@ -193,12 +201,29 @@ export async function addLayers() {
   map.addLayer({ id: 'selected-plant', type: 'line', source: 'plants', filter: none, paint: outline('#00c2ff') });
   map.addLayer({ id: 'selected-idle', type: 'line', source: 'idle-sites', filter: none, paint: outline('#00c2ff') });
 
-  addLabels();
   applyVisibility();
   for (const id of ['plots-fill', 'plants-fill', 'idle-sites-fill']) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
+  state.labelled = drawn.then(addLabels);
+}
+
+// plotsDrawn resolves after the first frame that shows plots (or after 10 s, in case the view
+// has none), and records when in state.plotsAt (ms since navigation; the benchmark's figure).
+function plotsDrawn() {
+  const map = state.map;
+  if (state.hidden.has('plots')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { map.off('render', check); clearTimeout(timer); resolve(); };
+    const check = () => {
+      if (!map.queryRenderedFeatures({ layers: ['plots-fill'] }).length) return;
+      state.plotsAt = performance.now();
+      done();
+    };
+    const timer = setTimeout(done, 10000);
+    map.on('render', check);
+  });
 }
 
 // mapIdle resolves when the map has drawn everything it is loading.
