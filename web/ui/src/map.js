@@ -12,7 +12,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { Protocol as PMTilesProtocol, PMTiles } from 'pmtiles';
 import { $ } from './dom.js';
-import { state } from './state.js';
+import { state, t } from './state.js';
 import { fetchAll, withZone } from './api.js';
 import { early, LAYER_URLS } from './early.js';
 import { shiftGeoJSON } from './gcj02.js';
@@ -149,6 +149,7 @@ export async function addLayers() {
   });
   map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } });
   map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } });
+  addContextLayers();
 
   // Plots.
   if (state.plotsMode === 'tiles') {
@@ -226,6 +227,69 @@ function plotsDrawn() {
   });
 }
 
+// CONTEXT_LINES and CONTEXT_POINTS are the layout kinds of the zone's surroundings (周边环境,
+// migration 0067): the river, roads, expressways and railways around the zone, its stations,
+// expressway exits and the city centre.
+const CONTEXT_LINES = ['river', 'main_road', 'expressway', 'railway'];
+const CONTEXT_POINTS = ['station', 'exit', 'city_centre'];
+const kindIn = (kinds) => ['in', ['get', 'kind'], ['literal', kinds]];
+
+// addContextLayers draws the surroundings under the plots: the river as a broad blue line,
+// roads and expressways in beige and orange, the railway as a dashed dark line, and the
+// points as circles (the city centre larger). Their names are labels (addLabels).
+function addContextLayers() {
+  const map = state.map;
+  const kind = (k) => ['==', ['get', 'kind'], k];
+  map.addLayer({ id: 'context-river', type: 'line', source: 'layout', filter: kind('river'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#9cc7ee', 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 9, 3, 13, 18, 16, 120] } });
+  map.addLayer({ id: 'context-roads', type: 'line', source: 'layout', filter: kindIn(['main_road', 'expressway']), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', ['get', 'kind'], 'expressway', '#e8a25c', '#c9b99a'], 'line-width': ['interpolate', ['linear'], ['zoom'], 9, ['match', ['get', 'kind'], 'expressway', 2.5, 1.5], 15, ['match', ['get', 'kind'], 'expressway', 8, 6]] } });
+  map.addLayer({ id: 'context-rail', type: 'line', source: 'layout', filter: kind('railway'), paint: { 'line-color': '#5b5b5b', 'line-width': 2.2, 'line-dasharray': [3, 2] } });
+  map.addLayer({
+    id: 'context-points', type: 'circle', source: 'layout', filter: kindIn(CONTEXT_POINTS),
+    paint: {
+      'circle-radius': ['match', ['get', 'kind'], 'city_centre', 7, 5.5],
+      'circle-color': ['match', ['get', 'kind'], 'city_centre', '#8e3b8e', 'station', '#3d3d3d', '#e07b1f'],
+      'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+    },
+  });
+}
+
+// cityPointer keeps, at the edge of the map, an arrow towards the city centre (the zone's
+// city_centre layout feature, if it has one) while the centre is out of view: "临汾市中心 约 9
+// km →", the great-circle distance from the middle of the map. It is hidden when the centre is
+// in view (where its point and label show it) or when the zone names none.
+export function cityPointer() {
+  const map = state.map;
+  const el = $('#city-pointer');
+  if (!map || !el) return;
+  const f = state.layout && state.layout.features.find((x) => x.properties.kind === 'city_centre' && x.geometry && x.geometry.type === 'Point');
+  if (!f || state.hidden.has('context')) { el.hidden = true; return; }
+  const [lon, lat] = f.geometry.coordinates;
+  const c = map.getContainer(); const w = c.clientWidth; const h = c.clientHeight;
+  const p = map.project([lon, lat]);
+  if (p.x >= 0 && p.x <= w && p.y >= 0 && p.y <= h) { el.hidden = true; return; }
+  const m = map.getCenter();
+  const km = haversineKm(m.lng, m.lat, lon, lat);
+  // Where the ray from the middle of the map towards the centre leaves the map (inset).
+  const dx = p.x - w / 2; const dy = p.y - h / 2; const inset = 46;
+  const s = Math.min((w / 2 - inset) / Math.abs(dx || 1e-9), (h / 2 - inset) / Math.abs(dy || 1e-9));
+  const en = state.lang === 'en';
+  el.querySelector('.arrow').style.transform = `rotate(${Math.atan2(dy, dx)}rad)`;
+  el.querySelector('.text').textContent = t('city_pointer', { name: label(f.properties), km: km < 10 ? km.toFixed(1) : Math.round(km) });
+  el.lang = en ? 'en' : 'zh-CN';
+  el.hidden = false;
+  const r = el.getBoundingClientRect();
+  el.style.left = `${Math.max(4, Math.min(w - r.width - 4, w / 2 + dx * s - r.width / 2))}px`;
+  el.style.top = `${Math.max(4, Math.min(h - r.height - 4, h / 2 + dy * s - r.height / 2))}px`;
+  el.onclick = () => map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 12) });
+}
+
+// haversineKm is the great-circle distance in km between two points (degrees; mean radius).
+function haversineKm(lon1, lat1, lon2, lat2) {
+  const r = Math.PI / 180;
+  const a = Math.sin((lat2 - lat1) * r / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin((lon2 - lon1) * r / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(a));
+}
+
 // mapIdle resolves when the map has drawn everything it is loading.
 export function mapIdle() {
   const map = state.map;
@@ -253,12 +317,36 @@ export function addLabels() {
   };
   if (map.getSource('district-labels')) {
     map.getSource('district-labels').setData(points);
-    map.setLayoutProperty('labels-roads', 'text-field', name);
+    for (const id of ['labels-roads', 'labels-context-lines', 'labels-context-points']) map.setLayoutProperty(id, 'text-field', name);
     map.setLayoutProperty('labels-roads', 'text-max-angle', en ? 30 : 45);
+    map.setLayoutProperty('labels-context-lines', 'text-max-angle', en ? 30 : 45);
+    cityPointer();
     return;
   }
   map.addSource('district-labels', { type: 'geojson', data: points });
   const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.6 };
+  // The surroundings' names come first, so that they are placed last (the lowest priority):
+  // the points' (station, exits, city centre, beside their circle) above the lines'.
+  map.addLayer({
+    id: 'labels-context-lines', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_LINES),
+    layout: {
+      'symbol-placement': 'line', 'symbol-spacing': 500, 'text-field': name, 'text-font': FONT, 'text-size': 12,
+      'text-max-angle': en ? 30 : 45, 'text-padding': 4, 'text-keep-upright': true,
+    },
+    paint: { 'text-color': ['match', ['get', 'kind'], 'river', '#2a6db0', 'expressway', '#9a5512', '#555555'], ...halo },
+  });
+  map.addLayer({
+    id: 'labels-context-points', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_POINTS),
+    layout: {
+      'text-field': name, 'text-font': FONT, 'text-size': ['match', ['get', 'kind'], 'city_centre', 14, 12], 'text-max-width': 9, 'text-padding': 4,
+      'text-variable-anchor': ['left', 'right', 'top', 'bottom'], 'text-radial-offset': 0.8, 'text-justify': 'auto',
+      'symbol-sort-key': ['match', ['get', 'kind'], 'city_centre', 0, 'station', 1, 2],
+    },
+    paint: { 'text-color': ['match', ['get', 'kind'], 'city_centre', '#6d2a6d', '#333333'], ...halo },
+  });
+  map.on('move', cityPointer);
+  map.on('resize', cityPointer);
+  cityPointer();
   map.addLayer({
     id: 'labels-roads', type: 'symbol', source: 'roads', minzoom: 11,
     layout: {
@@ -283,6 +371,7 @@ export function addLabels() {
 const GROUPS = {
   boundary: ['zone-line'],
   layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes', 'labels-districts'],
+  context: ['context-river', 'context-roads', 'context-rail', 'context-points', 'labels-context-lines', 'labels-context-points'],
   plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
   plants: ['plants-result', 'plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
   idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
@@ -296,6 +385,7 @@ export function applyVisibility() {
   for (const [g, ids] of Object.entries(GROUPS)) {
     for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.hidden.has(g) ? 'none' : 'visible');
   }
+  cityPointer();
 }
 
 const PICKABLE = { 'plants-fill': ['plants', 'plants'], 'idle-sites-fill': ['idle-sites', 'idle_sites'], 'plots-fill': ['plots', 'plots'] };
