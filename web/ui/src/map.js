@@ -100,6 +100,9 @@ async function basemapStyle(style) {
 }
 
 // createMap creates the map in #map; onPick(kind, code) is called when a feature is clicked.
+// The plots are part of the map's first style (createMap), so that the map's worker starts
+// cutting them as soon as the style loads and its first full frame has them; every other
+// layer is added after that frame (addLayers).
 export async function createMap(onPick) {
   const style = {
     version: 8,
@@ -107,12 +110,14 @@ export async function createMap(onPick) {
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
   };
-  await basemapStyle(style);
+  const [plots] = await Promise.all([state.plotsMode === 'tiles' ? null : loadAll(LAYER_URLS.plots), basemapStyle(style)]);
+  plotsStyle(style, plots);
   const view = startView();
   const opts = {
     container: 'map', style, attributionControl: { compact: true },
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
     maxZoom: 19, dragRotate: false, pitchWithRotate: false,
+    fadeDuration: 0, // labels appear at once: no fade animation, whose every frame costs a redraw
   };
   if (view) {
     opts.zoom = view[0]; opts.center = [view[2], view[1]];
@@ -121,6 +126,7 @@ export async function createMap(onPick) {
   }
   const map = new maplibregl.Map(opts);
   state.map = map;
+  state.plotsDrawn = plotsDrawn();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   state.controls = { north: new NorthArrow(), measure: new Measure() };
   map.addControl(state.controls.north, 'top-right');
@@ -132,41 +138,49 @@ export async function createMap(onPick) {
   return new Promise((resolve) => map.on('load', resolve));
 }
 
-// addLayers loads the layers' features and adds their sources and layers to the map. Plots
-// go first, so that the map's worker cuts and the map draws them before anything else; the
-// labels are added once the first plots are drawn (their glyphs and placement must not hold
-// the plots back): state.labelled resolves when they are.
+// plotsStyle adds the plots' source (GeoJSON, or vector tiles when state.plotsMode says so)
+// and layers to a style: a halo under search results, the fill by status, the outline and the
+// standard-land border.
+function plotsStyle(style, plots) {
+  style.sources.plots = state.plotsMode === 'tiles'
+    ? { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' }
+    : { type: 'geojson', data: plots, promoteId: 'code' };
+  if (plots) state.allPlots = plots;
+  const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  // A halo under the search results, so that small plots stand out when a filter is set.
+  const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
+  style.layers.push(
+    { id: 'plots-result', type: 'line', ...src, filter: none, paint: halo },
+    { id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } },
+    { id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+    { id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } },
+  );
+}
+
+// addLayers adds every layer but the plots (createMap's) once the first plots are drawn, and
+// the labels a frame later (their glyphs and placement must not hold the plots back):
+// state.labelled resolves when they are added.
 export async function addLayers() {
   const map = state.map;
   const others = Promise.all([loadAll(LAYER_URLS.plants), loadAll(LAYER_URLS.idleSites), loadAll(LAYER_URLS.roads)]);
 
-  // Layout: districts, corridors, axes.
+  // The other layers wait for the first frame with plots: each frame the map draws before it
+  // (a layer's tiles arriving) costs a compositor commit, which a slow machine pays in full.
+  await state.plotsDrawn;
+  const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
+
+  // Layout: districts, corridors, the surroundings, under the plots (axes on top, below).
   const districtCodes = districts().map((f) => f.id);
   map.addSource('layout', { type: 'geojson', data: state.layout, promoteId: 'code' });
+  const under = 'plots-result'; // under the plots
   map.addLayer({
     id: 'layout-districts', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'district'],
     paint: { 'fill-color': ['match', ['get', 'code'], ...districtCodes.flatMap((c, i) => [c, DISTRICT_COLORS[i % DISTRICT_COLORS.length]]), '#eeeeee'], 'fill-opacity': 0.85 },
-  });
-  map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } });
-  map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } });
-  addContextLayers();
-
-  // Plots.
-  if (state.plotsMode === 'tiles') {
-    map.addSource('plots', { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
-  } else {
-    const plots = await loadAll(LAYER_URLS.plots);
-    state.allPlots = plots;
-    map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
-  }
-  const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
-  // A halo under the search results, so that small plots stand out when a filter is set.
-  const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
-  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: none, paint: halo });
-  map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } });
-  map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
-  map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
-  const drawn = plotsDrawn();
+  }, under);
+  map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } }, under);
+  map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } }, under);
+  addContextLayers(under);
 
   const [plants, idleSites, roads] = await others;
   state.roads = roads;
@@ -207,7 +221,7 @@ export async function addLayers() {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
-  state.labelled = drawn.then(addLabels);
+  state.labelled = new Promise((resolve) => map.once('render', () => { addLabels(); resolve(); }));
 }
 
 // plotsDrawn resolves after the first frame that shows plots (or after 10 s, in case the view
@@ -237,12 +251,12 @@ const kindIn = (kinds) => ['in', ['get', 'kind'], ['literal', kinds]];
 // addContextLayers draws the surroundings under the plots: the river as a broad blue line,
 // roads and expressways in beige and orange, the railway as a dashed dark line, and the
 // points as circles (the city centre larger). Their names are labels (addLabels).
-function addContextLayers() {
+function addContextLayers(before) {
   const map = state.map;
   const kind = (k) => ['==', ['get', 'kind'], k];
-  map.addLayer({ id: 'context-river', type: 'line', source: 'layout', filter: kind('river'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#9cc7ee', 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 9, 3, 13, 18, 16, 120] } });
-  map.addLayer({ id: 'context-roads', type: 'line', source: 'layout', filter: kindIn(['main_road', 'expressway']), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', ['get', 'kind'], 'expressway', '#e8a25c', '#c9b99a'], 'line-width': ['interpolate', ['linear'], ['zoom'], 9, ['match', ['get', 'kind'], 'expressway', 2.5, 1.5], 15, ['match', ['get', 'kind'], 'expressway', 8, 6]] } });
-  map.addLayer({ id: 'context-rail', type: 'line', source: 'layout', filter: kind('railway'), paint: { 'line-color': '#5b5b5b', 'line-width': 2.2, 'line-dasharray': [3, 2] } });
+  map.addLayer({ id: 'context-river', type: 'line', source: 'layout', filter: kind('river'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#9cc7ee', 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 9, 3, 13, 18, 16, 120] } }, before);
+  map.addLayer({ id: 'context-roads', type: 'line', source: 'layout', filter: kindIn(['main_road', 'expressway']), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', ['get', 'kind'], 'expressway', '#e8a25c', '#c9b99a'], 'line-width': ['interpolate', ['linear'], ['zoom'], 9, ['match', ['get', 'kind'], 'expressway', 2.5, 1.5], 15, ['match', ['get', 'kind'], 'expressway', 8, 6]] } }, before);
+  map.addLayer({ id: 'context-rail', type: 'line', source: 'layout', filter: kind('railway'), paint: { 'line-color': '#5b5b5b', 'line-width': 2.2, 'line-dasharray': [3, 2] } }, before);
   map.addLayer({
     id: 'context-points', type: 'circle', source: 'layout', filter: kindIn(CONTEXT_POINTS),
     paint: {
@@ -250,7 +264,7 @@ function addContextLayers() {
       'circle-color': ['match', ['get', 'kind'], 'city_centre', '#8e3b8e', 'station', '#3d3d3d', '#e07b1f'],
       'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
     },
-  });
+  }, before);
 }
 
 // cityPointer keeps, at the edge of the map, an arrow towards the city centre (the zone's
