@@ -221,7 +221,7 @@ export async function addLayers() {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
-  state.labelled = new Promise((resolve) => map.once('render', () => { addLabels(); resolve(); }));
+  state.labelled = new Promise((resolve) => map.once('render', () => { addLabels(); map.once('idle', resolve); }));
 }
 
 // plotsDrawn resolves after the first frame that shows plots (or after 10 s, in case the view
