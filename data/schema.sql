@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
--- Migrations sha256: 8e17c6305c996e11e6438467bd5fd9b547a95b3059932095be1aa3d8c1cdc068
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
+-- Migrations sha256: 79d951f21413526eb32fb11cf7bce3a47bd0638324ee7759e7f3678308028971
 
 
 --
@@ -720,7 +720,15 @@ begin
   if not landinv_is_live(NEW.valid_to, NEW.archived) then
     return NEW;
   end if;
-  perform landinv_check_geometry(NEW.geom, case when NEW.kind = 'axis' then 'line' else 'polygon' end);
+  if NEW.kind in ('station', 'exit', 'city_centre') then
+    perform landinv_check_geometry(NEW.geom, 'any');
+    if GeometryType(NEW.geom) <> 'POINT' then
+      perform landinv_raise('LI422', 'geometry', format('must be a Point for a %s, not %s', NEW.kind, GeometryType(NEW.geom)));
+    end if;
+    return NEW;
+  end if;
+  perform landinv_check_geometry(NEW.geom,
+    case when NEW.kind in ('axis', 'river', 'main_road', 'expressway', 'railway') then 'line' else 'polygon' end);
   return NEW;
 end $$;
 
@@ -1683,7 +1691,7 @@ CREATE TABLE public.layout (
     restored_from integer,
     CONSTRAINT layout_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
     CONSTRAINT layout_geom_valid CHECK ((public.st_isvalid(geom) AND (NOT public.st_isempty(geom)))),
-    CONSTRAINT layout_kind_check CHECK ((kind = ANY (ARRAY['corridor'::text, 'axis'::text, 'district'::text]))),
+    CONSTRAINT layout_kind_check CHECK ((kind = ANY (ARRAY['corridor'::text, 'axis'::text, 'district'::text, 'river'::text, 'main_road'::text, 'expressway'::text, 'railway'::text, 'station'::text, 'exit'::text, 'city_centre'::text]))),
     CONSTRAINT layout_name_check CHECK ((name <> ''::text)),
     CONSTRAINT layout_op_check CHECK ((op = ANY (ARRAY['create'::text, 'update'::text, 'archive'::text, 'restore'::text]))),
     CONSTRAINT layout_restored_from_check CHECK ((restored_from >= 1)),

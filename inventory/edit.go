@@ -306,7 +306,7 @@ func CheckGeometryJSON(l *Layer, raw json.RawMessage) error {
 	allowed := map[string][]string{
 		"polygon": {"Polygon", "MultiPolygon"},
 		"line":    {"LineString", "MultiLineString"},
-		"any":     {"Polygon", "MultiPolygon", "LineString", "MultiLineString"},
+		"any":     {"Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"}, // layout: the kind decides (migration 0067)
 	}[l.Geometry]
 	if !contains(allowed, g.Type) {
 		return Errorf(EInvalid, "geometry", "must be a %s for %s, not %q", strings.Join(allowed, " or "), l.Name, g.Type).With(CodeGeometryType, map[string]any{"want": allowed, "got": g.Type})
@@ -320,7 +320,7 @@ func CheckGeometryJSON(l *Layer, raw json.RawMessage) error {
 // coordinateDepth is how deeply each geometry type's coordinates nest: a LineString is an
 // array of positions (each an array of numbers), a MultiPolygon an array of polygons of rings
 // of positions.
-var coordinateDepth = map[string]int{"LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
+var coordinateDepth = map[string]int{"Point": 1, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
 
 // checkPositions checks a geometry's coordinates without decoding them: only arrays and JSON
 // numbers (RFC 7946 §3.1.1: a position is an array of numbers; "111.5" is a string, not a

@@ -72,7 +72,10 @@ var enumLabels = map[string]map[string]map[string]EnumLabel{
 		"road_class": {"trunk": {"主干路", "Trunk"}, "primary": {"主要道路", "Primary"}, "secondary": {"次干路", "Secondary"}, "branch": {"支路", "Branch"}},
 	},
 	"layout": {
-		"kind": {"district": {"片区", "District"}, "corridor": {"廊道", "Corridor"}, "axis": {"发展轴", "Axis"}},
+		"kind": {"district": {"片区", "District"}, "corridor": {"廊道", "Corridor"}, "axis": {"发展轴", "Axis"},
+			"river": {"河流", "River"}, "main_road": {"周边干道", "Main road"}, "expressway": {"高速公路", "Expressway"},
+			"railway": {"铁路", "Railway"}, "station": {"火车站", "Railway station"}, "exit": {"高速出口", "Expressway exit"},
+			"city_centre": {"市中心", "City centre"}},
 	},
 }
 

@@ -75,7 +75,7 @@ type Layer struct {
 	Table   string `json:"-"`
 	Label   string `json:"label"`
 	LabelEN string `json:"label_en"`
-	// Geometry is "polygon", "line" or "any"; "none" (GeometryNone) for a non-spatial layer
+	// Geometry is "polygon", "line" or "any" (polygons, lines or points); "none" (GeometryNone) for a non-spatial layer
 	// (enterprise.go), whose rows keep a null geometry.
 	Geometry string   `json:"geometry"`
 	Fields   []Field  `json:"fields"`

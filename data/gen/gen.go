@@ -84,6 +84,7 @@ func Generate() (map[string][]byte, error) {
 		feat(g.gt.f.line(g.x3), map[string]any{"kind": "axis", "code": "X3", "name": "甘亭南北产业发展轴",
 			"name_en": "Ganting North–South Industrial Axis", "illustrative": true}),
 	)
+	lay = append(lay, g.contextFeatures()...)
 	if out["layout.geojson"], err = collection(lay); err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ try {
           const map = window.landinv.map;
           map.jumpTo({ zoom: z });
           await new Promise((res) => { const check = () => (map.loaded() && map.areTilesLoaded() ? res() : map.once('idle', check)); check(); });
-          const layers = ['labels-roads', 'labels-districts'];
+          const layers = ['labels-roads', 'labels-districts', 'labels-context-lines', 'labels-context-points'];
           const c = map.getCanvas(); const w = c.clientWidth; const h = c.clientHeight;
           const key = (f) => `${f.layer.id}:${f.id ?? f.properties.code}:${f.properties.label || f.properties.name_en || f.properties.name}`;
           const overlaps = new Map();
@@ -68,7 +68,9 @@ try {
           }
           const placed = map.queryRenderedFeatures({ layers });
           const texts = placed.map((f) => (f.layer.id === 'labels-districts' ? f.properties.label : (document.documentElement.lang === 'en' ? f.properties.name_en || f.properties.name : f.properties.name)));
-          return { zoom: map.getZoom(), placed: placed.length, texts: [...new Set(texts)].slice(0, 8), overlaps: [...overlaps.entries()].slice(0, 5) };
+          const context = placed.filter((f) => f.layer.id.startsWith('labels-context')).length;
+          const contextDrawn = map.queryRenderedFeatures({ layers: ['context-river', 'context-roads', 'context-rail', 'context-points'] }).length;
+          return { zoom: map.getZoom(), placed: placed.length, context, contextDrawn, texts: [...new Set(texts)].slice(0, 8), overlaps: [...overlaps.entries()].slice(0, 5) };
         }, { z, step: STEP });
         found.push(r);
         await page.screenshot({ path: join(out, `map-${lang}-${name}-z${Math.round(z * 10) / 10}.png`) });
@@ -76,6 +78,9 @@ try {
       const ok = found.every((r) => r.overlaps.length === 0) && found.reduce((a, r) => a + r.placed, 0) >= 6
         && (lang === 'zh' || found.some((r) => r.texts.some((t) => /[A-Za-z]{3}/.test(t))));
       report(`labels never overlap ${lang} ${name}`, ok, found);
+      // The surroundings (layout kinds of migration 0067) are drawn in the first view, with
+      // labels placed among the others'.
+      report(`surroundings drawn and labelled ${lang} ${name}`, found[0].contextDrawn >= 4 && found.some((r) => r.context > 0), found.map((r) => ({ zoom: r.zoom, drawn: r.contextDrawn, labels: r.context })));
       // The first view again, for the README's screenshot.
       await page.evaluate(async (z) => { const map = window.landinv.map; map.jumpTo({ zoom: z }); await new Promise((res) => map.once('idle', res)); }, start);
       await page.screenshot({ path: join(out, `map-${lang}-${name}.png`) });
@@ -87,6 +92,24 @@ try {
       });
       report(`basemap from the server ${lang} ${name}`, external.length === 0 && errors.length === 0 && (!drawn.archive || (drawn.basemap && basemap.length >= 2 && basemap.every((b) => b.status === 206 && b.range))),
         { external, errors, basemap: basemap.slice(0, 5), drawn }, { path: join(out, `map-${lang}-${name}.png`), probe: drawn.probe });
+      // Away from the city centre, the arrow at the edge names it with its distance from the
+      // middle of the map: checked against a haversine distance computed here from the API's
+      // city_centre feature.
+      const layout = await (await fetch(`${base}/api/v1/layout?kind=city_centre`)).json();
+      const cc = layout.features[0];
+      const far = await page.evaluate(async () => {
+        const map = window.landinv.map; const b = window.landinv.state.zone.bbox;
+        map.jumpTo({ center: [b[2] - (b[2] - b[0]) * 0.15, b[3] - (b[3] - b[1]) * 0.15], zoom: 14 });
+        await new Promise((res) => { const check = () => (map.loaded() && map.areTilesLoaded() ? res() : map.once('idle', check)); check(); });
+        const el = document.getElementById('city-pointer'); const c = map.getCenter();
+        return { hidden: el.hidden, text: el.textContent, center: [c.lng, c.lat] };
+      });
+      const rad = Math.PI / 180; const [lon, lat] = cc.geometry.coordinates;
+      const hav = Math.sin((lat - far.center[1]) * rad / 2) ** 2 + Math.cos(lat * rad) * Math.cos(far.center[1] * rad) * Math.sin((lon - far.center[0]) * rad / 2) ** 2;
+      const km = 2 * 6371.0088 * Math.asin(Math.sqrt(hav));
+      const want = km < 10 ? km.toFixed(1) : String(Math.round(km));
+      const ccName = lang === 'en' ? cc.properties.name_en : cc.properties.name;
+      report(`city centre pointer ${lang} ${name}`, !far.hidden && far.text.includes(ccName) && far.text.includes(` ${want} `), { ...far, want_km: want, name: ccName });
       await ctx.close();
     }
   }

@@ -28,9 +28,14 @@ const browser = await chromium.launch({
 });
 
 // open loads the page and records console errors and every request that leaves the server.
-async function open(path, viewport = { width: 1366, height: 768 }) {
+async function open(path, viewport = { width: 1366, height: 768 }, network = null) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
+  if (network) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', network);
+  }
   const rec = { errors: [], external: [], requests: 0, urls: [], sizes: [] };
   page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(m.text()); });
   page.on('pageerror', (e) => rec.errors.push('pageerror: ' + e.message));
@@ -264,19 +269,27 @@ async function gcj() {
   report('gcj02 shift', rec.external.length === 0 && r.basemap, JSON.stringify({ ...r, errors: rec.errors }), r);
 }
 
-// bench: time from navigation to every layer drawn (the page's readyAt, on the navigation
-// clock), and the bytes on the wire until then, over fresh contexts (no cache).
+// FAST_3G is Chrome DevTools' "Fast 3G" throttling preset (devtools-frontend,
+// front_end/core/sdk/NetworkManager.ts, Fast3GConditions): 1.6 Mbit/s down and 750 kbit/s up,
+// each times 0.9, and 150 ms × 3.75 of latency, as Network.emulateNetworkConditions takes them
+// (bytes per second, milliseconds).
+const FAST_3G = { offline: false, downloadThroughput: 1.6 * 1000 * 1000 / 8 * 0.9, uploadThroughput: 750 * 1000 / 8 * 0.9, latency: 150 * 3.75 };
+
+// bench: for each of --runs loads of the map (a fresh browser context, so nothing cached), the
+// time from navigation to the first frame that shows plots (the page's plotsAt), to every layer
+// drawn and labelled (readyAt), and the bytes on the wire until then. --net fast3g throttles
+// the connection as DevTools' "Fast 3G" does.
 async function bench() {
   const runs = Number(args.runs || 5);
-  const times = [];
-  const bytes = [];
+  const times = []; const plots = []; const bytes = [];
   for (let i = 0; i < runs; i++) {
-    const { page, context, rec } = await open('/');
-    times.push(await page.evaluate(() => window.landinv.state.readyAt));
+    const { page, context, rec } = await open('/', undefined, args.net === 'fast3g' ? FAST_3G : null);
+    const t = await page.evaluate(() => ({ ready: window.landinv.state.readyAt, plots: window.landinv.state.plotsAt }));
+    times.push(t.ready); plots.push(t.plots);
     bytes.push(rec.firstLoadBytes);
     await context.close();
   }
-  report('bench', true, '', { times, bytes });
+  report('bench', true, '', { times, plots, bytes });
 }
 
 // zone: the map and the report page opened with zone=CODE (--zone) pass the zone to every

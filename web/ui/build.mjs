@@ -1,4 +1,5 @@
-// Builds the land map into dist/: esbuild bundles src/main.js (with MapLibre GL JS and its CSS)
+// Builds the land map into dist/: esbuild bundles src/boot.js (the first script of the map page:
+// it starts the first load's requests while the rest downloads) into assets/boot-HASH.js, src/main.js (with MapLibre GL JS and its CSS)
 // into assets/app-HASH.js + app-HASH.css, src/edit.js into assets/edit-HASH.js + edit-HASH.css and
 // src/report.js into assets/report-HASH.js + report-HASH.css, src/signin.js into
 // assets/signin-HASH.js + signin-HASH.css, and copies MapLibre's worker (as
@@ -50,7 +51,7 @@ const faviconURL = hashed(join(here, 'src/favicon.svg'), 'favicon', 'svg');
 cpSync(join(here, 'src/favicon.svg'), join(out, 'assets/favicon.svg')); // /favicon.ico serves it
 
 const result = await esbuild.build({
-  entryPoints: { app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js'), signin: join(here, 'src/signin.js') }, // report: the report page (/reports); signin: /signin
+  entryPoints: { boot: join(here, 'src/boot.js'), app: join(here, 'src/main.js'), report: join(here, 'src/report.js'), edit: join(here, 'src/edit.js'), signin: join(here, 'src/signin.js') }, // report: the report page (/reports); signin: /signin
   bundle: true, format: 'esm', splitting: true, entryNames: '[name]-[hash]', chunkNames: 'chunk-[hash]', minify: process.env.DEV !== "1", sourcemap: false, target: ['es2022'],
   outdir: join(out, 'assets'), logLevel: 'warning', legalComments: 'eof', metafile: true,
   define: { __WORKER_URL__: JSON.stringify(workerURL) },
@@ -92,7 +93,7 @@ const page = (name, uses) => {
   if (left) throw new Error(`${name}: unhashed asset ${left[0]}`);
   writeFileSync(join(out, name), html);
 };
-page('index.html', ['app', 'edit']);
+page('index.html', ['boot', 'app', 'edit']);
 page('report.html', ['report']);
 page('signin.html', ['signin']);
 

@@ -108,7 +108,7 @@ function toggle() {
   if (!old) return;
   const text = ed.me ? `${ed.me.name} (${roleName(ed.me.role)})` : tr('登录', 'Sign in');
   const el = ed.me
-    ? h('button', { type: 'button', id: 'edit-toggle', onclick: () => setOpen(panel().hidden) }, text)
+    ? h('button', { type: 'button', id: 'edit-toggle', title: text, onclick: () => setOpen(panel().hidden) }, text)
     : h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang), onclick: (e) => { e.currentTarget.href = signInHref(state.lang); } }, text);
   old.replaceWith(el);
 }

@@ -16,6 +16,8 @@ export const dict = {
   layout: ['“233”空间布局', '"233" layout'],
   district: ['片区', 'District'],
   corridor: ['廊道', 'Corridor'],
+  context: ['周边环境（示意位置）', 'Surroundings (illustrative positions)'],
+  city_pointer: ['{name} 约 {km} 公里', '{name} ≈ {km} km'],
   axis: ['发展轴', 'Axis'],
   plots: ['地块(按状态)', 'Plots (by status)'],
   standard_land_mark: ['标准地(蓝色边框)', 'Standard land (blue outline)'],

@@ -75,6 +75,15 @@ export function renderLegend() {
     ['background:rgba(99,196,122,.4);border:1px solid #2f8a46', t('corridor')],
     ['border-top:3px dashed #d6336c;height:0;margin-top:6px', t('axis')],
   ]);
+  // The surroundings: only the kinds the zone has.
+  const kinds = new Set(state.layout.features.map((f) => f.properties.kind));
+  const ctx = [
+    ['river', 'border-top:6px solid #9cc7ee;height:0;margin-top:4px'], ['main_road', 'border-top:4px solid #c9b99a;height:0;margin-top:5px'],
+    ['expressway', 'border-top:5px solid #e8a25c;height:0;margin-top:5px'], ['railway', 'border-top:3px dashed #5b5b5b;height:0;margin-top:6px'],
+    ['station', 'background:#3d3d3d;border-radius:50%;border:2px solid #fff'], ['exit', 'background:#e07b1f;border-radius:50%;border:2px solid #fff'],
+    ['city_centre', 'background:#8e3b8e;border-radius:50%;border:2px solid #fff'],
+  ].filter(([k]) => kinds.has(k)).map(([k, sw]) => [sw, t.enum('layout', 'kind', k)]);
+  if (ctx.length) group(el, 'context', ctx);
   group(el, 'plots', [
     ...values('plots', 'status').map((v) => ['background:' + colorOf(STATUS_COLORS, v, FALLBACK.status), t.enum('plots', 'status', v)]),
     ['background:#fff;border:2.5px solid ' + STANDARD_COLOR, t('standard_land_mark')],

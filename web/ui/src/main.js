@@ -18,12 +18,13 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { $ } from './dom.js';
 import { state, t } from './state.js';
-import { getJSON, pageZone } from './api.js';
+import { pageZone } from './api.js';
 import { loadMeta } from './meta.js';
 import { label } from './format.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 import { restoreState, startParams, startSelection, writeURL, rememberLang, freshVisit } from './url.js';
 import { createMap, addLayers, addLabels, mapIdle, shift, fitTo, loadAll, applyEmphasis } from './map.js';
+import { early, FIRST, startFirstLoad, plotsMode } from './early.js';
 import { renderLegend } from './legend.js';
 import { buildForms, readForms, relabelForms, applyInvestorDefault } from './filters.js';
 import { search, renderResults, wireForms, showError } from './search.js';
@@ -38,15 +39,16 @@ restoreState();
 
 async function main() {
   renderStatic();
+  // boot.js has started these requests (early.js) while app.js was downloading.
+  startFirstLoad();
   const [cfg, meta, zone, layout, lu, count] = await Promise.all([
-    getJSON('/map-config.json'), loadMeta(), getJSON('/api/v1/zone'), getJSON('/api/v1/layout?limit=10000'),
-    getJSON('/api/v1/land-uses'), getJSON('/api/v1/plots?limit=1'),
+    early(FIRST.cfg), loadMeta(), early(FIRST.zone), early(FIRST.layout), early(FIRST.landUses), early(FIRST.count),
   ]);
   Object.assign(state, { cfg, meta, landUses: lu.land_uses });
   state.gcj = !!(cfg.basemap && cfg.basemap.crs === 'gcj02');
   state.zone = shift(zone);
   state.layout = shift(layout);
-  state.plotsMode = cfg.tiles && !state.gcj && count.number_matched > cfg.tile_threshold ? 'tiles' : 'geojson';
+  state.plotsMode = plotsMode(cfg, count);
   buildForms();
   wireForms();
   if (freshVisit) applyInvestorDefault();
@@ -54,7 +56,7 @@ async function main() {
   renderStatic();
   await createMap((kind, code) => showDetails(kind, code).catch(showError));
   await addLayers();
-  await Promise.all([search('plots', false), search('plants', false)]);
+  await Promise.all([search('plots', false), search('plants', false), state.labelled]);
   const sel = startSelection();
   if (sel) showDetails(sel.kind, sel.code).catch(showError);
   await mapIdle();

@@ -14,11 +14,13 @@ import { Protocol as PMTilesProtocol, PMTiles } from 'pmtiles';
 import { $ } from './dom.js';
 import { state } from './state.js';
 import { fetchAll, withZone } from './api.js';
+import { early, LAYER_URLS } from './early.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { writeURL, startView } from './url.js';
 import { label, districts } from './format.js';
 import { bboxOf } from './geom.js';
 import { NorthArrow, Measure } from './measure.js';
+import { addContextLayers, cityPointer, CONTEXT_LINES, CONTEXT_POINTS, kindIn } from './context.js';
 import {
   STATUS_COLORS, STAGE_COLORS, ROAD_COLORS, DISTRICT_COLORS, STANDARD_COLOR, PLANT_COLOR, FALLBACK, DASHED_ROADS, RESULT_COLOR, matchExpr,
 } from './palette.js';
@@ -27,22 +29,25 @@ import {
 // characters with, and landinv serves its glyphs for the other scripts.
 const FONT = ['Noto Sans CJK SC', 'sans-serif'];
 
-// __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs).
+// __WORKER_URL__ is the worker's hashed name, set by the build (build.mjs). prewarm starts the
+// worker (and its ~200 KB script) now, while the page fetches its data, not when the map is
+// created.
 maplibregl.setWorkerUrl(new URL(__WORKER_URL__, location.href).href); // eslint-disable-line no-undef
+maplibregl.prewarm();
 
 // shift moves GeoJSON into GCJ-02 when the basemap is drawn in it.
 export const shift = (g) => (state.gcj ? shiftGeoJSON(g) : g);
 
 // firstLoad holds the whole-layer downloads of the first load, by URL: the map draws plots and
 // plants from the same FeatureCollections that the result lists show, so that each is fetched
-// (and shifted) once. Once the page is ready, every call fetches afresh (after an edit, a new
-// search must see the change).
+// (and shifted) once; boot.js has started them (early.js). Once the page is ready, every call
+// fetches afresh (after an edit, a new search must see the change).
 const firstLoad = new Map();
 
 // loadAll returns every feature of url's list (following next links), shifted as drawn.
 export function loadAll(url) {
   if (state.ready) return fetchAll(url).then(shift);
-  if (!firstLoad.has(url)) firstLoad.set(url, fetchAll(url).then(shift));
+  if (!firstLoad.has(url)) firstLoad.set(url, early(url, fetchAll).then(shift));
   return firstLoad.get(url);
 }
 
@@ -96,6 +101,9 @@ async function basemapStyle(style) {
 }
 
 // createMap creates the map in #map; onPick(kind, code) is called when a feature is clicked.
+// The plots are part of the map's first style (createMap), so that the map's worker starts
+// cutting them as soon as the style loads and its first full frame has them; every other
+// layer is added after that frame (addLayers).
 export async function createMap(onPick) {
   const style = {
     version: 8,
@@ -103,12 +111,14 @@ export async function createMap(onPick) {
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
   };
-  await basemapStyle(style);
+  const [plots] = await Promise.all([state.plotsMode === 'tiles' ? null : loadAll(LAYER_URLS.plots), basemapStyle(style)]);
+  plotsStyle(style, plots);
   const view = startView();
   const opts = {
     container: 'map', style, attributionControl: { compact: true },
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
     maxZoom: 19, dragRotate: false, pitchWithRotate: false,
+    fadeDuration: 0, // labels appear at once: no fade animation, whose every frame costs a redraw
   };
   if (view) {
     opts.zoom = view[0]; opts.center = [view[2], view[1]];
@@ -117,6 +127,7 @@ export async function createMap(onPick) {
   }
   const map = new maplibregl.Map(opts);
   state.map = map;
+  state.plotsDrawn = plotsDrawn();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   state.controls = { north: new NorthArrow(), measure: new Measure() };
   map.addControl(state.controls.north, 'top-right');
@@ -128,39 +139,52 @@ export async function createMap(onPick) {
   return new Promise((resolve) => map.on('load', resolve));
 }
 
-// addLayers loads the layers' features and adds their sources and layers to the map.
-export async function addLayers() {
-  const map = state.map;
-  const [plants, idleSites, roads] = await Promise.all([
-    loadAll('/api/v1/plants?limit=10000'), loadAll('/api/v1/idle-sites?limit=10000'), loadAll('/api/v1/roads?limit=10000'),
-  ]);
-  state.roads = roads;
-
-  // Layout: districts, corridors, axes.
-  const districtCodes = districts().map((f) => f.id);
-  map.addSource('layout', { type: 'geojson', data: state.layout, promoteId: 'code' });
-  map.addLayer({
-    id: 'layout-districts', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'district'],
-    paint: { 'fill-color': ['match', ['get', 'code'], ...districtCodes.flatMap((c, i) => [c, DISTRICT_COLORS[i % DISTRICT_COLORS.length]]), '#eeeeee'], 'fill-opacity': 0.85 },
-  });
-  map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } });
-  map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } });
-
-  // Plots.
-  if (state.plotsMode === 'tiles') {
-    map.addSource('plots', { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' });
-  } else {
-    const plots = await loadAll('/api/v1/plots?limit=10000');
-    state.allPlots = plots;
-    map.addSource('plots', { type: 'geojson', data: plots, promoteId: 'code' });
-  }
+// plotsStyle adds the plots' source (GeoJSON, or vector tiles when state.plotsMode says so)
+// and layers to a style: a halo under search results, the fill by status, the outline and the
+// standard-land border.
+function plotsStyle(style, plots) {
+  style.sources.plots = state.plotsMode === 'tiles'
+    ? { type: 'vector', tiles: [new URL(withZone('/tiles/plots/{z}/{x}/{y}.mvt'), location.href).href.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}')], minzoom: 0, maxzoom: state.cfg.max_tile_zoom || 18, promoteId: 'code' }
+    : { type: 'geojson', data: plots, promoteId: 'code' };
+  if (plots) state.allPlots = plots;
   const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
   // A halo under the search results, so that small plots stand out when a filter is set.
   const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
-  map.addLayer({ id: 'plots-result', type: 'line', ...src, filter: none, paint: halo });
-  map.addLayer({ id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } });
-  map.addLayer({ id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
-  map.addLayer({ id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } });
+  style.layers.push(
+    { id: 'plots-result', type: 'line', ...src, filter: none, paint: halo },
+    { id: 'plots-fill', type: 'fill', ...src, paint: { 'fill-color': matchExpr('status', STATUS_COLORS, FALLBACK.status), 'fill-opacity': 0.78 } },
+    { id: 'plots-outline', type: 'line', ...src, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+    { id: 'plots-standard', type: 'line', ...src, filter: ['==', ['get', 'standard_land'], true], paint: { 'line-color': STANDARD_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 15, 3] } },
+  );
+}
+
+// addLayers adds every layer but the plots (createMap's) once the first plots are drawn, and
+// the labels a frame later (their glyphs and placement must not hold the plots back):
+// state.labelled resolves when they are added.
+export async function addLayers() {
+  const map = state.map;
+  const others = Promise.all([loadAll(LAYER_URLS.plants), loadAll(LAYER_URLS.idleSites), loadAll(LAYER_URLS.roads)]);
+
+  // The other layers wait for the first frame with plots: each frame the map draws before it
+  // (a layer's tiles arriving) costs a compositor commit, which a slow machine pays in full.
+  await state.plotsDrawn;
+  const src = state.plotsMode === 'tiles' ? { source: 'plots', 'source-layer': 'plots' } : { source: 'plots' };
+  const halo = { 'line-color': RESULT_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 8], 'line-opacity': 0.8 };
+
+  // Layout: districts, corridors, the surroundings, under the plots (axes on top, below).
+  const districtCodes = districts().map((f) => f.id);
+  map.addSource('layout', { type: 'geojson', data: state.layout, promoteId: 'code' });
+  const under = 'plots-result'; // under the plots
+  map.addLayer({
+    id: 'layout-districts', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'district'],
+    paint: { 'fill-color': ['match', ['get', 'code'], ...districtCodes.flatMap((c, i) => [c, DISTRICT_COLORS[i % DISTRICT_COLORS.length]]), '#eeeeee'], 'fill-opacity': 0.85 },
+  }, under);
+  map.addLayer({ id: 'layout-districts-line', type: 'line', source: 'layout', filter: ['==', ['get', 'kind'], 'district'], paint: { 'line-color': '#7a8ca3', 'line-width': 1.2, 'line-dasharray': [4, 2] } }, under);
+  map.addLayer({ id: 'layout-corridors', type: 'fill', source: 'layout', filter: ['==', ['get', 'kind'], 'corridor'], paint: { 'fill-color': '#63c47a', 'fill-opacity': 0.28, 'fill-outline-color': '#2f8a46' } }, under);
+  addContextLayers(under);
+
+  const [plants, idleSites, roads] = await others;
+  state.roads = roads;
 
   // Idle sites, plants.
   map.addSource('idle-sites', { type: 'geojson', data: idleSites, promoteId: 'code' });
@@ -193,12 +217,29 @@ export async function addLayers() {
   map.addLayer({ id: 'selected-plant', type: 'line', source: 'plants', filter: none, paint: outline('#00c2ff') });
   map.addLayer({ id: 'selected-idle', type: 'line', source: 'idle-sites', filter: none, paint: outline('#00c2ff') });
 
-  addLabels();
   applyVisibility();
   for (const id of ['plots-fill', 'plants-fill', 'idle-sites-fill']) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
+  state.labelled = new Promise((resolve) => map.once('render', () => { addLabels(); map.once('idle', resolve); }));
+}
+
+// plotsDrawn resolves after the first frame that shows plots (or after 10 s, in case the view
+// has none), and records when in state.plotsAt (ms since navigation; the benchmark's figure).
+function plotsDrawn() {
+  const map = state.map;
+  if (state.hidden.has('plots')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { map.off('render', check); clearTimeout(timer); resolve(); };
+    const check = () => {
+      if (!map.queryRenderedFeatures({ layers: ['plots-fill'] }).length) return;
+      state.plotsAt = performance.now();
+      done();
+    };
+    const timer = setTimeout(done, 10000);
+    map.on('render', check);
+  });
 }
 
 // mapIdle resolves when the map has drawn everything it is loading.
@@ -228,12 +269,36 @@ export function addLabels() {
   };
   if (map.getSource('district-labels')) {
     map.getSource('district-labels').setData(points);
-    map.setLayoutProperty('labels-roads', 'text-field', name);
+    for (const id of ['labels-roads', 'labels-context-lines', 'labels-context-points']) map.setLayoutProperty(id, 'text-field', name);
     map.setLayoutProperty('labels-roads', 'text-max-angle', en ? 30 : 45);
+    map.setLayoutProperty('labels-context-lines', 'text-max-angle', en ? 30 : 45);
+    cityPointer();
     return;
   }
   map.addSource('district-labels', { type: 'geojson', data: points });
   const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.6 };
+  // The surroundings' names come first, so that they are placed last (the lowest priority):
+  // the points' (station, exits, city centre, beside their circle) above the lines'.
+  map.addLayer({
+    id: 'labels-context-lines', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_LINES),
+    layout: {
+      'symbol-placement': 'line', 'symbol-spacing': 500, 'text-field': name, 'text-font': FONT, 'text-size': 12,
+      'text-max-angle': en ? 30 : 45, 'text-padding': 4, 'text-keep-upright': true,
+    },
+    paint: { 'text-color': ['match', ['get', 'kind'], 'river', '#2a6db0', 'expressway', '#9a5512', '#555555'], ...halo },
+  });
+  map.addLayer({
+    id: 'labels-context-points', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_POINTS),
+    layout: {
+      'text-field': name, 'text-font': FONT, 'text-size': ['match', ['get', 'kind'], 'city_centre', 14, 12], 'text-max-width': 9, 'text-padding': 4,
+      'text-variable-anchor': ['left', 'right', 'top', 'bottom'], 'text-radial-offset': 0.8, 'text-justify': 'auto',
+      'symbol-sort-key': ['match', ['get', 'kind'], 'city_centre', 0, 'station', 1, 2],
+    },
+    paint: { 'text-color': ['match', ['get', 'kind'], 'city_centre', '#6d2a6d', '#333333'], ...halo },
+  });
+  map.on('move', cityPointer);
+  map.on('resize', cityPointer);
+  cityPointer();
   map.addLayer({
     id: 'labels-roads', type: 'symbol', source: 'roads', minzoom: 11,
     layout: {
@@ -258,6 +323,7 @@ export function addLabels() {
 const GROUPS = {
   boundary: ['zone-line'],
   layout: ['layout-districts', 'layout-districts-line', 'layout-corridors', 'layout-axes', 'labels-districts'],
+  context: ['context-river', 'context-roads', 'context-rail', 'context-points', 'labels-context-lines', 'labels-context-points'],
   plots: ['plots-result', 'plots-fill', 'plots-outline', 'plots-standard', 'plots-hover', 'selected'],
   plants: ['plants-result', 'plants-fill', 'plants-line', 'plants-hover', 'selected-plant'],
   idle_sites: ['idle-sites-fill', 'idle-sites-line', 'selected-idle'],
@@ -271,6 +337,7 @@ export function applyVisibility() {
   for (const [g, ids] of Object.entries(GROUPS)) {
     for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.hidden.has(g) ? 'none' : 'visible');
   }
+  cityPointer();
 }
 
 const PICKABLE = { 'plants-fill': ['plants', 'plants'], 'idle-sites-fill': ['idle-sites', 'idle_sites'], 'plots-fill': ['plots', 'plots'] };

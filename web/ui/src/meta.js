@@ -2,12 +2,15 @@
 // units, enum values and their names) and their filters. The page's filter lists, legends and
 // detail labels come from it, not from lists written into the page.
 import { getJSON } from './api.js';
+import { early } from './early.js';
 
 let loading = null;
+let failed = false;
 
-// loadMeta returns meta (one request per page, shared by every module).
+// loadMeta returns meta (one request per page, shared by every module; the map page's boot.js
+// has started it, early.js).
 export function loadMeta() {
-  if (!loading) loading = getJSON('/api/v1/meta').catch((e) => { loading = null; throw e; });
+  if (!loading) loading = (failed ? getJSON('/api/v1/meta') : early('/api/v1/meta')).catch((e) => { loading = null; failed = true; throw e; });
   return loading;
 }
 

@@ -18,7 +18,7 @@ export const state = {
   map: null, // the MapLibre map, once created
   controls: null, // the map's own controls (north arrow, measuring), relabelled with the language
   measuring: false, // a measuring tool is taking clicks: the map opens no details
-  ready: false, readyAt: null, errors: [],
+  ready: false, readyAt: null, plotsAt: null, plotsDrawn: null, labelled: null, errors: [],
   // hooks are the map page's functions that the editing bundle calls after a write (set by
   // main.js: edit.js imports no MapLibre): search(tab, fit), showDetails(kind, code),
   // closeDetails(), loadAll(url).
