@@ -20,12 +20,6 @@ import (
 // with as_of, history, create, update, archive, restore; If-Match on writes); the stage action,
 // an enquiry turned into a project and a project's site matches are here.
 
-// DefaultMatchLimit and MaxMatchLimit bound how many matches GET .../matches answers.
-const (
-	DefaultMatchLimit = 20
-	MaxMatchLimit     = 200
-)
-
 // projectStage answers POST /api/v1/projects/{code}/stage with {stage, date, plot_code?,
 // plant_code?, leased_m2?, drop_reason?, note} under If-Match (the project's ETag): 200 with the
 // project's new version; a refused step is a 422 naming the field, and nothing changes.
@@ -109,10 +103,13 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) 
 	return readJSONBody(w, r, max, v)
 }
 
-// projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]: the
-// sites that can take the project, ranked by the SiteMatcher (its ranking rule is documented
-// where it is defined), each with {code, score, conditions: [{name, pass, value, required}]}.
-// layer is required; limit is 1 to MaxMatchLimit (DefaultMatchLimit).
+// projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]
+// [&weights=condition:w,...]: the sites that can take the project, ranked by the SiteMatcher
+// under the zone's stored ranking (its rule is documented where it is defined:
+// inventory.MatchRanking), each with {code, score, conditions: [{name, pass, value, required}]}.
+// layer is required; limit is 1 to inventory.MaxMatchLimit (inventory.DefaultMatchLimit);
+// weights overrides the stored weights of the conditions it names for this request
+// (parseWeights).
 func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 	code, err := codeParam(inventory.ProjectLayer, r)
 	if err != nil {
@@ -125,15 +122,24 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, inventory.Errorf(inventory.EInvalid, "layer", "is required: plots or plants").With(inventory.CodeRequired, nil))
 		return
 	}
-	limit := DefaultMatchLimit
+	limit := inventory.DefaultMatchLimit
 	if raw, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(raw[0])
-		if err != nil || n < 1 || n > MaxMatchLimit {
-			Problem(w, r, inventory.Errorf(inventory.EInvalid, "limit", "must be a whole number from 1 to %d", MaxMatchLimit).
-				With(inventory.CodeOutOfRange, map[string]any{"min": 1, "max": MaxMatchLimit}))
+		if err != nil || n < 1 || n > inventory.MaxMatchLimit {
+			Problem(w, r, inventory.Errorf(inventory.EInvalid, "limit", "must be a whole number from 1 to %d", inventory.MaxMatchLimit).
+				With(inventory.CodeOutOfRange, map[string]any{"min": 1, "max": inventory.MaxMatchLimit}))
 			return
 		}
 		limit = n
+	}
+	weights, err := parseWeights(q["weights"])
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	if weights != nil && s.deps.Rankings == nil {
+		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "weights", "per-request weights are not served here"))
+		return
 	}
 	if _, err := inventory.ProjectSiteNeed(&inventory.Feature{Confidential: map[string]any{}}, "", layer); err != nil {
 		Problem(w, r, err) // the layer, checked before the project is read
@@ -153,7 +159,12 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "site matching is not served here"))
 		return
 	}
-	m, err := s.deps.Matcher.MatchSites(r.Context(), need, limit)
+	var m []inventory.SiteMatch
+	if weights != nil {
+		m, err = s.deps.Rankings.MatchSitesRanked(r.Context(), need, inventory.MatchRanking{Weights: weights}, limit)
+	} else {
+		m, err = s.deps.Matcher.MatchSites(r.Context(), need, limit)
+	}
 	if err != nil {
 		Problem(w, r, err)
 		return
