@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql
--- Migrations sha256: 7814b0f2105cacd00a16434d2d464667b48905adbd9c1e238735905079e675d5
+-- Migrations sha256: c46874d2f1d91c433a821fe0fdb6caa0a42032a86aafdcae8002a918e065d82a
 
 
 --
@@ -1719,10 +1719,10 @@ CREATE TABLE public.match_rankings (
     valid_from timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
     CONSTRAINT match_rankings_changed_by_check CHECK ((changed_by <> ''::text)),
-    CONSTRAINT match_rankings_conditions CHECK ((NOT jsonb_path_exists(weights, '$.keyvalue()?(!(@."key" like_regex "^(area_mu|land_use|cluster|min_investment_wan_per_mu|min_tax_wan_per_mu_year|min_output_wan_per_mu|road_distance_m|free_area_m2|floor_load_kn_m2|floor_height_m|crane_capacity_t)$"))'::jsonpath))),
+    CONSTRAINT match_rankings_conditions CHECK ((NOT jsonb_path_exists(weights, '$.keyvalue()?(!(@."key" like_regex "^(area_mu|land_use|cluster|min_investment_wan_per_mu|min_tax_wan_per_mu_year|min_output_wan_per_mu|road_distance_m|free_area_m2|floor_load_kn_m2|floor_height_m|crane_capacity_t)$"))'::jsonpath, '{}'::jsonb, true))),
     CONSTRAINT match_rankings_period CHECK ((valid_from < valid_to)),
     CONSTRAINT match_rankings_version_check CHECK ((version >= 1)),
-    CONSTRAINT match_rankings_weight_range CHECK ((NOT jsonb_path_exists(weights, '$.*?((@.type() != "number" || @ < 0) || @ > 1000)'::jsonpath))),
+    CONSTRAINT match_rankings_weight_range CHECK ((NOT jsonb_path_exists(weights, '$.*?((@.type() != "number" || @ < 0) || @ > 1000)'::jsonpath, '{}'::jsonb, true))),
     CONSTRAINT match_rankings_weights_check CHECK ((jsonb_typeof(weights) = 'object'::text))
 );
 

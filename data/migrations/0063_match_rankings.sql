@@ -5,7 +5,8 @@
 --
 -- weights is {condition: weight}; the conditions and the bound are inventory.PlotMatchConditions,
 -- PlantMatchConditions and inventory.MaxMatchWeight (a drift test compares them with the CHECKs
--- below). A condition left out weighs its default.
+-- below). A condition left out weighs its default. (The path tests are silent: on a weights that
+-- is no object they find nothing, and match_rankings_weights_check refuses it.)
 create table match_rankings (
   id         bigint generated always as identity,
   zone_id    integer not null references zones (id),
@@ -18,9 +19,9 @@ create table match_rankings (
   unique (zone_id, version),
   constraint match_rankings_period check (valid_from < valid_to),
   constraint match_rankings_conditions check (not jsonb_path_exists(weights,
-    '$.keyvalue() ? (!(@.key like_regex "^(area_mu|land_use|cluster|min_investment_wan_per_mu|min_tax_wan_per_mu_year|min_output_wan_per_mu|road_distance_m|free_area_m2|floor_load_kn_m2|floor_height_m|crane_capacity_t)$"))')),
+    '$.keyvalue() ? (!(@.key like_regex "^(area_mu|land_use|cluster|min_investment_wan_per_mu|min_tax_wan_per_mu_year|min_output_wan_per_mu|road_distance_m|free_area_m2|floor_load_kn_m2|floor_height_m|crane_capacity_t)$"))', '{}', true)),
   constraint match_rankings_weight_range check (not jsonb_path_exists(weights,
-    '$.* ? (@.type() != "number" || @ < 0 || @ > 1000)'))
+    '$.* ? (@.type() != "number" || @ < 0 || @ > 1000)', '{}', true))
 );
 
 -- One version in force per zone.
