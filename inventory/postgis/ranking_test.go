@@ -3,8 +3,8 @@ package postgis_test
 import (
 	"context"
 	"errors"
-	"math"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"
