@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -57,6 +59,20 @@ func (s *Server) putRanking(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", rv.ETag())
 	writeJSON(w, http.StatusOK, rv)
+}
+
+// notRankingPath keeps the project routes on /projects/{code} off /projects/ranking, the
+// ranking rule's path when it is served: a method the rule does not serve there is a 405, as
+// on any path, not a project named "ranking".
+func (s *Server) notRankingPath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Rankings != nil && chi.URLParam(r, "code") == "ranking" {
+			w.Header().Set("Allow", "GET, PUT")
+			writeProblem(w, http.StatusMethodNotAllowed, "method not allowed", r.Method+" is not allowed on "+r.URL.Path, "", nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // parseWeights reads the matches route's weights= override: a comma list of condition:weight

@@ -155,8 +155,8 @@ func (s *Server) routes() chi.Router {
 			}
 			edit := r.With(signedIn, write, s.writeRevision)
 			edit.With(s.params("zone")).Post("/projects", create(s.deps.Editor, pl, "/api/v1/projects/"))
-			edit.With(s.params("zone")).Patch("/projects/{code}", update(s.deps.Editor, pl))
-			edit.With(s.params("zone", "note")).Delete("/projects/{code}", archive(s.deps.Editor, pl))
+			edit.With(s.notRankingPath, s.params("zone")).Patch("/projects/{code}", update(s.deps.Editor, pl))
+			edit.With(s.notRankingPath, s.params("zone", "note")).Delete("/projects/{code}", archive(s.deps.Editor, pl))
 			edit.With(s.params("zone", "version")).Post("/projects/{code}/restore", restore(s.deps.Editor, pl))
 			edit.With(s.params("zone")).Post("/projects/{code}/stage", s.projectStage)
 			edit.With(s.params("zone")).Post("/enquiries/{id}/project", s.enquiryProject)
