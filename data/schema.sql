@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
--- Migrations sha256: 79d951f21413526eb32fb11cf7bce3a47bd0638324ee7759e7f3678308028971
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
+-- Migrations sha256: 62724aba645ddb24aab83cffb906dc2129d76227a7e5abfd9144cc045c86b524
 
 
 --
@@ -1715,6 +1715,41 @@ ALTER TABLE public.layout ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: match_rankings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.match_rankings (
+    id bigint NOT NULL,
+    zone_id integer NOT NULL,
+    version integer NOT NULL,
+    weights jsonb NOT NULL,
+    changed_by text NOT NULL,
+    valid_from timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    valid_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone NOT NULL,
+    CONSTRAINT match_rankings_changed_by_check CHECK ((changed_by <> ''::text)),
+    CONSTRAINT match_rankings_conditions CHECK ((NOT jsonb_path_exists(weights, '$.keyvalue()?(!(@."key" like_regex "^(area_mu|land_use|cluster|min_investment_wan_per_mu|min_tax_wan_per_mu_year|min_output_wan_per_mu|road_distance_m|free_area_m2|floor_load_kn_m2|floor_height_m|crane_capacity_t)$"))'::jsonpath, '{}'::jsonb, true))),
+    CONSTRAINT match_rankings_period CHECK ((valid_from < valid_to)),
+    CONSTRAINT match_rankings_version_check CHECK ((version >= 1)),
+    CONSTRAINT match_rankings_weight_range CHECK ((NOT jsonb_path_exists(weights, '$.*?((@.type() != "number" || @ < 0) || @ > 1000)'::jsonpath, '{}'::jsonb, true))),
+    CONSTRAINT match_rankings_weights_check CHECK ((jsonb_typeof(weights) = 'object'::text))
+);
+
+
+--
+-- Name: match_rankings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.match_rankings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.match_rankings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: plants; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2365,6 +2400,22 @@ ALTER TABLE ONLY public.layout
 
 
 --
+-- Name: match_rankings match_rankings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_rankings
+    ADD CONSTRAINT match_rankings_pkey PRIMARY KEY (zone_id, id);
+
+
+--
+-- Name: match_rankings match_rankings_zone_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_rankings
+    ADD CONSTRAINT match_rankings_zone_id_version_key UNIQUE (zone_id, version);
+
+
+--
 -- Name: plants plants_one_version_at_a_time; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2627,6 +2678,13 @@ CREATE INDEX layout_history ON public.layout USING btree (zone_id, code, valid_f
 --
 
 CREATE UNIQUE INDEX layout_live_code ON public.layout USING btree (zone_id, code) WHERE (valid_to = 'infinity'::timestamp with time zone);
+
+
+--
+-- Name: match_rankings_current; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX match_rankings_current ON public.match_rankings USING btree (zone_id) WHERE (valid_to = 'infinity'::timestamp with time zone);
 
 
 --
@@ -3240,6 +3298,14 @@ ALTER TABLE ONLY public.land_use_codes
 
 ALTER TABLE ONLY public.layout
     ADD CONSTRAINT layout_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
+
+
+--
+-- Name: match_rankings match_rankings_zone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.match_rankings
+    ADD CONSTRAINT match_rankings_zone_id_fkey FOREIGN KEY (zone_id) REFERENCES public.zones(id);
 
 
 --

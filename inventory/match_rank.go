@@ -1,8 +1,11 @@
 package inventory
 
 import (
+	"context"
 	"math"
 	"slices"
+	"strings"
+	"time"
 )
 
 // Site-matching layers (选址匹配的对象): ready plots or standard-plant buildings with free space.
@@ -63,7 +66,9 @@ const (
 	MaxMatchLimit     = 200
 )
 
-// MatchRanking is the ranking rule of site matching (选址排序规则), configurable per call.
+// MatchRanking is the ranking rule of site matching (选址排序规则). Its weights come, condition
+// by condition, from the call (a per-request override), else from the zone's stored ranking
+// (RankingVersion, PUT /api/v1/projects/ranking), else from DefaultMatchWeights.
 //
 // Every applicable condition (one with a requirement) earns a credit between 0 and 1: 1 when
 // it passes; when it fails, a numeric "at least" condition earns value ÷ required (e.g. a
@@ -80,14 +85,73 @@ const (
 // for large tenants); then by code.
 type MatchRanking struct {
 	// Weights by condition name (PlotMatchConditions, PlantMatchConditions); a condition
-	// missing from the map weighs DefaultMatchWeights' value. Weights are ≥ 0; 0 leaves a
-	// condition out of the score (it still decides "passes every condition").
-	Weights map[string]float64
+	// missing from the map weighs DefaultMatchWeights' value. Weights are from 0 to
+	// MaxMatchWeight; 0 leaves a condition out of the score (it still decides "passes every
+	// condition").
+	Weights map[string]float64 `json:"weights"`
+}
+
+// MaxMatchWeight is the largest weight a condition may carry. Only the ratios of the weights
+// matter; the bound keeps a typing slip (1e9) from silently making one condition the only one.
+const MaxMatchWeight = 1000
+
+// Over is r with the weights it leaves out taken from base: a per-request override over the
+// zone's stored ranking.
+func (r MatchRanking) Over(base MatchRanking) MatchRanking {
+	out := MatchRanking{Weights: make(map[string]float64, len(r.Weights)+len(base.Weights))}
+	for n, w := range base.Weights {
+		out.Weights[n] = w
+	}
+	for n, w := range r.Weights {
+		out.Weights[n] = w
+	}
+	return out
+}
+
+// Resolved is every condition of both layers with its weight under r.
+func (r MatchRanking) Resolved() map[string]float64 {
+	out := make(map[string]float64, len(PlotMatchConditions)+len(PlantMatchConditions))
+	for _, n := range slices.Concat(PlotMatchConditions, PlantMatchConditions) {
+		out[n] = r.Weight(n)
+	}
+	return out
+}
+
+// RankingVersion is one version of a zone's stored ranking rule (选址排序规则). Version 0 is
+// the documented default (DefaultMatchWeights), in force until a planner writes one; every
+// change writes the next version, keeping who changed it and when (the older versions stay,
+// readable with as_of). Stored holds the weights the planner set; Weights every condition's
+// weight in force (the stored one, else the default).
+type RankingVersion struct {
+	Zone      string             `json:"zone"`
+	Version   int                `json:"version"`
+	ValidFrom time.Time          `json:"valid_from"`
+	ChangedBy string             `json:"changed_by,omitempty"`
+	Stored    map[string]float64 `json:"stored"`
+	Weights   map[string]float64 `json:"weights"`
+}
+
+// ETag is the entity tag of a ranking version, the one If-Match expects when changing it.
+func (v *RankingVersion) ETag() string { return `"ranking-` + itoa(v.Version) + `"` }
+
+// MatchRankingService keeps each zone's ranking rule and ranks sites under a given one. It is
+// implemented by the PostGIS store. Reading is for those who may see confidential figures
+// (planners, leadership); writing for planners and admins.
+type MatchRankingService interface {
+	// MatchRanking is the zone's ranking in force now, or as of a time.
+	MatchRanking(ctx context.Context, zone string, asOf *time.Time) (*RankingVersion, error)
+	// PutMatchRanking writes r as the zone's next ranking version. ifMatch, when not empty,
+	// must be the ETag of the version in force (else EPrecondition, CodeStaleETag).
+	PutMatchRanking(ctx context.Context, zone, ifMatch string, r MatchRanking) (*RankingVersion, error)
+	// MatchSitesRanked ranks as SiteMatcher.MatchSites does, with rank's weights over the
+	// zone's stored ones.
+	MatchSitesRanked(ctx context.Context, need SiteNeed, rank MatchRanking, limit int) ([]SiteMatch, error)
 }
 
 // DefaultMatchWeights: the hard constraints of a site (its size, its land use, the standard
 // land's preset investment and tax, the floor load and height of a building) weigh 3 or 2,
-// the rest 1 or 2. Unconfirmed by any zone: a default, configurable per call.
+// the rest 1 or 2. Unconfirmed by any zone: a default, configurable per zone (RankingVersion)
+// and per call.
 var DefaultMatchWeights = map[string]float64{
 	"area_mu": 3, "land_use": 3, "cluster": 1,
 	"min_investment_wan_per_mu": 2, "min_tax_wan_per_mu_year": 2, "min_output_wan_per_mu": 1,
@@ -103,17 +167,28 @@ func (r MatchRanking) Weight(name string) float64 {
 	return DefaultMatchWeights[name]
 }
 
-// Check refuses an unknown condition name or a weight that is negative or not finite.
+// Check refuses an unknown condition name or a weight that is not a number from 0 to
+// MaxMatchWeight. Errors are EInvalid naming "weights" (the conditions are checked in their
+// documented order, so the same input always names the same condition).
 func (r MatchRanking) Check() error {
-	for name, w := range r.Weights {
-		if !slices.Contains(PlotMatchConditions, name) && !slices.Contains(PlantMatchConditions, name) {
-			return Errorf(EInvalid, "weights", "unknown match condition %q", name)
+	for name := range r.Weights {
+		if !IsMatchCondition(name) {
+			return Errorf(EInvalid, "weights", "unknown match condition %q; known: %s, %s", name,
+				strings.Join(PlotMatchConditions, ", "), strings.Join(PlantMatchConditions, ", "))
 		}
-		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
-			return Errorf(EInvalid, "weights", "the weight of %s must be a finite number ≥ 0", name)
+	}
+	for _, name := range slices.Concat(PlotMatchConditions, PlantMatchConditions) {
+		if w, ok := r.Weights[name]; ok && !(w >= 0 && w <= MaxMatchWeight) { // NaN fails both
+			return Errorf(EInvalid, "weights", "the weight of %s must be a number from 0 to %d", name, MaxMatchWeight).
+				With(CodeOutOfRange, map[string]any{"min": 0, "max": MaxMatchWeight})
 		}
 	}
 	return nil
+}
+
+// IsMatchCondition reports whether name is a condition of site matching.
+func IsMatchCondition(name string) bool {
+	return slices.Contains(PlotMatchConditions, name) || slices.Contains(PlantMatchConditions, name)
 }
 
 // CheckSiteNeed refuses a need site matching cannot answer: an unknown layer, an unknown

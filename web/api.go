@@ -43,7 +43,11 @@ func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, map[string]any{"layers": metaLayers(inventory.Layers()), "record_layers": metaLayers(inventory.RecordLayers()), "road_status_groups": map[string][]string{
 		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
-	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM})
+	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM,
+		// The site-matching ranking rule's conditions and default weights (a zone may store its
+		// own: GET /api/v1/projects/ranking).
+		"match_conditions":      map[string][]string{inventory.MatchPlots: inventory.PlotMatchConditions, inventory.MatchPlants: inventory.PlantMatchConditions},
+		"default_match_weights": inventory.DefaultMatchWeights, "max_match_weight": inventory.MaxMatchWeight})
 }
 
 // metaLayers are the layers as meta shows them.

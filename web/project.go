@@ -103,10 +103,13 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) 
 	return readJSONBody(w, r, max, v)
 }
 
-// projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]: the
-// sites that can take the project, ranked by the SiteMatcher (its ranking rule is documented
-// where it is defined), each with {code, score, conditions: [{name, pass, value, required}]}.
-// layer is required; limit is 1 to inventory.MaxMatchLimit (inventory.DefaultMatchLimit).
+// projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]
+// [&weights=condition:w,...]: the sites that can take the project, ranked by the SiteMatcher
+// under the zone's stored ranking (its rule is documented where it is defined:
+// inventory.MatchRanking), each with {code, score, conditions: [{name, pass, value, required}]}.
+// layer is required; limit is 1 to inventory.MaxMatchLimit (inventory.DefaultMatchLimit);
+// weights overrides the stored weights of the conditions it names for this request
+// (parseWeights).
 func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 	code, err := codeParam(inventory.ProjectLayer, r)
 	if err != nil {
@@ -129,6 +132,15 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	weights, err := parseWeights(q["weights"])
+	if err != nil {
+		Problem(w, r, err)
+		return
+	}
+	if weights != nil && s.deps.Rankings == nil {
+		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "weights", "per-request weights are not served here"))
+		return
+	}
 	if err := inventory.CheckMatchLayer(layer); err != nil {
 		Problem(w, r, err) // the layer, checked before the project is read
 		return
@@ -147,7 +159,12 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "site matching is not served here"))
 		return
 	}
-	m, err := s.deps.Matcher.MatchSites(r.Context(), need, limit)
+	var m []inventory.SiteMatch
+	if weights != nil {
+		m, err = s.deps.Rankings.MatchSitesRanked(r.Context(), need, inventory.MatchRanking{Weights: weights}, limit)
+	} else {
+		m, err = s.deps.Matcher.MatchSites(r.Context(), need, limit)
+	}
 	if err != nil {
 		Problem(w, r, err)
 		return

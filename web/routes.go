@@ -147,12 +147,16 @@ func (s *Server) routes() chi.Router {
 			r.With(read, s.params("zone", "as_of", MinRevisionParam)).Get("/projects/{code}", s.get(pl))
 			r.With(read, s.params("zone", MinRevisionParam)).Get("/projects/{code}/history", history(s.deps.History, pl))
 			if s.deps.Matcher != nil { // site matching (选址匹配), when a matcher is given
-				r.With(read, s.params("zone", "layer", "limit")).Get("/projects/{code}/matches", s.projectMatches)
+				r.With(read, s.params("zone", "layer", "limit", "weights")).Get("/projects/{code}/matches", s.projectMatches)
+			}
+			if s.deps.Rankings != nil { // the zone's ranking rule of site matching (ranking.go)
+				r.With(read, s.params("zone", "as_of")).Get("/projects/ranking", s.getRanking)
+				r.With(signedIn, write, s.params("zone")).Put("/projects/ranking", s.putRanking)
 			}
 			edit := r.With(signedIn, write, s.writeRevision)
 			edit.With(s.params("zone")).Post("/projects", create(s.deps.Editor, pl, "/api/v1/projects/"))
-			edit.With(s.params("zone")).Patch("/projects/{code}", update(s.deps.Editor, pl))
-			edit.With(s.params("zone", "note")).Delete("/projects/{code}", archive(s.deps.Editor, pl))
+			edit.With(s.notRankingPath, s.params("zone")).Patch("/projects/{code}", update(s.deps.Editor, pl))
+			edit.With(s.notRankingPath, s.params("zone", "note")).Delete("/projects/{code}", archive(s.deps.Editor, pl))
 			edit.With(s.params("zone", "version")).Post("/projects/{code}/restore", restore(s.deps.Editor, pl))
 			edit.With(s.params("zone")).Post("/projects/{code}/stage", s.projectStage)
 			edit.With(s.params("zone")).Post("/enquiries/{id}/project", s.enquiryProject)

@@ -63,6 +63,10 @@ type Deps struct {
 	// Matcher ranks the sites that can take a project (GET /api/v1/projects/{code}/matches);
 	// nil serves no such route.
 	Matcher inventory.SiteMatcher
+	// Rankings keeps each zone's ranking rule of site matching (GET|PUT
+	// /api/v1/projects/ranking) and ranks under a per-request one (matches?weights=); nil serves
+	// neither.
+	Rankings inventory.MatchRankingService
 	// EnquiryLimit is how many enquiries one client may post per EnquiryWindow (default
 	// DefaultEnquiryLimit).
 	EnquiryLimit int

@@ -77,7 +77,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
-		Sites: db, Enquiries: db, Projects: db, Matcher: db,
+		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Extents: db, OGCCRS: extraCRS,
 		Evaluations:   db,
 		Authenticate:  web.TokenAuthenticator(db.Authenticate),

@@ -81,6 +81,13 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	m["evaluation_schemes_scheme_check"] = checkRule{[]string{"scheme"}, "must be an object", inventory.CodeWrongType, nil}
 	m["evaluation_schemes_version_check"] = checkRule{[]string{"version"}, "must be 1 or more", inventory.CodeInternalRule, nil}
 	m["evaluation_schemes_year_check"] = checkRule{[]string{"year"}, "must be a year from 2000 to 2100", inventory.CodeOutOfRange, map[string]any{"min": 2000, "max": 2100}}
+	// The zones' ranking rules of site matching (选址排序规则, 0063).
+	m["match_rankings_version_check"] = checkRule{[]string{"version"}, "must be 1 or more", inventory.CodeInternalRule, nil}
+	m["match_rankings_weights_check"] = checkRule{[]string{"weights"}, "must be an object", inventory.CodeWrongType, nil}
+	m["match_rankings_changed_by_check"] = checkRule{[]string{"changed_by"}, "must not be empty", inventory.CodeNotEmpty, nil}
+	m["match_rankings_period"] = checkRule{[]string{"valid_from", "valid_to"}, "must be before valid_to", inventory.CodeInternalRule, nil}
+	m["match_rankings_conditions"] = checkRule{[]string{"weights"}, "names a condition site matching does not know", inventory.CodeUnknownValue, nil}
+	m["match_rankings_weight_range"] = checkRule{[]string{"weights"}, fmt.Sprintf("must be numbers from 0 to %d", inventory.MaxMatchWeight), inventory.CodeOutOfRange, map[string]any{"min": 0, "max": inventory.MaxMatchWeight}}
 	// Investment projects (招商项目, 0061); the ranges and enumerations come from the fields.
 	m["projects_name_check"] = checkRule{[]string{"name"}, "must not be empty", inventory.CodeRequired, nil}
 	m["projects_investor_code_check"] = checkRule{[]string{"investor_code"}, "must be a unified social credit code (统一社会信用代码, 18 characters)", inventory.CodeInvalidCode, nil}

@@ -13,16 +13,17 @@ import (
 
 var _ inventory.SiteMatcher = (*DB)(nil)
 
-// MatchSites ranks the candidate sites of need under the default ranking
-// (inventory.DefaultMatchWeights): see MatchSitesRanked.
+// MatchSites ranks the candidate sites of need under the zone's stored ranking (its weights,
+// else inventory.DefaultMatchWeights): see MatchSitesRanked.
 func (db *DB) MatchSites(ctx context.Context, need inventory.SiteNeed, limit int) ([]inventory.SiteMatch, error) {
 	return db.MatchSitesRanked(ctx, need, inventory.MatchRanking{}, limit)
 }
 
-// MatchSitesRanked ranks every candidate site of need (选址匹配) under rank and returns the
-// first limit (inventory.MatchLimit), each with every condition of its layer and its outcome
-// (inventory.PlotMatchConditions, PlantMatchConditions; the rule of each and the ranking rule
-// are documented there and on inventory.MatchRanking).
+// MatchSitesRanked ranks every candidate site of need (选址匹配) under rank's weights over the
+// zone's stored ranking (PutMatchRanking; the defaults where neither sets a weight) and returns
+// the first limit (inventory.MatchLimit), each with every condition of its layer and its
+// outcome (inventory.PlotMatchConditions, PlantMatchConditions; the rule of each and the
+// ranking rule are documented there and on inventory.MatchRanking).
 //
 // One statement, set-based: the conditions and scores of all candidates, the ranking and the
 // limit are computed in PostGIS. Whether a plot is within MaxRoadDistanceM of a built road is
@@ -41,6 +42,11 @@ func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, ran
 	if err != nil {
 		return nil, err
 	}
+	stored, err := rankingAt(ctx, db.Pool, zone, nil)
+	if err != nil {
+		return nil, err
+	}
+	rank = rank.Over(inventory.MatchRanking{Weights: stored.Stored})
 	limit = inventory.MatchLimit(limit)
 	if need.Layer == inventory.MatchPlants {
 		return db.matchPlants(ctx, zone, need, rank, limit)

@@ -106,7 +106,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 	}
 	return web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
-		Sites: db, Enquiries: db, Projects: db, Matcher: db,
+		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Evaluations:  db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Sessions:     sessions,

@@ -111,6 +111,12 @@ function drawCover(rep, pm) {
   $('#doc-title').textContent = lang === 'en' ? `${zone}: ${title}` : `${zone}${title}`;
   document.title = $('#doc-title').textContent;
   $('#c-zone').textContent = zone;
+  // The cover's labels: the evaluations' (评价对象, 评价时点, 评价范围), or the pipeline's own.
+  for (const k of ['zone', 'period', 'scope']) {
+    const th = $('#c-' + k).previousElementSibling;
+    th.dataset.t = (pm === 'pipeline' ? 'pl_cover_' : 'cover_') + k;
+    th.textContent = T(th.dataset.t);
+  }
   const issuer = lang === 'en' ? rep.issuer_en || rep.issuer : rep.issuer;
   $('#c-issuer').textContent = issuer || '';
   $('#c-issuer').classList.toggle('line', !issuer);

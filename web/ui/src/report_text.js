@@ -176,6 +176,10 @@ export const text = {
   pl_subtitle: ['招商引资与项目建设：从线索到投产（保密）', 'Winning investment and building projects, from lead to production (confidential)'],
   pl_csv_overdue: ['逾期项目 CSV', 'Overdue projects CSV'],
   pl_period: (d) => [`截至 ${d}`, `As of ${d}`],
+  // The pipeline's cover: no evaluation, so its own labels (report.js drawCover).
+  pl_cover_zone: ['开发区', 'Development zone'],
+  pl_cover_period: ['统计时点', 'Figures as of'],
+  pl_cover_scope: ['统计范围', 'Projects covered'],
   pl_confidential: ['本报告含投资方、投资额和项目进度等保密信息，仅供开发区领导和招商、规划人员使用，不得公开。', 'This report holds confidential investors, amounts and progress: for the zone\'s leadership, investment and planning staff only; not for publication.'],
   pl_s_summary: ['一、总体情况', '1. Summary'],
   pl_k_projects: ['在库项目', 'Projects on record'],
