@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql
--- Migrations sha256: 62724aba645ddb24aab83cffb906dc2129d76227a7e5abfd9144cc045c86b524
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql
+-- Migrations sha256: d307fd7b89591efadc9a6d46bc1bc17f3222840edcce2365f013ed411af826e5
 
 
 --
@@ -1992,6 +1992,7 @@ CREATE TABLE public.projects (
     CONSTRAINT projects_clear_height_m_range CHECK (((clear_height_m >= (2)::double precision) AND (clear_height_m <= (30)::double precision))),
     CONSTRAINT projects_cluster_check CHECK ((cluster = ANY (ARRAY['intelligent_manufacturing'::text, 'energy_saving_environmental'::text, 'new_energy'::text, 'new_materials'::text, 'modern_services'::text]))),
     CONSTRAINT projects_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'::text)),
+    CONSTRAINT projects_code_not_ranking CHECK ((lower(code) <> 'ranking'::text)),
     CONSTRAINT projects_crane_capacity_t_range CHECK (((crane_capacity_t >= (0)::double precision) AND (crane_capacity_t <= (500)::double precision))),
     CONSTRAINT projects_dates_order CHECK ((((signed_on IS NULL) OR (supplied_on IS NULL) OR (signed_on <= supplied_on)) AND ((supplied_on IS NULL) OR (started_on IS NULL) OR (supplied_on <= started_on)) AND ((started_on IS NULL) OR (in_production_on IS NULL) OR (started_on <= in_production_on)) AND ((dropped_on IS NULL) OR (signed_on IS NULL) OR (signed_on <= dropped_on)))),
     CONSTRAINT projects_dropped_reason CHECK (((stage = 'dropped'::text) = ((dropped_on IS NOT NULL) AND (COALESCE(btrim(drop_reason), ''::text) <> ''::text)))),

@@ -89,6 +89,7 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 	m["match_rankings_conditions"] = checkRule{[]string{"weights"}, "names a condition site matching does not know", inventory.CodeUnknownValue, nil}
 	m["match_rankings_weight_range"] = checkRule{[]string{"weights"}, fmt.Sprintf("must be numbers from 0 to %d", inventory.MaxMatchWeight), inventory.CodeOutOfRange, map[string]any{"min": 0, "max": inventory.MaxMatchWeight}}
 	// Investment projects (招商项目, 0061); the ranges and enumerations come from the fields.
+	m["projects_code_not_ranking"] = checkRule{[]string{"code"}, "must not be \"ranking\": /api/v1/projects/ranking is the zone's ranking rule", inventory.CodeInvalidCode, nil}
 	m["projects_name_check"] = checkRule{[]string{"name"}, "must not be empty", inventory.CodeRequired, nil}
 	m["projects_investor_code_check"] = checkRule{[]string{"investor_code"}, "must be a unified social credit code (统一社会信用代码, 18 characters)", inventory.CodeInvalidCode, nil}
 	m["projects_industry_code_check"] = checkRule{[]string{"industry_code"}, "must be a national industry code (GB/T 4754: an optional section letter and 2–4 digits)", inventory.CodeInvalidCode, nil}

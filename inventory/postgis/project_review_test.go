@@ -120,3 +120,21 @@ func TestProjectLandUseIsAKnownCode(t *testing.T) {
 		}
 	}
 }
+
+// TestNoProjectCodedRanking: /api/v1/projects/ranking is the ranking rule, so a project coded
+// "ranking" (any case) is refused with a problem naming code, and nothing is written.
+func TestNoProjectCodedRanking(t *testing.T) {
+	db := projectZone(t)
+	for _, code := range []string{"ranking", "Ranking"} {
+		p := map[string]any{"code": code, "name": "项目", "investor_name": "某公司"}
+		_, err := db.Create(projectPlanner, inventory.ProjectLayer, "hand", inventory.Change{Properties: p})
+		var e *inventory.Error
+		if !errors.As(err, &e) || e.Field != "code" || e.Kind != inventory.EInvalid {
+			t.Errorf("%s: %v, want a 422 naming code", code, err)
+		}
+		if _, err := db.Get(projectPlanner, inventory.ProjectLayer, "hand", code); err == nil {
+			t.Errorf("%s: the refused project was written", code)
+		}
+	}
+	newProject(t, db, "rankings", nil) // a code that only starts with it is fine
+}
