@@ -6,9 +6,10 @@ import { withZone } from './api.js';
 const TEXT = {
   sheet: ['查看/打印招商推介单', 'Open or print the site sheet'],
   enquire: ['留言咨询此地块/厂房', 'Enquire about this site'],
-  name: ['姓名', 'Name'], company: ['公司', 'Company'], phone: ['电话', 'Phone'], email: ['邮箱', 'Email'],
+  name: ['姓名 *', 'Name *'], company: ['公司', 'Company'], phone: ['电话', 'Phone'], email: ['邮箱', 'Email'],
   industry: ['拟投产业', 'Intended industry'], area_mu: ['需求面积（亩）', 'Area needed (mu)'], message: ['留言', 'Message'],
   send: ['提交', 'Send'], need: ['电话或邮箱至少填一项。', 'Give a phone number or an email address.'],
+  need_name: ['请填写姓名。', 'Give your name.'],
   sent: ['已收到您的咨询，编号 ', 'Thank you. Your enquiry number is '], failed: ['提交失败：', 'Could not send: '],
 };
 const tx = (k) => TEXT[k][state.lang === 'en' ? 1 : 0];
@@ -53,6 +54,8 @@ export function enquiryBlock(kind, code) {
     for (const k of ['name', 'company', 'phone', 'email', 'industry', 'message', 'website']) body[k] = String(f.get(k) || '').trim();
     const area = String(f.get('area_mu') || '').trim();
     if (area) body.area_mu = Number(area);
+    // The server requires a name (a 422 in English otherwise): say so in the page's language.
+    if (!body.name) { out.textContent = tx('need_name'); return; }
     if (!body.phone && !body.email) { out.textContent = tx('need'); return; }
     try {
       const r = await fetch(withZone('/api/v1/enquiries'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -175,7 +175,7 @@ function drawValues(rep) {
     const mini = document.createElement('div');
     mini.className = 'mini';
     mini.dataset.key = def.key;
-    mini.innerHTML = `<h3>${esc(L(def))}（${esc(unit)}）</h3>`;
+    mini.innerHTML = lang === 'en' ? `<h3>${esc(L(def))} (${esc(unit)})</h3>` : `<h3>${esc(L(def))}（${esc(unit)}）</h3>`;
     box.append(mini);
     if (!ind) {
       mini.insertAdjacentHTML('beforeend', `<div class="why">${esc(lang === 'en' ? why.reason_en : why.reason)}</div>`);
@@ -452,7 +452,12 @@ async function showWho() {
   const out = Object.assign(document.createElement('button'), { type: 'button', id: 'signout', textContent: T('sign_out') });
   out.dataset.t = 'sign_out';
   out.addEventListener('click', async () => { await signOut(); location.reload(); });
-  who.replaceChildren(Object.assign(document.createElement('span'), { id: 'who-name', textContent: `${me.name} (${me.role}) ` }), out);
+  // The role in the page's language (a language switch rewrites it, as every data-t).
+  const role = Object.assign(document.createElement('span'), { textContent: T('role_' + me.role) });
+  if (text['role_' + me.role]) role.dataset.t = 'role_' + me.role; else role.textContent = me.role;
+  const name = Object.assign(document.createElement('span'), { id: 'who-name' });
+  name.append(`${me.name} (`, role, ') ');
+  who.replaceChildren(name, out);
 }
 
 function fillChoices() {
