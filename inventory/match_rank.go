@@ -40,7 +40,10 @@ func CheckMatchLayer(layer string) error {
 //     preset minimum. Here the roles turn round: Required is the plot's minimum and Value the
 //     project's commitment; a plot that is not standard land, or has no such minimum, requires
 //     nothing (pass, Required null); a project that committed no figure fails against a plot
-//     that presets one (under 承诺制 the commitment is the condition of sale).
+//     that presets one (under 承诺制 the commitment is the condition of sale), with Reason
+//     "not_committed". The investment per 亩 is the exception: without a commitment it is
+//     derived from the total investment ÷ the plot's area (SiteNeed.InvestmentPerMu), Basis
+//     "derived" (a committed Value has Basis "committed").
 //   - road_distance_m: the geodesic distance from the plot's outline to the nearest built road
 //     (ExistingRoadStatuses) is at most MaxRoadDistanceM. Value: that distance in metres (one
 //     decimal; null when the zone has no built road).
@@ -207,6 +210,7 @@ func CheckSiteNeed(n SiteNeed) error {
 		{"area_mu_min", n.AreaMuMin}, {"area_mu_max", n.AreaMuMax},
 		{"investment_wan_per_mu", n.InvestmentWanPerMu}, {"tax_wan_per_mu_year", n.TaxWanPerMuYear},
 		{"output_wan_per_mu", n.OutputWanPerMu}, {"max_road_distance_m", n.MaxRoadDistanceM},
+		{"total_investment_wan", n.TotalInvestmentWan},
 		{"plant_area_m2", n.PlantAreaM2}, {"floor_load_kn_m2", n.FloorLoadKNm2},
 		{"clear_height_m", n.ClearHeightM}, {"crane_capacity_t", n.CraneCapacityT},
 	} {

@@ -4,7 +4,9 @@ import "strings"
 
 // ProjectSiteNeed converts a project (a feature of ProjectLayer, read by a viewer who sees its
 // confidential fields) into what it needs from a site on layer (MatchLayers) in zone: the land
-// need and committed per-mu figures for "plots", the plant need for "plants". A field left
+// need, committed per-mu figures and total investment (from which matching derives the
+// investment per 亩 where none was committed: SiteNeed.InvestmentPerMu) for "plots", the plant
+// need for "plants". A field left
 // empty on the project is no requirement. A layer that is neither is EInvalid naming layer.
 func ProjectSiteNeed(f *Feature, zone, layer string) (SiteNeed, error) {
 	if err := CheckMatchLayer(layer); err != nil {
@@ -21,6 +23,7 @@ func ProjectSiteNeed(f *Feature, zone, layer string) (SiteNeed, error) {
 		n.LandUse = strings.TrimSpace(n.LandUse)
 		n.Cluster, _ = p["cluster"].(string)
 		n.InvestmentWanPerMu = needNumber(p["investment_wan_per_mu"])
+		n.TotalInvestmentWan = needNumber(p["total_investment_wan"])
 		n.TaxWanPerMuYear = needNumber(p["tax_wan_per_mu_year"])
 		n.OutputWanPerMu = needNumber(p["output_wan_per_mu"])
 		n.MaxRoadDistanceM = needNumber(p["max_road_distance_m"])

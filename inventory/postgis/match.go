@@ -68,8 +68,11 @@ const builtRoadWithinSQL = `case when $10::float8 is not null then exists (selec
 
 // matchPlotsSQL: $1 zone, $2 m² per 亩, $3/$4 area range (亩), $5 land-use prefix, $6 cluster,
 // $7/$8/$9 committed investment, tax, output per 亩, $10 maximum road distance (m), $11 built
-// road statuses, $12–$18 the weights of PlotMatchConditions in order, $19 limit. p_* says
-// whether a condition passes, k_* is its credit (null when it does not apply).
+// road statuses, $12–$18 the weights of PlotMatchConditions in order, $19 limit, $20 the
+// project's total investment (万元). p_* says whether a condition passes, k_* is its credit
+// (null when it does not apply). inv is the investment per 亩 compared with the plot's
+// minimum: the committed figure, else the total investment ÷ this plot's area
+// (inventory.SiteNeed.InvestmentPerMu states the rule).
 //
 // The road test is the one per-candidate index probe (EXPLAIN on 100 000 plots: the probes
 // dominate), so it runs only where it can change the answer. c scores every candidate without
@@ -95,13 +98,13 @@ const matchPlotsSQL = `with c as materialized (
     from (
       select p.code, p.zone_id, p.geom, a.area_mu, p.land_use, p.cluster, p.standard_land,
         p.min_investment_wan_per_mu::float8 as min_inv, p.min_tax_wan_per_mu_year::float8 as min_tax,
-        p.min_output_wan_per_mu::float8 as min_out,
+        p.min_output_wan_per_mu::float8 as min_out, v.inv,
         case when $3::float8 is null and $4::float8 is null then null
              when a.area_mu < $3 then a.area_mu / $3 when a.area_mu > $4 then $4 / a.area_mu else 1 end as k_area,
         case when $5::text = '' then null when starts_with(p.land_use, $5) then 1 else 0 end as k_use,
         case when $6::text = '' then null when p.cluster is null or p.cluster = $6 then 1 else 0 end as k_cluster,
-        case when not p.standard_land or p.min_investment_wan_per_mu is null then null when $7::float8 is null then 0
-             when $7 >= p.min_investment_wan_per_mu then 1 else $7 / p.min_investment_wan_per_mu::float8 end as k_inv,
+        case when not p.standard_land or p.min_investment_wan_per_mu is null then null when v.inv is null then 0
+             when v.inv >= p.min_investment_wan_per_mu then 1 else v.inv / p.min_investment_wan_per_mu::float8 end as k_inv,
         case when not p.standard_land or p.min_tax_wan_per_mu_year is null then null when $8::float8 is null then 0
              when $8 >= p.min_tax_wan_per_mu_year then 1 else $8 / p.min_tax_wan_per_mu_year::float8 end as k_tax,
         case when not p.standard_land or p.min_output_wan_per_mu is null then null when $9::float8 is null then 0
@@ -109,10 +112,11 @@ const matchPlotsSQL = `with c as materialized (
         coalesce(($3::float8 is null or a.area_mu >= $3) and ($4::float8 is null or a.area_mu <= $4), false) as p_area,
         coalesce($5::text = '' or starts_with(p.land_use, $5), false) as p_use,
         coalesce($6::text = '' or p.cluster is null or p.cluster = $6, false) as p_cluster,
-        coalesce(not p.standard_land or p.min_investment_wan_per_mu is null or $7 >= p.min_investment_wan_per_mu, false) as p_inv,
+        coalesce(not p.standard_land or p.min_investment_wan_per_mu is null or v.inv >= p.min_investment_wan_per_mu, false) as p_inv,
         coalesce(not p.standard_land or p.min_tax_wan_per_mu_year is null or $8 >= p.min_tax_wan_per_mu_year, false) as p_tax,
         coalesce(not p.standard_land or p.min_output_wan_per_mu is null or $9 >= p.min_output_wan_per_mu, false) as p_out
-      from plots p, lateral (select p.area_m2 / $2::float8 as area_mu) a
+      from plots p, lateral (select p.area_m2 / $2::float8 as area_mu) a,
+        lateral (select coalesce($7::float8, $20::float8 / nullif(a.area_mu, 0)) as inv) v
       where p.zone_id = (select id from zones where code = $1) and p.status = 'ready'
         and p.valid_to = 'infinity' and not p.archived) k) x
 ), b as materialized (
@@ -138,7 +142,7 @@ const matchPlotsSQL = `with c as materialized (
 ), top as (
   select * from s order by all_pass desc, score desc, fit nulls last, code limit $19
 )
-select t.code, t.score, t.area_mu, t.land_use, t.cluster, t.min_inv, t.min_tax, t.min_out, round(n.d::numeric, 1)::float8,
+select t.code, t.score, t.area_mu, t.land_use, t.cluster, t.min_inv, t.min_tax, t.min_out, t.inv, round(n.d::numeric, 1)::float8,
        t.p_area, t.p_use, t.p_cluster, t.p_inv, t.p_tax, t.p_out, t.p_road, t.standard_land
 from top t left join lateral (` +
 	`%[2]s) n on true
@@ -152,7 +156,7 @@ func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNe
 	for _, c := range inventory.PlotMatchConditions {
 		args = append(args, rank.Weight(c))
 	}
-	args = append(args, limit)
+	args = append(args, limit, need.TotalInvestmentWan)
 	rows, err := db.Pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("match plots: %w", err)
@@ -164,11 +168,11 @@ func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNe
 			use                    string
 			cluster                *string
 			minInv, minTax, minOut *float64
-			dist                   *float64
+			inv, dist              *float64
 			pass                   [7]bool // PlotMatchConditions in order
 			std                    bool
 		)
-		if err := row.Scan(&m.Code, &m.Score, &area, &use, &cluster, &minInv, &minTax, &minOut, &dist,
+		if err := row.Scan(&m.Code, &m.Score, &area, &use, &cluster, &minInv, &minTax, &minOut, &inv, &dist,
 			&pass[0], &pass[1], &pass[2], &pass[3], &pass[4], &pass[5], &pass[6], &std); err != nil {
 			return m, err
 		}
@@ -177,7 +181,7 @@ func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNe
 			{Name: "area_mu", Pass: pass[0], Value: round2(area), Required: areaRange(need)},
 			{Name: "land_use", Pass: pass[1], Value: use, Required: optText(need.LandUse)},
 			{Name: "cluster", Pass: pass[2], Value: optPtr(cluster), Required: optText(need.Cluster)},
-			presetCondition("min_investment_wan_per_mu", pass[3], std, minInv, need.InvestmentWanPerMu),
+			investmentCondition(pass[3], std, minInv, inv, need),
 			presetCondition("min_tax_wan_per_mu_year", pass[4], std, minTax, need.TaxWanPerMuYear),
 			presetCondition("min_output_wan_per_mu", pass[5], std, minOut, need.OutputWanPerMu),
 			{Name: "road_distance_m", Pass: pass[6], Value: optPtr(dist), Required: optPtr(need.MaxRoadDistanceM)},
@@ -254,14 +258,34 @@ func (db *DB) matchPlants(ctx context.Context, zone string, need inventory.SiteN
 	return out, nil
 }
 
-// presetCondition is a standard-land indicator: the project's committed figure (Value) at least
-// the plot's preset minimum (Required). Nothing is required of a plot that is not standard land
-// or presets no minimum.
+// presetCondition is a standard-land indicator: the project's committed figure (Value, Basis
+// "committed") at least the plot's preset minimum (Required). Nothing is required of a plot
+// that is not standard land or presets no minimum. A project that committed no figure has no
+// Value; against a preset minimum the condition fails with Reason "not_committed" (承诺制: the
+// figure is the project's commitment, and none was made).
 func presetCondition(name string, pass, standard bool, min, committed *float64) inventory.MatchCondition {
 	c := inventory.MatchCondition{Name: name, Pass: pass, Value: optPtr(committed)}
+	if committed != nil {
+		c.Basis = inventory.BasisCommitted
+	}
 	if standard && min != nil {
 		c.Required = *min
+		if committed == nil {
+			c.Reason = inventory.ReasonNotCommitted
+		}
 	}
+	return c
+}
+
+// investmentCondition is the investment-intensity condition: as presetCondition, with the value
+// the statement compared (inv: the committed figure, else the total investment ÷ the plot's
+// area, Basis "derived", rounded to 0.01 万元/亩).
+func investmentCondition(pass, standard bool, min, inv *float64, need inventory.SiteNeed) inventory.MatchCondition {
+	if need.InvestmentWanPerMu != nil || inv == nil {
+		return presetCondition("min_investment_wan_per_mu", pass, standard, min, need.InvestmentWanPerMu)
+	}
+	c := presetCondition("min_investment_wan_per_mu", pass, standard, min, inv)
+	c.Value, c.Basis = round2(*inv), inventory.BasisDerived
 	return c
 }
 

@@ -74,6 +74,7 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 		score, fit   float64
 		passes       []bool
 		roadDistance float64
+		inv          *float64 // the investment per 亩 compared
 	}
 	// rankInGo applies the documented rule (inventory.MatchRanking) with the default weights.
 	rankInGo := func(n inventory.SiteNeed) []ranked {
@@ -104,10 +105,17 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 			add("area_mu", lo != nil || hi != nil, areaPass, credit)
 			add("land_use", n.LandUse != "", strings.HasPrefix(p.use, n.LandUse), 0)
 			add("cluster", n.Cluster != "", p.cluster == nil || *p.cluster == n.Cluster, 0)
+			// The investment per 亩: committed, else the total ÷ this plot's area (computed here,
+			// not by SiteNeed.InvestmentPerMu, so that the rule is checked twice).
+			inv := n.InvestmentWanPerMu
+			if inv == nil && n.TotalInvestmentWan != nil {
+				v := *n.TotalInvestmentWan / p.area
+				inv = &v
+			}
 			for _, f := range []struct {
 				name           string
 				min, committed *float64
-			}{{"min_investment_wan_per_mu", p.minInv, n.InvestmentWanPerMu}, {"min_tax_wan_per_mu_year", p.minTax, n.TaxWanPerMuYear}, {"min_output_wan_per_mu", p.minO, n.OutputWanPerMu}} {
+			}{{"min_investment_wan_per_mu", p.minInv, inv}, {"min_tax_wan_per_mu_year", p.minTax, n.TaxWanPerMuYear}, {"min_output_wan_per_mu", p.minO, n.OutputWanPerMu}} {
 				applies := p.std && f.min != nil
 				pass, credit := false, 0.0
 				if applies && f.committed != nil {
@@ -116,7 +124,7 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 				add(f.name, applies, pass, credit)
 			}
 			add("road_distance_m", n.MaxRoadDistanceM != nil, n.MaxRoadDistanceM != nil && p.dist <= *n.MaxRoadDistanceM, 0)
-			r := ranked{code: p.code, allPass: !slices.Contains(passes, false), score: 100, passes: passes, roadDistance: p.dist, fit: math.Inf(1)}
+			r := ranked{code: p.code, allPass: !slices.Contains(passes, false), score: 100, passes: passes, roadDistance: p.dist, fit: math.Inf(1), inv: inv}
 			if den > 0 {
 				r.score = 100 * num / den
 			}
@@ -152,6 +160,8 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 		"all conditions": {Zone: "grid", Layer: "plots", AreaMuMin: fp(60), AreaMuMax: fp(100), LandUse: "1001", Cluster: "new_energy",
 			InvestmentWanPerMu: fp(320), TaxWanPerMuYear: fp(20), OutputWanPerMu: fp(400), MaxRoadDistanceM: fp(800)},
 		"road decides": {Zone: "grid", Layer: "plots", AreaMuMin: fp(50), AreaMuMax: fp(250), MaxRoadDistanceM: fp(300)},
+		"investment from the total": {Zone: "grid", Layer: "plots", AreaMuMin: fp(60), AreaMuMax: fp(120), LandUse: "1001",
+			TotalInvestmentWan: fp(30000), TaxWanPerMuYear: fp(20), OutputWanPerMu: fp(400), MaxRoadDistanceM: fp(800)},
 		"little passes": {Zone: "grid", Layer: "plots", AreaMuMin: fp(90), AreaMuMax: fp(100), LandUse: "1101", Cluster: "modern_services",
 			TaxWanPerMuYear: fp(15), MaxRoadDistanceM: fp(150)},
 	}
@@ -175,6 +185,12 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 					if c.Pass != w.passes[j] {
 						t.Errorf("%s: %s %s pass %v, want %v", name, g.Code, c.Name, c.Pass, w.passes[j])
 					}
+				}
+				if v, _ := g.Conditions[3].Value.(float64); (w.inv == nil) != (g.Conditions[3].Value == nil) || w.inv != nil && math.Abs(v-*w.inv) > 0.0051 {
+					t.Errorf("%s: %s investment per mu %v, want %v", name, g.Code, g.Conditions[3].Value, w.inv)
+				}
+				if wantBasis := map[bool]string{true: inventory.BasisCommitted, false: inventory.BasisDerived}[need.InvestmentWanPerMu != nil]; w.inv != nil && g.Conditions[3].Basis != wantBasis {
+					t.Errorf("%s: %s investment basis %q, want %q", name, g.Code, g.Conditions[3].Basis, wantBasis)
 				}
 				if d, _ := g.Conditions[6].Value.(float64); math.Abs(d-w.roadDistance) > 0.051 {
 					t.Errorf("%s: %s road distance %v, want %.2f", name, g.Code, g.Conditions[6].Value, w.roadDistance)

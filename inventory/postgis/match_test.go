@@ -205,6 +205,77 @@ func TestMatchPlotsHandMade(t *testing.T) {
 	}
 }
 
+// TestMatchPlotsDerivedInvestment: a project that committed no investment per 亩 but brings
+// 21 000 万元 in all, and committed no tax per 亩 (the rest as plotNeed). Its investment
+// intensity on each plot is 21 000 ÷ the plot's area (SiteNeed.InvestmentPerMu), by hand from
+// matchZone's areas:
+//
+//	PA 21000/60.02 = 349.88 ≥ 300 passes; tax: 20 preset, nothing committed: fails   12/14 = 85.71
+//	PT 21000/60.02 = 349.88 passes; tax 30 preset, nothing committed: fails          85.71
+//	PC 21000/66.00 = 318.18 (not standard: nothing required), tax nothing required   100
+//	PS 21000/240.04 = 87.49 < 300 fails (credit 2·87.49/300 = 0.5832), the area
+//	   fails (3·80/240.04 = 0.9998), the tax fails: (7 + 0.9998 + 0.5832)/14         61.31
+//	PR 21000/60.00 = 350.00, fails on the road                                         77.78
+//	PU 21000/59.99 = 350.06, fails on land use and cluster                             55.56
+//
+// PT and PA tie at 85.71: PT, further north, is the smaller of the two 60.02-亩 plots and so
+// nearer the middle of 40–80. A committed figure takes precedence over the total: plotNeed
+// with the total added is answered as before, every investment value "committed".
+func TestMatchPlotsDerivedInvestment(t *testing.T) {
+	ctx := context.Background()
+	db := matchZone(t)
+	need := plotNeed
+	need.InvestmentWanPerMu, need.TaxWanPerMuYear, need.TotalInvestmentWan = nil, nil, fp(21000)
+	ms, err := db.MatchSites(ctx, need, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrder(t, ms, []string{"PC", "PT", "PA", "PR", "PS", "PU"}, []float64{100, 85.71, 85.71, 77.78, 61.31, 55.56})
+	type wantInv struct {
+		inv, minInv any
+		invPass     bool
+		minTax      any
+	}
+	wants := map[string]wantInv{
+		"PA": {349.88, 300.0, true, 20.0}, "PT": {349.88, 300.0, true, 30.0}, "PC": {318.18, nil, true, nil},
+		"PS": {87.49, 300.0, false, 20.0}, "PR": {350.00, nil, true, nil}, "PU": {350.06, nil, true, nil},
+	}
+	for _, m := range ms {
+		w := wants[m.Code]
+		inv, tax := m.Conditions[3], m.Conditions[4]
+		if inv.Name != "min_investment_wan_per_mu" || !nearValue(inv.Value, w.inv) || !nearValue(inv.Required, w.minInv) ||
+			inv.Pass != w.invPass || inv.Basis != inventory.BasisDerived || inv.Reason != "" {
+			t.Errorf("%s investment: got %+v, want %v (derived) against %v, pass %v", m.Code, inv, w.inv, w.minInv, w.invPass)
+		}
+		// Tax is never derived: against a preset minimum it fails, not committed.
+		wantReason := ""
+		if w.minTax != nil {
+			wantReason = inventory.ReasonNotCommitted
+		}
+		if tax.Value != nil || !nearValue(tax.Required, w.minTax) || tax.Pass != (w.minTax == nil) || tax.Reason != wantReason || tax.Basis != "" {
+			t.Errorf("%s tax: got %+v, want no value against %v, reason %q", m.Code, tax, w.minTax, wantReason)
+		}
+	}
+
+	// Committed and total: the commitment decides, exactly as TestMatchPlotsHandMade.
+	need = plotNeed
+	need.TotalInvestmentWan = fp(1)
+	ms, err = db.MatchSites(ctx, need, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []wantMatch{{"PA", 100, nil}, {"PC", 100, nil}, {"PT", 97.62, nil}, {"PS", 85.70, nil}, {"PR", 77.78, nil}, {"PU", 55.56, nil}}
+	for i := range want {
+		want[i].conds = plotConds(want[i].code)
+	}
+	checkMatches(t, ms, want)
+	for _, m := range ms {
+		if b := m.Conditions[3].Basis; b != inventory.BasisCommitted {
+			t.Errorf("%s: investment basis %q, want committed", m.Code, b)
+		}
+	}
+}
+
 // TestMatchPlantsHandMade: 1 000 m² free, 10 kN/m², 8 m and a 5 t crane (weights free area 3,
 // load 2, height 2, crane 2; 9 in all):
 //
