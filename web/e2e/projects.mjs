@@ -174,10 +174,38 @@ try {
       m.conditions.forEach((c, i) => {
         const x = r.conds[i];
         if (x.name !== c.name || x.pass !== c.pass || x.cells.some((t) => !t || t.startsWith('pj_'))) bad.push({ code: m.code, c, x });
-        if (typeof c.value === 'number' && !x.cells[2].includes(c.value.toLocaleString('zh-CN', { maximumFractionDigits: 2 }))) bad.push({ code: m.code, value: c.value, x });
+        // The plot's side and the project's: for a preset minimum the value is the project's
+        // figure (4th column) and the required the plot's (3rd); elsewhere the other way round.
+        const preset = c.name.startsWith('min_');
+        if (typeof c.value === 'number' && !x.cells[preset ? 3 : 2].includes(c.value.toLocaleString('zh-CN', { maximumFractionDigits: 2 }))) bad.push({ code: m.code, value: c.value, x });
+        if (preset && c.value == null && c.required != null && !x.cells[3].includes('项目未填报')) bad.push({ code: m.code, notCommitted: x });
       });
     }
     return { ok: bad.length === 0, detail: bad.slice(0, 5) };
+  }, page);
+
+  await step('derived investment per mu marked, equal to total investment ÷ plot area', async () => {
+    const project = await api(`/api/v1/projects/${landProject}`);
+    const c = project.properties.confidential;
+    const cells = await page.$$eval('#pj-matches li', (els) => els.map((e) => {
+      const td = e.querySelector('tr[data-name=min_investment_wan_per_mu] td.pj-project');
+      return { code: e.dataset.code, value: td && td.dataset.value, basis: td && td.dataset.basis, marker: !!(td && td.querySelector('.pj-derived')) };
+    }));
+    const bad = [];
+    let derived = 0;
+    for (const m of plotMatches) {
+      const inv = m.conditions.find((x) => x.name === 'min_investment_wan_per_mu');
+      const area = m.conditions.find((x) => x.name === 'area_mu').value;
+      const cell = cells.find((x) => x.code === m.code);
+      if (c.investment_wan_per_mu != null || c.total_investment_wan == null) { bad.push({ precondition: c }); break; }
+      const want = c.total_investment_wan / area;
+      // the area is rounded to 0.01 亩 in the answer, the value to 0.01 万元/亩
+      if (inv.basis !== 'derived' || Math.abs(inv.value - want) > want * 0.01 / area + 0.006 || !cell || !cell.marker || Math.abs(Number(cell.value) - inv.value) > 1e-9) bad.push({ code: m.code, inv, want, cell });
+      else derived++;
+    }
+    const nonePass = await page.$('#pj-matches .pj-none-pass');
+    const wantNone = !plotMatches.some((m) => m.conditions.every((x) => x.pass));
+    return { ok: bad.length === 0 && derived === plotMatches.length && !!nonePass === wantNone, detail: { bad: bad.slice(0, 3), derived, nonePass: !!nonePass, wantNone } };
   }, page);
 
   await step('a match flies to its site and links to its site sheet', async () => {
@@ -263,16 +291,54 @@ try {
     await page.click('#lang'); // back to Chinese
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     await selectProject(page, landProject);
-    const code = await page.$eval('#pj-matches li .pj-choose', (b) => b.closest('li').dataset.code);
+    // A plot failing a hard condition (area, land use, cluster): the reservation asks first.
+    const hard = ['area_mu', 'land_use', 'cluster'];
+    const m = plotMatches.find((x) => x.conditions.some((c) => !c.pass && hard.includes(c.name)));
+    if (!m) return { ok: false, detail: 'no match fails a hard condition' };
+    const code = m.code;
+    const failed = m.conditions.filter((c) => !c.pass).map((c) => c.name);
     await page.click(`#pj-matches li[data-code="${code}"] .pj-choose`);
     const filled = await page.$eval('#pj-stage-form', (f) => ({ stage: f.elements.stage.value, plot: f.elements.plot_code.value }));
     await page.click('#pj-stage-form button[type=submit]');
+    await page.waitForSelector('#pj-confirm', { timeout: 5000 });
+    const asked = await page.$$eval('#pj-confirm li', (els) => els.map((e) => ({ name: e.dataset.name, text: e.textContent })));
+    const askText = await page.textContent('#pj-confirm');
+    const before = (await api(`/api/v1/plots/${code}`)).properties.status; // nothing sent yet
+    await page.screenshot({ path: join(out, 'projects-zh-1366-confirm.png') });
+    await page.click('#pj-confirm .pj-confirm-yes');
     await page.waitForSelector('#pj-stage-msg:not(:empty)', { timeout: 15000 });
     const msg = await page.textContent('#pj-stage-msg');
     const p = await api(`/api/v1/projects/${landProject}`);
     const plot = await api(`/api/v1/plots/${code}`);
-    return { ok: filled.stage === 'signed' && filled.plot === code && p.properties.confidential.plot_code === code && plot.properties.status === 'reserved',
-      detail: { filled, msg, plot: plot.properties && plot.properties.status, project: p.properties.confidential.plot_code } };
+    await page.screenshot({ path: join(out, 'projects-zh-1366-reserved.png') });
+    const words = asked.every((a) => !/[a-z]{3,}_/.test(a.text) && a.text.includes('地块') && a.text.includes('项目'));
+    return { ok: filled.stage === 'signed' && filled.plot === code && before === 'ready' && sameSet(asked.map((a) => a.name), failed) && words
+        && askText.includes(code) && msg.includes(`预留地块 ${code}`) && msg.includes(landProject) && !msg.includes('已推进')
+        && p.properties.confidential.plot_code === code && plot.properties.status === 'reserved',
+      detail: { filled, asked, failed, msg, before, plot: plot.properties && plot.properties.status, project: p.properties.confidential.plot_code } };
+  }, page);
+
+  await step('the enquiry list shows the contact fields; a reply is recorded', async () => {
+    const q = (await api('/api/v1/enquiries')).enquiries.find((x) => x.id === enq);
+    if (!(await page.$eval('#enquiries-box', (d) => d.open))) await page.click('#enquiries-box > summary');
+    const sel = `#enquiries-box li[data-id="${enq}"]`;
+    await page.click(`${sel} .pj-enq > summary`);
+    const summary = await page.textContent(`${sel} .pj-enq > summary`);
+    const text = await page.textContent(`${sel} .pj-enq-fields`);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(q.created_at));
+    const want = [q.name, q.company, q.phone, q.email, q.industry, q.message, q.site_code, '30 亩', day];
+    const missing = want.filter((w) => !text.includes(w));
+    const tel = await page.$eval(`${sel} a[href^="tel:"]`, (a) => a.getAttribute('href'));
+    await page.screenshot({ path: join(out, 'projects-zh-1366-enquiries.png') });
+    await page.selectOption(`${sel} select[name=status]`, 'contacted');
+    await page.fill(`${sel} textarea[name=reply]`, '已电话联系,约下周考察');
+    await page.click(`${sel} .pj-enq-form button[type=submit]`);
+    await page.waitForSelector(`${sel} .pj-enq-msg.ok`, { timeout: 15000 });
+    const after = (await api('/api/v1/enquiries')).enquiries.find((x) => x.id === enq);
+    const shown = await page.textContent(`${sel} .pj-enq-status`);
+    return { ok: missing.length === 0 && summary.includes(day) && summary.includes(q.name) && tel === 'tel:' + q.phone && after.status === 'contacted'
+        && after.reply === '已电话联系,约下周考察' && shown.includes('已联系'),
+      detail: { missing, summary, tel, status: after.status, reply: after.reply, shown } };
   }, page);
 
   await step('no page errors (planner)', async () => {
@@ -291,6 +357,10 @@ try {
       await p.screenshot({ path: join(out, `projects-${lang}-375.png`) });
       await p.evaluate(() => document.querySelector('#pj-matches').scrollIntoView());
       await p.screenshot({ path: join(out, `projects-${lang}-375-matches.png`) });
+      await p.click('#enquiries-box > summary');
+      await p.click('#enquiries-box li .pj-enq > summary');
+      await p.evaluate(() => document.querySelector('#enquiries-box').scrollIntoView());
+      await p.screenshot({ path: join(out, `projects-${lang}-375-enquiries.png`) });
       const leaks = lang === 'en' ? await englishLeaks(p) : [];
       await context.close();
       return { ok: width <= 375 && d.pass.length + d.fail.length > 0 && leaks.length === 0, detail: { width, drawn: d, leaks } };

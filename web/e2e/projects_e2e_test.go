@@ -22,7 +22,10 @@ import (
 // map equal to the API's (queryRenderedFeatures), the legend key, every condition; flies to a
 // match and opens its site sheet; turns the enquiry into a project, advances it a stage, and a
 // skipped stage is refused in words, in Chinese and English, at 1366×768 and 375×740
-// (screenshots projects-*.png in test-output/).
+// (screenshots projects-*.png in test-output/). The investment per 亩 derived from the total
+// investment is marked and equals total ÷ area from the API's figures; reserving a plot failing
+// a hard condition asks first, listing the failures, and the message names the plot reserved;
+// the enquiry list shows the enquiry's contact fields and records a reply.
 func TestProjectsInTheBrowser(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
@@ -35,7 +38,7 @@ func TestProjectsInTheBrowser(t *testing.T) {
 	}
 	area := 30.0
 	enquiry, err := db.CreateEnquiry(ctx, "", inventory.NewEnquiry{SiteLayer: "plots", SiteCode: "LF-D1-0012", Name: "李先生",
-		Company: "示例新材料有限公司", Phone: "13800000000", Industry: "新材料", AreaMu: &area, Message: "想了解地块"})
+		Company: "示例新材料有限公司", Phone: "13800000000", Email: "li@example.com", Industry: "新材料", AreaMu: &area, Message: "想了解地块"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +74,9 @@ func TestProjectsInTheBrowser(t *testing.T) {
 		"plant matches highlighted equal the API (plants)", "an enquiry becomes a project from the enquiry list",
 		"advancing a stage moves the project one stage", "a skipped stage is refused in words and changes nothing (zh)",
 		"English view has no untranslated string; a skip refused in English",
-		"a matched plot reserved for a signed project from its match (Reserve this plot)", "no page errors (planner)",
+		"derived investment per mu marked, equal to total investment ÷ plot area",
+		"a matched plot reserved for a signed project from its match (Reserve this plot)",
+		"the enquiry list shows the contact fields; a reply is recorded", "no page errors (planner)",
 		"phone zh: panel fits, matches on the map", "phone en: panel fits, matches on the map",
 	}
 	for _, name := range want {

@@ -11,7 +11,11 @@
 // It is part of the editing bundle (edit.js), which calls initProjects only once the viewer is
 // signed in and may see confidential figures: the public page never requests a project route.
 // Its map layers are its own (pj-*), on the page's plots and plants sources, added once the map
-// has its layers; map.js is not changed.
+// has its layers; map.js is not changed. The enquiry list is projects_enquiries.js.
+//
+// Over 450 lines: the panel, the stage action (with its confirmation and message) and the match
+// table share the one state P and the condition wording (siteText, projectText); parting them
+// would pass that state between files for no reader's gain.
 import './projects.css';
 import { $, h } from './dom.js';
 import { state, t } from './state.js';
@@ -22,6 +26,7 @@ import { sheetURL } from './enquiry.js';
 import { fmt, landUseName } from './format.js';
 import { bboxOf } from './geom.js';
 import { shiftGeoJSON } from './gcj02.js';
+import { enquiryList } from './projects_enquiries.js';
 
 // STAGES in their order; the last two move no further.
 const STAGES = ['lead', 'negotiating', 'signed', 'supplied', 'started', 'in_production', 'dropped'];
@@ -80,6 +85,12 @@ function whenMap(fn) {
   tick();
 }
 
+// enquiryContext is what the enquiry list (projects_enquiries.js) needs of the panel.
+const enquiryContext = {
+  P, conf, zh, render: () => render(), projectMeta: () => projectMeta(),
+  loadList: () => loadList(), loadEnquiries: () => loadEnquiries(), selectProject: (c) => selectProject(c),
+};
+
 // ------------------------------------------------------------------------------------------
 // The panel
 
@@ -103,7 +114,7 @@ function render() {
     h('div', { class: 'pj-list' }, ...byStage.map(([s, fs]) => h('div', { class: 'pj-stage', 'data-stage': s },
       h('h3', {}, `${stageName(s)} (${fs.length})`), h('ul', {}, ...fs.map(item))))),
     h('div', { id: 'pj-detail' }, P.code ? detail() : ''),
-    P.enquiries ? enquiries() : '');
+    P.enquiries ? enquiryList(enquiryContext) : '');
   box.replaceChildren(det);
 }
 
@@ -161,10 +172,13 @@ function stageForm(c) {
     const el = form.elements;
     const body = { stage: el.stage.value, date: el.date.value || undefined, note: el.note.value.trim() };
     for (const k of ['plot_code', 'plant_code', 'drop_reason']) if (!el[k].closest('label').hidden && el[k].value.trim()) body[k] = el[k].value.trim();
-    form.querySelector('button').disabled = true;
+    const site = body.plot_code || body.plant_code;
+    if (site && form.dataset.confirmed !== site && confirmSite(form, body.plot_code ? 'plots' : 'plants', site)) return;
+    form.querySelector('button[type=submit]').disabled = true;
+    const before = conf(P.project);
     const r = await request('POST', `/api/v1/projects/${enc(P.code)}/stage`, { body, ifMatch: P.etag });
     if (r.ok) {
-      P.msg = { ok: true, text: t('pj_stage_done', { s: stageName(conf(r.data).stage), v: r.data.properties.version }) };
+      P.msg = { ok: true, text: stageDone(before, conf(r.data), body, r.data.properties.version) };
       await loadList();
       await selectProject(P.code, true);
       if (state.hooks.search) state.hooks.search('plots', false); // a plot may have changed status
@@ -175,6 +189,38 @@ function stageForm(c) {
     else render();
   });
   return form;
+}
+
+// stageDone says what the stage action did: the site reserved or leased when it bound one, else
+// the stage reached (or, the stage unchanged, that it was recorded).
+function stageDone(before, after, body, version) {
+  const project = `${P.code}${after.name ? ' ' + after.name : ''}`;
+  if (body.plot_code && after.plot_code === body.plot_code && before.plot_code !== body.plot_code) return t('pj_reserved', { p: project, s: body.plot_code, v: version });
+  if (body.plant_code && after.plant_code === body.plant_code && before.plant_code !== body.plant_code) return t('pj_leased', { p: project, s: body.plant_code, v: version });
+  if (after.stage === before.stage) return t('pj_stage_same', { s: stageName(after.stage), v: version });
+  return t('pj_stage_done', { s: stageName(after.stage), v: version });
+}
+
+// confirmSite asks before binding a matched site that fails a hard condition (its nature: area,
+// land use, cluster; for a plant its space): it lists every failed condition in words, and
+// "reserve anyway" submits the form again. True when it asked (the form is not sent yet).
+function confirmSite(form, kind, code) {
+  const m = (P.matches || []).find((x) => x.code === code);
+  const failed = m ? m.conditions.filter((x) => !x.pass) : [];
+  if (!failed.some((x) => HARD.includes(x.name))) return false;
+  const old = form.querySelector('#pj-confirm');
+  if (old) old.remove();
+  const box = h('div', { id: 'pj-confirm', role: 'alertdialog', 'aria-label': t('pj_confirm_title', { s: code }) },
+    h('p', {}, h('b', {}, t(kind === 'plants' ? 'pj_confirm_title_plant' : 'pj_confirm_title', { s: code }))),
+    h('ul', {}, ...failed.map((x) => h('li', { 'data-name': x.name, class: HARD.includes(x.name) ? 'hard' : '' }, failedWords(x, kind)))),
+    h('p', {}, t('pj_confirm_ask')),
+    h('div', { class: 'pj-confirm-buttons' },
+      h('button', { type: 'button', class: 'pj-confirm-yes', onclick: () => { form.dataset.confirmed = code; box.remove(); form.requestSubmit(); } },
+        t(kind === 'plants' ? 'pj_confirm_yes_plant' : 'pj_confirm_yes')),
+      h('button', { type: 'button', class: 'pj-confirm-no', onclick: () => box.remove() }, t('pj_confirm_no'))));
+  form.querySelector('button[type=submit]').before(box);
+  box.querySelector('.pj-confirm-yes').focus();
+  return true;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -214,6 +260,41 @@ function requiredText(name, v) {
   return valueText(name, v);
 }
 
+// PRESET are a standard-land plot's preset minimums: there the plot's figure is the condition's
+// required and the project's its value (committed, or derived from the total investment ÷ the
+// plot's area: basis); elsewhere the site's figure is the value and the project's the required.
+const PRESET = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu'];
+
+// siteText is the site's side of a condition, in words.
+function siteText(x) {
+  if (PRESET.includes(x.name)) return x.required == null ? t('pj_no_minimum') : t('pj_at_least', { v: fmt(x.required, 2) });
+  if (x.value === null || x.value === undefined || x.value === '') return t(x.name === 'cluster' ? 'pj_no_cluster' : 'pj_not_set');
+  return valueText(x.name, x.value);
+}
+
+// projectText is the project's side of a condition, in words (derived: marked so).
+function projectText(x) {
+  if (!PRESET.includes(x.name)) return requiredText(x.name, x.required);
+  if (x.value === null || x.value === undefined) return t('pj_not_committed');
+  return fmt(x.value, 2) + ' ' + t(x.basis === 'derived' ? 'pj_derived' : 'pj_committed');
+}
+
+function projectCell(x) {
+  const attrs = { class: 'pj-project' };
+  if (!PRESET.includes(x.name)) return h('td', attrs, projectText(x));
+  if (x.value === null || x.value === undefined) return h('td', { ...attrs, 'data-missing': 'true' }, h('span', { class: 'pj-nc' }, t('pj_not_committed')));
+  const derived = x.basis === 'derived';
+  return h('td', { ...attrs, 'data-value': String(x.value), 'data-basis': x.basis || '' }, fmt(x.value, 2), ' ',
+    h('small', { class: derived ? 'pj-derived' : 'pj-committed', title: derived ? t('pj_derived_title') : '' }, t(derived ? 'pj_derived' : 'pj_committed')));
+}
+
+// HARD conditions are the site's nature, not the project's figures: reserving a site that fails
+// one asks first.
+const HARD = ['area_mu', 'land_use', 'cluster', 'free_area_m2', 'floor_load_kn_m2', 'floor_height_m', 'crane_capacity_t'];
+
+// failedWords says a failed condition in words: its name, the site's side and the project's.
+const failedWords = (x, kind) => `${t('pj_c_' + x.name)}: ${t(kind === 'plants' ? 'pj_col_plant' : 'pj_col_plot')} ${siteText(x)}; ${t('pj_col_project')} ${projectText(x)}`;
+
 function matchList() {
   if (!P.layer) return h('p', { class: 'pj-note' }, t('pj_no_need'));
   if (!P.matches) return h('p', {}, t('pj_loading'));
@@ -229,13 +310,17 @@ function matchList() {
         chooseButton(kind, m.code),
         h('a', { class: 'pj-sheet', href: sheetURL(kind, m.code), target: '_blank', rel: 'noopener' }, t('pj_sheet'))),
       h('table', { class: 'pj-conds' },
-        h('tr', {}, ...['pj_condition', 'pj_pass', 'pj_value', 'pj_required'].map((k) => h('th', {}, t(k)))),
+        h('tr', {}, h('th', {}, t('pj_condition')), h('th', {}, t('pj_pass')),
+          h('th', {}, t(kind === 'plants' ? 'pj_col_plant' : 'pj_col_plot')), h('th', {}, t('pj_col_project'))),
         ...m.conditions.map((x) => h('tr', { class: x.pass ? 'pass' : 'fail', 'data-name': x.name },
           h('td', {}, t('pj_c_' + x.name)), h('td', {}, x.pass ? '✓ ' + t('pj_yes') : '✗ ' + t('pj_no')),
-          h('td', {}, valueText(x.name, x.value)), h('td', {}, requiredText(x.name, x.required))))));
+          h('td', { class: 'pj-site' }, siteText(x)), projectCell(x)))));
   });
+  const derived = P.matches.some((m) => m.conditions.some((x) => x.basis === 'derived'));
   return h('div', { id: 'pj-matches', 'data-layer': kind },
     h('h4', {}, `${t(kind === 'plants' ? 'pj_matches_plants' : 'pj_matches_plots')} (${P.matches.length})`),
+    P.matches.length && !P.matches.some(passed) ? h('p', { class: 'pj-none-pass', role: 'status' }, t('pj_none_pass')) : '',
+    derived ? h('p', { class: 'pj-note' }, t('pj_derived_note')) : '',
     P.matches.length ? h('ol', {}, ...items) : h('p', {}, t('pj_no_matches')));
 }
 
@@ -261,6 +346,9 @@ function chooseButton(kind, code) {
     form.elements.stage.value = stage;
     form.elements.stage.dispatchEvent(new Event('change'));
     form.elements[kind === 'plots' ? 'plot_code' : 'plant_code'].value = code;
+    delete form.dataset.confirmed;
+    const asked = form.querySelector('#pj-confirm');
+    if (asked) asked.remove();
     reveal(form);
   } }, t(kind === 'plots' ? 'pj_choose_plot' : 'pj_choose_plant'));
 }
@@ -381,34 +469,4 @@ function legend() {
   el.replaceChildren(h('span', { class: 'legend-title' }, `${t('pj_legend')} · ${P.code}`),
     h('ul', {}, key(`background:${MATCH_COLORS.pass}8c;border:3px solid ${MATCH_COLORS.pass}`, t('pj_legend_pass')),
       key(`background:${MATCH_COLORS.fail}4d;border:3px dashed ${MATCH_COLORS.fail}`, t('pj_legend_fail'))));
-}
-
-// ------------------------------------------------------------------------------------------
-// Enquiries → projects
-
-function enquiries() {
-  const made = new Map(P.list.filter((f) => conf(f).enquiry_id).map((f) => [conf(f).enquiry_id, f.id]));
-  const list = P.enquiries.map((q) => {
-    const out = h('p', { class: 'pj-enq-msg', role: 'alert' });
-    const proj = made.get(q.id);
-    return h('li', { 'data-id': q.id },
-      h('div', {}, h('b', {}, `#${q.id}`), ' ', zh(q.company || q.name), q.industry ? [' · ', zh(q.industry)] : '',
-        q.area_mu ? ' · ' + t('pj_enquiry_area', { n: fmt(q.area_mu, 2) }) : '', q.site_code ? ' · ' + q.site_code : ''),
-      proj ? h('button', { type: 'button', class: 'pj-open', onclick: () => selectProject(proj) }, t('pj_made', { c: proj }))
-        : h('button', { type: 'button', class: 'pj-make', onclick: async (e) => {
-          const btn = e.currentTarget;
-          btn.disabled = true;
-          const r = await request('POST', `/api/v1/enquiries/${q.id}/project`);
-          if (!r.ok) {
-            out.textContent = t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status });
-            btn.disabled = false;
-            return;
-          }
-          await loadList();
-          await selectProject(r.data.id);
-        } }, t('pj_make_project')),
-      out);
-  });
-  return h('details', { id: 'enquiries-box' }, h('summary', {}, `${t('pj_enquiries')} (${P.enquiries.length})`),
-    list.length ? h('ul', {}, ...list) : h('p', {}, t('pj_no_enquiries')));
 }
