@@ -327,6 +327,7 @@ var jsonBodyRoutes = []struct {
 	{"POST", "/api/v1/projects", "/api/v1/projects", "", `{"type":"Feature","properties":{"name":X}}`, "properties.name"},
 	{"PATCH", "/api/v1/projects/{code}", "/api/v1/projects/PX", `"projects-PX-v1"`, `{"type":"Feature","properties":{"name":X}}`, "properties.name"},
 	{"POST", "/api/v1/projects/{code}/stage", "/api/v1/projects/PX/stage", `"projects-PX-v1"`, `{"stage":"negotiating","date":"2024-05-01","note":X}`, "note"},
+	{"PUT", "/api/v1/projects/ranking", "/api/v1/projects/ranking", "", `{"weights":{"area_mu":X}}`, "weights.area_mu"},
 	{"POST", "/api/v1/enquiries/{id}/project", "/api/v1/enquiries/1/project", "", `{"note":X}`, "note"},
 	{"POST", "/api/v1/session", "/api/v1/session", "", `{"name":X,"password":"secret"}`, "name"},
 	{"POST", "/ogc/collections/plots/items", "/ogc/collections/plots/items", "", `{"type":"Feature","properties":{"name":X}}`, "properties.name"},
