@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0065_credit_org_check.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql
--- Migrations sha256: f33ba35614aa798c257cb8912f02668cfb0501b79ca782c08c5f497f90fb3f11
+-- Migrations sha256: cfb4f9ab5531c665d05d015268cace66f5ca0ffc4b0ce71d4be71a15851e3879
 
 
 --
@@ -2209,7 +2209,7 @@ ALTER TABLE ONLY public.enquiry_history
 --
 
 ALTER TABLE ONLY public.enterprise_figures
-    ADD CONSTRAINT enterprise_figures_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT enterprise_figures_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2233,7 +2233,7 @@ ALTER TABLE ONLY public.enterprise_figures
 --
 
 ALTER TABLE ONLY public.enterprises
-    ADD CONSTRAINT enterprises_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT enterprises_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2297,7 +2297,7 @@ ALTER TABLE ONLY public.evaluation_schemes
 --
 
 ALTER TABLE ONLY public.idle_sites
-    ADD CONSTRAINT idle_sites_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT idle_sites_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2337,7 +2337,7 @@ ALTER TABLE ONLY public.land_use_codes
 --
 
 ALTER TABLE ONLY public.layout
-    ADD CONSTRAINT layout_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT layout_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2361,7 +2361,7 @@ ALTER TABLE ONLY public.layout
 --
 
 ALTER TABLE ONLY public.plants
-    ADD CONSTRAINT plants_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT plants_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2385,7 +2385,7 @@ ALTER TABLE ONLY public.plants
 --
 
 ALTER TABLE ONLY public.plots
-    ADD CONSTRAINT plots_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT plots_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2409,7 +2409,7 @@ ALTER TABLE ONLY public.plots
 --
 
 ALTER TABLE ONLY public.projects
-    ADD CONSTRAINT projects_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT projects_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2433,7 +2433,7 @@ ALTER TABLE ONLY public.projects
 --
 
 ALTER TABLE ONLY public.roads
-    ADD CONSTRAINT roads_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT roads_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
