@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql
--- Migrations sha256: d307fd7b89591efadc9a6d46bc1bc17f3222840edcce2365f013ed411af826e5
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql
+-- Migrations sha256: 70837e74a84deb78fd915f36d8e9198f598aee2eec95d9ba31b3da87e36ecaa6
 
 
 --
@@ -2253,7 +2253,7 @@ ALTER TABLE ONLY public.enquiry_history
 --
 
 ALTER TABLE ONLY public.enterprise_figures
-    ADD CONSTRAINT enterprise_figures_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT enterprise_figures_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2277,7 +2277,7 @@ ALTER TABLE ONLY public.enterprise_figures
 --
 
 ALTER TABLE ONLY public.enterprises
-    ADD CONSTRAINT enterprises_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT enterprises_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2341,7 +2341,7 @@ ALTER TABLE ONLY public.evaluation_schemes
 --
 
 ALTER TABLE ONLY public.idle_sites
-    ADD CONSTRAINT idle_sites_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT idle_sites_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2381,7 +2381,7 @@ ALTER TABLE ONLY public.land_use_codes
 --
 
 ALTER TABLE ONLY public.layout
-    ADD CONSTRAINT layout_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT layout_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2421,7 +2421,7 @@ ALTER TABLE ONLY public.match_rankings
 --
 
 ALTER TABLE ONLY public.plants
-    ADD CONSTRAINT plants_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT plants_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2445,7 +2445,7 @@ ALTER TABLE ONLY public.plants
 --
 
 ALTER TABLE ONLY public.plots
-    ADD CONSTRAINT plots_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT plots_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2469,7 +2469,7 @@ ALTER TABLE ONLY public.plots
 --
 
 ALTER TABLE ONLY public.projects
-    ADD CONSTRAINT projects_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT projects_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --
@@ -2493,7 +2493,7 @@ ALTER TABLE ONLY public.projects
 --
 
 ALTER TABLE ONLY public.roads
-    ADD CONSTRAINT roads_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, code WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
+    ADD CONSTRAINT roads_one_version_at_a_time EXCLUDE USING gist (zone_id WITH =, hashtext(code) WITH =, code COLLATE "C" WITH =, tstzrange(valid_from, valid_to, '[)'::text) WITH &&);
 
 
 --

@@ -74,6 +74,13 @@ type zoneKey struct{}
 // rules above). When known holds "zone", the resolved zone's code is put in the request's
 // context (zoneOf).
 func (s *Server) params(known ...string) func(http.Handler) http.Handler {
+	return s.paramsResolving(true, known...)
+}
+
+// paramsResolving is params; with resolve false, zone=CODE is checked for form only and handed
+// on as named ("" for the default zone) for the route's own statement to resolve
+// (featureParams).
+func (s *Server) paramsResolving(resolve bool, known ...string) func(http.Handler) http.Handler {
 	sort.Strings(known)
 	takesZone := slices.Contains(known, "zone")
 	takesMinRev := slices.Contains(known, MinRevisionParam)
@@ -98,7 +105,14 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 					r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
 				}
 			}
-			if takesZone {
+			if takesZone && !resolve {
+				zone, err := zoneParam(v)
+				if err != nil {
+					Problem(w, r, err)
+					return
+				}
+				r = r.WithContext(context.WithValue(r.Context(), zoneKey{}, zone))
+			} else if takesZone {
 				ctx, zone, err := s.resolveZone(r.Context(), v)
 				if err != nil {
 					Problem(w, r, err)

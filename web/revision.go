@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 
@@ -110,6 +111,16 @@ func (s *Server) zoneAt(ctx context.Context, want string) (context.Context, stri
 	}
 	s.resolved.put(rev, want, z)
 	return ctx, z, nil
+}
+
+// featureParams is the params middleware of a single feature's route (GET /api/v1/{layer}/{code}):
+// the zone is not resolved ahead, and no revision is read. The feature's one statement finds
+// its zone (the default zone too: StreamList) and a zone that does not exist is its 404 naming
+// zone; the feature's ETag is its version, not the revision. That is one query per request,
+// against three steps before (a revision round, perhaps a zone query, the feature), with the
+// revision round's wait in between.
+func (s *Server) featureParams(known ...string) func(http.Handler) http.Handler {
+	return s.paramsResolving(false, known...)
 }
 
 // zoneCache holds the zones resolved at the newest revision seen: the zone as a request

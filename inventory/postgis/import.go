@@ -283,6 +283,11 @@ func (r *importRun) stage(ctx context.Context, src *importer.Source, zoneID int,
 		zoneID, actor, notePtr, r.rep.SRID); err != nil {
 		return nil, err
 	}
+	// One row; without statistics the planner takes it for 750, and a write joining it to
+	// li_staging for 750 times the staged features.
+	if _, err := r.tx.Exec(ctx, "analyze li_meta"); err != nil {
+		return nil, err
+	}
 	_, err = r.tx.Exec(ctx, liTry)
 	return kept, err
 }

@@ -160,9 +160,16 @@ func timeClause(a string, asOf *time.Time, args *[]any) string {
 
 // where builds the WHERE clause of a list query. Every value is bound; every identifier is a
 // field name from the layer.
+//
+// An empty zone is the default zone, the first by code, found by the statement itself (as
+// ResolveZone finds it).
 func where(ctx context.Context, q inventory.Query, zone string, args *[]any) (string, error) {
 	*args = append(*args, zone)
-	conds := []string{"t.zone_id = (select id from zones where code = $1)", timeClause("t", q.AsOf, args)}
+	zc := "t.zone_id = (select id from zones where code = $1)"
+	if zone == "" {
+		zc = "t.zone_id = (select id from zones where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1)))"
+	}
+	conds := []string{zc, timeClause("t", q.AsOf, args)}
 	add := func(v any) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
@@ -316,10 +323,19 @@ func featureJoins(l *inventory.Layer, v inventory.Viewer, keep []string) string 
 }
 
 // StreamList writes one page of q's layer feature by feature, as PostGIS builds them.
+//
+// q.Zone empty is the default zone. When none is configured, the page's own statement finds it
+// (no round trip of its own), unless a district condition needs the zone's code first.
 func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byte) error) (int64, int, error) {
-	zone, err := db.zoneCode(ctx, q.Zone)
-	if err != nil {
-		return 0, 0, err
+	zone := q.Zone
+	if zone == "" {
+		zone = db.defaultZone
+	}
+	var err error
+	if zone == "" && namesDistricts(q) {
+		if zone, err = db.DefaultZone(ctx); err != nil {
+			return 0, 0, err
+		}
 	}
 	// The districts and land-use prefixes named are checked first: one of several values may be
 	// unknown while the others still find rows, and an unknown value is a 400.
@@ -378,7 +394,13 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	// The zone is checked after the rows, and only when there are none: a page with rows shows
 	// the zone exists, and most requests had it resolved by ResolveZone already.
 	if n == 0 {
-		if err := db.checkZone(ctx, zone); err != nil {
+		if zone == "" {
+			// The default zone: none at all is a 404 naming zone.
+			_, err = db.ResolveZone(ctx, "")
+		} else {
+			err = db.checkZone(ctx, zone)
+		}
+		if err != nil {
 			return 0, 0, err
 		}
 	}
@@ -391,6 +413,17 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
 	}
 	return matched, n, nil
+}
+
+// namesDistricts reports whether q filters by district, which checkConditions checks against
+// the zone's districts by the zone's code.
+func namesDistricts(q inventory.Query) bool {
+	for _, c := range q.Conditions {
+		if c.Field == "district" {
+			return true
+		}
+	}
+	return false
 }
 
 // byCode reports whether q names one code (code = value): it matches one feature at most
