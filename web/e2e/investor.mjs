@@ -331,7 +331,58 @@ async function measuring() {
   await ctx.close();
 }
 
+// pageURL: the page URL keeps the land search and the buildings search apart (b_status, b_q,
+// b_sort for buildings): what a URL asks for is what is ticked, what is asked of the API, and
+// what the rewritten URL says, before and after a reload. An old link's status= is the land's.
+async function pageURL() {
+  const plantSort = meta.layers.find((l) => l.name === 'plants').sorts.map((s) => s.param).find((p) => p !== 'code');
+  const plantStatus = meta.layers.find((l) => l.name === 'plants').fields.find((f) => f.name === 'status').enum[0];
+  const cases = [
+    { path: `/?lang=en&status=planned,ready&sort=area&b_status=${plantStatus}&b_sort=${plantSort}&b_q=1`,
+      plots: { status: 'planned,ready', sort: 'area' }, plants: { status: plantStatus, sort: plantSort, q: '1' } },
+    { path: '/?status=planned,ready', plots: { status: 'planned,ready' }, plants: {} },
+  ];
+  for (const c of cases) {
+    const { page, ctx } = await open(c.path);
+    const requests = [];
+    page.on('request', (r) => { const m = r.url().match(/\/api\/v1\/(plots|plants)\?(.*)$/); if (m) requests.push([m[1], m[2]]); });
+    const look = () => page.evaluate(() => {
+      const ticked = (sel) => [...document.querySelectorAll(sel)].filter((i) => i.checked).map((i) => i.value).join(',');
+      const u = new URLSearchParams(location.search);
+      const st = window.landinv.state.results;
+      return {
+        ticked: { plots: ticked('#form-plots input[name=status]'), plants: ticked('#f-plant-status input') },
+        sort: { plots: document.querySelector('#form-plots select[name=sort]').value, plants: document.querySelector('#form-plants select[name=sort]').value },
+        q: { plants: document.querySelector('#form-plants input[name=q]').value },
+        url: Object.fromEntries([...u].filter(([k]) => !['lang', 'map', 'zone'].includes(k))),
+        api: { plots: st.plots.query, plants: st.plants.query }, href: location.pathname + location.search,
+      };
+    });
+    const check = (s) => {
+      const apiOf = (tab) => Object.fromEntries([...new URLSearchParams(s.api[tab])].filter(([k]) => k !== 'limit'));
+      const wantURL = { ...c.plots };
+      for (const [k, v] of Object.entries(c.plants)) wantURL['b_' + k] = v;
+      const eq = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+      return s.ticked.plots === (c.plots.status || '') && s.ticked.plants === (c.plants.status || '')
+        && (s.sort.plots === (c.plots.sort || 'code')) && (s.sort.plants === (c.plants.sort || 'code')) && s.q.plants === (c.plants.q || '')
+        && eq(s.url, wantURL) && eq(apiOf('plots'), c.plots) && eq(apiOf('plants'), c.plants);
+    };
+    const first = await look();
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+    const again = await look();
+    // The requests sent after the reload carry the same filters (without paging).
+    const sent = (tab) => requests.filter(([t]) => t === tab).map(([, q]) => new URLSearchParams(q)).map((u) => { u.delete('limit'); return u.toString(); });
+    const sentOK = ['plots', 'plants'].every((tab) => sent(tab).length > 0 && sent(tab).every((q) => q === new URLSearchParams(Object.entries(c[tab])).toString()
+      || JSON.stringify([...new URLSearchParams(q)].sort()) === JSON.stringify(Object.entries(c[tab]).sort())));
+    report(`page URL keeps land and building searches apart (${c.path})`, check(first) && check(again) && sentOK,
+      { first, again, sent: { plots: sent('plots'), plants: sent('plants') } });
+    await ctx.close();
+  }
+}
+
 try {
+  await pageURL();
   await searchTraps();
   await english();
   await layout();

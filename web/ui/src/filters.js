@@ -131,11 +131,35 @@ export function queryOf(tab) {
   return q;
 }
 
-// readForms sets both forms from a query (a shared link).
+// PAGE_PREFIX is what the buildings search's names carry in the page's URL (b_status, b_q,
+// b_sort, ...): the two searches share API parameter names (status, q, sort), so one page URL
+// must tell them apart. The API's parameters stay as meta names them.
+const PAGE_PREFIX = { plots: '', plants: 'b_' };
+
+// pageQuery returns a tab's search as the page URL writes it: queryOf's parameters, the
+// buildings' under their b_ names.
+export function pageQuery(tab) {
+  const out = new URLSearchParams();
+  for (const [k, v] of queryOf(tab)) out.set(PAGE_PREFIX[tab] + k, v);
+  return out;
+}
+
+// pageParam returns a tab's parameter name from a page URL: the land search reads status, q,
+// sort, ...; the buildings search reads b_status, b_q, b_sort, ..., and, from links written
+// before the b_ names, a bare name the land search does not use too (min_free_area_m2).
+function pageParam(params, tab, name, plotNames) {
+  if (tab === 'plots') return params.get(name);
+  const v = params.get(PAGE_PREFIX.plants + name);
+  if (v != null) return v;
+  return plotNames.has(name) ? null : params.get(name);
+}
+
+// readForms sets both forms from a page URL (a shared link, a reload, a return from sign-in).
 export function readForms(params) {
+  const plotNames = new Set([...filtersOf(state.meta, 'plots').map((f) => f.param), 'sort']);
   for (const tab of ['plots', 'plants']) {
     for (const { name, els, multi } of inputs(tab)) {
-      const v = params.get(name);
+      const v = pageParam(params, tab, name, plotNames);
       if (v == null) continue;
       if (multi) {
         const set = new Set(v.split(','));
@@ -147,6 +171,7 @@ export function readForms(params) {
       else el.value = v;
     }
     const sort = formOf(tab).elements.sort;
-    if (params.get('sort') && [...sort.options].some((o) => o.value === params.get('sort'))) sort.value = params.get('sort');
+    const want = pageParam(params, tab, 'sort', plotNames);
+    if (want && [...sort.options].some((o) => o.value === want)) sort.value = want;
   }
 }
