@@ -7,6 +7,7 @@ import { fmt, label, districtName, landUseName } from './format.js';
 import { select, keepInView, shift } from './map.js';
 import { writeURL } from './url.js';
 import { enquiryBlock } from './enquiry.js';
+import { availabilityOf } from './meta.js';
 
 // INDICATORS are the standard-land control indicators (标准地控制指标) of a plot.
 const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'min_far', 'max_far',
@@ -59,6 +60,11 @@ function rowsOf(kind, f, near) {
       FREE_TEXT.has(name) ? 'free-text' : undefined);
   };
   const named = (name) => t.enum(kind, name, p[name]) || null;
+  // Availability in words, as the site sheet says it (meta's availability).
+  const availability = () => {
+    const a = availabilityOf(state.meta, kind, p);
+    if (a) row(t('availability'), state.lang === 'en' ? a.label_en : a.label, `avail avail-${a.key}`);
+  };
   row(t('code'), f.id);
   if (p.name) row(t('name'), label(p));
   if (kind === 'plots') {
@@ -66,6 +72,7 @@ function rowsOf(kind, f, near) {
     field('land_use', `${p.land_use} ${landUseName(p.land_use)}`);
     field('cluster', named('cluster'));
     field('status', named('status'));
+    availability();
     field('district', districtName(p.district));
     field('standard_land', p.standard_land ? t('yes') : t('no'));
     const road = (r) => (r ? `${label(r)} (${t.enum('roads', 'status', r.status)}), ${t('distance')} ${fmt(r.distance_m, 0)} ${t.unit('m')}` : t('none'));
@@ -78,6 +85,7 @@ function rowsOf(kind, f, near) {
   } else if (kind === 'plants') {
     for (const n of ['free_area_m2', 'floor_load_kn_m2', 'floor_height_m', 'floors']) field(n);
     field('status', named('status'));
+    availability();
     for (const n of ['total_floor_area_m2', 'leasable_area_m2', 'span_m', 'crane_capacity_t', 'asking_rent_yuan_per_m2_month', 'plot_code']) field(n);
     field('district', districtName(p.district));
   } else {

@@ -48,7 +48,7 @@ export function buildForms() {
   // meta's default distance, shown in the distance box and beside it.
   plots.elements.road_status.dataset.value = roadStatusGroup(state.meta, 'existing').join(',');
   plots.elements.near_road_m.placeholder = String(state.meta.default_near_road_m || 500);
-  // The investor's default view: land available now or planned (meta's investor_statuses).
+  // The investor's default view: land on offer now (meta's investor_statuses: ready).
   // They are the status chips' defaults, so "Reset filters" comes back to them; only a fresh
   // visit starts with them ticked (applyInvestorDefault): a link with a view but no status
   // filter shows every status. (Setting defaultChecked on an untouched box ticks it too, hence

@@ -30,7 +30,7 @@ export function rememberLang(lang) {
 }
 
 // freshVisit is true when the start URL carries no view and no filter: the page then starts
-// with the investor's default view (land available now or planned).
+// with the investor's default view (land on offer now).
 export const freshVisit = ![...startParams.keys()].some((k) => !['lang', 'tab', 'hide', 'sel'].includes(k));
 
 // restoreState sets the language, tab and hidden layers from the start URL.
