@@ -17,6 +17,13 @@ const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min
 // they are in both languages, marked as Chinese text when they are.
 const FREE_TEXT = new Set(['environmental_standard']);
 
+// OFFER are the prices and terms planners may record (as on the site sheet, web/site.go
+// offerFields): shown only when set.
+const OFFER = {
+  plots: ['asking_price_wan_per_mu', 'reference_land_price_wan_per_mu', 'lease_term_years'],
+  plants: ['asking_rent_yuan_per_m2_month', 'asking_price_yuan_per_m2', 'lease_term_years'],
+};
+
 // showDetails selects a feature (kind: plots, plants, idle-sites) and shows it in the panel.
 export async function showDetails(kind, code) {
   state.selected = { kind, code };
@@ -60,6 +67,8 @@ function rowsOf(kind, f, near) {
       FREE_TEXT.has(name) ? 'free-text' : undefined);
   };
   const named = (name) => t.enum(kind, name, p[name]) || null;
+  // Prices and terms, the ones set (units written out: "2.5 million yuan per mu").
+  const offer = () => { for (const n of OFFER[kind] || []) if (p[n] != null && p[n] !== '') field(n); };
   // Availability in words, as the site sheet says it (meta's availability).
   const availability = () => {
     const a = availabilityOf(state.meta, kind, p);
@@ -73,6 +82,7 @@ function rowsOf(kind, f, near) {
     field('cluster', named('cluster'));
     field('status', named('status'));
     availability();
+    offer();
     field('district', districtName(p.district));
     field('standard_land', p.standard_land ? t('yes') : t('no'));
     const road = (r) => (r ? `${label(r)} (${t.enum('roads', 'status', r.status)}), ${t('distance')} ${fmt(r.distance_m, 0)} ${t.unit('m')}` : t('none'));
@@ -86,7 +96,8 @@ function rowsOf(kind, f, near) {
     for (const n of ['free_area_m2', 'floor_load_kn_m2', 'floor_height_m', 'floors']) field(n);
     field('status', named('status'));
     availability();
-    for (const n of ['total_floor_area_m2', 'leasable_area_m2', 'span_m', 'crane_capacity_t', 'asking_rent_yuan_per_m2_month', 'plot_code']) field(n);
+    offer();
+    for (const n of ['total_floor_area_m2', 'leasable_area_m2', 'span_m', 'crane_capacity_t', 'plot_code']) field(n);
     field('district', districtName(p.district));
   } else {
     field('stage', named('stage'));
