@@ -288,6 +288,24 @@ async function layout() {
         report(`tap targets at least 44 px (${lang} 375)`, small.length === 0 && small2.length === 0 && small3.length === 0, { details: small.slice(0, 12), panel: small2.slice(0, 12), legend: small3.slice(0, 12) });
         const countTop = await page.evaluate(() => document.querySelector('#count-plots').getBoundingClientRect().bottom);
         report(`result count above the fold (${lang} 375)`, countTop <= PHONE.height, { bottom: countTop });
+        // The panel switch says what pressing it does: "Map only" hides the search (the map grows),
+        // then "Show search" brings it back; 44 px high both ways.
+        const toggle = () => page.evaluate(() => {
+          const b = document.querySelector('#panel-toggle');
+          const r = b.getBoundingClientRect();
+          return { text: b.innerText, expanded: b.getAttribute('aria-expanded'), panel: getComputedStyle(document.querySelector('#panel')).display !== 'none', h: r.height, w: r.width, mapH: document.querySelector('#map').getBoundingClientRect().height };
+        });
+        const t0 = await toggle();
+        await page.click('#panel-toggle');
+        await page.waitForTimeout(300);
+        const t1 = await toggle();
+        await page.screenshot({ path: join(out, `investor-maponly-${lang}-375.png`) });
+        await page.click('#panel-toggle');
+        await page.waitForTimeout(300);
+        const t2 = await toggle();
+        const words = lang === 'en' ? ['Map only', 'Show search'] : ['只看地图', '显示查找'];
+        report(`panel switch says what it does (${lang} 375)`, t0.panel && t0.text === words[0] && t0.expanded === 'true' && !t1.panel && t1.text === words[1]
+          && t1.expanded === 'false' && t1.mapH > t0.mapH && t2.panel && t2.text === words[0] && [t0, t1, t2].every((x) => x.h >= 43.5 && x.w >= 43.5), { t0, t1, t2 });
       }
       await ctx.close();
     }
@@ -371,10 +389,13 @@ async function pageURL() {
     await page.reload();
     await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
     const again = await look();
-    // The requests sent after the reload carry the same filters (without paging).
+    // The requests sent after the reload carry the URL's filters (without paging): the search
+    // asks for exactly them; the only other list request is the map's whole layer (no filter).
     const sent = (tab) => requests.filter(([t]) => t === tab).map(([, q]) => new URLSearchParams(q)).map((u) => { u.delete('limit'); return u.toString(); });
-    const sentOK = ['plots', 'plants'].every((tab) => sent(tab).length > 0 && sent(tab).every((q) => q === new URLSearchParams(Object.entries(c[tab])).toString()
-      || JSON.stringify([...new URLSearchParams(q)].sort()) === JSON.stringify(Object.entries(c[tab]).sort())));
+    const sentOK = ['plots', 'plants'].every((tab) => {
+      const want = new URLSearchParams(Object.entries(c[tab])).toString();
+      return sent(tab).includes(want) && sent(tab).every((q) => q === want || q === '');
+    });
     report(`page URL keeps land and building searches apart (${c.path})`, check(first) && check(again) && sentOK,
       { first, again, sent: { plots: sent('plots'), plants: sent('plants') } });
     await ctx.close();

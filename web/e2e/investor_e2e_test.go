@@ -70,7 +70,8 @@ func TestInvestorMap(t *testing.T) {
 			want = append(want, "zone, place, area, scale and north arrow shown ("+lang+" "+size+")",
 				"legend compact or folded ("+lang+" "+size+")", "details panel docks, the site stays in view ("+lang+" "+size+")")
 			if size == "375" {
-				want = append(want, "tap targets at least 44 px ("+lang+" 375)", "result count above the fold ("+lang+" 375)")
+				want = append(want, "tap targets at least 44 px ("+lang+" 375)", "result count above the fold ("+lang+" 375)",
+					"panel switch says what it does ("+lang+" 375)")
 			}
 		}
 	}

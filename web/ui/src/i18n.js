@@ -71,7 +71,10 @@ export const dict = {
   on_plot: ['所在地块', 'On plot'],
   error: ['出错了:', 'Error:'],
   illustrative_note: ['本图数据为示意数据,非官方。', 'The data shown is illustrative, not official.'],
-  panel_toggle: ['查找 / 图层', 'Search / layers'],
+  // The phone's panel switch says what pressing it does: hide the search panel (the map alone;
+  // the layers stay on the map) or bring it back.
+  panel_toggle: ['只看地图', 'Map only'],
+  panel_show: ['显示查找', 'Show search'],
   basemap: ['底图', 'Basemap'],
   standard_land_short: ['标准地', 'standard land'],
   search_result: ['查找结果(橙色边框)', 'Search results (orange outline)'],
