@@ -3,7 +3,7 @@
 import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { getJSON } from './api.js';
-import { fmt, label, districtName, landUseName } from './format.js';
+import { fmt, label, districtName, landUseName, landUseNote } from './format.js';
 import { select, keepInView, shift } from './map.js';
 import { writeURL } from './url.js';
 import { enquiryBlock } from './enquiry.js';
@@ -79,6 +79,8 @@ function rowsOf(kind, f, near) {
   if (kind === 'plots') {
     row(t('area'), `${fmt(p.area_mu, 2)} ${t.unit('亩')} · ${fmt(p.area_m2, 0)} m² · ${fmt(p.area_ha, 2)} ${t.unit('公顷')}`, 'area');
     field('land_use', `${p.land_use} ${landUseName(p.land_use)}`);
+    // Industrial classes 1/2/3 explained: by the impact on the surroundings.
+    if (landUseNote(p.land_use)) row('', landUseNote(p.land_use), 'lu-note');
     field('cluster', named('cluster'));
     field('status', named('status'));
     availability();

@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { enumValues, filtersOf, roadStatusGroup } from './meta.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
-import { districts, districtName, landUseName } from './format.js';
+import { districts, districtName, landUseName, landUseNote } from './format.js';
 
 export const formOf = (tab) => $(tab === 'plants' ? '#form-plants' : '#form-plots');
 
@@ -44,6 +44,7 @@ export function buildForms() {
   lu.textContent = '';
   lu.append(new Option('', ''));
   for (const l of state.landUses.filter((l) => l.scheme === 'gtkj')) lu.append(new Option(l.code, l.code));
+  lu.addEventListener('change', showLandUseNote);
   // "Built roads only": the statuses meta counts as existing roads; alone, it means within
   // meta's default distance, shown in the distance box and beside it.
   plots.elements.road_status.dataset.value = roadStatusGroup(state.meta, 'existing').join(',');
@@ -82,7 +83,11 @@ export function relabelForms() {
   }
   const plots = formOf('plots');
   for (const o of plots.elements.district.options) o.textContent = o.value ? `${districtName(o.value)}` : t('any');
-  for (const o of plots.elements.land_use.options) o.textContent = o.value ? `${o.value} ${landUseName(o.value)}` : t('any');
+  for (const o of plots.elements.land_use.options) {
+    o.textContent = o.value ? `${o.value} ${landUseName(o.value)}` : t('any');
+    o.title = landUseNote(o.value); // industrial classes 1/2/3 explained (a tooltip)
+  }
+  showLandUseNote();
   for (const tab of ['plots', 'plants']) {
     const sorts = sortsOf(state.meta, tab);
     for (const o of formOf(tab).elements.sort.options) {
@@ -93,6 +98,14 @@ export function relabelForms() {
   }
   const hint = document.querySelector('#near-road-hint');
   if (hint) hint.textContent = t('f_near_road_hint', { n: state.meta.default_near_road_m || 500 });
+}
+
+// showLandUseNote explains the chosen industrial land class under the land-use box.
+export function showLandUseNote() {
+  const note = document.querySelector('#land-use-note');
+  if (!note) return;
+  note.textContent = landUseNote(formOf('plots').elements.land_use.value);
+  note.hidden = !note.textContent;
 }
 
 // inputs returns, for each of a layer's filters that the form has an input for, the filter and

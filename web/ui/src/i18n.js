@@ -34,7 +34,13 @@ export const dict = {
   f_max: ['最大', 'max'],
   f_standard_land: ['只看标准地', 'Standard land only'],
   f_near_road: ['距道路不超过(米)', 'Within this many metres of a road'],
-  f_near_road_hint: ['只勾选“仅计已建道路”时按 {n} 米计', 'With “built roads only” alone: {n} m'],
+  f_near_road_hint: ['只勾选“仅计已建道路”时：距已建道路 {n} 米以内', 'With only “built roads only” ticked: within {n} m of a built road'],
+  // Industrial land classes (一类/二类/三类工业用地, 国土空间用地用海分类 1001): by their impact
+  // on the surroundings.
+  lu_note_100101: ['一类工业用地：对居住和公共环境基本无干扰、污染和安全隐患', 'Industrial, class 1: little or no nuisance, pollution or safety risk to homes and public spaces nearby'],
+  lu_note_100102: ['二类工业用地：对居住和公共环境有一定干扰、污染和安全隐患', 'Industrial, class 2: some nuisance, pollution or safety risk to homes and public spaces nearby'],
+  lu_note_100103: ['三类工业用地：对居住和公共环境有严重干扰、污染和安全隐患', 'Industrial, class 3: serious nuisance, pollution or safety risk to homes and public spaces nearby'],
+  lu_note_1001: ['工业用地按对周边环境的影响分为一类、二类、三类', 'Industrial land comes in classes 1, 2 and 3, by its impact on the surroundings'],
   f_q: ['搜索编号、名称、道路或地名', 'Search a code, name, road or place'],
   f_sort: ['排序', 'Sort'],
   confidential: ['保密信息(仅领导和规划人员可见)', 'Confidential (leaders and planners only)'],

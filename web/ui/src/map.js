@@ -479,7 +479,11 @@ export function padding() {
   return p;
 }
 
-// fitTo fits the view to features.
+// SITE_MAX_ZOOM is the closest a fit to one site comes: its neighbours and roads stay in
+// view (about 1.2 km across a laptop's map, 2 m a pixel), not the site alone.
+const SITE_MAX_ZOOM = 15;
+
+// fitTo fits the view to features: to one site no closer than SITE_MAX_ZOOM.
 export function fitTo(features) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features) {
@@ -488,5 +492,5 @@ export function fitTo(features) {
   }
   if (!Number.isFinite(b[0])) return;
   state.map.resize(); // the details panel may have just docked beside or below the map
-  state.map.fitBounds(b, { padding: padding(), maxZoom: 16, duration: 600 });
+  state.map.fitBounds(b, { padding: padding(), maxZoom: features.length === 1 ? SITE_MAX_ZOOM : 16, duration: 600 });
 }
