@@ -391,9 +391,10 @@ async function pageURL() {
     const again = await look();
     // The requests sent after the reload carry the URL's filters (without paging): the search
     // asks for exactly them; the only other list request is the map's whole layer (no filter).
-    const sent = (tab) => requests.filter(([t]) => t === tab).map(([, q]) => new URLSearchParams(q)).map((u) => { u.delete('limit'); return u.toString(); });
+    const sorted = (u) => { u.delete('limit'); u.sort(); return u.toString(); };
+    const sent = (tab) => requests.filter(([t]) => t === tab).map(([, q]) => sorted(new URLSearchParams(q)));
     const sentOK = ['plots', 'plants'].every((tab) => {
-      const want = new URLSearchParams(Object.entries(c[tab])).toString();
+      const want = sorted(new URLSearchParams(Object.entries(c[tab])));
       return sent(tab).includes(want) && sent(tab).every((q) => q === want || q === '');
     });
     report(`page URL keeps land and building searches apart (${c.path})`, check(first) && check(again) && sentOK,
