@@ -9,7 +9,7 @@ package inventory
 // (free_area_m2 > 0); completed and fully let is taken; planned or under construction may be
 // booked.
 type Availability struct {
-	Key string
+	Key string `json:"key"`
 	EnumLabel
 }
 
@@ -35,9 +35,10 @@ func PlotAvailabilityKeys() map[string]string {
 }
 
 // InvestorStatuses are the plot statuses an investor's first view of the land map shows: land
-// available now (ready, 净地待供) and land coming on offer (planned). Reserved land is held for
-// someone, idle land must be disposed of first, and the rest is taken.
-var InvestorStatuses = []string{"ready", "planned"}
+// on offer now (ready, 净地待供). Planned land is not yet on offer (the investor ticks it to see
+// what is coming), reserved land is held for someone, idle land must be disposed of first, and
+// the rest is taken.
+var InvestorStatuses = []string{"ready"}
 
 // SiteAvailability returns the availability of a plot or plant from its public properties.
 func SiteAvailability(layer string, props map[string]any) Availability {
@@ -58,6 +59,22 @@ func SiteAvailability(layer string, props map[string]any) Availability {
 		return av
 	}
 	return a("taken", "已供应", "Already allocated")
+}
+
+// AvailabilityTable is SiteAvailability as a look-up table for the land map (meta's
+// availability), so that the page words availability as the site sheet does without a rule of
+// its own: plots by status; plants by "status|free" (free_area_m2 > 0) or "status|full".
+func AvailabilityTable() map[string]map[string]Availability {
+	plots := map[string]Availability{}
+	for _, st := range PlotStatuses {
+		plots[st] = SiteAvailability(PlotLayer.Name, map[string]any{"status": st})
+	}
+	plants := map[string]Availability{}
+	for _, st := range PlantStatuses {
+		plants[st+"|free"] = SiteAvailability(PlantLayer.Name, map[string]any{"status": st, "free_area_m2": 1.0})
+		plants[st+"|full"] = SiteAvailability(PlantLayer.Name, map[string]any{"status": st, "free_area_m2": 0.0})
+	}
+	return map[string]map[string]Availability{PlotLayer.Name: plots, PlantLayer.Name: plants}
 }
 
 // number reads a JSON number property (float64 or json.Number) as float64.

@@ -35,7 +35,8 @@ func (s *Server) apiIndex(w http.ResponseWriter, r *http.Request) {
 // layers, the non-spatial record layers (enterprises, their annual figures) under
 // record_layers; and the road statuses that count as existing
 // roads (road_status_groups); the plot statuses an investor's first view shows
-// (investor_statuses) and the distance "built roads only" means alone (default_near_road_m);
+// (investor_statuses) and how each plot status (and building status with or without free floor
+// area) is worded as availability, as on the site sheets (availability); the distance "built roads only" means alone (default_near_road_m);
 // and every problem code with its Chinese and English message templates (codes: {code: {kind,
 // zh, en, params}}, inventory/codes.go). The page builds its legends, forms and detail panels
 // from it.
@@ -43,7 +44,8 @@ func (s *Server) meta(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, map[string]any{"layers": metaLayers(inventory.Layers()), "record_layers": metaLayers(inventory.RecordLayers()), "road_status_groups": map[string][]string{
 		"existing": inventory.ExistingRoadStatuses, "new": inventory.NewRoadStatuses,
-	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses, "default_near_road_m": inventory.DefaultNearRoadM,
+	}, "codes": inventory.Codes(), "investor_statuses": inventory.InvestorStatuses,
+		"availability": inventory.AvailabilityTable(), "default_near_road_m": inventory.DefaultNearRoadM,
 		// The site-matching ranking rule's conditions and default weights (a zone may store its
 		// own: GET /api/v1/projects/ranking).
 		"match_conditions":      map[string][]string{inventory.MatchPlots: inventory.PlotMatchConditions, inventory.MatchPlants: inventory.PlantMatchConditions},

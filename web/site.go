@@ -439,6 +439,12 @@ func drawMap(m *inventory.SiteMap, en bool) *sheetMap {
 	out.NorthSize = vb[3] * 0.06
 	out.NorthX = vb[0] + vb[2]*0.95
 	out.NorthY = vb[1] + vb[3]*0.05
+	// Road names where they fit: inside the view, clear of each other, the scale bar and the
+	// north arrow (site_labels.go).
+	em := out.FontSize
+	scale := mapBox{out.ScaleX - em/2, out.ScaleY - 1.6*em, out.ScaleX + math.Max(out.ScaleW, textWidth(out.ScaleLabel, em)) + em/2, out.ScaleY + out.Stroke + em/2}
+	north := mapBox{out.NorthX - 1.5*em, out.NorthY - em/2, out.NorthX + 1.5*em, out.NorthY + 1.8*em}
+	placeRoadLabels(out.Roads, mapBox{vb[0], vb[1], vb[0] + vb[2], vb[1] + vb[3]}, []mapBox{scale, north}, em)
 	return out
 }
 

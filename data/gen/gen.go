@@ -45,6 +45,7 @@ func Generate() (map[string][]byte, error) {
 	g.assignLandUseAndStatus()
 	g.attributes()
 	g.buildPlants()
+	g.offerTerms()
 	sites := g.idleSites()
 
 	out := map[string][]byte{}

@@ -288,6 +288,24 @@ async function layout() {
         report(`tap targets at least 44 px (${lang} 375)`, small.length === 0 && small2.length === 0 && small3.length === 0, { details: small.slice(0, 12), panel: small2.slice(0, 12), legend: small3.slice(0, 12) });
         const countTop = await page.evaluate(() => document.querySelector('#count-plots').getBoundingClientRect().bottom);
         report(`result count above the fold (${lang} 375)`, countTop <= PHONE.height, { bottom: countTop });
+        // The panel switch says what pressing it does: "Map only" hides the search (the map grows),
+        // then "Show search" brings it back; 44 px high both ways.
+        const toggle = () => page.evaluate(() => {
+          const b = document.querySelector('#panel-toggle');
+          const r = b.getBoundingClientRect();
+          return { text: b.innerText, expanded: b.getAttribute('aria-expanded'), panel: getComputedStyle(document.querySelector('#panel')).display !== 'none', h: r.height, w: r.width, mapH: document.querySelector('#map').getBoundingClientRect().height };
+        });
+        const t0 = await toggle();
+        await page.click('#panel-toggle');
+        await page.waitForTimeout(300);
+        const t1 = await toggle();
+        await page.screenshot({ path: join(out, `investor-maponly-${lang}-375.png`) });
+        await page.click('#panel-toggle');
+        await page.waitForTimeout(300);
+        const t2 = await toggle();
+        const words = lang === 'en' ? ['Map only', 'Show search'] : ['只看地图', '显示查找'];
+        report(`panel switch says what it does (${lang} 375)`, t0.panel && t0.text === words[0] && t0.expanded === 'true' && !t1.panel && t1.text === words[1]
+          && t1.expanded === 'false' && t1.mapH > t0.mapH && t2.panel && t2.text === words[0] && [t0, t1, t2].every((x) => x.h >= 43.5 && x.w >= 43.5), { t0, t1, t2 });
       }
       await ctx.close();
     }
@@ -331,7 +349,62 @@ async function measuring() {
   await ctx.close();
 }
 
+// pageURL: the page URL keeps the land search and the buildings search apart (b_status, b_q,
+// b_sort for buildings): what a URL asks for is what is ticked, what is asked of the API, and
+// what the rewritten URL says, before and after a reload. An old link's status= is the land's.
+async function pageURL() {
+  const plantSort = meta.layers.find((l) => l.name === 'plants').sorts.map((s) => s.param).find((p) => p !== 'code');
+  const plantStatus = meta.layers.find((l) => l.name === 'plants').fields.find((f) => f.name === 'status').enum[0];
+  const cases = [
+    { path: `/?lang=en&status=planned,ready&sort=area&b_status=${plantStatus}&b_sort=${plantSort}&b_q=1`,
+      plots: { status: 'planned,ready', sort: 'area' }, plants: { status: plantStatus, sort: plantSort, q: '1' } },
+    { path: '/?status=planned,ready', plots: { status: 'planned,ready' }, plants: {} },
+  ];
+  for (const c of cases) {
+    const { page, ctx } = await open(c.path);
+    const requests = [];
+    page.on('request', (r) => { const m = r.url().match(/\/api\/v1\/(plots|plants)\?(.*)$/); if (m) requests.push([m[1], m[2]]); });
+    const look = () => page.evaluate(() => {
+      const ticked = (sel) => [...document.querySelectorAll(sel)].filter((i) => i.checked).map((i) => i.value).join(',');
+      const u = new URLSearchParams(location.search);
+      const st = window.landinv.state.results;
+      return {
+        ticked: { plots: ticked('#form-plots input[name=status]'), plants: ticked('#f-plant-status input') },
+        sort: { plots: document.querySelector('#form-plots select[name=sort]').value, plants: document.querySelector('#form-plants select[name=sort]').value },
+        q: { plants: document.querySelector('#form-plants input[name=q]').value },
+        url: Object.fromEntries([...u].filter(([k]) => !['lang', 'map', 'zone'].includes(k))),
+        api: { plots: st.plots.query, plants: st.plants.query }, href: location.pathname + location.search,
+      };
+    });
+    const check = (s) => {
+      const apiOf = (tab) => Object.fromEntries([...new URLSearchParams(s.api[tab])].filter(([k]) => k !== 'limit'));
+      const wantURL = { ...c.plots };
+      for (const [k, v] of Object.entries(c.plants)) wantURL['b_' + k] = v;
+      const eq = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+      return s.ticked.plots === (c.plots.status || '') && s.ticked.plants === (c.plants.status || '')
+        && (s.sort.plots === (c.plots.sort || 'code')) && (s.sort.plants === (c.plants.sort || 'code')) && s.q.plants === (c.plants.q || '')
+        && eq(s.url, wantURL) && eq(apiOf('plots'), c.plots) && eq(apiOf('plants'), c.plants);
+    };
+    const first = await look();
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+    const again = await look();
+    // The requests sent after the reload carry the URL's filters (without paging): the search
+    // asks for exactly them; the only other list request is the map's whole layer (no filter).
+    const sorted = (u) => { u.delete('limit'); u.sort(); return u.toString(); };
+    const sent = (tab) => requests.filter(([t]) => t === tab).map(([, q]) => sorted(new URLSearchParams(q)));
+    const sentOK = ['plots', 'plants'].every((tab) => {
+      const want = sorted(new URLSearchParams(Object.entries(c[tab])));
+      return sent(tab).includes(want) && sent(tab).every((q) => q === want || q === '');
+    });
+    report(`page URL keeps land and building searches apart (${c.path})`, check(first) && check(again) && sentOK,
+      { first, again, sent: { plots: sent('plots'), plants: sent('plants') } });
+    await ctx.close();
+  }
+}
+
 try {
+  await pageURL();
   await searchTraps();
   await english();
   await layout();

@@ -62,13 +62,16 @@ func TestInvestorMap(t *testing.T) {
 		"language follows the browser, the choice is remembered, the link wins", "English view on a phone has no untranslated string",
 		"area tool measures geodesically (matches the API area)", "distance tool measures the clicked points",
 		"no request beyond the server, no console error",
+		"page URL keeps land and building searches apart (/?lang=en&status=planned,ready&sort=area&b_status=planned&b_sort=free_area&b_q=1)",
+		"page URL keeps land and building searches apart (/?status=planned,ready)",
 	}
 	for _, lang := range []string{"zh", "en"} {
 		for _, size := range []string{"1366", "375"} {
 			want = append(want, "zone, place, area, scale and north arrow shown ("+lang+" "+size+")",
 				"legend compact or folded ("+lang+" "+size+")", "details panel docks, the site stays in view ("+lang+" "+size+")")
 			if size == "375" {
-				want = append(want, "tap targets at least 44 px ("+lang+" 375)", "result count above the fold ("+lang+" 375)")
+				want = append(want, "tap targets at least 44 px ("+lang+" 375)", "result count above the fold ("+lang+" 375)",
+					"panel switch says what it does ("+lang+" 375)")
 			}
 		}
 	}

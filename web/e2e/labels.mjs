@@ -48,6 +48,20 @@ try {
       await page.goto(`${base}/?lang=${lang}`);
       await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
       const start = await page.evaluate(() => window.landinv.map.getZoom());
+      // At first load, no label of the surroundings' points (city centre, station, exits) is
+      // cut by the map's edge or hidden under its controls: the map is probed along its edges
+      // and over the controls' box.
+      const clipped = await page.evaluate(() => {
+        const map = window.landinv.map; const c = map.getCanvas(); const w = c.clientWidth; const h = c.clientHeight;
+        const layers = ['labels-context-points']; const hits = new Set();
+        const probe = (x, y) => { for (const f of map.queryRenderedFeatures([x, y], { layers })) hits.add(f.properties.name_en); };
+        for (let x = 0; x < w; x += 2) { probe(x, 1); probe(x, h - 2); }
+        for (let y = 0; y < h; y += 2) { probe(1, y); probe(w - 2, y); }
+        const cr = c.getBoundingClientRect(); const ctrl = document.querySelector('.maplibregl-ctrl-top-right').getBoundingClientRect();
+        for (let y = ctrl.top; y < ctrl.bottom; y += 2) for (let x = ctrl.left; x < ctrl.right; x += 2) probe(x - cr.left, y - cr.top);
+        return { clipped: [...hits], placed: map.queryRenderedFeatures({ layers }).map((f) => f.properties.name_en) };
+      });
+      report(`surroundings' labels inside the first view ${lang} ${name}`, clipped.clipped.length === 0 && clipped.placed.length >= 2, clipped);
       const zooms = [start, 12, 13, 14.5];
       const found = [];
       for (const z of zooms) {

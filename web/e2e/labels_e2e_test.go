@@ -63,7 +63,7 @@ func TestLabelsAndLocalBasemap(t *testing.T) {
 			got = append(got, r)
 		}
 	}
-	if err != nil || len(got) != 16 { // four checks in each of four views
+	if err != nil || len(got) != 20 { // five checks in each of four views
 		t.Fatalf("labels.mjs: %v, %d results\nstdout:\n%s\nstderr:\n%s", err, len(got), stdout.String(), stderr.String())
 	}
 	for _, r := range got {

@@ -100,6 +100,47 @@ try {
     await context.close();
   }
 
+  // 4. The sheet's map: no two texts (road names, the scale, the north arrow) overlap, none
+  //    covers the scale bar and none is cut by the map's edge, measured on the rendered boxes
+  //    (getBoundingClientRect) of every 8th plot's sheet and every 4th building's, in both
+  //    languages.
+  {
+    const codes = async (layer, every) => (await (await fetch(`${base}/api/v1/${layer}?limit=10000`)).json()).features.map((f) => f.id).filter((_, i) => i % every === 0);
+    const sheets = [...(await codes('plots', 8)).map((c) => ['plots', c]), ...(await codes('plants', 4)).map((c) => ['plants', c])];
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    const bad = [];
+    let labels = 0;
+    for (const [kind, code] of sheets) {
+      for (const lang of ['zh', 'en']) {
+        await page.goto(`${base}/sites/${kind}/${encodeURIComponent(code)}${lang === 'en' ? '?lang=en' : ''}`);
+        const r = await page.evaluate(() => {
+          const svg = document.querySelector('#site-map');
+          if (!svg) return { n: 0, clashes: [] };
+          const box = (el) => { const b = el.getBoundingClientRect(); return { l: b.left, t: b.top, r: b.right, b: b.bottom, s: el.textContent || el.tagName }; };
+          const texts = [...svg.querySelectorAll('text')].map(box);
+          const scaleBar = box(svg.querySelector('.m-scale rect'));
+          const map = box(svg);
+          const meet = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+          const clashes = [];
+          for (let i = 0; i < texts.length; i++) {
+            for (let j = i + 1; j < texts.length; j++) if (meet(texts[i], texts[j])) clashes.push(`${texts[i].s} × ${texts[j].s}`);
+            if (meet(texts[i], scaleBar)) clashes.push(`${texts[i].s} × scale bar`);
+            const t = texts[i];
+            if (t.l < map.l - 0.5 || t.r > map.r + 0.5 || t.t < map.t - 0.5 || t.b > map.b + 0.5) clashes.push(`${t.s} cut by the edge`);
+          }
+          return { n: texts.length, clashes };
+        });
+        labels += r.n;
+        if (r.clashes.length) bad.push({ kind, code, lang, clashes: r.clashes.slice(0, 4) });
+      }
+    }
+    await page.goto(`${base}/sites/${sheets[0][0]}/${encodeURIComponent(sheets[0][1])}?lang=en`);
+    await page.screenshot({ path: join(out, 'sheet-map-labels-en-1366.png') });
+    report('sheet map labels never overlap', bad.length === 0 && labels > sheets.length * 2 * 3, { sheets: sheets.length, labels, bad: bad.slice(0, 6) });
+    await context.close();
+  }
+
   // 3. The land map's details panel links to the sheet.
   {
     const { page, rec, context } = await open(`/?sel=plots:${encodeURIComponent(plot)}`, { width: 1366, height: 768 });

@@ -67,7 +67,7 @@ func TestSiteSheets(t *testing.T) {
 		t.Fatalf("sheet.mjs failed: %s", r.Detail)
 	}
 	for _, name := range []string{"sheets load without errors or outside requests", "sheet prints on one A4 page",
-		"enquiry from the sheet appears in the planner list", "details panel links to the sheet"} {
+		"enquiry from the sheet appears in the planner list", "details panel links to the sheet", "sheet map labels never overlap"} {
 		t.Run(name, func(t *testing.T) {
 			r, ok := got[name]
 			if !ok {

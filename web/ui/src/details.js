@@ -3,10 +3,11 @@
 import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { getJSON } from './api.js';
-import { fmt, label, districtName, landUseName } from './format.js';
+import { fmt, label, districtName, landUseName, landUseNote } from './format.js';
 import { select, keepInView, shift } from './map.js';
 import { writeURL } from './url.js';
 import { enquiryBlock } from './enquiry.js';
+import { availabilityOf } from './meta.js';
 
 // INDICATORS are the standard-land control indicators (标准地控制指标) of a plot.
 const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'min_far', 'max_far',
@@ -15,6 +16,13 @@ const INDICATORS = ['min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min
 // FREE_TEXT are fields written as planners enter them (e.g. "GB 16297-1996 二级"): shown as
 // they are in both languages, marked as Chinese text when they are.
 const FREE_TEXT = new Set(['environmental_standard']);
+
+// OFFER are the prices and terms planners may record (as on the site sheet, web/site.go
+// offerFields): shown only when set.
+const OFFER = {
+  plots: ['asking_price_wan_per_mu', 'reference_land_price_wan_per_mu', 'lease_term_years'],
+  plants: ['asking_rent_yuan_per_m2_month', 'asking_price_yuan_per_m2', 'lease_term_years'],
+};
 
 // showDetails selects a feature (kind: plots, plants, idle-sites) and shows it in the panel.
 export async function showDetails(kind, code) {
@@ -59,13 +67,24 @@ function rowsOf(kind, f, near) {
       FREE_TEXT.has(name) ? 'free-text' : undefined);
   };
   const named = (name) => t.enum(kind, name, p[name]) || null;
+  // Prices and terms, the ones set (units written out: "2.5 million yuan per mu").
+  const offer = () => { for (const n of OFFER[kind] || []) if (p[n] != null && p[n] !== '') field(n); };
+  // Availability in words, as the site sheet says it (meta's availability).
+  const availability = () => {
+    const a = availabilityOf(state.meta, kind, p);
+    if (a) row(t('availability'), state.lang === 'en' ? a.label_en : a.label, `avail avail-${a.key}`);
+  };
   row(t('code'), f.id);
   if (p.name) row(t('name'), label(p));
   if (kind === 'plots') {
     row(t('area'), `${fmt(p.area_mu, 2)} ${t.unit('亩')} · ${fmt(p.area_m2, 0)} m² · ${fmt(p.area_ha, 2)} ${t.unit('公顷')}`, 'area');
     field('land_use', `${p.land_use} ${landUseName(p.land_use)}`);
+    // Industrial classes 1/2/3 explained: by the impact on the surroundings.
+    if (landUseNote(p.land_use)) row('', landUseNote(p.land_use), 'lu-note');
     field('cluster', named('cluster'));
     field('status', named('status'));
+    availability();
+    offer();
     field('district', districtName(p.district));
     field('standard_land', p.standard_land ? t('yes') : t('no'));
     const road = (r) => (r ? `${label(r)} (${t.enum('roads', 'status', r.status)}), ${t('distance')} ${fmt(r.distance_m, 0)} ${t.unit('m')}` : t('none'));
@@ -78,7 +97,9 @@ function rowsOf(kind, f, near) {
   } else if (kind === 'plants') {
     for (const n of ['free_area_m2', 'floor_load_kn_m2', 'floor_height_m', 'floors']) field(n);
     field('status', named('status'));
-    for (const n of ['total_floor_area_m2', 'leasable_area_m2', 'span_m', 'crane_capacity_t', 'asking_rent_yuan_per_m2_month', 'plot_code']) field(n);
+    availability();
+    offer();
+    for (const n of ['total_floor_area_m2', 'leasable_area_m2', 'span_m', 'crane_capacity_t', 'plot_code']) field(n);
     field('district', districtName(p.district));
   } else {
     field('stage', named('stage'));

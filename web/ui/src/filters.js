@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { enumValues, filtersOf, roadStatusGroup } from './meta.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
-import { districts, districtName, landUseName } from './format.js';
+import { districts, districtName, landUseName, landUseNote } from './format.js';
 
 export const formOf = (tab) => $(tab === 'plants' ? '#form-plants' : '#form-plots');
 
@@ -44,11 +44,12 @@ export function buildForms() {
   lu.textContent = '';
   lu.append(new Option('', ''));
   for (const l of state.landUses.filter((l) => l.scheme === 'gtkj')) lu.append(new Option(l.code, l.code));
+  lu.addEventListener('change', showLandUseNote);
   // "Built roads only": the statuses meta counts as existing roads; alone, it means within
   // meta's default distance, shown in the distance box and beside it.
   plots.elements.road_status.dataset.value = roadStatusGroup(state.meta, 'existing').join(',');
   plots.elements.near_road_m.placeholder = String(state.meta.default_near_road_m || 500);
-  // The investor's default view: land available now or planned (meta's investor_statuses).
+  // The investor's default view: land on offer now (meta's investor_statuses: ready).
   // They are the status chips' defaults, so "Reset filters" comes back to them; only a fresh
   // visit starts with them ticked (applyInvestorDefault): a link with a view but no status
   // filter shows every status. (Setting defaultChecked on an untouched box ticks it too, hence
@@ -82,7 +83,11 @@ export function relabelForms() {
   }
   const plots = formOf('plots');
   for (const o of plots.elements.district.options) o.textContent = o.value ? `${districtName(o.value)}` : t('any');
-  for (const o of plots.elements.land_use.options) o.textContent = o.value ? `${o.value} ${landUseName(o.value)}` : t('any');
+  for (const o of plots.elements.land_use.options) {
+    o.textContent = o.value ? `${o.value} ${landUseName(o.value)}` : t('any');
+    o.title = landUseNote(o.value); // industrial classes 1/2/3 explained (a tooltip)
+  }
+  showLandUseNote();
   for (const tab of ['plots', 'plants']) {
     const sorts = sortsOf(state.meta, tab);
     for (const o of formOf(tab).elements.sort.options) {
@@ -93,6 +98,14 @@ export function relabelForms() {
   }
   const hint = document.querySelector('#near-road-hint');
   if (hint) hint.textContent = t('f_near_road_hint', { n: state.meta.default_near_road_m || 500 });
+}
+
+// showLandUseNote explains the chosen industrial land class under the land-use box.
+export function showLandUseNote() {
+  const note = document.querySelector('#land-use-note');
+  if (!note) return;
+  note.textContent = landUseNote(formOf('plots').elements.land_use.value);
+  note.hidden = !note.textContent;
 }
 
 // inputs returns, for each of a layer's filters that the form has an input for, the filter and
@@ -131,11 +144,35 @@ export function queryOf(tab) {
   return q;
 }
 
-// readForms sets both forms from a query (a shared link).
+// PAGE_PREFIX is what the buildings search's names carry in the page's URL (b_status, b_q,
+// b_sort, ...): the two searches share API parameter names (status, q, sort), so one page URL
+// must tell them apart. The API's parameters stay as meta names them.
+const PAGE_PREFIX = { plots: '', plants: 'b_' };
+
+// pageQuery returns a tab's search as the page URL writes it: queryOf's parameters, the
+// buildings' under their b_ names.
+export function pageQuery(tab) {
+  const out = new URLSearchParams();
+  for (const [k, v] of queryOf(tab)) out.set(PAGE_PREFIX[tab] + k, v);
+  return out;
+}
+
+// pageParam returns a tab's parameter name from a page URL: the land search reads status, q,
+// sort, ...; the buildings search reads b_status, b_q, b_sort, ..., and, from links written
+// before the b_ names, a bare name the land search does not use too (min_free_area_m2).
+function pageParam(params, tab, name, plotNames) {
+  if (tab === 'plots') return params.get(name);
+  const v = params.get(PAGE_PREFIX.plants + name);
+  if (v != null) return v;
+  return plotNames.has(name) ? null : params.get(name);
+}
+
+// readForms sets both forms from a page URL (a shared link, a reload, a return from sign-in).
 export function readForms(params) {
+  const plotNames = new Set([...filtersOf(state.meta, 'plots').map((f) => f.param), 'sort']);
   for (const tab of ['plots', 'plants']) {
     for (const { name, els, multi } of inputs(tab)) {
-      const v = params.get(name);
+      const v = pageParam(params, tab, name, plotNames);
       if (v == null) continue;
       if (multi) {
         const set = new Set(v.split(','));
@@ -147,6 +184,7 @@ export function readForms(params) {
       else el.value = v;
     }
     const sort = formOf(tab).elements.sort;
-    if (params.get('sort') && [...sort.options].some((o) => o.value === params.get('sort'))) sort.value = params.get('sort');
+    const want = pageParam(params, tab, 'sort', plotNames);
+    if (want && [...sort.options].some((o) => o.value === want)) sort.value = want;
   }
 }

@@ -1,6 +1,6 @@
 // Formatting in the page's language: numbers, and the names of features, districts and land
 // uses.
-import { state } from './state.js';
+import { state, t } from './state.js';
 
 // fmt formats a number with at most digits decimals; '—' when there is none.
 export function fmt(x, digits) {
@@ -20,6 +20,16 @@ export const districts = () => (state.layout ? state.layout.features.filter((f) 
 export function districtName(code) {
   const f = state.layout && state.layout.features.find((x) => x.id === code);
   return f ? label(f.properties) : code || null;
+}
+
+// INDUSTRIAL_CLASSES are the industrial land classes explained in words (i18n lu_note_*).
+const INDUSTRIAL_CLASSES = ['100101', '100102', '100103'];
+
+// landUseNote explains an industrial land class (一类/二类/三类工业用地: by the impact on the
+// surroundings); industrial land in general (1001) names the three classes; '' otherwise.
+export function landUseNote(code) {
+  if (INDUSTRIAL_CLASSES.includes(code)) return t(`lu_note_${code}`);
+  return code === '1001' ? t('lu_note_1001') : '';
 }
 
 // landUseName is a land-use code's name; in English without a Chinese gloss in brackets

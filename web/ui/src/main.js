@@ -71,6 +71,7 @@ function renderStatic() {
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   $('#lang').textContent = t('lang_switch');
+  relabelPanelToggle();
   $('#lang').lang = state.lang === 'en' ? 'zh-CN' : 'en'; // the switch names the other language in it
   for (const b of document.querySelectorAll('.tabs button')) b.classList.toggle('active', b.dataset.tab === state.tab);
   $('#form-plots').hidden = state.tab !== 'plots';
@@ -104,6 +105,16 @@ function renderStatic() {
   const note = [t('illustrative_note')];
   if (state.gcj) note.push(t('shifted_gcj'));
   $('#note').textContent = state.zone && state.zone.properties.illustrative ? note.join(' ') : state.gcj ? t('shifted_gcj') : '';
+}
+
+// relabelPanelToggle names the phone's panel switch by what pressing it does: "Map only" while
+// the search panel shows, "Show search" while it is hidden (the layers are on the map itself).
+function relabelPanelToggle() {
+  const open = document.body.classList.contains('panel-open');
+  const b = $('#panel-toggle');
+  b.textContent = t(open ? 'panel_toggle' : 'panel_show');
+  b.setAttribute('aria-expanded', String(open));
+  b.setAttribute('aria-controls', 'panel');
 }
 
 // zoneInfo is the zone's place and planned area: "山西省临汾市 · 规划面积 131.76 平方公里" or
@@ -144,7 +155,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#details-close').addEventListener('click', closeDetails);
   $('#fit-plots').addEventListener('click', () => state.results.plots && fitTo(state.results.plots.fc.features));
   $('#fit-plants').addEventListener('click', () => state.results.plants && fitTo(state.results.plants.fc.features));
-  $('#panel-toggle').addEventListener('click', () => { document.body.classList.toggle('panel-open'); if (state.map) state.map.resize(); });
+  $('#panel-toggle').addEventListener('click', () => {
+    document.body.classList.toggle('panel-open');
+    relabelPanelToggle();
+    if (state.map) state.map.resize();
+  });
   // The legend: open (compact) on a laptop, folded to its title on a phone.
   $('#legend-box').open = !window.matchMedia('(max-width: 700px)').matches;
   main().catch(showError);

@@ -123,7 +123,10 @@ export async function createMap(onPick) {
   if (view) {
     opts.zoom = view[0]; opts.center = [view[2], view[1]];
   } else {
-    opts.bounds = state.zone.bbox; opts.fitBoundsOptions = { padding: padding() };
+    // The first view: the zone and the surroundings' points close to it (city centre, station,
+    // exits), clear of the controls on the right, so that their labels are not cut at an edge.
+    const p = padding();
+    opts.bounds = firstBounds(); opts.fitBoundsOptions = { padding: { ...p, left: Math.max(p.left, LABEL_ROOM), right: Math.max(p.right, CONTROLS_W) } };
   }
   const map = new maplibregl.Map(opts);
   state.map = map;
@@ -291,7 +294,7 @@ export function addLabels() {
     id: 'labels-context-points', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_POINTS),
     layout: {
       'text-field': name, 'text-font': FONT, 'text-size': ['match', ['get', 'kind'], 'city_centre', 14, 12], 'text-max-width': 9, 'text-padding': 4,
-      'text-variable-anchor': ['left', 'right', 'top', 'bottom'], 'text-radial-offset': 0.8, 'text-justify': 'auto',
+      'text-variable-anchor-offset': inwardAnchors(), 'text-justify': 'auto',
       'symbol-sort-key': ['match', ['get', 'kind'], 'city_centre', 0, 'station', 1, 2],
     },
     paint: { 'text-color': ['match', ['get', 'kind'], 'city_centre', '#6d2a6d', '#333333'], ...halo },
@@ -316,6 +319,9 @@ export function addLabels() {
     },
     paint: { 'text-color': '#33506e', ...halo, 'text-halo-width': 2 },
   });
+  // The surroundings' points (city centre, station, exits) on top, placed first: a district's
+  // name has other places to go (its variable anchors), theirs must keep inwards.
+  map.moveLayer('labels-context-points');
   applyVisibility();
 }
 
@@ -428,6 +434,42 @@ export function select(kind, code) {
   map.setFilter('selected-idle', byCode(kind === 'idle-sites' ? code : ''));
 }
 
+// CONTROLS_W is the width the map's controls take at its right edge (buttons and margins).
+const CONTROLS_W = 60;
+
+// LABEL_ROOM is the room the first view leaves at its left edge: half a surroundings label
+// centred above or below its point (inwardAnchors).
+const LABEL_ROOM = 60;
+
+// firstBounds is the bbox of the zone grown to take in the surroundings' points lying within a
+// quarter of the zone's size of it (a point further away is pointed at, cityPointer).
+function firstBounds() {
+  const b = [...state.zone.bbox];
+  const gx = (b[2] - b[0]) / 4; const gy = (b[3] - b[1]) / 4;
+  for (const f of (state.layout && state.layout.features) || []) {
+    if (!CONTEXT_POINTS.includes(f.properties.kind) || !f.geometry || f.geometry.type !== 'Point') continue;
+    const [x, y] = f.geometry.coordinates;
+    if (x < b[0] - gx || x > b[2] + gx || y < b[1] - gy || y > b[3] + gy) continue;
+    b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+  }
+  return b;
+}
+
+// inwardAnchors places a surroundings point's label on the side of its point towards the zone
+// (text left of a point east of the zone's middle, right of one west of it), then above or
+// below, so that a point near the map's edge keeps its label inside the map.
+function inwardAnchors() {
+  const b = state.zone.bbox; const mid = (b[0] + b[2]) / 2;
+  const east = ((state.layout && state.layout.features) || [])
+    .filter((f) => CONTEXT_POINTS.includes(f.properties.kind) && f.geometry && f.geometry.type === 'Point' && f.geometry.coordinates[0] > mid)
+    .map((f) => f.properties.code).filter(Boolean);
+  // Never towards the outside: a label that finds no room inwards, above or below is left out.
+  const o = 0.8;
+  const west = ['left', [o, 0], 'top', [0, o], 'bottom', [0, -o]];
+  if (!east.length) return west;
+  return ['match', ['get', 'code'], east, ['literal', ['right', [-o, 0], 'top', [0, o], 'bottom', [0, -o]]], ['literal', west]];
+}
+
 // padding keeps fitted views clear of the legend (and of the details panel when open).
 export function padding() {
   const wrap = $('#mapwrap').getBoundingClientRect();
@@ -437,7 +479,11 @@ export function padding() {
   return p;
 }
 
-// fitTo fits the view to features.
+// SITE_MAX_ZOOM is the closest a fit to one site comes: its neighbours and roads stay in
+// view (about 1.2 km across a laptop's map, 2 m a pixel), not the site alone.
+const SITE_MAX_ZOOM = 15;
+
+// fitTo fits the view to features: to one site no closer than SITE_MAX_ZOOM.
 export function fitTo(features) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features) {
@@ -446,5 +492,5 @@ export function fitTo(features) {
   }
   if (!Number.isFinite(b[0])) return;
   state.map.resize(); // the details panel may have just docked beside or below the map
-  state.map.fitBounds(b, { padding: padding(), maxZoom: 16, duration: 600 });
+  state.map.fitBounds(b, { padding: padding(), maxZoom: features.length === 1 ? SITE_MAX_ZOOM : 16, duration: 600 });
 }

@@ -44,3 +44,12 @@ export const filtersOf = (meta, layer) => (layerOf(meta, layer) || { filters: []
 // roadStatusGroup returns the road statuses of a group ('existing': built roads, including
 // those being upgraded; 'new').
 export const roadStatusGroup = (meta, group) => ((meta && meta.road_status_groups) || {})[group] || [];
+
+// availabilityOf returns how a plot or plant is available to an investor, { key, label,
+// label_en }, worded as on its site sheet: meta's availability table (inventory.SiteAvailability),
+// plots by status, plants by status and whether they have free floor area.
+export function availabilityOf(meta, layer, p) {
+  const table = ((meta && meta.availability) || {})[layer];
+  if (!table || !p) return null;
+  return table[layer === 'plants' ? `${p.status}|${p.free_area_m2 > 0 ? 'free' : 'full'}` : p.status] || null;
+}

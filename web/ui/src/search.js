@@ -10,6 +10,7 @@ import { showDetails } from './details.js';
 import { writeURL } from './url.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
 import { renderLegend } from './legend.js';
+import { availabilityOf } from './meta.js';
 
 // LIST_CAP is the most items the result list shows.
 export const LIST_CAP = 1000;
@@ -77,6 +78,16 @@ export function wireForms() {
   }
 }
 
+// availTag is a list item's availability in words, as on the site sheet ("规划中，尚未供应").
+function availTag(layer, p) {
+  const a = availabilityOf(state.meta, layer, p);
+  const el = document.createElement('span');
+  if (!a) return el;
+  el.className = `av av-${a.key}`;
+  el.textContent = ' · ' + (state.lang === 'en' ? a.label_en : a.label);
+  return el;
+}
+
 // renderResults draws a tab's result list (again, e.g. in the other language).
 export function renderResults(tab) {
   const r = state.results[tab];
@@ -104,12 +115,14 @@ export function renderResults(tab) {
       li.querySelector('b').textContent = f.id;
       li.querySelector('.nm').textContent = p.name ? label(p) : '';
       li.querySelector('.st').textContent = t.enum('plots', 'status', p.status) + (p.standard_land ? ' · ' + t('standard_land_short') : '');
+      li.querySelector('.st').after(availTag('plots', p));
       li.querySelector('small').textContent = `${fmt(p.area_mu, 1)} ${t.unit('亩')} · ${t.enum('plots', 'cluster', p.cluster) || '—'} · ${p.land_use} ${landUseName(p.land_use)}`;
     } else {
       li.innerHTML = '<b></b> <span class="nm"></span><br><span class="st"></span> <small></small>';
       li.querySelector('b').textContent = f.id;
       li.querySelector('.nm').textContent = p.name ? label(p) : '';
       li.querySelector('.st').textContent = t.enum('plants', 'status', p.status);
+      li.querySelector('.st').after(availTag('plants', p));
       li.querySelector('small').textContent = `${fmt(p.free_area_m2, 0)} m² · ${fmt(p.floor_load_kn_m2, 1)} kN/m² · ${fmt(p.floor_height_m, 1)} ${t.unit('m')} · ${p.floors} ${t.unit(p.floors === 1 ? '1层' : '层')}`;
     }
     li.addEventListener('mouseenter', () => hover(tab, f.id));

@@ -1,7 +1,7 @@
 // The page's URL holds its state: view, tab, filters, hidden layers, selection and language,
 // so that a link opens the same view.
 import { state } from './state.js';
-import { queryOf } from './filters.js';
+import { pageQuery } from './filters.js';
 import { pageZone } from './api.js';
 
 // startParams is the query the page was opened with.
@@ -30,7 +30,7 @@ export function rememberLang(lang) {
 }
 
 // freshVisit is true when the start URL carries no view and no filter: the page then starts
-// with the investor's default view (land available now or planned).
+// with the investor's default view (land on offer now).
 export const freshVisit = ![...startParams.keys()].some((k) => !['lang', 'tab', 'hide', 'sel'].includes(k));
 
 // restoreState sets the language, tab and hidden layers from the start URL.
@@ -59,8 +59,9 @@ export function writeURL() {
   q.set('lang', state.lang);
   if (state.tab === 'plants') q.set('tab', 'plants');
   if (state.meta) {
-    for (const [k, v] of queryOf('plots')) q.set(k, v);
-    for (const [k, v] of queryOf('plants')) q.set(k, v);
+    // The buildings search under its own names (b_status, b_q, b_sort: filters.js pageQuery).
+    for (const [k, v] of pageQuery('plots')) q.set(k, v);
+    for (const [k, v] of pageQuery('plants')) q.set(k, v);
   }
   if (state.hidden.size) q.set('hide', [...state.hidden].join(','));
   if (state.selected) q.set('sel', `${state.selected.kind}:${state.selected.code}`);
