@@ -89,7 +89,9 @@ function rowsOf(kind, f, near) {
     field('standard_land', p.standard_land ? t('yes') : t('no'));
     const road = (r) => (r ? `${label(r)} (${t.enum('roads', 'status', r.status)}), ${t('distance')} ${fmt(r.distance_m, 0)} ${t.unit('m')}` : t('none'));
     row(t('nearest_road'), road(near && near.nearest), 'nearest-road');
-    row(t('nearest_existing_road'), road(near && near.nearest_existing));
+    // The nearest existing road is shown only when it is another road than the nearest one.
+    const same = near && near.nearest && near.nearest_existing && near.nearest.code === near.nearest_existing.code;
+    if (!same) row(t('nearest_existing_road'), road(near && near.nearest_existing));
     if (p.standard_land || INDICATORS.some((n) => p[n] != null)) {
       rows.push([t('indicators'), null, 'head']);
       for (const n of INDICATORS) field(n);
