@@ -265,9 +265,12 @@ func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
 // tile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt: a Mapbox Vector Tile (ST_AsMVT) of the live
 // features; 204 when the tile is empty.
 //
-// A tile's ETag is the inventory's revision (every write bumps it): If-None-Match with the
-// current one is a 304 without rendering. Tiles are kept in memory under (layer, zone, z, x, y,
-// revision, audience), see tileCache for why a cached tile is never stale.
+// A tile's ETag is the inventory's revision (every write bumps it) that its statement read in
+// the same snapshot as its features (TileService.TileAt). One statement per request, whether
+// the tile is rendered, served from the cache or a 304: the statement is handed the revisions
+// the request already holds a tile of (If-None-Match, the cached entry) and renders only when
+// the current revision is neither. Tiles are kept in memory under (layer, zone, z, x, y,
+// audience) with their revision, see tileCache for why a cached tile is never stale.
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "layer")
 	tl, ok := inventory.TileLayers[name]
@@ -288,36 +291,51 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	rev, err := s.requestRevision(r.Context())
+	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2],
+		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
+	client, haveClient := tileETag(r.Header.Get("If-None-Match"))
+	cachedRev, cached, hit := s.tileCache.get(key)
+	have := make([]int64, 0, 2)
+	if haveClient {
+		have = append(have, client)
+	}
+	if hit {
+		have = append(have, cachedRev)
+	}
+	t, err := s.deps.Tiles.TileAt(r.Context(), tl, key.zone, key.z, key.x, key.y, have...)
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
-	// The tile must show at least the revision its ETag and cache key name (replica.go).
-	r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
-	etag := `"` + strconv.FormatInt(rev, 10) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Add("Vary", "Authorization")
-	if r.Header.Get("If-None-Match") == etag {
+	h := w.Header()
+	h["Etag"] = []string{`"` + strconv.FormatInt(t.Revision, 10) + `"`}
+	h["Cache-Control"] = []string{"no-cache"}
+	h.Add("Vary", "Authorization")
+	b := t.Tile
+	switch {
+	case haveClient && t.Revision == client:
 		w.WriteHeader(http.StatusNotModified)
 		return
-	}
-	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2], revision: rev,
-		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
-	b, hit := s.tileCache.get(key)
-	if !hit {
-		b, err = s.deps.Tiles.Tile(r.Context(), tl, key.zone, key.z, key.x, key.y)
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		s.tileCache.put(key, b)
+	case t.Rendered:
+		s.tileCache.put(key, t.Revision, b)
+	default: // the revision is the cached tile's
+		b = cached
 	}
 	if len(b) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	h["Content-Type"] = []string{"application/vnd.mapbox-vector-tile"}
 	_, _ = w.Write(b)
+}
+
+// tileETag reads the revision of an If-None-Match naming one tile ETag ("N"; W/"N" too, as
+// weak comparison allows); ok is false for anything else.
+func tileETag(h string) (int64, bool) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "W/")
+	if len(h) < 3 || h[0] != '"' || h[len(h)-1] != '"' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(h[1:len(h)-1], 10, 64)
+	return n, err == nil && n > 0
 }
