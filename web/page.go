@@ -266,11 +266,15 @@ func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
 // features; 204 when the tile is empty.
 //
 // A tile's ETag is the inventory's revision (every write bumps it) that its statement read in
-// the same snapshot as its features (TileService.TileAt). One statement per request, whether
-// the tile is rendered, served from the cache or a 304: the statement is handed the revisions
-// the request already holds a tile of (If-None-Match, the cached entry) and renders only when
-// the current revision is neither. Tiles are kept in memory under (layer, zone, z, x, y,
-// audience) with their revision, see tileCache for why a cached tile is never stale.
+// the same snapshot as its features (TileService.TileAt). One round trip per request:
+//   - with a cached tile of the same key, the revision is read in the shared rounds
+//     (revisionReader); if it is the cached tile's, the cached tile is served (or a 304 when it
+//     is also the client's If-None-Match);
+//   - otherwise the tile's one statement resolves the zone (404 naming zone), reads the revision
+//     and renders, unless the revision is the client's (304) or the cached tile's.
+//
+// Tiles are kept in memory under (layer, zone, z, x, y, audience) with their revision, see
+// tileCache for why a cached tile is never stale.
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "layer")
 	tl, ok := inventory.TileLayers[name]
@@ -295,6 +299,21 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
 	client, haveClient := tileETag(r.Header.Get("If-None-Match"))
 	cachedRev, cached, hit := s.tileCache.get(key)
+	if hit {
+		// A tile of this zone is at hand: the revision alone tells whether it (or the
+		// client's) is current, and that is read in the shared rounds (revisionReader), one
+		// query for many requests. Without a cached tile the zone is not known to exist, so
+		// even a client's ETag goes to the tile's statement (which checks the zone).
+		rev, err := s.revisions.revision(r.Context())
+		if err != nil {
+			Problem(w, r, err)
+			return
+		}
+		if (haveClient && rev == client) || (hit && rev == cachedRev) {
+			s.writeTile(w, r, rev, haveClient && rev == client, cached)
+			return
+		}
+	}
 	have := make([]int64, 0, 2)
 	if haveClient {
 		have = append(have, client)
@@ -307,26 +326,30 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	h := w.Header()
-	h["Etag"] = []string{`"` + strconv.FormatInt(t.Revision, 10) + `"`}
-	h["Cache-Control"] = []string{"no-cache"}
-	h.Add("Vary", "Authorization")
 	b := t.Tile
-	switch {
-	case haveClient && t.Revision == client:
-		w.WriteHeader(http.StatusNotModified)
-		return
-	case t.Rendered:
+	if t.Rendered {
 		s.tileCache.put(key, t.Revision, b)
-	default: // the revision is the cached tile's
+	} else if !haveClient || t.Revision != client { // the revision is the cached tile's
 		b = cached
 	}
-	if len(b) == 0 {
+	s.writeTile(w, r, t.Revision, haveClient && t.Revision == client, b)
+}
+
+// writeTile answers with tile b of revision rev (its ETag), or 304 when notModified.
+func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, rev int64, notModified bool, b []byte) {
+	h := w.Header()
+	h["Etag"] = []string{`"` + strconv.FormatInt(rev, 10) + `"`}
+	h["Cache-Control"] = []string{"no-cache"}
+	h.Add("Vary", "Authorization")
+	switch {
+	case notModified:
+		w.WriteHeader(http.StatusNotModified)
+	case len(b) == 0:
 		w.WriteHeader(http.StatusNoContent)
-		return
+	default:
+		h["Content-Type"] = []string{"application/vnd.mapbox-vector-tile"}
+		_, _ = w.Write(b)
 	}
-	h["Content-Type"] = []string{"application/vnd.mapbox-vector-tile"}
-	_, _ = w.Write(b)
 }
 
 // tileETag reads the revision of an If-None-Match naming one tile ETag ("N"; W/"N" too, as
