@@ -22,10 +22,10 @@ type tileKey struct {
 //
 // Why it is never stale: every entry carries the inventory's revision (which every write bumps
 // in its own transaction, at commit) that the statement rendering it read in the same snapshot
-// as the tile's features: the tile is exactly that revision's. A request passes the cached
-// entry's revision to the tile's statement, which reads the current revision and renders
-// unless it is that one; the cached tile is served only when the revision the statement read
-// equals the entry's. A write makes a new revision, so the next request renders afresh; the
+// as the tile's features: the tile is exactly that revision's. The cached tile is served only
+// when a revision read by a query that started after the request arrived (a shared round of
+// revisionReader, or the tile's own statement, which is handed the entry's revision and
+// renders unless it is current) equals the entry's. A write makes a new revision, so the next request renders afresh; the
 // first put of a newer revision drops every older entry at once.
 type tileCache struct {
 	mu    sync.Mutex

@@ -68,6 +68,10 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 		if r := read(tileDefault, ""); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
 			t.Errorf("%s: the default zone's tile: %d, ETag %s (want %s)", step, r.status, r.header.Get("ETag"), tileTag)
 		}
+		// The current ETag does not make an unknown zone's tile a 304.
+		if r := read(fmt.Sprintf("/tiles/plots/12/%d/%d.mvt?zone=nowhere", x, y), tileTag); r.status != 404 || !bytes.Contains(r.body, []byte(`"field":"zone"`)) {
+			t.Errorf("%s: an unknown zone's tile with If-None-Match %s: %d %s", step, tileTag, r.status, r.body)
+		}
 		// A client holding an ETag that is not current gets the tile, from the cache.
 		if r := read(tile, `"1"`); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
 			t.Errorf("%s: tile with an old If-None-Match: %d, ETag %s", step, r.status, r.header.Get("ETag"))
