@@ -23,6 +23,19 @@ type TileService interface {
 	// Tile returns the MVT tile z/x/y (XYZ scheme, Web Mercator) of the live features of tl in
 	// zone; an empty tile is a nil slice.
 	Tile(ctx context.Context, tl *TileLayer, zone string, z, x, y int) ([]byte, error)
+	// TileAt is Tile with the inventory's revision (the tile's ETag), read by the same
+	// statement as the tile's features, in the same snapshot: the tile is exactly that
+	// revision's. When the revision is one of have (the revision of a tile the caller holds:
+	// the client's If-None-Match, a cached tile), the tile is not rendered and Tile is nil.
+	// zone "" is the default zone; a zone that does not exist is ENotFound naming zone.
+	TileAt(ctx context.Context, tl *TileLayer, zone string, z, x, y int, have ...int64) (RevisionTile, error)
+}
+
+// RevisionTile is a tile and the inventory's revision it shows.
+type RevisionTile struct {
+	Revision int64
+	Tile     []byte // nil when empty or not rendered (Rendered)
+	Rendered bool   // false when Revision was one of the revisions the caller holds
 }
 
 // CheckTile reports whether z/x/y names a tile.

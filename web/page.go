@@ -265,9 +265,16 @@ func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
 // tile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt: a Mapbox Vector Tile (ST_AsMVT) of the live
 // features; 204 when the tile is empty.
 //
-// A tile's ETag is the inventory's revision (every write bumps it): If-None-Match with the
-// current one is a 304 without rendering. Tiles are kept in memory under (layer, zone, z, x, y,
-// revision, audience), see tileCache for why a cached tile is never stale.
+// A tile's ETag is the inventory's revision (every write bumps it) that its statement read in
+// the same snapshot as its features (TileService.TileAt). One round trip per request:
+//   - with a cached tile of the same key, the revision is read in the shared rounds
+//     (revisionReader); if it is the cached tile's, the cached tile is served (or a 304 when it
+//     is also the client's If-None-Match);
+//   - otherwise the tile's one statement resolves the zone (404 naming zone), reads the revision
+//     and renders, unless the revision is the client's (304) or the cached tile's.
+//
+// Tiles are kept in memory under (layer, zone, z, x, y, audience) with their revision, see
+// tileCache for why a cached tile is never stale.
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "layer")
 	tl, ok := inventory.TileLayers[name]
@@ -288,36 +295,70 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	rev, err := s.requestRevision(r.Context())
-	if err != nil {
-		Problem(w, r, err)
-		return
-	}
-	// The tile must show at least the revision its ETag and cache key name (replica.go).
-	r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
-	etag := `"` + strconv.FormatInt(rev, 10) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Add("Vary", "Authorization")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2], revision: rev,
+	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2],
 		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
-	b, hit := s.tileCache.get(key)
-	if !hit {
-		b, err = s.deps.Tiles.Tile(r.Context(), tl, key.zone, key.z, key.x, key.y)
+	client, haveClient := tileETag(r.Header.Get("If-None-Match"))
+	cachedRev, cached, hit := s.tileCache.get(key)
+	if hit {
+		// A tile of this zone is at hand: the revision alone tells whether it (or the
+		// client's) is current, and that is read in the shared rounds (revisionReader), one
+		// query for many requests. Without a cached tile the zone is not known to exist, so
+		// even a client's ETag goes to the tile's statement (which checks the zone).
+		rev, err := s.revisions.revision(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		s.tileCache.put(key, b)
+		if (haveClient && rev == client) || (hit && rev == cachedRev) {
+			s.writeTile(w, r, rev, haveClient && rev == client, cached)
+			return
+		}
 	}
-	if len(b) == 0 {
-		w.WriteHeader(http.StatusNoContent)
+	have := make([]int64, 0, 2)
+	if haveClient {
+		have = append(have, client)
+	}
+	if hit {
+		have = append(have, cachedRev)
+	}
+	t, err := s.deps.Tiles.TileAt(r.Context(), tl, key.zone, key.z, key.x, key.y, have...)
+	if err != nil {
+		Problem(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-	_, _ = w.Write(b)
+	b := t.Tile
+	if t.Rendered {
+		s.tileCache.put(key, t.Revision, b)
+	} else if !haveClient || t.Revision != client { // the revision is the cached tile's
+		b = cached
+	}
+	s.writeTile(w, r, t.Revision, haveClient && t.Revision == client, b)
+}
+
+// writeTile answers with tile b of revision rev (its ETag), or 304 when notModified.
+func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, rev int64, notModified bool, b []byte) {
+	h := w.Header()
+	h["Etag"] = []string{`"` + strconv.FormatInt(rev, 10) + `"`}
+	h["Cache-Control"] = []string{"no-cache"}
+	h.Add("Vary", "Authorization")
+	switch {
+	case notModified:
+		w.WriteHeader(http.StatusNotModified)
+	case len(b) == 0:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		h["Content-Type"] = []string{"application/vnd.mapbox-vector-tile"}
+		_, _ = w.Write(b)
+	}
+}
+
+// tileETag reads the revision of an If-None-Match naming one tile ETag ("N"; W/"N" too, as
+// weak comparison allows); ok is false for anything else.
+func tileETag(h string) (int64, bool) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "W/")
+	if len(h) < 3 || h[0] != '"' || h[len(h)-1] != '"' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(h[1:len(h)-1], 10, 64)
+	return n, err == nil && n > 0
 }

@@ -113,8 +113,9 @@ func (s *Server) zoneAt(ctx context.Context, want string) (context.Context, stri
 	return ctx, z, nil
 }
 
-// featureParams is the params middleware of a single feature's route (GET /api/v1/{layer}/{code}):
-// the zone is not resolved ahead, and no revision is read. The feature's one statement finds
+// featureParams is the params middleware of a single feature's route (GET /api/v1/{layer}/{code})
+// and of a tile's (GET /tiles/{layer}/{z}/{x}/{y}.mvt, whose statement reads the zone and the
+// revision itself: TileService.TileAt): the zone is not resolved ahead, and no revision is read. The feature's one statement finds
 // its zone (the default zone too: StreamList) and a zone that does not exist is its 404 naming
 // zone; the feature's ETag is its version, not the revision. That is one query per request,
 // against three steps before (a revision round, perhaps a zone query, the feature), with the

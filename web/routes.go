@@ -49,10 +49,10 @@ func (s *Server) routes() chi.Router {
 	r.With(read, pageState).Get("/index.html", s.mapPage)
 	r.With(none).Get("/assets/*", s.asset)
 	r.With(none).Get("/favicon.ico", s.favicon)
-	r.With(read, none).Get("/map-config.json", s.mapConfig)                                        // basemap and tile settings
-	r.With(tile, s.params("zone", MinRevisionParam)).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
-	r.With(none).Get("/basemap/{file}", s.basemapFile)                                             // a local PMTiles basemap (range requests) and its style
-	r.With(none).Get("/glyphs/{fontstack}/{range}", s.glyphs)                                      // the labels' SDF glyphs (built from a CJK font)
+	r.With(read, none).Get("/map-config.json", s.mapConfig)                                               // basemap and tile settings
+	r.With(tile, s.featureParams("zone", MinRevisionParam)).Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.tile) // Mapbox Vector Tiles of the plots
+	r.With(none).Get("/basemap/{file}", s.basemapFile)                                                    // a local PMTiles basemap (range requests) and its style
+	r.With(none).Get("/glyphs/{fontstack}/{range}", s.glyphs)                                             // the labels' SDF glyphs (built from a CJK font)
 
 	// The report page (charts; prints to A4).
 	r.With(pageState).Get("/reports", s.reportPage)

@@ -9,24 +9,24 @@ import (
 // three thousand z14 tiles of a dense zone.
 const DefaultTileCacheBytes = 64 << 20
 
-// tileKey names one rendered tile: the layer, the zone as the request named it ("" for the
-// default zone), z/x/y, the inventory's revision read before rendering it and the audience
-// (planners and the public; tiles carry public properties only today, the key keeps them apart
-// should that change).
+// tileKey names one tile: the layer, the zone as the request named it ("" for the default
+// zone), z/x/y and the audience (planners and the public; tiles carry public properties only
+// today, the key keeps them apart should that change). The cache holds one revision of it.
 type tileKey struct {
 	layer, zone string
 	z, x, y     int
-	revision    int64
 	planner     bool
 }
 
 // tileCache is an in-memory LRU of rendered tiles, bounded by the bytes it holds.
 //
-// Why it is never stale: a request reads the inventory's revision (which every write bumps in
-// its own transaction) and then looks the tile up under that revision. On a miss it renders the
-// tile after reading the revision, so what it stores under revision r reflects revision r or a
-// later one, never an earlier one. A write makes a new revision, which no stored key carries;
-// the first put under a newer revision drops every older entry at once.
+// Why it is never stale: every entry carries the inventory's revision (which every write bumps
+// in its own transaction, at commit) that the statement rendering it read in the same snapshot
+// as the tile's features: the tile is exactly that revision's. The cached tile is served only
+// when a revision read by a query that started after the request arrived (a shared round of
+// revisionReader, or the tile's own statement, which is handed the entry's revision and
+// renders unless it is current) equals the entry's. A write makes a new revision, so the next request renders afresh; the
+// first put of a newer revision drops every older entry at once.
 type tileCache struct {
 	mu    sync.Mutex
 	max   int64
@@ -38,6 +38,7 @@ type tileCache struct {
 
 type tileEntry struct {
 	key  tileKey
+	rev  int64
 	tile []byte
 }
 
@@ -52,23 +53,26 @@ func newTileCache(max int64) *tileCache {
 	return &tileCache{max: max, order: list.New(), items: map[tileKey]*list.Element{}}
 }
 
-// get returns the tile stored under k (an empty tile is a non-nil empty slice).
-func (c *tileCache) get(k tileKey) ([]byte, bool) {
+// get returns the tile stored under k and the revision it shows (an empty tile is a non-nil
+// empty slice). Whether that revision is still current is for the caller to check.
+func (c *tileCache) get(k tileKey) (int64, []byte, bool) {
 	if c == nil {
-		return nil, false
+		return 0, nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[k]
 	if !ok {
-		return nil, false
+		return 0, nil, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*tileEntry).tile, true
+	ent := e.Value.(*tileEntry)
+	return ent.rev, ent.tile, true
 }
 
-// put stores tile under k, evicting the least recently used tiles beyond the bound.
-func (c *tileCache) put(k tileKey, tile []byte) {
+// put stores tile, as of revision rev, under k, evicting the least recently used tiles beyond
+// the bound.
+func (c *tileCache) put(k tileKey, rev int64, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
 	}
@@ -77,14 +81,14 @@ func (c *tileCache) put(k tileKey, tile []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k.revision < c.rev {
+	if rev < c.rev {
 		return // a write has happened since: nobody asks for this revision any more
 	}
-	if k.revision > c.rev {
-		c.rev = k.revision
+	if rev > c.rev {
+		c.rev = rev
 		for e := c.order.Back(); e != nil; {
 			prev := e.Prev()
-			if ent := e.Value.(*tileEntry); ent.key.revision < k.revision {
+			if ent := e.Value.(*tileEntry); ent.rev < rev {
 				c.remove(e)
 			}
 			e = prev
@@ -93,7 +97,7 @@ func (c *tileCache) put(k tileKey, tile []byte) {
 	if e, ok := c.items[k]; ok {
 		c.remove(e)
 	}
-	c.items[k] = c.order.PushFront(&tileEntry{key: k, tile: tile})
+	c.items[k] = c.order.PushFront(&tileEntry{key: k, rev: rev, tile: tile})
 	c.size += cost(k, tile)
 	for c.size > c.max {
 		c.remove(c.order.Back())

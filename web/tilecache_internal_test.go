@@ -9,45 +9,49 @@ import (
 // stored.
 func TestTileCacheBound(t *testing.T) {
 	c := newTileCache(10 << 10)
-	key := func(x int, rev int64) tileKey { return tileKey{layer: "plots", z: 14, x: x, revision: rev} }
+	key := func(x int) tileKey { return tileKey{layer: "plots", z: 14, x: x} }
 	tile := make([]byte, 1000)
 	for x := range 50 {
-		c.put(key(x, 1), tile)
-		if _, ok := c.get(key(0, 1)); x < 5 && !ok { // 0 is used, so it stays while young ones go
+		c.put(key(x), 1, tile)
+		if _, _, ok := c.get(key(0)); x < 5 && !ok { // 0 is used, so it stays while young ones go
 			t.Fatalf("tile 0 evicted after %d puts", x)
 		}
 		if c.bytes() > 10<<10 {
 			t.Fatalf("cache holds %d bytes, bound %d", c.bytes(), 10<<10)
 		}
 	}
-	if _, ok := c.get(key(0, 1)); !ok {
+	if _, _, ok := c.get(key(0)); !ok {
 		t.Error("the most used tile was evicted")
 	}
-	if _, ok := c.get(key(10, 1)); ok {
+	if _, _, ok := c.get(key(10)); ok {
 		t.Error("an old, unused tile survived 50 puts into room for 9")
 	}
-	if _, ok := c.get(key(49, 1)); !ok {
-		t.Error("the newest tile is missing")
+	if rev, _, ok := c.get(key(49)); !ok || rev != 1 {
+		t.Errorf("the newest tile: revision %d, %v", rev, ok)
 	}
-	c.put(key(100, 2), []byte("new"))
+	c.put(key(100), 2, []byte("new"))
 	for x := range 50 {
-		if _, ok := c.get(key(x, 1)); ok {
+		if _, _, ok := c.get(key(x)); ok {
 			t.Fatalf("tile %d of revision 1 survived revision 2", x)
 		}
 	}
-	c.put(key(101, 1), tile) // rendered before the write, stored after it: not kept
-	if _, ok := c.get(key(101, 1)); ok {
+	c.put(key(101), 1, tile) // rendered before the write, stored after it: not kept
+	if _, _, ok := c.get(key(101)); ok {
 		t.Error("a tile of an older revision was stored")
 	}
-	if got, ok := c.get(key(100, 2)); !ok || string(got) != "new" {
-		t.Errorf("tile of revision 2: %q %v", got, ok)
+	if rev, got, ok := c.get(key(100)); !ok || rev != 2 || string(got) != "new" {
+		t.Errorf("tile of revision 2: %d %q %v", rev, got, ok)
 	}
-	if n := c.bytes(); n != cost(key(100, 2), []byte("new")) {
+	if n := c.bytes(); n != cost(key(100), []byte("new")) {
 		t.Errorf("cache counts %d bytes for one small tile", n)
 	}
+	c.put(key(100), 3, []byte("newer"))
+	if rev, got, _ := c.get(key(100)); rev != 3 || string(got) != "newer" {
+		t.Errorf("a tile re-rendered at revision 3 reads %d %q", rev, got)
+	}
 	var nilCache *tileCache
-	nilCache.put(key(1, 1), tile)
-	if _, ok := nilCache.get(key(1, 1)); ok {
+	nilCache.put(key(1), 1, tile)
+	if _, _, ok := nilCache.get(key(1)); ok {
 		t.Error("a disabled cache returned a tile")
 	}
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -20,7 +21,7 @@ func tileOf(lon, lat float64, z int) (x, y int) {
 // TestTileAndPageCacheSeeWrites writes through the API and reads the same tile and the same page
 // again: the cached tile and the page's ETag must show each write at once (a new plot appears in
 // the tile, an archived one leaves it), the old ETags no longer match, and the current one gives
-// 304.
+// 304. The tile's ETag is the inventory's revision, and the default zone's tile is the same.
 func TestTileAndPageCacheSeeWrites(t *testing.T) {
 	e := newEditEnv(t)
 	x, y := tileOf(111.515, 36.015, 12)
@@ -28,6 +29,7 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 		t.Fatalf("P1 and P2 are in different tiles: %d/%d and %d/%d", x, y, x2, y2)
 	}
 	tile := fmt.Sprintf("/tiles/plots/12/%d/%d.mvt?zone=hand", x, y)
+	tileDefault := fmt.Sprintf("/tiles/plots/12/%d/%d.mvt", x, y)
 	page := "/api/v1/plots?zone=hand"
 	read := func(path, etag string) reply {
 		t.Helper()
@@ -54,6 +56,25 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 				t.Fatalf("%s, read %d: tile %d, holds P2: %v, want %v", step, i, r.status, bytes.Contains(r.body, []byte("P2")), p2)
 			}
 			tileTag = r.header.Get("ETag")
+		}
+		var rev int64
+		if err := e.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&rev); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`"%d"`, rev); tileTag != want {
+			t.Errorf("%s: tile ETag %s, the inventory's revision is %s", step, tileTag, want)
+		}
+		// The default zone's tile (no zone named) is the same tile under the same ETag.
+		if r := read(tileDefault, ""); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
+			t.Errorf("%s: the default zone's tile: %d, ETag %s (want %s)", step, r.status, r.header.Get("ETag"), tileTag)
+		}
+		// The current ETag does not make an unknown zone's tile a 304.
+		if r := read(fmt.Sprintf("/tiles/plots/12/%d/%d.mvt?zone=nowhere", x, y), tileTag); r.status != 404 || !bytes.Contains(r.body, []byte(`"field":"zone"`)) {
+			t.Errorf("%s: an unknown zone's tile with If-None-Match %s: %d %s", step, tileTag, r.status, r.body)
+		}
+		// A client holding an ETag that is not current gets the tile, from the cache.
+		if r := read(tile, `"1"`); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
+			t.Errorf("%s: tile with an old If-None-Match: %d, ETag %s", step, r.status, r.header.Get("ETag"))
 		}
 		r := read(page, "")
 		var list fc

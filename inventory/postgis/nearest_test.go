@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -175,5 +176,47 @@ func TestTile(t *testing.T) {
 		if _, err := db.Tile(ctx, tl, "", c[0], c[1], c[2]); inventory.ErrorKind(err) != inventory.EInvalid {
 			t.Errorf("tile %v: got %v, want invalid", c, err)
 		}
+	}
+}
+
+// TestTileAtRevision: TileAt returns the inventory's revision with the tile, renders unless
+// that revision is one the caller holds (then no tile), finds the default zone and the zone
+// named, and refuses an unknown zone with ENotFound naming zone.
+func TestTileAtRevision(t *testing.T) {
+	ctx := context.Background()
+	db := mapZone(t)
+	tl := inventory.TileLayers["plots"]
+	x, y := tileOf(111.515, 36.015, 14)
+	var rev int64
+	if err := db.Pool.QueryRow(ctx, "select n from inventory_revision").Scan(&rev); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		zone     string
+		have     []int64
+		rendered bool
+	}{
+		{"", nil, true}, {"hand", nil, true}, {"hand", []int64{rev - 1}, true},
+		{"hand", []int64{rev}, false}, {"", []int64{rev - 1, rev}, false},
+	} {
+		got, err := db.TileAt(ctx, tl, c.zone, 14, x, y, c.have...)
+		if err != nil {
+			t.Fatalf("zone %q have %v: %v", c.zone, c.have, err)
+		}
+		if got.Revision != rev || got.Rendered != c.rendered || bytes.Contains(got.Tile, []byte("PLOT-ALPHA")) != c.rendered {
+			t.Errorf("zone %q have %v: revision %d (want %d), rendered %v (want %v), %d bytes",
+				c.zone, c.have, got.Revision, rev, got.Rendered, c.rendered, len(got.Tile))
+		}
+	}
+	if _, err := db.Pool.Exec(ctx, "update inventory_revision set n = n + 1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.TileAt(ctx, tl, "hand", 14, x, y, rev); err != nil || got.Revision != rev+1 || !got.Rendered {
+		t.Errorf("after a write: revision %d (want %d), rendered %v, %v", got.Revision, rev+1, got.Rendered, err)
+	}
+	_, err := db.TileAt(ctx, tl, "nowhere", 14, x, y)
+	var ie *inventory.Error
+	if !errors.As(err, &ie) || ie.Kind != inventory.ENotFound || ie.Field != "zone" {
+		t.Errorf("unknown zone: %v, want ENotFound naming zone", err)
 	}
 }
