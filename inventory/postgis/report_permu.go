@@ -19,9 +19,10 @@ import (
 )
 
 // perMuRuns reads the report year's run (p.Year, else the latest year evaluated; none then: nil
-// and no error) and the runs of the n years before it (nil where there is none), each narrowed
-// to p's districts and cluster.
-func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int) (*inventory.Evaluation, []*inventory.Evaluation, error) {
+// and no error) and the runs of the n(run) years before it (nil where there is none), each
+// narrowed to p's districts and cluster. n sees the year's run, so that a caller whose count
+// of years depends on the run's scheme reads that run once, in the same snapshot.
+func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n func(*inventory.Evaluation) int) (*inventory.Evaluation, []*inventory.Evaluation, error) {
 	var ev *inventory.Evaluation
 	var before []*inventory.Evaluation
 	err := pgx.BeginTxFunc(ctx, db.Pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
@@ -42,7 +43,7 @@ func (db *DB) perMuRuns(ctx context.Context, q *reportQuery, zone string, n int)
 		if ev == nil {
 			return inventory.Errorf(inventory.ENotFound, "year", "no per-mu evaluation of %d in zone %s", year, zone)
 		}
-		for i := 1; i <= n; i++ {
+		for i, k := 1, n(ev); i <= k; i++ {
 			e, err := runAt(ctx, tx, q.zoneID, zone, year-i, q.p.AsOf)
 			if err != nil {
 				return err
@@ -91,7 +92,7 @@ func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.P
 			h.Notes = append(h.Notes, n)
 		}
 	}
-	ev, before, err := db.perMuRuns(ctx, q, h.Zone, 1)
+	ev, before, err := db.perMuRuns(ctx, q, h.Zone, func(*inventory.Evaluation) int { return 1 })
 	if err != nil {
 		return nil, fmt.Errorf("per-mu report: %w", err)
 	}
@@ -115,20 +116,14 @@ func (db *DB) Reclamation(ctx context.Context, p inventory.ReportParams) (*inven
 		out.Withheld = []string{"the reclamation list: firms and their grades are confidential"}
 		return out, nil
 	}
-	// The scheme of the year's run says how many years of C count; read the run first.
-	ev, _, err := db.perMuRuns(ctx, q, h.Zone, 0)
+	// The scheme of the year's run says how many years of C count.
+	ev, before, err := db.perMuRuns(ctx, q, h.Zone, func(ev *inventory.Evaluation) int { return max(ev.Scheme.ReclaimCYears-1, 0) })
 	if err != nil {
 		return nil, fmt.Errorf("reclamation list: %w", err)
 	}
 	if ev == nil {
 		out.Notes = append(out.Notes, noEvaluation)
 		return out, nil
-	}
-	n := max(ev.Scheme.ReclaimCYears-1, 0)
-	q.p.Year = ev.Year
-	ev, before, err := db.perMuRuns(ctx, q, h.Zone, n)
-	if err != nil {
-		return nil, fmt.Errorf("reclamation list: %w", err)
 	}
 	earlier := make([]map[string]string, len(before))
 	for i, e := range before {
@@ -151,49 +146,44 @@ func (db *DB) Reclamation(ctx context.Context, p inventory.ReportParams) (*inven
 	for i, f := range out.Firms {
 		codes[i] = f.CreditCode
 	}
-	plotsOf := map[string][]string{}
-	rows, err := db.Pool.Query(ctx, `select code, coalesce(array(select jsonb_array_elements_text(plots)), '{}')
-		from enterprises where zone_id = $1 and code = any($2::text[]) and valid_to = 'infinity' and not archived`, q.zoneID, codes)
+	// One statement for every listed firm (it was one per firm): each firm's live plots, each
+	// plot once, in code order, with the first open idle-land case on it.
+	at := make(map[string]int, len(out.Firms))
+	for i, f := range out.Firms {
+		at[f.CreditCode] = i
+	}
+	// The open cases are read in one pass (idle_sites has no index on plot_code: a lookup per
+	// plot scanned them all, 0.3–1 s for 4 900 plots).
+	rows, err := db.Pool.Query(ctx, `with open_case as (
+			select distinct on (s.plot_code) s.plot_code, s.code from idle_sites s
+			where s.zone_id = $1 and s.valid_to = 'infinity' and not s.archived and s.stage <> 'reactivated' and s.plot_code is not null
+			order by s.plot_code, s.code
+		)
+		select e.code, p.code, p.area_m2, c.code
+		from enterprises e
+		cross join lateral (select distinct x from jsonb_array_elements_text(coalesce(e.plots, '[]')) x) pc(code)
+		join plots p on p.zone_id = $1 and p.code = pc.code and p.valid_to = 'infinity' and not p.archived
+		left join open_case c on c.plot_code = p.code
+		where e.zone_id = $1 and e.code = any($2::text[]) and e.valid_to = 'infinity' and not e.archived
+		order by e.code, p.code`, q.zoneID, codes)
 	if err != nil {
-		return nil, fmt.Errorf("reclamation list: firms: %w", err)
+		return nil, fmt.Errorf("reclamation list: plots: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var c string
-		var ps []string
-		if err := rows.Scan(&c, &ps); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reclamation list: firms: %w", err)
+		var firm string
+		var rp inventory.ReclamationPlot
+		var m2 float64
+		if err := rows.Scan(&firm, &rp.Code, &m2, &rp.IdleCase); err != nil {
+			return nil, fmt.Errorf("reclamation list: plots: %w", err)
 		}
-		plotsOf[c] = ps
+		rp.AreaMu = geo.MuFromSquareMetres(m2)
+		if i, ok := at[firm]; ok {
+			out.Firms[i].Plots = append(out.Firms[i].Plots, rp)
+		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reclamation list: firms: %w", err)
-	}
-	for i := range out.Firms {
-		f := &out.Firms[i]
-		rows, err := db.Pool.Query(ctx, `select p.code, p.area_m2,
-			(select s.code from idle_sites s where s.zone_id = $1 and s.plot_code = p.code and s.valid_to = 'infinity'
-			   and not s.archived and s.stage <> 'reactivated' order by s.code limit 1)
-			from plots p where p.zone_id = $1 and p.code = any($2::text[]) and p.valid_to = 'infinity' and not p.archived
-			order by p.code`, q.zoneID, plotsOf[f.CreditCode])
-		if err != nil {
-			return nil, fmt.Errorf("reclamation list: plots: %w", err)
-		}
-		for rows.Next() {
-			var rp inventory.ReclamationPlot
-			var m2 float64
-			if err := rows.Scan(&rp.Code, &m2, &rp.IdleCase); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("reclamation list: plots: %w", err)
-			}
-			rp.AreaMu = geo.MuFromSquareMetres(m2)
-			f.Plots = append(f.Plots, rp)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("reclamation list: plots: %w", err)
-		}
+		return nil, fmt.Errorf("reclamation list: plots: %w", err)
 	}
 	return out, nil
 }
