@@ -86,6 +86,7 @@ const (
 	CodeProjectEnquiry      = "project_unknown_enquiry"
 	CodeProjectEnquiryTaken = "project_enquiry_taken"
 	CodeProjectNoFreeArea   = "project_no_free_area"
+	CodeProjectPlantUnbuilt = "project_plant_not_completed"
 	CodeProjectNoLeasedArea = "project_no_leased_area"
 	CodeProjectHoldsSite    = "project_holds_site"
 
@@ -191,6 +192,7 @@ var codeTexts = map[string]CodeText{
 	CodeProjectHoldsSite: ct(EConflict, "项目占用着 {value}，不能归档：请先终止项目（填写终止原因，地块预留随之解除），再归档。",
 		"The project holds {value} and cannot be archived: drop it first (with a reason; a reservation lapses), then archive it.", "value"),
 	CodeProjectNoFreeArea:   ct(EInvalid, "厂房 {plant} 空置面积只有 {free_m2} m²，不足 {leased_m2} m²。", "Plant {plant} has only {free_m2} m² free, less than {leased_m2} m².", "plant", "free_m2", "leased_m2"),
+	CodeProjectPlantUnbuilt: ct(EInvalid, "厂房 {plant} 尚未建成（{value}），只能租用已建成的厂房。", "Plant {plant} is not completed yet ({value}); only a completed building can be leased.", "plant", "value"),
 	CodeProjectNoLeasedArea: ct(EInvalid, "请填写租用面积（或项目的厂房需求面积）。", "Give the area leased (or the project's plant need).", "fields"),
 
 	CodeGeometryMissing:   ct(EInvalid, "请先绘制边界。", "Draw the boundary first."),

@@ -1,7 +1,11 @@
 package inventory
 
 // PlantStatuses are the states of a standard-plant building.
-var PlantStatuses = []string{"planned", "under_construction", "completed"}
+var PlantStatuses = []string{"planned", "under_construction", PlantCompleted}
+
+// PlantCompleted is the status of a finished building (已建成): the only one whose floor space
+// is let (a project's lease at supplied is refused in any other).
+const PlantCompleted = "completed"
 
 // PlantLayer is the layer of standard-plant buildings (标准化厂房): general-purpose factory
 // buildings built to a unified plan for rent or sale (DOMAIN.md §4).

@@ -240,19 +240,25 @@ func (s stageWriter) plotStatus(ctx context.Context, plot string) (string, error
 	return status, err
 }
 
-// lease adds m2 to a live plant's leased_area_m2, refused when m2 exceeds the plant's free
-// area. (The plant's tenants list is left to the planner: a tenant named there becomes an
+// lease adds m2 to a live plant's leased_area_m2, refused naming plant_code when the building
+// is not completed (已建成: one cannot lease space in a building still planned or being built)
+// and naming leased_m2 when m2 exceeds the plant's free area. (The plant's tenants list is left to the planner: a tenant named there becomes an
 // enterprise record when the firms are linked, which a project's investor need not be yet.)
 func (s stageWriter) lease(ctx context.Context, plant string, m2 float64) error {
 	var free, leased float64
-	err := s.tx.QueryRow(ctx, `select coalesce(free_area_m2, 0), leased_area_m2
-		from plants where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`, s.w.zoneID, plant).Scan(&free, &leased)
+	var status string
+	err := s.tx.QueryRow(ctx, `select coalesce(free_area_m2, 0), leased_area_m2, status
+		from plants where zone_id = $1 and code = $2 and valid_to = 'infinity' and not archived`, s.w.zoneID, plant).Scan(&free, &leased, &status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return inventory.Errorf(inventory.EInvalid, "plant_code", "no standard plant %s in the zone", plant).
 			With(inventory.CodeProjectUnknownPlant, map[string]any{"value": plant})
 	}
 	if err != nil {
 		return err
+	}
+	if status != inventory.PlantCompleted {
+		return inventory.Errorf(inventory.EInvalid, "plant_code", "plant %s is %s; only a completed building is leased", plant, status).
+			With(inventory.CodeProjectPlantUnbuilt, map[string]any{"plant": plant, "value": status})
 	}
 	if m2 > free {
 		return inventory.Errorf(inventory.EInvalid, "leased_m2", "plant %s has %g m² free, less than the %g m² leased", plant, free, m2).

@@ -15,7 +15,8 @@ import (
 var projectPlanner = inventory.WithViewer(context.Background(), inventory.Viewer{Name: "zhang", Role: inventory.RolePlanner})
 
 // projectZone is a hand-made zone (111.50–111.60 E, 36.00–36.10 N) with plots R1–R4 ready,
-// plot N1 planned and a standard plant S1 (1 000 m² leasable, 400 m² leased) on plot H1.
+// plot N1 planned, a standard plant S1 (1 000 m² leasable, 400 m² leased) on plot H1 and a plant
+// S2 still under construction (1 000 m² leasable, none leased).
 func projectZone(t *testing.T) *postgis.DB {
 	t.Helper()
 	db := postgistest.New(t)
@@ -30,7 +31,8 @@ func projectZone(t *testing.T) *postgis.DB {
 			(1, '%s', '100101', '%s', ST_Multi(ST_MakeEnvelope(%v, 36.01, %v, 36.02, 4326)))`, c, status, x, x+0.005))
 	}
 	exec(t, db, `insert into plants (zone_id, code, status, floors, leasable_area_m2, leased_area_m2, geom) values
-		(1, 'S1', 'completed', 2, 1000, 400, ST_Multi(ST_MakeEnvelope(111.561, 36.011, 111.562, 36.012, 4326)))`)
+		(1, 'S1', 'completed', 2, 1000, 400, ST_Multi(ST_MakeEnvelope(111.561, 36.011, 111.562, 36.012, 4326))),
+		(1, 'S2', 'under_construction', 2, 1000, 0, ST_Multi(ST_MakeEnvelope(111.563, 36.011, 111.564, 36.012, 4326)))`)
 	return db
 }
 
@@ -131,6 +133,7 @@ func TestProjectStages(t *testing.T) {
 		{"signed → supplied without plot or plant", "signed", false, sc("supplied", "2026-02-01"), "plot_code", inventory.CodeRequired, ""},
 		{"signed → supplied by a plant lease", "signed", false, inventory.StageChange{Stage: "supplied", Date: "2026-02-01", PlantCode: "S1", LeasedM2: ptr(250.0)}, "", "", ""},
 		{"signed → supplied by a lease beyond the free area", "signed", false, inventory.StageChange{Stage: "supplied", Date: "2026-02-01", PlantCode: "S1", LeasedM2: ptr(601.0)}, "leased_m2", inventory.CodeProjectNoFreeArea, ""},
+		{"signed → supplied in a plant under construction", "signed", false, inventory.StageChange{Stage: "supplied", Date: "2026-02-01", PlantCode: "S2", LeasedM2: ptr(250.0)}, "plant_code", inventory.CodeProjectPlantUnbuilt, ""},
 		{"signed → supplied in an unknown plant", "signed", false, inventory.StageChange{Stage: "supplied", PlantCode: "S9"}, "plant_code", inventory.CodeProjectUnknownPlant, ""},
 		{"signed → dropped lets the reservation lapse", "signed", true, inventory.StageChange{Stage: "dropped", Date: "2026-02-01", DropReason: "资金未到位"}, "", "", "ready"},
 		{"signed → dropped without a reason", "signed", true, sc("dropped", "2026-02-01"), "drop_reason", inventory.CodeRequired, ""},
