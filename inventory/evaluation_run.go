@@ -141,14 +141,21 @@ type Evaluations interface {
 	EvaluationHistory(ctx context.Context, zone string, year int) ([]EvaluationEvent, error)
 }
 
-// CanSeeConfidential returns nil when v may see confidential figures, else EUnauthorized (no
-// credentials) or EForbidden.
+// CanSeeConfidential returns nil when v may see confidential figures (Viewer.SeesConfidential:
+// leaders, planners and admins), else EUnauthorized for the public (no credentials) or
+// EForbidden for a signed-in user without the right. It is the one gate of every confidential
+// read; what names the data in the refusal's words.
 func CanSeeConfidential(v Viewer) error {
+	return canSeeConfidential(v, "enterprise figures, scores and grades")
+}
+
+// canSeeConfidential is CanSeeConfidential refusing with what as the data's name.
+func canSeeConfidential(v Viewer, what string) error {
 	if v.SeesConfidential() {
 		return nil
 	}
 	if v.Name == "" {
-		return Errorf(EUnauthorized, "", "sign in as a planner: enterprise figures, scores and grades are confidential")
+		return Errorf(EUnauthorized, "", "sign in as a planner: %s are confidential", what)
 	}
-	return Errorf(EForbidden, "", "user %s may not see enterprise figures, scores and grades (confidential)", v.Name)
+	return Errorf(EForbidden, "", "user %s may not see %s (confidential)", v.Name, what)
 }

@@ -12,17 +12,9 @@ package inventory
 // ReportPipeline is the pipeline report's kind.
 const ReportPipeline = "pipeline"
 
-// CanSeePipeline refuses a viewer who may not see confidential figures: EUnauthorized for the
-// public, EForbidden for a signed-in user without the right.
-func CanSeePipeline(v Viewer) error {
-	if v.SeesConfidential() {
-		return nil
-	}
-	if v.Name == "" {
-		return Errorf(EUnauthorized, "", "sign in as a planner: investment projects are confidential")
-	}
-	return Errorf(EForbidden, "", "user %s may not see investment projects (confidential)", v.Name)
-}
+// CanSeePipeline is CanSeeConfidential (the same rule) refusing in the words of investment
+// projects.
+func CanSeePipeline(v Viewer) error { return canSeeConfidential(v, "investment projects") }
 
 // PipelineStageRow counts the live projects at one stage and their total investment (万元,
 // the sum of total_investment_wan where given).
