@@ -82,10 +82,15 @@ func sortSQL(q inventory.Query, args *[]any) (string, error) {
 			keys, _ := json.Marshal(inventory.PlotAvailabilityKeys())
 			return fmt.Sprintf("array_position(%s::text[], coalesce(%s::jsonb ->> t.status, 'taken')), t.code", order, add(string(keys))), nil
 		case inventory.PlantLayer.Name:
-			// inventory.SiteAvailability's rule for buildings: completed with free floor area is
-			// available, completed and full is taken, planned or being built can be booked.
-			return fmt.Sprintf(`array_position(%s::text[], case when t.status <> 'completed' then 'bookable'
-				when coalesce(t.free_area_m2, 0) > 0 then 'available' else 'taken' end), t.code`, order), nil
+			// inventory.SiteAvailability's rule for buildings, bound as its table: the key of
+			// "status|free" (free_area_m2 > 0) or "status|full" (AvailabilityTable).
+			keys := map[string]string{}
+			for k, a := range inventory.AvailabilityTable()[inventory.PlantLayer.Name] {
+				keys[k] = a.Key
+			}
+			table, _ := json.Marshal(keys)
+			return fmt.Sprintf(`array_position(%s::text[], coalesce(%s::jsonb ->> (t.status ||
+				case when coalesce(t.free_area_m2, 0) > 0 then '|free' else '|full' end), 'taken')), t.code`, order, add(string(table))), nil
 		}
 	}
 	return "", fmt.Errorf("layer %s cannot be sorted by %s", q.Layer.Name, s.Param)

@@ -217,3 +217,56 @@ func TestSortsOrderAndPageCompletely(t *testing.T) {
 		}
 	}
 }
+
+// TestPlantAvailabilitySortEveryStatus: sort=availability on buildings ranks one hand-made
+// plant for every status, with free floor space and fully let, as
+// inventory.SiteAvailability does (the SQL binds its table, AvailabilityTable).
+func TestPlantAvailabilitySortEveryStatus(t *testing.T) {
+	db := postgistest.New(t)
+	exec(t, db, `insert into zones (code, name, geom) values ('hand', 'Hand-made zone', ST_Multi(ST_MakeEnvelope(111.50, 36.00, 111.60, 36.10, 4326)))`)
+	exec(t, db, `insert into plots (zone_id, code, land_use, status, geom) values
+		(1, 'H1', '100101', 'ready', ST_Multi(ST_MakeEnvelope(111.505, 36.005, 111.535, 36.015, 4326)))`)
+	areas := []struct {
+		suffix           string
+		leasable, leased float64
+	}{{"F", 1000.0, 400.0}, {"L", 1000.0, 1000.0}}
+	n := 0
+	for _, st := range inventory.PlantStatuses {
+		for _, a := range areas {
+			x := 111.51 + float64(n)*0.002
+			n++
+			exec(t, db, `insert into plants (zone_id, code, status, floors, leasable_area_m2, leased_area_m2, geom)
+				values (1, $1, $2, 1, $3, $4, ST_Multi(ST_MakeEnvelope($5::float8, 36.01, $5::float8 + 0.001, 36.011, 4326)))`,
+				fmt.Sprintf("%s-%s", st, a.suffix), st, a.leasable, a.leased, x)
+		}
+	}
+	var sort inventory.Sort
+	for _, s := range inventory.PlantLayer.Sorts {
+		if s.Kind == inventory.SortAvailability {
+			sort = s
+		}
+	}
+	all, err := db.List(context.Background(), inventory.Query{Layer: inventory.PlantLayer, Limit: inventory.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{}
+	var want []string
+	for _, f := range all.Features {
+		rank[f.Code] = slices.Index(inventory.AvailabilityOrder, inventory.SiteAvailability(inventory.PlantLayer.Name, f.Properties).Key)
+		want = append(want, f.Code)
+	}
+	if len(want) != n {
+		t.Fatalf("%d plants listed, want %d", len(want), n)
+	}
+	slices.SortFunc(want, func(a, b string) int {
+		if rank[a] != rank[b] {
+			return rank[a] - rank[b]
+		}
+		return strings.Compare(a, b)
+	})
+	got := codesOf(t, db, inventory.Query{Layer: inventory.PlantLayer, Limit: inventory.MaxLimit, Sort: &sort})
+	if !slices.Equal(got, want) {
+		t.Errorf("sort=availability gives\n%v\nwant (SiteAvailability)\n%v", got, want)
+	}
+}
