@@ -159,7 +159,7 @@ func YearEnd(year int) time.Time {
 // Evaluate computes a year's evaluation of the firms in by scheme s (see the rules at the top
 // of this file). Results come in rank order, then the ungraded by credit code.
 func Evaluate(s Scheme, year int, in []EvaluationInput) ([]EvaluationResult, []NotEligible) {
-	yearEnd := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	yearEnd := YearEnd(year)
 	var out []EvaluationResult
 	var left []NotEligible
 	for _, e := range in {
