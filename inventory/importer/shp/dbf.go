@@ -31,15 +31,10 @@ type Table struct {
 	Encoding string // "UTF-8" or "GBK"
 }
 
-// EncodingFor names the text encoding of a .dbf from its .cpg (code page) file, its language
-// driver byte, and, failing both, its bytes: valid UTF-8 is read as UTF-8, anything else as
-// GBK (GB 18030, which Chinese survey data uses).
-func EncodingFor(cpg string, dbf []byte) (name string, enc encoding.Encoding) {
-	return encodingFor(cpg, dbf, func() (bool, error) { return textValidUTF8(dbf), nil })
-}
-
-// encodingFor is EncodingFor with the bytes' test as a function, called only when neither the
-// .cpg nor the language driver byte (the header's byte 29) decides.
+// encodingFor names the text encoding of a .dbf from its .cpg (code page) file, its language
+// driver byte (the header's byte 29), and, failing both, its bytes (validUTF8, called only
+// then): valid UTF-8 is read as UTF-8, anything else as GBK (GB 18030, which Chinese survey
+// data uses).
 func encodingFor(cpg string, header []byte, validUTF8 func() (bool, error)) (string, encoding.Encoding) {
 	c := strings.ToUpper(strings.TrimSpace(cpg))
 	c = strings.TrimPrefix(strings.TrimPrefix(c, "ANSI "), "CP")
@@ -91,7 +86,7 @@ type DBFReader struct {
 	rec []byte
 }
 
-// NewDBFReader reads the header of the .dbf in r and decides its encoding (EncodingFor); cpg
+// NewDBFReader reads the header of the .dbf in r and decides its encoding (encodingFor); cpg
 // is the content of the .cpg file ("" when there is none). When neither the .cpg nor the
 // header decides, reopen is called for the file again, which is read through once to see
 // whether its text is UTF-8.
