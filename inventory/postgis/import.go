@@ -360,7 +360,7 @@ func (r *importRun) deriveDistricts(ctx context.Context) error {
 	_, err := r.tx.Exec(ctx, fmt.Sprintf(`update li_staging s set props = s.props || jsonb_build_object('district', x.district)
 		from (select v.idx, landinv_district_for(v.zone_id, coalesce(%s, b.geom)) as district
 		      from (select s2.*, m.zone_id, m.srid from li_staging s2 cross join li_meta m) v
-		      left join plots b on b.id = v.prev_id
+		      left join plots b on b.zone_id = v.zone_id and b.id = v.prev_id
 		      where (case when v.props ? 'district' then v.props->>'district' else b.district end) is null) x
 		where s.idx = x.idx and x.district is not null`, versionGeom(r.l, "v", r.rep.SRID != 4326)))
 	return err
