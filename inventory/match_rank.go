@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -171,10 +172,10 @@ func (r MatchRanking) Weight(name string) float64 {
 }
 
 // Check refuses an unknown condition name or a weight that is not a number from 0 to
-// MaxMatchWeight. Errors are EInvalid naming "weights" (the conditions are checked in their
-// documented order, so the same input always names the same condition).
+// MaxMatchWeight. Errors are EInvalid naming "weights" (unknown names in sorted order, then the
+// conditions in their documented order, so the same input always names the same condition).
 func (r MatchRanking) Check() error {
-	for name := range r.Weights {
+	for _, name := range slices.Sorted(maps.Keys(r.Weights)) {
 		if !IsMatchCondition(name) {
 			return Errorf(EInvalid, "weights", "unknown match condition %q; known: %s, %s", name,
 				strings.Join(PlotMatchConditions, ", "), strings.Join(PlantMatchConditions, ", "))

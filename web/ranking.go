@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -76,9 +75,10 @@ func (s *Server) notRankingPath(next http.Handler) http.Handler {
 }
 
 // parseWeights reads the matches route's weights= override: a comma list of condition:weight
-// ("road_distance_m:5,cluster:0"), each condition once, each weight a decimal number from 0 to
-// inventory.MaxMatchWeight. Absent: nil (the zone's stored ranking). Anything else is an
-// EInvalid naming "weights".
+// ("road_distance_m:5,cluster:0"), each condition once, each weight written in decimal digits.
+// The conditions and the weights' range are inventory.MatchRanking.Check's (the rule PUT
+// applies too). Absent: nil (the zone's stored ranking). Anything else is an EInvalid naming
+// "weights".
 func parseWeights(v []string) (map[string]float64, error) {
 	if v == nil {
 		return nil, nil
@@ -95,24 +95,19 @@ func parseWeights(v []string) (map[string]float64, error) {
 		if !ok || name == "" || raw == "" {
 			return nil, bad("must be a comma list of condition:weight, e.g. road_distance_m:5,cluster:0")
 		}
-		if !inventory.IsMatchCondition(name) {
-			return nil, bad("unknown match condition %q; known: %s", name,
-				strings.Join(slices.Concat(inventory.PlotMatchConditions, inventory.PlantMatchConditions), ", "))
-		}
 		if _, dup := out[name]; dup {
 			return nil, bad("%s is given twice", name)
 		}
 		// Decimal digits only: ParseFloat alone would take NaN, Inf and hexadecimal floats.
-		if strings.Trim(raw, "0123456789.") != "" {
-			return nil, bad("the weight of %s must be a number from 0 to %d", name, inventory.MaxMatchWeight).
-				With(inventory.CodeOutOfRange, map[string]any{"min": 0, "max": inventory.MaxMatchWeight})
-		}
 		x, err := strconv.ParseFloat(raw, 64)
-		if err != nil || x > inventory.MaxMatchWeight {
+		if strings.Trim(raw, "0123456789.") != "" || err != nil {
 			return nil, bad("the weight of %s must be a number from 0 to %d", name, inventory.MaxMatchWeight).
 				With(inventory.CodeOutOfRange, map[string]any{"min": 0, "max": inventory.MaxMatchWeight})
 		}
 		out[name] = x
+	}
+	if err := (inventory.MatchRanking{Weights: out}).Check(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/landinv/landinv/geo"
 	"github.com/landinv/landinv/inventory"
 )
 
@@ -304,7 +305,7 @@ func (db *DB) FromEnquiry(ctx context.Context, zone string, id int64, code, note
 			conf["area_mu_min"], conf["area_mu_max"] = *area, *area
 		}
 		if area != nil && layer == "plants" {
-			conf["plant_area_m2"] = *area * 10000 / 15
+			conf["plant_area_m2"] = geo.SquareMetresFromMu(*area)
 		}
 		if note == "" {
 			note = fmt.Sprintf("from enquiry %d", id)

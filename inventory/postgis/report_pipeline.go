@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/landinv/landinv/geo"
 	"github.com/landinv/landinv/inventory"
@@ -75,8 +76,9 @@ func (db *DB) pipelineCounts(ctx context.Context, q *reportQuery, rep *inventory
 		l := inventory.ProjectStageLabels[s]
 		stages[s] = &inventory.PipelineStageRow{Stage: s, Label: l.Label, LabelEN: l.LabelEN}
 	}
+	clusterNames := slices.Concat(inventory.Clusters, []string{"none"})
 	clusters := map[string]*inventory.PipelineClusterRow{}
-	for _, c := range append(append([]string{}, inventory.Clusters...), "none") {
+	for _, c := range clusterNames {
 		r := &inventory.PipelineClusterRow{Cluster: c, ByStage: map[string]int64{}}
 		for _, s := range inventory.ProjectStages {
 			r.ByStage[s] = 0
@@ -112,7 +114,7 @@ func (db *DB) pipelineCounts(ctx context.Context, q *reportQuery, rep *inventory
 	for _, s := range inventory.ProjectStages {
 		rep.Stages = append(rep.Stages, *stages[s])
 	}
-	for _, c := range append(append([]string{}, inventory.Clusters...), "none") {
+	for _, c := range clusterNames {
 		rep.Clusters = append(rep.Clusters, *clusters[c])
 	}
 	return nil
