@@ -77,24 +77,22 @@ func newGzipWriters(level, n int) *gzipWriters {
 func (ws *gzipWriters) factory() writer.GzipWriterFactory {
 	return writer.GzipWriterFactory{
 		Levels: gzkp.Levels,
-		New: func(w io.Writer, level int) writer.GzipWriter {
-			if level != ws.level { // not this list's level: a writer of its own
-				z, _ := gzip.NewWriterLevel(w, level) // level is within Levels (gzhttp checks)
-				return &pooledGzip{Writer: z}
-			}
+		// gzhttp asks for the one level it is configured with (compress: gzipLevel), the
+		// level of this list's writers.
+		New: func(w io.Writer, _ int) writer.GzipWriter {
 			select {
 			case z := <-ws.free:
 				z.Reset(w)
 				return &pooledGzip{Writer: z, free: ws.free}
 			default:
-				z, _ := gzip.NewWriterLevel(w, level)
+				z, _ := gzip.NewWriterLevel(w, ws.level) // within Levels (gzhttp checks)
 				return &pooledGzip{Writer: z, free: ws.free}
 			}
 		},
 	}
 }
 
-// pooledGzip is the writer of one response; Close returns it to its free list, if any.
+// pooledGzip is the writer of one response; Close returns it to its free list.
 type pooledGzip struct {
 	*gzip.Writer
 	free chan *gzip.Writer
@@ -103,8 +101,8 @@ type pooledGzip struct {
 func (p *pooledGzip) Close() error {
 	err := p.Writer.Close()
 	select {
-	case p.free <- p.Writer: // a nil channel never receives: the writer is dropped
-	default:
+	case p.free <- p.Writer:
+	default: // the list is full: the writer is left to the collector
 	}
 	p.Writer = nil
 	return err

@@ -309,7 +309,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 			Problem(w, r, err)
 			return
 		}
-		if (haveClient && rev == client) || (hit && rev == cachedRev) {
+		if (haveClient && rev == client) || rev == cachedRev {
 			s.writeTile(w, r, rev, haveClient && rev == client, cached)
 			return
 		}

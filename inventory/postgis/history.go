@@ -19,11 +19,8 @@ var versionColumns = []string{"id", "zone_id", "code", "version", "valid_from", 
 // History lists every version of a feature, oldest first, with what changed against the
 // version before. Confidential properties appear only for planners and admins.
 func (db *DB) History(ctx context.Context, l *inventory.Layer, zone, code string) ([]inventory.Version, error) {
-	zone, err := db.zoneCode(ctx, zone)
+	zone, err := db.ResolveZone(ctx, zone)
 	if err != nil {
-		return nil, err
-	}
-	if err := db.checkZone(ctx, zone); err != nil {
 		return nil, err
 	}
 	viewer := inventory.ViewerFrom(ctx)

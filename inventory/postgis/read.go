@@ -394,13 +394,7 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	// The zone is checked after the rows, and only when there are none: a page with rows shows
 	// the zone exists, and most requests had it resolved by ResolveZone already.
 	if n == 0 {
-		if zone == "" {
-			// The default zone: none at all is a 404 naming zone.
-			_, err = db.ResolveZone(ctx, "")
-		} else {
-			err = db.checkZone(ctx, zone)
-		}
-		if err != nil {
+		if _, err := db.ResolveZone(ctx, zone); err != nil { // "": the default zone, none at all is a 404
 			return 0, 0, err
 		}
 	}
@@ -478,17 +472,6 @@ func (db *DB) checkConditions(ctx context.Context, zone string, q inventory.Quer
 				return inventory.Errorf(inventory.EInvalid, "land_use", "%q is no land-use code nor the start of one (see /api/v1/land-uses)", c.Value)
 			}
 		}
-	}
-	return nil
-}
-
-func (db *DB) checkZone(ctx context.Context, zone string) error {
-	var ok bool
-	if err := db.Pool.QueryRow(ctx, "select exists (select 1 from zones where code = $1)", zone).Scan(&ok); err != nil {
-		return fmt.Errorf("check zone: %w", err)
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENotFound, "zone", "no zone %q", zone)
 	}
 	return nil
 }
