@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -253,11 +252,7 @@ func (ss *Sessions) clientOf(r *http.Request) string {
 			return strings.TrimSpace(parts[len(parts)-1]) // the entry our proxy appended
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return clientAddr(r) // the same key the rate limits use
 }
 
 // signIn answers POST /api/v1/session: {name, password} → 204 with a new session cookie; 401
