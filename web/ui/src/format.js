@@ -10,6 +10,9 @@ export function fmt(x, digits) {
   return n.toLocaleString(state.lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+// zoneDay is the date of d in the zone's time (Asia/Shanghai), YYYY-MM-DD.
+export const zoneDay = (d = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
 // label is a feature's name in the page's language (the Chinese name when there is no English
 // one), or its code.
 export const label = (p) => (state.lang === 'en' && p.name_en ? p.name_en : p.name) || p.code;

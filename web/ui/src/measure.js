@@ -5,6 +5,7 @@
 // and areas change by far less than a traced outline's own error.
 import { Geodesic } from 'geographiclib-geodesic';
 import { state, t } from './state.js';
+import { fmt as num } from './format.js';
 
 const geod = Geodesic.WGS84;
 
@@ -27,8 +28,6 @@ export function areaOf(points) {
   for (const [lon, lat] of ring) p.AddPoint(lat, lon);
   return Math.abs(p.Compute(false, true).area);
 }
-
-const num = (x, d) => x.toLocaleString(state.lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: d });
 
 // lengthText writes a length in metres, or kilometres from 1 km on.
 export const lengthText = (m) => (m >= 1000 ? `${num(m / 1000, 2)} km` : `${num(m, 0)} ${t.unit('m')}`);

@@ -23,7 +23,7 @@ import { getJSON, request, fetchAll } from './api.js';
 import { loadMeta } from './meta.js';
 import { problemText } from './problem.js';
 import { sheetURL } from './enquiry.js';
-import { fmt, landUseName } from './format.js';
+import { fmt, landUseName, zoneDay } from './format.js';
 import { bboxOf } from './geom.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { enquiryList } from './projects_enquiries.js';
@@ -38,7 +38,7 @@ const enc = encodeURIComponent;
 const none = ['==', ['get', 'code'], ''];
 
 // today is the zone's date (Asia/Shanghai), YYYY-MM-DD.
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = () => zoneDay();
 const conf = (f) => (f && f.properties && f.properties.confidential) || {};
 const stageName = (s) => t('pj_stage_' + s);
 // zh marks free text (names entered by planners, often Chinese) as such in the English view.

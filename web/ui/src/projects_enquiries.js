@@ -10,7 +10,7 @@ import { t } from './state.js';
 import { request } from './api.js';
 import { problemText } from './problem.js';
 import { sheetURL } from './enquiry.js';
-import { fmt } from './format.js';
+import { fmt, zoneDay } from './format.js';
 
 const NEXT = { new: ['new', 'contacted', 'dropped'], contacted: ['contacted', 'visiting', 'dropped'], visiting: ['visiting', 'signed', 'dropped'], signed: ['signed'], dropped: ['dropped'] };
 const open = new Set(); // enquiries shown opened, kept across renders
@@ -20,7 +20,7 @@ let boxOpen = false; // the list itself opened
 const received = (iso) => {
   if (!iso) return '';
   const d = new Date(iso);
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const day = zoneDay(d);
   const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }).format(d);
   return `${day} ${time}`;
 };
