@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -258,15 +259,11 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 			if len(raw) == 0 {
 				return nil, inventory.Errorf(inventory.ENotFound, "code", "no %s with code %q", strings.TrimSuffix(l.Name, "s"), code)
 			}
-			var head struct {
-				Properties struct {
-					Version int `json:"version"`
-				} `json:"properties"`
-			}
-			if err := json.Unmarshal(raw, &head); err != nil {
+			v, err := featureVersion(raw)
+			if err != nil {
 				return nil, fmt.Errorf("get %s %s: %w", l.Name, code, err)
 			}
-			return &inventory.Feature{Layer: l.Name, Code: code, Version: head.Properties.Version}, nil
+			return &inventory.Feature{Layer: l.Name, Code: code, Version: v}, nil
 		})
 		if err != nil {
 			Problem(w, r, err)
@@ -279,6 +276,35 @@ func (s *Server) get(l *inventory.Layer) http.HandlerFunc {
 		raw = append(raw, '\n')
 		_, _ = w.Write(raw)
 	}
+}
+
+// featureVersion reads properties.version of a feature as the store builds it (featureSQL:
+// properties after the geometry, a flat object of the layer's columns). It finds the first
+// "version" key after "properties" instead of decoding the whole feature, which was a tenth of
+// the CPU of a single-feature request: a string value cannot hold the bytes "version": (its
+// quotes would be escaped), and the geometry comes before the properties. A feature shaped
+// otherwise is decoded in full.
+func featureVersion(raw []byte) (int, error) {
+	if _, props, ok := bytes.Cut(raw, []byte(`"properties":{`)); ok {
+		if _, rest, ok := bytes.Cut(props, []byte(`"version":`)); ok {
+			end := 0
+			for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+				end++
+			}
+			if v, err := strconv.Atoi(string(rest[:end])); err == nil && end < len(rest) && (rest[end] == ',' || rest[end] == '}') {
+				return v, nil
+			}
+		}
+	}
+	var head struct {
+		Properties struct {
+			Version int `json:"version"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return 0, err
+	}
+	return head.Properties.Version, nil
 }
 
 // notModified sets a single feature's ETag and answers 304 when If-None-Match names it.
