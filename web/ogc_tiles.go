@@ -90,7 +90,8 @@ func (s *Server) ogcTileJSON(tl *inventory.TileLayer) http.HandlerFunc {
 }
 
 // ogcTile answers GET .../tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}: the MVT of
-// /tiles/{layer}/{tileMatrix}/{tileCol}/{tileRow}.mvt.
+// /tiles/{layer}/{tileMatrix}/{tileCol}/{tileRow}.mvt, served the same way (serveTile: the
+// tile cache, the revision as ETag, 304).
 func (s *Server) ogcTile(tl *inventory.TileLayer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var v [3]int
@@ -107,18 +108,7 @@ func (s *Server) ogcTile(tl *inventory.TileLayer) http.HandlerFunc {
 			Problem(w, r, ogcTileError(err))
 			return
 		}
-		b, err := s.deps.Tiles.Tile(r.Context(), tl, zoneOf(r), z, col, row)
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-		w.Header().Set("Cache-Control", "no-cache")
-		if len(b) == 0 {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		_, _ = w.Write(b)
+		s.serveTile(w, r, tl, z, col, row)
 	}
 }
 

@@ -295,7 +295,14 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	key := tileKey{layer: name, zone: zoneOf(r), z: zxy[0], x: zxy[1], y: zxy[2],
+	s.serveTile(w, r, tl, zxy[0], zxy[1], zxy[2])
+}
+
+// serveTile answers with tile z/x/y of tl in the request's zone, through the tile cache, its
+// ETag the revision it was drawn at (304 on a current If-None-Match): /tiles and the OGC API
+// tiles alike.
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory.TileLayer, z, x, y int) {
+	key := tileKey{layer: tl.Layer.Name, zone: zoneOf(r), z: z, x: x, y: y,
 		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
 	client, haveClient := tileETag(r.Header.Get("If-None-Match"))
 	cachedRev, cached, hit := s.tileCache.get(key)

@@ -198,7 +198,7 @@ func (s *Server) routes() chi.Router {
 				r.With(read, s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
 				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))
 				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad/tilejson", s.ogcTileJSON(tl))
-				r.With(tile, s.params("zone", MinRevisionParam)).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
+				r.With(tile, s.featureParams("zone", MinRevisionParam)).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
 			}
 			// Part 4: planners and admins only, If-Match as on /api/v1.
 			edit := r.With(signedIn, write, s.writeRevision, s.params("zone"))

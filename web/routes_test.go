@@ -36,6 +36,7 @@ func routes(t *testing.T, s *web.Server) []route {
 // concrete fills a route pattern with values of the edit environment.
 func concrete(pattern string) string {
 	return strings.NewReplacer("{code}", "P1", "{layer}", "plots", "{z}", "0", "{x}", "0", "{y}", "0",
+		"{tileMatrix}", "0", "{tileRow}", "0", "{tileCol}", "0",
 		"{kind}", "taxes", "/*", "/app.js").Replace(pattern)
 }
 

@@ -68,6 +68,15 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 		if r := read(tileDefault, ""); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
 			t.Errorf("%s: the default zone's tile: %d, ETag %s (want %s)", step, r.status, r.header.Get("ETag"), tileTag)
 		}
+		// The OGC API tile (row = y, column = x) is the same tile, the same ETag, through the
+		// same cache, and a 304 for the current ETag.
+		ogc := fmt.Sprintf("/ogc/collections/plots/tiles/WebMercatorQuad/12/%d/%d?zone=hand", y, x)
+		if r := read(ogc, ""); r.status != 200 || r.header.Get("ETag") != tileTag || bytes.Contains(r.body, []byte("P2")) != p2 {
+			t.Errorf("%s: the OGC API tile: %d, ETag %q (want %s), holds P2: %v", step, r.status, r.header.Get("ETag"), tileTag, bytes.Contains(r.body, []byte("P2")))
+		}
+		if r := read(ogc, tileTag); r.status != 304 {
+			t.Errorf("%s: the OGC API tile with its current ETag: %d, want 304", step, r.status)
+		}
 		// The current ETag does not make an unknown zone's tile a 304.
 		if r := read(fmt.Sprintf("/tiles/plots/12/%d/%d.mvt?zone=nowhere", x, y), tileTag); r.status != 404 || !bytes.Contains(r.body, []byte(`"field":"zone"`)) {
 			t.Errorf("%s: an unknown zone's tile with If-None-Match %s: %d %s", step, tileTag, r.status, r.body)
