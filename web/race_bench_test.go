@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,6 +38,15 @@ func BenchmarkPageRace(b *testing.B) {
 	db := syntheticPlots(b, 100_000)
 	land := httptest.NewServer(newServer(b, storeDeps(db)))
 	defer land.Close()
+	// The same server on a store without the feature cache (LANDINV_FEATURE_CACHE_MB=0): what
+	// every page costs when the database builds all its features, as on a cold cache.
+	bare, err := postgis.OpenWith(context.Background(), db.Pool.Config().ConnString(), nil, postgis.Options{FeatureCacheBytes: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	landNoCache := httptest.NewServer(newServer(b, storeDeps(bare)))
+	defer landNoCache.Close()
 	ref := httptest.NewServer(gzhttp.GzipHandler(&refServer{db: db, cols: refColumns()}))
 	defer ref.Close()
 
@@ -73,7 +83,8 @@ func BenchmarkPageRace(b *testing.B) {
 				n    int64
 				took time.Duration
 			}
-			sides := []*side{{base: land.URL}, {base: ref.URL}, {base: land.URL, gzip: true}, {base: ref.URL, gzip: true}}
+			sides := []*side{{base: land.URL}, {base: ref.URL}, {base: land.URL, gzip: true}, {base: ref.URL, gzip: true},
+				{base: landNoCache.URL}, {base: landNoCache.URL, gzip: true}}
 			var seed atomic.Uint64
 			batch := func(s *side) {
 				const clients, each = 8, 4
@@ -114,6 +125,7 @@ func BenchmarkPageRace(b *testing.B) {
 				batch(s)
 				s.n, s.took = 0, 0
 			}
+			stats0 := db.FeatureCacheStats()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				for j := range sides {
@@ -129,6 +141,12 @@ func BenchmarkPageRace(b *testing.B) {
 			b.ReportMetric(rps(sides[3]), "ref-gz-req/s")
 			b.ReportMetric(rps(sides[2])/rps(sides[3]), "ratio-gz")
 			b.ReportMetric(1-rps(sides[2])/rps(sides[0]), "gzip-cost")
+			b.ReportMetric(rps(sides[4])/rps(sides[1]), "ratio-nocache")
+			b.ReportMetric(rps(sides[5])/rps(sides[3]), "ratio-nocache-gz")
+			if st := db.FeatureCacheStats(); st.Hits+st.Misses > stats0.Hits+stats0.Misses {
+				b.ReportMetric(float64(st.Hits-stats0.Hits)/float64(st.Hits+st.Misses-stats0.Hits-stats0.Misses), "cache-hits")
+				b.ReportMetric(float64(st.Bytes)/(1<<20), "cache-MiB")
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}

@@ -44,6 +44,17 @@ func dbOptions(getenv func(string) string) (postgis.Options, error) {
 		}
 		o.ExecMode = s
 	}
+	// LANDINV_FEATURE_CACHE_MB: the feature cache's bound in MiB (0: no cache).
+	if s := getenv("LANDINV_FEATURE_CACHE_MB"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 1<<20 {
+			return o, fmt.Errorf("LANDINV_FEATURE_CACHE_MB=%q: must be a whole number of MiB ≥ 0 (0: no cache)", s)
+		}
+		o.FeatureCacheBytes = int64(n) << 20
+		if n == 0 {
+			o.FeatureCacheBytes = -1
+		}
+	}
 	// DATABASE_READ_URL: read replicas (hot standbys), comma-separated.
 	for _, u := range strings.Split(getenv("DATABASE_READ_URL"), ",") {
 		if u = strings.TrimSpace(u); u != "" {

@@ -38,3 +38,36 @@ func TestFailedAuthLimitSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestFeatureCacheSetting: LANDINV_FEATURE_CACHE_MB sets the feature cache's bound in MiB, 0
+// turns it off (a negative bound for the store), unset leaves the store's default (0); a
+// malformed value is an error naming the variable.
+func TestFeatureCacheSetting(t *testing.T) {
+	for _, tc := range []struct {
+		env     string
+		want    int64
+		wantErr bool
+	}{
+		{"", 0, false},
+		{"256", 256 << 20, false},
+		{"0", -1, false},
+		{"-1", 0, true},
+		{"lots", 0, true},
+	} {
+		o, err := dbOptions(func(k string) string {
+			if k == "LANDINV_FEATURE_CACHE_MB" {
+				return tc.env
+			}
+			return ""
+		})
+		if tc.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "LANDINV_FEATURE_CACHE_MB") {
+				t.Errorf("%q: error %v, want one naming the variable", tc.env, err)
+			}
+			continue
+		}
+		if err != nil || o.FeatureCacheBytes != tc.want {
+			t.Errorf("%q: FeatureCacheBytes %d (%v), want %d", tc.env, o.FeatureCacheBytes, err, tc.want)
+		}
+	}
+}

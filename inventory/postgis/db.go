@@ -37,6 +37,9 @@ type DB struct {
 	tracer *queryTracer
 	// health is the readiness check's own connection (Ping), outside the pool.
 	health health
+	// features keeps the GeoJSON of feature versions lists have built (featurecache.go); nil:
+	// none.
+	features *featureCache
 }
 
 // Open connects to the database at url with the default Options.
@@ -80,7 +83,8 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns)),
-		settings: sessionSettings(cfg), local: sessionLocals(cfg)}, log: log, tracer: tracer}
+		settings: sessionSettings(cfg), local: sessionLocals(cfg)}, log: log, tracer: tracer,
+		features: newFeatureCache(opts.FeatureCacheBytes)}
 	if len(opts.ReadURLs) > 0 {
 		db.Pool.replicas, err = openReplicas(ctx, opts.ReadURLs, pool, cfg, opts, log)
 		if err != nil {

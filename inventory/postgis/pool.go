@@ -58,6 +58,9 @@ type Options struct {
 	// DefaultReplicaCheckInterval); ReplicaDownFor how long a replica that failed is skipped
 	// (default DefaultReplicaDownFor).
 	ReplicaCheckInterval, ReplicaDownFor time.Duration
+	// FeatureCacheBytes bounds the cache of the features' GeoJSON (featurecache.go; 0:
+	// DefaultFeatureCacheBytes; negative: no cache).
+	FeatureCacheBytes int64
 }
 
 // DefaultMaxConns is the pool's size when none is configured: the database's capacity to run

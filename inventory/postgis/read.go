@@ -378,6 +378,13 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	// a bbox the rows may come in order from an index and stop at the limit, which a window over
 	// every match would prevent, so those pages count in a second statement when they must.
 	counted := q.BBox != nil && q.After == ""
+	if db.cachesFeatures(q) {
+		n, matched, err := db.streamCached(ctx, q, v, table, rw, order, counted, args, emit)
+		if err != nil {
+			return 0, n, err
+		}
+		return db.finishList(ctx, q, zone, table, w, args[:countArgs], n, matched)
+	}
 	win, matchedCol := "", ""
 	if counted {
 		win, matchedCol = ", count(*) over () as matched_", ", x.matched_::text"
@@ -409,6 +416,14 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
+	return db.finishList(ctx, q, zone, table, w, args[:countArgs], n, matched)
+}
+
+// finishList returns a page's number_matched, given its n rows and what its statement counted
+// (matched, -1 when it did not): the rows' count when it tells (a short first page, a page by
+// code), or else a count statement over w. An empty page checks the zone first, so an unknown
+// zone is a 404 rather than an empty page.
+func (db *DB) finishList(ctx context.Context, q inventory.Query, zone, table, w string, countArgs []any, n int, matched int64) (int64, int, error) {
 	if matched >= 0 {
 		return matched, n, nil
 	}
@@ -423,7 +438,7 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return int64(q.Offset + n), n, nil
 	}
 	count := fmt.Sprintf("select count(*) from %s t where %s", table, w)
-	if err := db.Pool.QueryRow(ctx, count, args[:countArgs]...).Scan(&matched); err != nil {
+	if err := db.Pool.QueryRow(ctx, count, countArgs...).Scan(&matched); err != nil {
 		return 0, n, fmt.Errorf("count %s: %w", q.Layer.Name, err)
 	}
 	return matched, n, nil
