@@ -152,7 +152,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)
 		started := false
-		var last []byte // the last feature written, for the next link's cursor
+		var last []byte // the id (as JSON) of the last feature written, for the next link's cursor
 		start := func() {
 			w.Header().Set("Content-Type", "application/geo+json")
 			w.WriteHeader(http.StatusOK)
@@ -165,7 +165,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			} else if err := bw.WriteByte(','); err != nil {
 				return err
 			}
-			last = append(last[:0], f...)
+			last = append(last[:0], featureIDJSON(f)...)
 			_, err := bw.Write(f)
 			return err
 		})
@@ -210,13 +210,30 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 	}
 }
 
-// lastCode reads the id of a feature as the store streams it.
-func lastCode(f []byte) string {
+// featureIDJSON returns the id of a feature as the store streams it, as a JSON string: the
+// string after the prefix {"type":"Feature","id": that featureSQL writes (a code has no quotes
+// or backslashes, so it ends at the next quote), or, for a feature shaped otherwise, its id
+// decoded and encoded again. A list keeps only this of its last feature, not the feature.
+func featureIDJSON(f []byte) []byte {
+	const prefix = `{"type":"Feature","id":"`
+	if rest, ok := bytes.CutPrefix(f, []byte(prefix)); ok {
+		if i := bytes.IndexAny(rest, `"\`); i >= 0 && rest[i] == '"' {
+			return f[len(prefix)-1 : len(prefix)+i+1]
+		}
+	}
 	var x struct {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal(f, &x)
-	return x.ID
+	b, _ := json.Marshal(x.ID)
+	return b
+}
+
+// lastCode reads a feature id kept by featureIDJSON.
+func lastCode(id []byte) string {
+	var s string
+	_ = json.Unmarshal(id, &s)
+	return s
 }
 
 // featureCollectionTail is what follows the features of a streamed FeatureCollection.

@@ -36,3 +36,24 @@ func TestFeatureVersion(t *testing.T) {
 		t.Error("a cut feature gave a version")
 	}
 }
+
+// TestFeatureIDJSON checks the id a list keeps of its last feature against encoding/json, on
+// features as the store builds them and shaped otherwise.
+func TestFeatureIDJSON(t *testing.T) {
+	for _, raw := range []string{
+		`{"type":"Feature","id":"LF-D1-0001","geometry":null,"properties":{"code":"LF-D1-0001"}}`,
+		`{"type":"Feature","id":"地块-1","geometry":null,"properties":{}}`,
+		`{"type":"Feature","id":"a\"b","geometry":null,"properties":{}}`, // an escape: decoded in full
+		`{"id":"X-2","type":"Feature","geometry":null,"properties":{}}`,  // another order
+	} {
+		var x struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(raw), &x); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastCode(featureIDJSON([]byte(raw))); got != x.ID {
+			t.Errorf("%s: id %q, encoding/json reads %q", raw, got, x.ID)
+		}
+	}
+}

@@ -104,9 +104,10 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
 	planner := v.SeesConfidential()
+	c := min(q.Limit, 1000)
 	var (
-		keys    []featureKey
-		held    [][]byte // the cached text of keys[i], nil when not held
+		keys    = make([]featureKey, 0, c)
+		held    = make([][]byte, 0, c) // the cached text of keys[i], nil when not held
 		missing []int64
 		zoneID  int32
 		rev     int64
