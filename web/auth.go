@@ -122,14 +122,14 @@ func (s *Server) failedAuthUsedUp(r *http.Request) bool {
 	if lim == nil {
 		return false
 	}
-	_, rate, err := lim.Status(clientAddr(r))
+	_, rate, err := lim.Status(s.clientAddr(r))
 	return err == nil && math.Round(rate) >= float64(s.rates.failedAuthLimit)
 }
 
 // countFailedAuth counts one failed authentication against the request's address.
 func (s *Server) countFailedAuth(w http.ResponseWriter, r *http.Request) {
 	if s.rates.failedAuth != nil {
-		s.rates.failedAuth.OnLimit(w, r, clientAddr(r))
+		s.rates.failedAuth.OnLimit(w, r, s.clientAddr(r))
 	}
 }
 

@@ -258,3 +258,63 @@ func TestEveryRateLimitAnswersAlike(t *testing.T) {
 		})
 	}
 }
+
+// TestClientAddressBehindAProxy: with Deps.ClientIPHeader set (serve --client-ip-header), every
+// per-client limit keys on the address the proxy appended to the header, not on the connection
+// (the proxy's, the same for everyone): two clients behind one proxy have a limit each, an entry
+// a client wrote before the proxy's does not make it another client, and enquiries are counted
+// per client too. Without the setting, the same requests share one limit.
+func TestClientAddressBehindAProxy(t *testing.T) {
+	e := newEditEnv(t)
+	get := func(srv *httptest.Server, method, path, xff, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, behind := range []bool{true, false} {
+		d := storeDeps(e.db)
+		d.Limits.AnonymousPerMinute = 2
+		d.EnquiryLimit = 1
+		if behind {
+			d.ClientIPHeader = "X-Forwarded-For"
+		}
+		srv := httptest.NewServer(newServer(t, d))
+		for i, want := range []int{200, 200, 429} {
+			if got := get(srv, "GET", "/api/v1/zone", "198.51.100.1, 203.0.113.7", ""); got != want {
+				t.Fatalf("behind a proxy %v: client A's request %d: %d, want %d", behind, i+1, got, want)
+			}
+		}
+		// Client A again, with another address written in front of the proxy's entry.
+		if got := get(srv, "GET", "/api/v1/zone", "192.0.2.99, 203.0.113.7", ""); got != 429 {
+			t.Errorf("behind a proxy %v: client A with a made-up first entry: %d, want 429", behind, got)
+		}
+		wantB := 200
+		if !behind {
+			wantB = 429 // one limit for everyone: the connection's address
+		}
+		if got := get(srv, "GET", "/api/v1/zone", "203.0.113.8", ""); got != wantB {
+			t.Errorf("behind a proxy %v: client B: %d, want %d", behind, got, wantB)
+		}
+		// Enquiries: one each per window.
+		if got := get(srv, "POST", "/api/v1/enquiries", "203.0.113.20", goodEnquiry); got != 201 {
+			t.Errorf("behind a proxy %v: client C's enquiry: %d, want 201", behind, got)
+		}
+		wantD := 201
+		if !behind {
+			wantD = 429
+		}
+		if got := get(srv, "POST", "/api/v1/enquiries", "203.0.113.21", goodEnquiry); got != wantD {
+			t.Errorf("behind a proxy %v: client D's enquiry: %d, want %d", behind, got, wantD)
+		}
+		srv.Close()
+	}
+}

@@ -107,15 +107,32 @@ func newRateLimits(l Limits) rateLimits {
 	return rl
 }
 
-// clientAddr is the rate limit's key: the address the connection comes from. Behind a reverse
-// proxy, set the proxy to pass the client's address and put a trusted real-IP middleware in
-// front (not X-Forwarded-For as sent by anyone).
-func clientAddr(r *http.Request) string {
+// clientAddrVia is the client's address, the key of every per-client limit (the public's rate
+// limits, failed credentials, sign-in, enquiries): with header set (Deps.ClientIPHeader, serve
+// --client-ip-header), the address a trusted reverse proxy put in it (the last entry of
+// X-Forwarded-For, the one the proxy appended; or X-Real-IP) when the request carries it; else
+// the address the connection comes from. Canonical (httprate.CanonicalizeIP: an IPv6 address
+// stands for its /64). Without the header behind a proxy, every client would share the proxy's
+// address, and so one limit.
+func clientAddrVia(r *http.Request, header string) string {
+	if header != "" {
+		if v := r.Header.Values(header); len(v) > 0 {
+			parts := strings.Split(v[len(v)-1], ",")
+			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
+				return httprate.CanonicalizeIP(a)
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	return httprate.CanonicalizeIP(host)
+}
+
+// clientAddr is the request's client address for the server's limits (clientAddrVia).
+func (s *Server) clientAddr(r *http.Request) string {
+	return clientAddrVia(r, s.deps.ClientIPHeader)
 }
 
 // kind tags a route with the kind of query it asks of the store (see above).
@@ -158,7 +175,7 @@ func (s *Server) serveKind(w http.ResponseWriter, r *http.Request, next http.Han
 				lim = s.rates.costly
 			}
 		}
-		if lim != nil && lim.OnLimit(w, r, clientAddr(r)) {
+		if lim != nil && lim.OnLimit(w, r, s.clientAddr(r)) {
 			s.tooManyRequests(w, time.Minute, "", "this address has made too many requests of this kind; retry after the time in Retry-After, or sign in")
 			return
 		}

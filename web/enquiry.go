@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,11 +41,7 @@ func (s *Server) enquiryLimit() func(http.Handler) http.Handler {
 		n = DefaultEnquiryLimit
 	}
 	return httprate.LimitBy(n, EnquiryWindow, func(r *http.Request) (string, error) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		return httprate.CanonicalizeIP(host), nil
+		return s.clientAddr(r), nil
 	}, httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 		s.tooManyRequests(w, EnquiryWindow, "", "too many enquiries from this address; try again later or use the contact on the site sheet")
 	}))

@@ -70,6 +70,10 @@ type Deps struct {
 	// EnquiryLimit is how many enquiries one client may post per EnquiryWindow (default
 	// DefaultEnquiryLimit).
 	EnquiryLimit int
+	// ClientIPHeader, when set, names the header a trusted reverse proxy puts the client's
+	// address in (X-Forwarded-For: its last entry; X-Real-IP): the key of the per-client limits
+	// (clientAddrVia). Unset: the connection's address, which behind a proxy is the proxy's.
+	ClientIPHeader string
 
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.

@@ -52,8 +52,9 @@ type SessionConfig struct {
 	// a proxy in front ends TLS (the browser sees https, this server plain http).
 	SecureCookie bool
 	// ClientIPHeader, when set, names the header a trusted proxy puts the client's address in
-	// (X-Forwarded-For: its last entry; X-Real-IP), for the per-client sign-in limit. Unset,
-	// the client is the connection's remote address.
+	// (X-Forwarded-For: its last entry; X-Real-IP), for the per-client sign-in limit (the
+	// server's other limits take Deps.ClientIPHeader; serve sets both). Unset, the client is
+	// the connection's remote address.
 	ClientIPHeader string
 	// IdleTimeout ends a session after so long without a request (default 30 min); Lifetime
 	// ends it so long after sign-in whatever happens (default 12 h).
@@ -244,15 +245,10 @@ func sameOrigin(r *http.Request) error {
 	return nil
 }
 
-// clientOf returns the client's address, for the per-client sign-in limit.
+// clientOf returns the client's address, for the per-client sign-in limit: the same key the
+// rate limits use (clientAddrVia).
 func (ss *Sessions) clientOf(r *http.Request) string {
-	if h := ss.cfg.ClientIPHeader; h != "" {
-		if v := r.Header.Get(h); v != "" {
-			parts := strings.Split(v, ",")
-			return strings.TrimSpace(parts[len(parts)-1]) // the entry our proxy appended
-		}
-	}
-	return clientAddr(r) // the same key the rate limits use
+	return clientAddrVia(r, ss.cfg.ClientIPHeader)
 }
 
 // signIn answers POST /api/v1/session: {name, password} → 204 with a new session cookie; 401

@@ -234,3 +234,42 @@ func TestTwoProcessesBehindNginx(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitsPerClientBehindNginx runs `landinv serve --client-ip-header X-Forwarded-For
+// --rate 3` behind nginx (which appends the client's address to X-Forwarded-For) and reaches
+// nginx from two loopback addresses, two clients: each gets its own three requests a minute,
+// though every request comes to landinv from nginx's address. Without the setting they would
+// share one limit (web's TestClientAddressBehindAProxy checks that side).
+func TestRateLimitsPerClientBehindNginx(t *testing.T) {
+	direct := postgistest.URL(t, true)
+	bin := buildLandinv(t)
+	p := startServeArgs(t, bin, "A", []string{"--client-ip-header", "X-Forwarded-For", "--rate", "3"}, "DATABASE_URL="+direct)
+	lb := startNginx(t, p)
+	from := func(ip string) *http.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	}
+	status := func(c *http.Client) int {
+		t.Helper()
+		resp, err := c.Get(lb + "/api/v1/zone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	a, b := from("127.0.0.2"), from("127.0.0.3")
+	for i, want := range []int{200, 200, 200, 429} {
+		if got := status(a); got != want {
+			t.Fatalf("client 127.0.0.2, request %d: %d, want %d", i+1, got, want)
+		}
+	}
+	for i := range 3 {
+		if got := status(b); got != 200 {
+			t.Errorf("client 127.0.0.3, request %d: %d, want 200 (a limit of its own)", i+1, got)
+		}
+	}
+	if got := status(a); got != 429 {
+		t.Errorf("client 127.0.0.2 after the other's requests: %d, want 429", got)
+	}
+}

@@ -46,9 +46,15 @@ type proc struct {
 // waits until /readyz answers 200. The test's end stops it with SIGTERM, as a supervisor would.
 func startServe(t *testing.T, bin, name string, env ...string) *proc {
 	t.Helper()
+	return startServeArgs(t, bin, name, nil, env...)
+}
+
+// startServeArgs is startServe with more arguments for `serve`.
+func startServeArgs(t *testing.T, bin, name string, args []string, env ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{name: name, url: "http://" + addr, log: &lockedBuffer{}}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--debug-addr", "", "--log-format", "json")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--debug-addr", "", "--log-format", "json"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {

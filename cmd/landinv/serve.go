@@ -28,7 +28,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	rate := fs.Int("rate", 600, "requests a minute one client address of the public may make (`N`; 0: no limit; per process)")
 	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
-	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for the per-client sign-in limit; unset: the connection's address")
+	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for every per-client limit (the public's rate limits, failed credentials, sign-in, enquiries); unset: the connection's address, which behind a proxy is the proxy's for every client")
 	failedAuthDefault, err := envInt(os.Getenv, "LANDINV_RATE_FAILED_AUTH", web.DefaultFailedAuthPerMinute)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -79,15 +79,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Extents: db, OGCCRS: extraCRS,
-		Evaluations:   db,
-		Authenticate:  web.TokenAuthenticator(db.Authenticate),
-		Sessions:      sessions,
-		Log:           e.log,
-		Metrics:       metrics,
-		PublicMetrics: *publicMetrics,
-		Basemap:       basemap,
-		Limits:        webLimits(db.Timeouts(), *rate, *rateCostly, *rateFailedAuth),
-		MaxImports:    *imports,
+		Evaluations:    db,
+		Authenticate:   web.TokenAuthenticator(db.Authenticate),
+		Sessions:       sessions,
+		Log:            e.log,
+		Metrics:        metrics,
+		PublicMetrics:  *publicMetrics,
+		Basemap:        basemap,
+		Limits:         webLimits(db.Timeouts(), *rate, *rateCostly, *rateFailedAuth),
+		MaxImports:     *imports,
+		ClientIPHeader: *clientIP,
 	})
 	if err != nil {
 		return err
