@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
@@ -109,6 +110,27 @@ type sheetView struct {
 	Illustrative                              bool
 	Map                                       *sheetMap
 	NotFound                                  string
+	// Problems are the templates of the problem codes the enquiry form may meet, in the page's
+	// language, as JSON for its script: the server's English detail is never shown.
+	Problems string
+}
+
+// sheetProblemCodes are the problem codes an enquiry from the sheet may be refused with.
+var sheetProblemCodes = []string{inventory.CodeInvalid, inventory.CodeBadText, inventory.CodeTooManyRequests,
+	inventory.CodeTooLarge, inventory.CodeUnavailable}
+
+// sheetProblems returns sheetProblemCodes' templates in lang, as JSON.
+func sheetProblems(lang string) string {
+	codes := inventory.Codes()
+	out := map[string]string{}
+	for _, c := range sheetProblemCodes {
+		out[c] = codes[c].ZH
+		if lang == "en" {
+			out[c] = codes[c].EN
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }
 
 // sheetMap is the SVG map: paths and labels in Web Mercator units, with a scale bar.
@@ -193,7 +215,7 @@ func baseView(r *http.Request, l *inventory.Layer, code, lang string) *sheetView
 		otherURL += "?" + q
 	}
 	v := &sheetView{Lang: lang, HTMLLang: map[string]string{"zh": "zh-CN", "en": "en"}[lang], T: t, Layer: l.Name, Code: code,
-		KindLabel: t[l.Name], OtherLangURL: otherURL}
+		KindLabel: t[l.Name], OtherLangURL: otherURL, Problems: sheetProblems(lang)}
 	v.MapURL = "/?" + url.Values{"sel": {l.Name + ":" + code}, "lang": {lang}}.Encode()
 	return v
 }

@@ -28,6 +28,16 @@
   const form = $('#enquiry-form');
   if (!form) return;
   const out = $('#enquiry-result');
+  // problem writes a refusal in the page's language from its code's template (data-problems,
+  // the server's table of codes), {field} being the field's label on the form: never the
+  // server's English detail.
+  const problems = JSON.parse(form.dataset.problems || '{}');
+  const problem = (j, status) => {
+    const tpl = problems[j.code] || problems[{ 429: 'too_many_requests', 413: 'too_large', 503: 'unavailable' }[status]] || problems.invalid || String(status);
+    const input = j.field && form.elements[j.field];
+    const label = input && input.closest('label') ? input.closest('label').firstChild.textContent.replace(/\s*\*\s*$/, '').trim() : '';
+    return tpl.replace('{field}', label || (document.documentElement.lang === 'en' ? 'A value' : '某项'));
+  };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
@@ -45,7 +55,7 @@
         form.querySelector('button[type=submit]').disabled = true;
       } else {
         out.className = 'result err';
-        out.textContent = form.dataset.failed + (j.detail || r.status);
+        out.textContent = form.dataset.failed + problem(j, r.status);
         if (j.field && form.elements[j.field]) form.elements[j.field].focus();
       }
     } catch (e) {

@@ -2,6 +2,7 @@
 // same POST /api/v1/enquiries as the site sheet's form, with its hidden honeypot field.
 import { state } from './state.js';
 import { withZone } from './api.js';
+import { problemText } from './problem.js';
 
 const TEXT = {
   sheet: ['查看/打印招商推介单', 'Open or print the site sheet'],
@@ -13,6 +14,9 @@ const TEXT = {
   sent: ['已收到您的咨询，编号 ', 'Thank you. Your enquiry number is '], failed: ['提交失败：', 'Could not send: '],
 };
 const tx = (k) => TEXT[k][state.lang === 'en' ? 1 : 0];
+// The form's fields by their labels, for the server's problems (never its English detail).
+const labels = () => Object.fromEntries(['name', 'company', 'phone', 'email', 'industry', 'area_mu', 'message']
+  .map((k) => [k, tx(k).replace(/ \*$/, '')]));
 
 // sheetURL is the site sheet of a plot or building, in the page's language.
 export const sheetURL = (kind, code) => withZone(`/sites/${kind}/${encodeURIComponent(code)}${state.lang === 'en' ? '?lang=en' : ''}`);
@@ -59,8 +63,9 @@ export function enquiryBlock(kind, code) {
     if (!body.phone && !body.email) { out.textContent = tx('need'); return; }
     try {
       const r = await fetch(withZone('/api/v1/enquiries'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      const j = await r.json();
-      out.textContent = r.status === 201 ? tx('sent') + j.id : tx('failed') + (j.detail || r.status);
+      const j = await r.json().catch(() => ({}));
+      out.textContent = r.status === 201 ? tx('sent') + j.id
+        : tx('failed') + problemText(state.meta, 'enquiries', { ...j, status: r.status }, labels());
       if (r.status === 201) btn.disabled = true;
     } catch (e) {
       out.textContent = tx('failed') + e.message;

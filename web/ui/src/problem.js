@@ -16,9 +16,11 @@ const PLACE = {
 const en = () => state.lang === 'en';
 
 // fieldName is the label of a problem's field (a property of layer, or a place such as the
-// boundary), in the page's language.
-export function fieldName(meta, layer, name) {
+// boundary), in the page's language; labels, when given, names the fields of a form that is no
+// layer (e.g. the enquiry form: its own labels).
+export function fieldName(meta, layer, name, labels) {
   const bare = String(name || '').replace(/^confidential\./, '').replace(/ \(a key\)$/, '');
+  if (labels && labels[bare]) return labels[bare];
   const f = fieldOf(meta, layer, bare);
   if (f) return en() ? f.label_en : f.label;
   const p = PLACE[bare];
@@ -44,14 +46,15 @@ function paramText(meta, layer, field, key, v) {
   return String(v);
 }
 
-// problemText writes prob (a problem document) about layer in the page's language.
-export function problemText(meta, layer, prob) {
+// problemText writes prob (a problem document) about layer in the page's language (labels:
+// see fieldName).
+export function problemText(meta, layer, prob, labels) {
   const codes = (meta && meta.codes) || {};
   const c = codes[prob.code] || codes[kindOf(prob.status)] || null;
   if (!c) return en() ? `The change was refused (${prob.status}).` : `修改未被接受（${prob.status}）。`;
   const tpl = en() ? c.en : c.zh;
   const params = prob.params || {};
-  return tpl.replace(/\{(\w+)\}/g, (_, k) => (k === 'field' ? fieldName(meta, layer, prob.field) : paramText(meta, layer, prob.field, k, params[k])));
+  return tpl.replace(/\{(\w+)\}/g, (_, k) => (k === 'field' ? fieldName(meta, layer, prob.field, labels) : paramText(meta, layer, prob.field, k, params[k])));
 }
 
 // kindOf is the code of a problem without one, from its status.
