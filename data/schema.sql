@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql
--- Migrations sha256: 70837e74a84deb78fd915f36d8e9198f598aee2eec95d9ba31b3da87e36ecaa6
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql
+-- Migrations sha256: 03b95f5dfc383463d1b745bce5f10006ee55c2da192cf42156b834884e582921
 
 
 --
@@ -1983,7 +1983,7 @@ CREATE TABLE public.projects (
     plant_code text,
     leased_m2 double precision,
     agreed_start_date date,
-    enquiry_id integer,
+    enquiry_id bigint,
     illustrative boolean DEFAULT false NOT NULL,
     geom public.geometry(Geometry,4326),
     CONSTRAINT projects_area_mu_max_range CHECK (((area_mu_max >= (0)::double precision) AND (area_mu_max <= (100000)::double precision))),
@@ -1996,7 +1996,7 @@ CREATE TABLE public.projects (
     CONSTRAINT projects_crane_capacity_t_range CHECK (((crane_capacity_t >= (0)::double precision) AND (crane_capacity_t <= (500)::double precision))),
     CONSTRAINT projects_dates_order CHECK ((((signed_on IS NULL) OR (supplied_on IS NULL) OR (signed_on <= supplied_on)) AND ((supplied_on IS NULL) OR (started_on IS NULL) OR (supplied_on <= started_on)) AND ((started_on IS NULL) OR (in_production_on IS NULL) OR (started_on <= in_production_on)) AND ((dropped_on IS NULL) OR (signed_on IS NULL) OR (signed_on <= dropped_on)))),
     CONSTRAINT projects_dropped_reason CHECK (((stage = 'dropped'::text) = ((dropped_on IS NOT NULL) AND (COALESCE(btrim(drop_reason), ''::text) <> ''::text)))),
-    CONSTRAINT projects_enquiry_id_range CHECK (((enquiry_id >= 1) AND (enquiry_id <= 2147483647))),
+    CONSTRAINT projects_enquiry_id_range CHECK (((enquiry_id >= 1) AND (enquiry_id <= '9007199254740991'::bigint))),
     CONSTRAINT projects_floor_load_kn_m2_range CHECK (((floor_load_kn_m2 >= (0.5)::double precision) AND (floor_load_kn_m2 <= (200)::double precision))),
     CONSTRAINT projects_geom_check CHECK ((geom IS NULL)),
     CONSTRAINT projects_industry_code_check CHECK ((industry_code ~ '^[A-T]?[0-9]{2,4}$'::text)),

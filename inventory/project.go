@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"math"
 	"strconv"
 	"time"
 )
@@ -137,7 +136,7 @@ var ProjectLayer = &Layer{
 		Field{Name: "plant_code", Type: Text, Label: "租用厂房", LabelEN: "Plant"},
 		Field{Name: "leased_m2", Type: Number, Unit: "m²", Label: "租用面积", LabelEN: "Leased area"}.Between(0, 1e7),
 		Field{Name: "agreed_start_date", Type: Date, Label: "约定开工日期", LabelEN: "Agreed start date"},
-		Field{Name: "enquiry_id", Type: Integer, Label: "来源线索", LabelEN: "From enquiry"}.Between(1, math.MaxInt32),
+		Field{Name: "enquiry_id", Type: Integer, Label: "来源线索", LabelEN: "From enquiry"}.Between(1, 1<<53-1),
 	)...),
 	Filters: []Filter{
 		{Param: "stage", Kind: FilterIn, Field: "stage", Enum: ProjectStages},

@@ -23,7 +23,7 @@ import (
 var sqlTypes = map[inventory.FieldType][]string{
 	inventory.Text:    {"text"},
 	inventory.Number:  {"numeric", "double precision"},
-	inventory.Integer: {"integer"},
+	inventory.Integer: {"integer", "bigint"},
 	inventory.Bool:    {"boolean"},
 	inventory.Date:    {"date"},
 	inventory.Enum:    {"text"},

@@ -346,6 +346,18 @@ func TestProjectFromEnquiry(t *testing.T) {
 	if !strings.HasPrefix(f.Code, "PRJ-E") {
 		t.Errorf("code %s", f.Code)
 	}
+	// An enquiry numbered past 2^31 − 1 (enquiries.id is bigint) becomes a project too
+	// (projects.enquiry_id was integer before 0076).
+	if _, err := db.Pool.Exec(ctx, `select setval(pg_get_serial_sequence('enquiries', 'id'), 3000000000)`); err != nil {
+		t.Fatal(err)
+	}
+	big, err := db.CreateEnquiry(ctx, "hand", inventory.NewEnquiry{SiteLayer: "plots", SiteCode: "R1", Name: "李经理", Phone: "13900000000"})
+	if err != nil || big <= 1<<31 {
+		t.Fatalf("enquiry %d: %v", big, err)
+	}
+	if g, err := db.FromEnquiry(projectPlanner, "hand", big, "", ""); err != nil || fmt.Sprint(g.Confidential["enquiry_id"]) != fmt.Sprint(big) {
+		t.Errorf("a project from enquiry %d: %v", big, err)
+	}
 }
 
 // TestProjectStepRuleMatchesTheDatabase compares inventory.ProjectStepOK with
