@@ -4,6 +4,7 @@
 import { $ } from './dom.js';
 import { state, t } from './state.js';
 import { label } from './format.js';
+import { lengthOf } from './measure.js';
 
 // CONTEXT_LINES and CONTEXT_POINTS are the layout kinds of the zone's surroundings (周边环境,
 // migration 0067): the river, roads, expressways and railways around the zone, its stations,
@@ -46,7 +47,7 @@ export function cityPointer() {
   const p = map.project([lon, lat]);
   if (p.x >= 0 && p.x <= w && p.y >= 0 && p.y <= h) { el.hidden = true; return; }
   const m = map.getCenter();
-  const km = haversineKm(m.lng, m.lat, lon, lat);
+  const km = lengthOf([[m.lng, m.lat], [lon, lat]]) / 1000;
   // Where the ray from the middle of the map towards the centre leaves the map (inset).
   const dx = p.x - w / 2; const dy = p.y - h / 2; const inset = 46;
   const s = Math.min((w / 2 - inset) / Math.abs(dx || 1e-9), (h / 2 - inset) / Math.abs(dy || 1e-9));
@@ -59,12 +60,5 @@ export function cityPointer() {
   el.style.left = `${Math.max(4, Math.min(w - r.width - 4, w / 2 + dx * s - r.width / 2))}px`;
   el.style.top = `${Math.max(4, Math.min(h - r.height - 4, h / 2 + dy * s - r.height / 2))}px`;
   el.onclick = () => map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 12) });
-}
-
-// haversineKm is the great-circle distance in km between two points (degrees; mean radius).
-function haversineKm(lon1, lat1, lon2, lat2) {
-  const r = Math.PI / 180;
-  const a = Math.sin((lat2 - lat1) * r / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin((lon2 - lon1) * r / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.sqrt(a));
 }
 
