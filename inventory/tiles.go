@@ -25,17 +25,34 @@ type TileService interface {
 	Tile(ctx context.Context, tl *TileLayer, zone string, z, x, y int) ([]byte, error)
 	// TileAt is Tile with the inventory's revision (the tile's ETag), read by the same
 	// statement as the tile's features, in the same snapshot: the tile is exactly that
-	// revision's. When the revision is one of have (the revision of a tile the caller holds:
-	// the client's If-None-Match, a cached tile), the tile is not rendered and Tile is nil.
-	// zone "" is the default zone; a zone that does not exist is ENotFound naming zone.
-	TileAt(ctx context.Context, tl *TileLayer, zone string, z, x, y int, have ...int64) (RevisionTile, error)
+	// revision's, and with the tile's content key. When the revision is one of
+	// held.Revisions (the revision of a tile the caller holds: the client's If-None-Match, a
+	// cached tile), or the content key is held.Content (the features drawn are the ones a tile
+	// the caller holds was drawn from), the tile is not rendered and Tile is nil. zone "" is the
+	// default zone; a zone that does not exist is ENotFound naming zone.
+	TileAt(ctx context.Context, tl *TileLayer, zone string, z, x, y int, held TileHeld) (RevisionTile, error)
+}
+
+// TileHeld is what a caller of TileAt holds of a tile already: the revisions it has the tile of
+// (the client's If-None-Match, a cached tile's) and the content key of a cached tile ("": none).
+type TileHeld struct {
+	Revisions []int64
+	Content   string
 }
 
 // RevisionTile is a tile and the inventory's revision it shows.
+//
+// Content is the tile's content key: a digest of the versions (rows) it draws. A version never
+// changes once written (an edit or an archiving is a new row), and a tile is drawn from its
+// versions' own columns only, so two tiles of one z/x/y, layer and zone with the same content
+// key are the same tile, whatever the revisions between them: a write elsewhere in the zone
+// leaves a tile's key, and so the tile, as it was.
 type RevisionTile struct {
 	Revision int64
 	Tile     []byte // nil when empty or not rendered (Rendered)
-	Rendered bool   // false when Revision was one of the revisions the caller holds
+	Rendered bool   // false when Revision was one of held.Revisions, or Same
+	Content  string // the content key; "" when the revision was one of held.Revisions (not read)
+	Same     bool   // Content is held.Content: the held tile is this revision's too
 }
 
 // CheckTile reports whether z/x/y names a tile.

@@ -305,7 +305,8 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 	key := tileKey{layer: tl.Layer.Name, zone: zoneOf(r), z: z, x: x, y: y,
 		planner: inventory.ViewerFrom(r.Context()).SeesConfidential()}
 	client, haveClient := tileETag(r.Header.Get("If-None-Match"))
-	cachedRev, cached, hit := s.tileCache.get(key)
+	ent, hit := s.tileCache.get(key)
+	cachedRev, cached := ent.rev, ent.tile
 	if hit {
 		// A tile of this zone is at hand: the revision alone tells whether it (or the
 		// client's) is current, and that is read in the shared rounds (revisionReader), one
@@ -321,22 +322,27 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 			return
 		}
 	}
-	have := make([]int64, 0, 2)
+	held := inventory.TileHeld{Revisions: make([]int64, 0, 2)}
 	if haveClient {
-		have = append(have, client)
+		held.Revisions = append(held.Revisions, client)
 	}
 	if hit {
-		have = append(have, cachedRev)
+		held.Revisions = append(held.Revisions, cachedRev)
+		held.Content = ent.content
 	}
-	t, err := s.deps.Tiles.TileAt(r.Context(), tl, key.zone, key.z, key.x, key.y, have...)
+	t, err := s.deps.Tiles.TileAt(r.Context(), tl, key.zone, key.z, key.x, key.y, held)
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
 	b := t.Tile
-	if t.Rendered {
-		s.tileCache.put(key, t.Revision, b)
-	} else if !haveClient || t.Revision != client { // the revision is the cached tile's
+	switch {
+	case t.Rendered:
+		s.tileCache.put(key, t.Revision, t.Content, b)
+	case t.Same: // the cached tile's content, at this revision: a write elsewhere left it as it was
+		s.tileCache.seen(key, t.Content, t.Revision)
+		b = cached
+	case !haveClient || t.Revision != client: // the revision is the cached tile's
 		b = cached
 	}
 	s.writeTile(w, r, t.Revision, haveClient && t.Revision == client, b)

@@ -22,24 +22,27 @@ type tileKey struct {
 //
 // Why it is never stale: every entry carries the inventory's revision (which every write bumps
 // in its own transaction, at commit) that the statement rendering it read in the same snapshot
-// as the tile's features: the tile is exactly that revision's. The cached tile is served only
-// when a revision read by a query that started after the request arrived (a shared round of
-// revisionReader, or the tile's own statement, which is handed the entry's revision and
-// renders unless it is current) equals the entry's. A write makes a new revision, so the next request renders afresh; the
-// first put of a newer revision drops every older entry at once.
+// as the tile's features, and the tile's content key (inventory.RevisionTile: a digest of the
+// versions it draws, which never change): the tile is exactly that revision's. The cached tile
+// is served only when a revision read by a query that started after the request arrived (a
+// shared round of revisionReader, or the tile's own statement) equals the entry's, or when the
+// tile's own statement, run after the request arrived, finds the entry's content key at the
+// current revision (a write elsewhere left the tile as it was; the entry then moves to that
+// revision). Entries of older revisions stay until the bound evicts them: they may be found
+// unchanged.
 type tileCache struct {
 	mu    sync.Mutex
 	max   int64
 	size  int64
-	rev   int64 // the newest revision seen
 	order *list.List
 	items map[tileKey]*list.Element
 }
 
 type tileEntry struct {
-	key  tileKey
-	rev  int64
-	tile []byte
+	key     tileKey
+	rev     int64
+	content string // the content key of the features drawn
+	tile    []byte
 }
 
 // newTileCache returns a cache of at most max bytes; nil (no cache) when max < 0.
@@ -53,26 +56,41 @@ func newTileCache(max int64) *tileCache {
 	return &tileCache{max: max, order: list.New(), items: map[tileKey]*list.Element{}}
 }
 
-// get returns the tile stored under k and the revision it shows (an empty tile is a non-nil
-// empty slice). Whether that revision is still current is for the caller to check.
-func (c *tileCache) get(k tileKey) (int64, []byte, bool) {
+// get returns the entry stored under k: the tile (an empty tile is a non-nil empty slice), the
+// revision it was last known current at, and its content key. Whether that revision is still
+// current is for the caller to check.
+func (c *tileCache) get(k tileKey) (tileEntry, bool) {
 	if c == nil {
-		return 0, nil, false
+		return tileEntry{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[k]
 	if !ok {
-		return 0, nil, false
+		return tileEntry{}, false
 	}
 	c.order.MoveToFront(e)
-	ent := e.Value.(*tileEntry)
-	return ent.rev, ent.tile, true
+	return *e.Value.(*tileEntry), true
 }
 
-// put stores tile, as of revision rev, under k, evicting the least recently used tiles beyond
-// the bound.
-func (c *tileCache) put(k tileKey, rev int64, tile []byte) {
+// seen records that the tile stored under k with content key content is revision rev's too
+// (its statement found the same content at rev); an entry since replaced is left alone.
+func (c *tileCache) seen(k tileKey, content string, rev int64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		if ent := e.Value.(*tileEntry); ent.content == content && rev > ent.rev {
+			ent.rev = rev
+		}
+	}
+}
+
+// put stores tile, as of revision rev with content key content, under k, evicting the least
+// recently used tiles beyond the bound. An entry of a newer revision is kept.
+func (c *tileCache) put(k tileKey, rev int64, content string, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
 	}
@@ -81,23 +99,13 @@ func (c *tileCache) put(k tileKey, rev int64, tile []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rev < c.rev {
-		return // a write has happened since: nobody asks for this revision any more
-	}
-	if rev > c.rev {
-		c.rev = rev
-		for e := c.order.Back(); e != nil; {
-			prev := e.Prev()
-			if ent := e.Value.(*tileEntry); ent.rev < rev {
-				c.remove(e)
-			}
-			e = prev
-		}
-	}
 	if e, ok := c.items[k]; ok {
+		if e.Value.(*tileEntry).rev > rev {
+			return
+		}
 		c.remove(e)
 	}
-	c.items[k] = c.order.PushFront(&tileEntry{key: k, rev: rev, tile: tile})
+	c.items[k] = c.order.PushFront(&tileEntry{key: k, rev: rev, content: content, tile: tile})
 	c.size += cost(k, tile)
 	for c.size > c.max {
 		c.remove(c.order.Back())

@@ -5,53 +5,56 @@ import (
 )
 
 // TestTileCacheBound: the cache never holds more bytes than its bound, evicts the least
-// recently used tile first, and drops every tile of an older revision once a newer one is
-// stored.
+// recently used tile first, keeps tiles of older revisions (they may be found unchanged: seen
+// moves one to a newer revision when its content key is the same), and never lets a tile
+// rendered at an older revision replace a newer one.
 func TestTileCacheBound(t *testing.T) {
 	c := newTileCache(10 << 10)
 	key := func(x int) tileKey { return tileKey{layer: "plots", z: 14, x: x} }
 	tile := make([]byte, 1000)
 	for x := range 50 {
-		c.put(key(x), 1, tile)
-		if _, _, ok := c.get(key(0)); x < 5 && !ok { // 0 is used, so it stays while young ones go
+		c.put(key(x), 1, "k", tile)
+		if _, ok := c.get(key(0)); x < 5 && !ok { // 0 is used, so it stays while young ones go
 			t.Fatalf("tile 0 evicted after %d puts", x)
 		}
 		if c.bytes() > 10<<10 {
 			t.Fatalf("cache holds %d bytes, bound %d", c.bytes(), 10<<10)
 		}
 	}
-	if _, _, ok := c.get(key(0)); !ok {
+	if _, ok := c.get(key(0)); !ok {
 		t.Error("the most used tile was evicted")
 	}
-	if _, _, ok := c.get(key(10)); ok {
+	if _, ok := c.get(key(10)); ok {
 		t.Error("an old, unused tile survived 50 puts into room for 9")
 	}
-	if rev, _, ok := c.get(key(49)); !ok || rev != 1 {
-		t.Errorf("the newest tile: revision %d, %v", rev, ok)
+	if e, ok := c.get(key(49)); !ok || e.rev != 1 || e.content != "k" {
+		t.Errorf("the newest tile: revision %d, key %q, %v", e.rev, e.content, ok)
 	}
-	c.put(key(100), 2, []byte("new"))
-	for x := range 50 {
-		if _, _, ok := c.get(key(x)); ok {
-			t.Fatalf("tile %d of revision 1 survived revision 2", x)
-		}
+	c.put(key(100), 2, "n", []byte("new"))
+	if _, ok := c.get(key(49)); !ok {
+		t.Error("a tile of revision 1 was dropped when one of revision 2 was stored")
 	}
-	c.put(key(101), 1, tile) // rendered before the write, stored after it: not kept
-	if _, _, ok := c.get(key(101)); ok {
-		t.Error("a tile of an older revision was stored")
+	c.put(key(100), 1, "o", tile) // rendered before the write, stored after it: not kept
+	if e, ok := c.get(key(100)); !ok || e.rev != 2 || string(e.tile) != "new" {
+		t.Errorf("a tile of an older revision replaced a newer one: %d %q %v", e.rev, e.tile, ok)
 	}
-	if rev, got, ok := c.get(key(100)); !ok || rev != 2 || string(got) != "new" {
-		t.Errorf("tile of revision 2: %d %q %v", rev, got, ok)
+	c.seen(key(100), "n", 5) // found unchanged at revision 5
+	if e, _ := c.get(key(100)); e.rev != 5 || string(e.tile) != "new" {
+		t.Errorf("after seen(5) with its key: revision %d %q", e.rev, e.tile)
 	}
-	if n := c.bytes(); n != cost(key(100), []byte("new")) {
-		t.Errorf("cache counts %d bytes for one small tile", n)
+	c.seen(key(100), "other", 7) // another content: not this entry's
+	c.seen(key(100), "n", 4)     // an older revision: no step back
+	if e, _ := c.get(key(100)); e.rev != 5 {
+		t.Errorf("seen with another key or an older revision moved the entry to %d", e.rev)
 	}
-	c.put(key(100), 3, []byte("newer"))
-	if rev, got, _ := c.get(key(100)); rev != 3 || string(got) != "newer" {
-		t.Errorf("a tile re-rendered at revision 3 reads %d %q", rev, got)
+	c.put(key(100), 6, "m", []byte("newer"))
+	if e, _ := c.get(key(100)); e.rev != 6 || string(e.tile) != "newer" || e.content != "m" {
+		t.Errorf("a tile re-rendered at revision 6 reads %d %q %q", e.rev, e.tile, e.content)
 	}
 	var nilCache *tileCache
-	nilCache.put(key(1), 1, tile)
-	if _, _, ok := nilCache.get(key(1)); ok {
+	nilCache.put(key(1), 1, "k", tile)
+	nilCache.seen(key(1), "k", 2)
+	if _, ok := nilCache.get(key(1)); ok {
 		t.Error("a disabled cache returned a tile")
 	}
 }

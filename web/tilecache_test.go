@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"sync/atomic"
 	"testing"
+
+	"github.com/landinv/landinv/inventory"
 )
 
 // tileOf returns the XYZ tile of zoom z that holds lon, lat (Web Mercator).
@@ -113,5 +117,83 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 	}
 	if t2, _ := state("after archiving P2", false); t2 == t1 {
 		t.Errorf("the tile's ETag did not change with the archive")
+	}
+}
+
+// countingTiles counts the tiles its store draws.
+type countingTiles struct {
+	inventory.TileService
+	drawn atomic.Int64
+}
+
+func (c *countingTiles) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int, held inventory.TileHeld) (inventory.RevisionTile, error) {
+	t, err := c.TileService.TileAt(ctx, tl, zone, z, x, y, held)
+	if t.Rendered {
+		c.drawn.Add(1)
+	}
+	return t, err
+}
+
+// TestTileKeptThroughWritesElsewhere: a write outside a cached tile makes a new revision but
+// leaves the tile as it was: the next request gets the cached tile under the new revision's
+// ETag without drawing it again (the tile's statement finds the same content key); a write to
+// a plot the tile draws makes it draw again, showing the write.
+func TestTileKeptThroughWritesElsewhere(t *testing.T) {
+	e := newEditEnv(t)
+	d := storeDeps(e.db)
+	tiles := &countingTiles{TileService: e.db}
+	d.Tiles = tiles
+	srv := httptest.NewServer(newServer(t, d))
+	defer srv.Close()
+	x, y := tileOf(111.515, 36.015, 14) // P1's tile
+	path := fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
+	get := func(etag string) (int, string, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", path, nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, resp.Header.Get("ETag"), b.Bytes()
+	}
+	revision := func() string {
+		var n int64
+		if err := e.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf(`"%d"`, n)
+	}
+	st, tag0, body0 := get("")
+	if st != 200 || tag0 != revision() || tiles.drawn.Load() != 1 || !bytes.Contains(body0, []byte("P1")) {
+		t.Fatalf("first read: %d %s (revision %s), %d drawn", st, tag0, revision(), tiles.drawn.Load())
+	}
+	// A plot far from the tile (the zone's other corner).
+	if r := e.do(t, "POST", "/api/v1/plots?zone=hand", "alice", "", feat(box(111.58, 36.08, 111.585, 36.085), `{"code":"FAR","land_use":"100101","status":"planned"}`)); r.status != 201 {
+		t.Fatalf("create FAR: %d %s", r.status, r.body)
+	}
+	st, tag1, body1 := get("")
+	if st != 200 || tag1 == tag0 || tag1 != revision() || !bytes.Equal(body1, body0) || tiles.drawn.Load() != 1 {
+		t.Errorf("after a write elsewhere: %d, ETag %s (was %s, revision %s), same bytes %v, %d drawn (want 1)", st, tag1, tag0, revision(), bytes.Equal(body1, body0), tiles.drawn.Load())
+	}
+	if st, _, _ := get(tag1); st != 304 {
+		t.Errorf("the new ETag: %d, want 304", st)
+	}
+	if st, tag, body := get(tag0); st != 200 || tag != tag1 || !bytes.Equal(body, body0) {
+		t.Errorf("the old ETag after a write elsewhere: %d %s, want 200 with %s", st, tag, tag1)
+	}
+	// An edit of P1, which the tile draws.
+	cur := e.do(t, "GET", "/api/v1/plots/P1?zone=hand", "alice", "", "")
+	if r := e.do(t, "PATCH", "/api/v1/plots/P1?zone=hand", "alice", cur.header.Get("ETag"), `{"type":"Feature","properties":{"name":"P1 renamed"}}`); r.status != 200 {
+		t.Fatalf("edit P1: %d %s", r.status, r.body)
+	}
+	st, tag2, body2 := get("")
+	if st != 200 || tag2 == tag1 || !bytes.Contains(body2, []byte("P1 renamed")) || tiles.drawn.Load() != 2 {
+		t.Errorf("after an edit of P1: %d %s, shows it %v, %d drawn (want 2)", st, tag2, bytes.Contains(body2, []byte("P1 renamed")), tiles.drawn.Load())
 	}
 }

@@ -199,7 +199,7 @@ func TestTileAtRevision(t *testing.T) {
 		{"", nil, true}, {"hand", nil, true}, {"hand", []int64{rev - 1}, true},
 		{"hand", []int64{rev}, false}, {"", []int64{rev - 1, rev}, false},
 	} {
-		got, err := db.TileAt(ctx, tl, c.zone, 14, x, y, c.have...)
+		got, err := db.TileAt(ctx, tl, c.zone, 14, x, y, inventory.TileHeld{Revisions: c.have})
 		if err != nil {
 			t.Fatalf("zone %q have %v: %v", c.zone, c.have, err)
 		}
@@ -211,10 +211,33 @@ func TestTileAtRevision(t *testing.T) {
 	if _, err := db.Pool.Exec(ctx, "update inventory_revision set n = n + 1"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := db.TileAt(ctx, tl, "hand", 14, x, y, rev); err != nil || got.Revision != rev+1 || !got.Rendered {
-		t.Errorf("after a write: revision %d (want %d), rendered %v, %v", got.Revision, rev+1, got.Rendered, err)
+	first, err := db.TileAt(ctx, tl, "hand", 14, x, y, inventory.TileHeld{Revisions: []int64{rev}})
+	if err != nil || first.Revision != rev+1 || !first.Rendered || first.Content == "" {
+		t.Errorf("after a write: revision %d (want %d), rendered %v, content key %q, %v", first.Revision, rev+1, first.Rendered, first.Content, err)
 	}
-	_, err := db.TileAt(ctx, tl, "nowhere", 14, x, y)
+	// The content key: the same features, the same key, and a tile held with it is not drawn
+	// again, whatever the revision; any change to a feature it draws (an edit is a new
+	// version), or one more feature, changes the key.
+	if _, err := db.Pool.Exec(ctx, "update inventory_revision set n = n + 1"); err != nil {
+		t.Fatal(err)
+	}
+	same, err := db.TileAt(ctx, tl, "hand", 14, x, y, inventory.TileHeld{Revisions: []int64{rev}, Content: first.Content})
+	if err != nil || same.Revision != rev+2 || same.Rendered || !same.Same || same.Tile != nil || same.Content != first.Content {
+		t.Errorf("unchanged tile at a new revision: %+v, %v", same, err)
+	}
+	other, err := db.TileAt(ctx, tl, "hand", 14, x, y, inventory.TileHeld{Content: "not-" + first.Content})
+	if err != nil || !other.Rendered || other.Same || !bytes.Equal(other.Tile, first.Tile) {
+		t.Errorf("another key held: rendered %v, same %v, %d bytes (want the tile of %d), %v", other.Rendered, other.Same, len(other.Tile), len(first.Tile), err)
+	}
+	if _, err := db.Update(inventory.WithViewer(ctx, inventory.Viewer{Name: "p", Role: inventory.RolePlanner}), inventory.PlotLayer, "hand", "PLOT-ALPHA",
+		`"plots-PLOT-ALPHA-v1"`, inventory.Change{Properties: map[string]any{"name": "Alpha renamed"}}); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := db.TileAt(ctx, tl, "hand", 14, x, y, inventory.TileHeld{Content: first.Content})
+	if err != nil || !edited.Rendered || edited.Same || edited.Content == first.Content || !bytes.Contains(edited.Tile, []byte("Alpha renamed")) {
+		t.Errorf("after an edit of a plot it draws: rendered %v, same %v, key %q (was %q), %v", edited.Rendered, edited.Same, edited.Content, first.Content, err)
+	}
+	_, err = db.TileAt(ctx, tl, "nowhere", 14, x, y, inventory.TileHeld{})
 	var ie *inventory.Error
 	if !errors.As(err, &ie) || ie.Kind != inventory.ENotFound || ie.Field != "zone" {
 		t.Errorf("unknown zone: %v, want ENotFound naming zone", err)

@@ -16,7 +16,7 @@ var _ inventory.TileService = (*DB)(nil)
 // Tile renders one Mapbox Vector Tile of tl's live features with ST_AsMVT (TileAt without the
 // revision).
 func (db *DB) Tile(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int) ([]byte, error) {
-	t, err := db.TileAt(ctx, tl, zone, z, x, y)
+	t, err := db.TileAt(ctx, tl, zone, z, x, y, inventory.TileHeld{})
 	return t.Tile, err
 }
 
@@ -36,12 +36,13 @@ func (db *DB) Tile(ctx context.Context, tl *inventory.TileLayer, zone string, z,
 // The clipped geometry is computed once per row: f is MATERIALIZED, so the planner cannot
 // inline it and evaluate ST_AsMVTGeom a second time for the "is not null" filter (which it
 // does for a plain CTE or subquery).
-func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int, have ...int64) (inventory.RevisionTile, error) {
+func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int, held inventory.TileHeld) (inventory.RevisionTile, error) {
 	var out inventory.RevisionTile
 	if err := inventory.CheckTile(z, x, y); err != nil {
 		return out, err
 	}
-	sql, err := tileSQL(tl)
+	revalidate := held.Content != ""
+	sql, err := tileSQL(tl, revalidate)
 	if err != nil {
 		return out, err
 	}
@@ -49,12 +50,18 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 	if want == "" {
 		want = db.defaultZone
 	}
+	have := held.Revisions
 	if have == nil {
 		have = []int64{}
 	}
 	var found bool
 	var tile []byte
-	if err := db.Pool.QueryRow(ctx, sql, want, z, x, y, tl.Layer.Name, have).Scan(&out.Revision, &found, &tile); err != nil {
+	var content *string
+	args := []any{want, z, x, y, tl.Layer.Name, have}
+	if revalidate {
+		args = append(args, held.Content)
+	}
+	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out.Revision, &found, &content, &tile); err != nil {
 		return out, fmt.Errorf("tile %s %d/%d/%d: %w", tl.Layer.Name, z, x, y, asError(err))
 	}
 	if !found {
@@ -63,7 +70,11 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 		}
 		// The zone was made since the statement's snapshot: its tile is empty at that revision.
 	}
-	out.Rendered = !slices.Contains(have, out.Revision)
+	if content != nil {
+		out.Content = *content
+	}
+	out.Same = out.Content != "" && out.Content == held.Content
+	out.Rendered = !slices.Contains(have, out.Revision) && !out.Same
 	if out.Rendered && len(tile) > 0 {
 		out.Tile = tile
 	}
@@ -71,10 +82,20 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 }
 
 // tileSQL returns the statement of tl's tiles: $1 the zone's code (empty for the first by code),
-// $2–$4 z/x/y, $5 the layer's name in the tile, $6 the revisions whose tile is not rendered.
-// It returns the revision, whether the zone exists, and the tile (empty when it draws nothing or is skipped).
-func tileSQL(tl *inventory.TileLayer) (string, error) {
+// $2–$4 z/x/y, $5 the layer's name in the tile, $6 the revisions whose tile is not rendered,
+// and, when revalidate, $7 the content key of a tile held, not rendered again. It returns the
+// revision, whether the zone exists, the content key (tileDigest of the rows the tile draws
+// from; null when the revision was one of $6: nothing read), and the tile (empty when it draws
+// nothing or is skipped).
+//
+// To revalidate, the rows are read once (r, materialized, with the columns the tile needs),
+// their key computed, and the tile drawn from them only when the key is not $7 (a one-time
+// filter: an unchanged z14 tile of 500 plots costs the index scan and the digest, about a
+// third of drawing it). Without a held key the rows are drawn as read and the key computed
+// from the drawn rows (which keep their id), so a cold tile pays only the digest.
+func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 	cols := make([]string, 0, len(tl.Properties))
+	rcols := make([]string, 0, len(tl.Properties)) // the same, read from r
 	for _, p := range tl.Properties {
 		f, ok := tl.Layer.Field(p)
 		if !ok || f.Confidential {
@@ -86,24 +107,53 @@ func tileSQL(tl *inventory.TileLayer) (string, error) {
 		default:
 			cols = append(cols, "t."+pgx.Identifier{p}.Sanitize())
 		}
+		rcols = append(rcols, "r."+pgx.Identifier{p}.Sanitize())
 	}
 	// The geometry in Web Mercator, and the test that finds it through an index.
 	geom, near := "ST_Transform(t.geom, 3857)", "t.geom && ST_Transform(ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64), 4326)"
 	if tl.Layer.Table == "plots" {
 		geom, near = "t.geom_3857", "t.geom_3857 && ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64)"
 	}
-	return fmt.Sprintf(`with zn as (select id from zones
+	head := fmt.Sprintf(`with zn as (select id from zones
 		    where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1))),
 		rv as (select n from inventory_revision),
 		b as (select ST_TileEnvelope($2, $3, $4) as env),
-		f as materialized (
-		  select ST_AsMVTGeom(%s, b.env, 4096, 64, true) as geom, %s
+		r as materialized (
+		  select t.id, %s as g, %s
 		  from %s t, b
 		  where t.zone_id = (select id from zn)
 		    and (select n from rv) <> all($6::bigint[])
 		    and t.valid_to = 'infinity' and not t.archived
-		    and %s)
-		select (select n from rv), exists (select from zn),
-		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea)`,
-		geom, strings.Join(cols, ", "), pgx.Identifier{tl.Layer.Table}.Sanitize(), near), nil
+		    and %s)`, geom, strings.Join(cols, ", "), pgx.Identifier{tl.Layer.Table}.Sanitize(), near)
+	props := strings.Join(rcols, ", ")
+	tail := `select (select n from rv), exists (select from zn),
+		  case when (select n from rv) <> all($6::bigint[]) then (select key from k) end,
+		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea)`
+	if !revalidate {
+		// Nothing held to compare: the rows are drawn as they are read, and the key taken
+		// from the same rows.
+		return strings.Replace(head, "r as materialized", "r as", 1) + `,
+		f as materialized (select r.id, ST_AsMVTGeom(r.g, b.env, 4096, 64, true) as geom, ` + props + ` from r, b),
+		k as (select ` + tileDigest("f") + ` as key from f)
+		` + strings.Replace(tail, "ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null",
+			"ST_AsMVT(m, $5, 4096, 'geom') from (select f.geom, "+strings.ReplaceAll(props, "r.", "f.")+" from f where f.geom is not null) m", 1), nil
+	}
+	return head + `,
+		k as (select ` + tileDigest("r") + ` as key from r),
+		f as materialized (
+		  select ST_AsMVTGeom(r.g, b.env, 4096, 64, true) as geom, ` + props + `
+		  from r, b
+		  where (select key from k) <> $7)
+		` + tail, nil
+}
+
+// tileDigest is the SQL of a tile's content key over the rows (ids) of rel: their number, sum
+// and two 64-bit hashes of the set (xor of each id's hash, two seeds). Two different sets of
+// versions collide only by chance, about once in 2^128 comparisons; no one chooses the ids
+// (the database numbers them). No sort and no string of every id: it adds a few hundredths of
+// a millisecond to a z14 tile of 500 plots.
+func tileDigest(rel string) string {
+	id := rel + ".id"
+	return fmt.Sprintf(`count(*) || ':' || coalesce(sum(%[1]s), 0) || ':' || coalesce(bit_xor(hashint8extended(%[1]s, 7)), 0)
+		  || ':' || coalesce(bit_xor(hashint8extended(%[1]s, 11)), 0)`, id)
 }
