@@ -186,6 +186,11 @@ type Query struct {
 	// After, when set, is a keyset cursor: only features whose code sorts after it (in code
 	// order, the order of every list). The next link of a page carries it.
 	After string
+
+	// Revision, when not nil, receives the inventory's revision that the page's rows were read
+	// at (in the same snapshot), before the first feature is emitted: the page's ETag without a
+	// statement of its own. It is left as it was when the page has no rows.
+	Revision *int64
 }
 
 // Validate checks the rules a list request obeys whatever its transport: paging within

@@ -131,29 +131,41 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		q.Zone = zoneOf(r)
-		// A weak ETag from the inventory's revision, the query and what the viewer may see: a
-		// client that has the page already gets 304 without the database running the query.
-		rev, err := s.requestRevision(r.Context())
-		if err != nil {
-			Problem(w, r, err)
-			return
-		}
-		// The page must show at least the revision its ETag names (a read replica behind
-		// that would be silently stale, replica.go).
-		r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
+		q.Zone = zoneOf(r) // as named: the page's statement finds the zone (featureParams)
+		// A weak ETag from the inventory's revision, the query and what the viewer may see.
 		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
-		etag := fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8])
-		w.Header().Set("ETag", etag)
+		tag := func(rev int64) string { return fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8]) }
 		w.Header().Add("Vary", "Authorization")
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
+		// The page's revision: the one its rows are read at, which the page's statement reads in
+		// the same snapshot (q.Revision), so a page costs no statement of its own for its ETag.
+		// A revalidation (If-None-Match) reads the revision first instead (the shared rounds),
+		// so that a client whose page is current gets 304 without the page's query; that page
+		// then shows at least that revision (a read replica behind it is not asked, replica.go)
+		// and is tagged with it. An empty page read without a revision first gets no ETag: a
+		// revision read after its statement could name writes the page does not show.
+		rev := int64(-1)
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			var err error
+			if rev, err = s.requestRevision(r.Context()); err != nil {
+				Problem(w, r, err)
+				return
+			}
+			if inm == tag(rev) {
+				w.Header().Set("ETag", tag(rev))
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			r = r.WithContext(inventory.WithMinRevision(r.Context(), rev))
+		} else {
+			q.Revision = &rev
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)
 		started := false
 		var last []byte // the id (as JSON) of the last feature written, for the next link's cursor
 		start := func() {
+			if rev >= 0 {
+				w.Header().Set("ETag", tag(rev))
+			}
 			w.Header().Set("Content-Type", "application/geo+json")
 			w.WriteHeader(http.StatusOK)
 			bw.WriteString(`{"type":"FeatureCollection","features":[`)

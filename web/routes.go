@@ -83,7 +83,7 @@ func (s *Server) routes() chi.Router {
 		// The read API, for every layer (layout, plots, plants, idle-sites, roads).
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
-			r.With(s.listKind, s.params(listParamNames(l)...)).Get(base, s.list(l))                                  // a page of features, filtered
+			r.With(s.listKind, s.featureParams(listParamNames(l)...)).Get(base, s.list(l))                                  // a page of features, filtered
 			r.With(read, s.featureParams("zone", "as_of", MinRevisionParam)).Get(base+"/{code}", s.get(l))           // one feature, now or as of a time
 			r.With(read, s.params("zone", MinRevisionParam)).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
 		}
@@ -189,7 +189,7 @@ func (s *Server) routes() chi.Router {
 		for _, l := range inventory.Layers() {
 			base := "/collections/" + l.Name
 			r.With(read, s.params("zone")).Get(base, s.ogcCollection(l.Name))
-			r.With(s.listKind, s.params(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
+			r.With(s.listKind, s.featureParams(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
 			r.With(read, s.params(ogcItemParams...)).Get(base+"/items/{code}", s.ogcItem(l))
 			for _, kind := range []string{"queryables", "sortables", "schema"} {
 				r.With(none).Get(base+"/"+kind, ogcSchema(l, kind))

@@ -133,6 +133,9 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 	if err := rows.Err(); err != nil {
 		return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
+	if q.Revision != nil && len(keys) > 0 {
+		*q.Revision = rev
+	}
 	var built pgx.Rows
 	if len(missing) > 0 {
 		// The versions are read at least at the revision the keys were read at: any database

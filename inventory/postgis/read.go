@@ -385,11 +385,12 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		}
 		return db.finishList(ctx, q, zone, table, w, args[:countArgs], n, matched)
 	}
-	win, matchedCol := "", ""
+	win, matchedCol := "", ", null::text"
 	if counted {
 		win, matchedCol = ", count(*) over () as matched_", ", x.matched_::text"
 	}
-	sql := fmt.Sprintf(`select %s%s
+	// The revision the rows are read at (q.Revision), in the same snapshot: one InitPlan.
+	sql := fmt.Sprintf(`select %s%s, (select n from inventory_revision)::text
 		from (select %s, %s as geojson%s from %s t where %s order by %s limit $%d offset $%d) x%s`,
 		featureSQL(q.Layer, v, q.Properties), matchedCol, selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), win, table, rw, order, len(args)-1, len(args),
 		featureJoins(q.Layer, v, q.Properties))
@@ -401,10 +402,18 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	var matched int64 = -1
 	for rows.Next() {
 		raw := rows.RawValues()
-		if counted && n == 0 {
-			if matched, err = strconv.ParseInt(string(raw[1]), 10, 64); err != nil {
-				rows.Close()
-				return 0, 0, fmt.Errorf("list %s: read the count: %w", q.Layer.Name, err)
+		if n == 0 {
+			if counted {
+				if matched, err = strconv.ParseInt(string(raw[1]), 10, 64); err != nil {
+					rows.Close()
+					return 0, 0, fmt.Errorf("list %s: read the count: %w", q.Layer.Name, err)
+				}
+			}
+			if q.Revision != nil {
+				if *q.Revision, err = strconv.ParseInt(string(raw[2]), 10, 64); err != nil {
+					rows.Close()
+					return 0, 0, fmt.Errorf("list %s: read the revision: %w", q.Layer.Name, err)
+				}
 			}
 		}
 		if err := emit(raw[0]); err != nil {
