@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 	"regexp"
@@ -63,4 +64,44 @@ func TestHashedAssetsCachedForAYear(t *testing.T) {
 		t.Errorf("an unhashed asset: Cache-Control %q", r.Header.Get("Cache-Control"))
 	}
 	t.Logf("%d hashed assets", seen)
+}
+
+// TestEmbeddedFilesTakeRanges: the build's files are served by http.ServeContent: a byte range
+// is a 206 with those bytes of the file (here a glyph range, which MapLibre may fetch in parts
+// through a cache), an unsatisfiable one a 416, and HEAD carries the length without a body.
+func TestEmbeddedFilesTakeRanges(t *testing.T) {
+	want, err := os.ReadFile("ui/dist/glyphs/0-255.pbf")
+	if err != nil {
+		t.Skip("the glyphs are not built (make build)")
+	}
+	srv := demo(t)
+	url := srv.URL + "/glyphs/any/0-255.pbf"
+	do := func(method, rng string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp, b.Bytes()
+	}
+	if r, b := do("GET", "bytes=10-99"); r.StatusCode != 206 || !bytes.Equal(b, want[10:100]) || r.Header.Get("Content-Type") != "application/x-protobuf" {
+		t.Errorf("bytes 10-99: %d, %d bytes, %q", r.StatusCode, len(b), r.Header.Get("Content-Type"))
+	}
+	if r, _ := do("GET", fmt.Sprintf("bytes=%d-", len(want)+10)); r.StatusCode != 416 {
+		t.Errorf("a range past the end: %d, want 416", r.StatusCode)
+	}
+	if r, b := do("HEAD", ""); r.StatusCode != 200 || len(b) != 0 || r.ContentLength != int64(len(want)) {
+		t.Errorf("HEAD: %d, body %d bytes, Content-Length %d (want %d)", r.StatusCode, len(b), r.ContentLength, len(want))
+	}
+	if r, b := do("GET", ""); r.StatusCode != 200 || !bytes.Equal(b, want) || r.Header.Get("ETag") == "" {
+		t.Errorf("whole file: %d, %d bytes of %d, ETag %q", r.StatusCode, len(b), len(want), r.Header.Get("ETag"))
+	}
 }

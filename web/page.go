@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -181,10 +183,18 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, cache s
 }
 
 // serveFileAs is serveFile with the content type of the extension ext (a precompressed copy is
-// served with the type of what it holds).
+// served with the type of what it holds). The body goes through http.ServeContent, straight
+// from the embedded file (no copy per request): ranges, HEAD and If-None-Match against the
+// file's ETag as net/http does them.
 func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, name, ext, cache string) {
-	b, err := ui.ReadFile(name)
+	f, err := ui.Open(name)
 	if err != nil {
+		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
+		return
+	}
+	defer f.Close()
+	body, ok := f.(io.ReadSeeker)
+	if st, serr := f.Stat(); !ok || serr != nil || st.IsDir() {
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "", "no such path: %s", r.URL.Path))
 		return
 	}
@@ -209,12 +219,8 @@ func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, name, ext, 
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if tag := s.etags[name]; tag != "" {
 		w.Header().Set("ETag", tag)
-		if r.Header.Get("If-None-Match") == tag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
 	}
-	_, _ = w.Write(b)
+	http.ServeContent(w, r, "", time.Time{}, body)
 }
 
 // mapConfig answers /map-config.json: the basemap and tile settings for the page.
