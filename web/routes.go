@@ -113,8 +113,8 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(confidentialOnly)
 			el := inventory.EnterpriseLayer
-			r.With(s.listKind, s.params(listParamNames(el)...)).Get("/enterprises", s.list(el))
-			r.With(read, s.params("zone", "as_of")).Get("/enterprises/{code}", s.get(el))
+			r.With(s.listKind, s.featureParams(listParamNames(el)...)).Get("/enterprises", s.list(el))
+			r.With(read, s.featureParams("zone", "as_of")).Get("/enterprises/{code}", s.get(el))
 			r.With(read, s.params("zone")).Get("/enterprises/{code}/history", history(s.deps.History, el))
 			r.With(read, s.params("zone", "as_of")).Get("/enterprises/{code}/figures/{year}", s.getFigures)
 			r.With(read, s.params("zone")).Get("/enterprises/{code}/figures/{year}/history", s.figuresHistory)
@@ -143,8 +143,8 @@ func (s *Server) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(confidentialOnly)
 			pl := inventory.ProjectLayer
-			r.With(s.listKind, s.params(listParamNames(pl)...)).Get("/projects", s.list(pl))
-			r.With(read, s.params("zone", "as_of", MinRevisionParam)).Get("/projects/{code}", s.get(pl))
+			r.With(s.listKind, s.featureParams(listParamNames(pl)...)).Get("/projects", s.list(pl))
+			r.With(read, s.featureParams("zone", "as_of", MinRevisionParam)).Get("/projects/{code}", s.get(pl))
 			r.With(read, s.params("zone", MinRevisionParam)).Get("/projects/{code}/history", history(s.deps.History, pl))
 			if s.deps.Matcher != nil { // site matching (选址匹配), when a matcher is given
 				r.With(read, s.params("zone", "layer", "limit", "weights")).Get("/projects/{code}/matches", s.projectMatches)
