@@ -17,8 +17,8 @@ import (
 // changes are for planners and admins.
 
 // getRanking answers GET /api/v1/projects/ranking[?as_of=]: the zone's ranking in force
-// ({zone, version, valid_from, changed_by, stored, weights}; version 0 is the documented
-// default), with its ETag, the one PUT's If-Match takes.
+// ({zone, version, valid_from, changed_by, stored, weights, defaults}; version 0 is the
+// documented default, and defaults its weights), with its ETag, the one PUT's If-Match takes.
 func (s *Server) getRanking(w http.ResponseWriter, r *http.Request) {
 	asOf, err := asOfParam(r.URL.Query())
 	if err != nil {
@@ -32,7 +32,14 @@ func (s *Server) getRanking(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("ETag", rv.ETag())
-	writeJSON(w, http.StatusOK, rv)
+	writeJSON(w, http.StatusOK, rankingAnswer{rv, inventory.DefaultMatchWeights})
+}
+
+// rankingAnswer is a ranking version with the documented defaults beside it (defaults), which a
+// form shows next to each weight and can put back.
+type rankingAnswer struct {
+	*inventory.RankingVersion
+	Defaults map[string]float64 `json:"defaults"`
 }
 
 // putRanking answers PUT /api/v1/projects/ranking with {"weights": {condition: weight}}: the
@@ -57,7 +64,7 @@ func (s *Server) putRanking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", rv.ETag())
-	writeJSON(w, http.StatusOK, rv)
+	writeJSON(w, http.StatusOK, rankingAnswer{rv, inventory.DefaultMatchWeights})
 }
 
 // notRankingPath keeps the project routes on /projects/{code} off /projects/ranking, the

@@ -3,9 +3,12 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/landinv/landinv/inventory"
 )
 
 // TestRankingAPI: GET|PUT /api/v1/projects/ranking and matches?weights=, through the store.
@@ -71,9 +74,19 @@ func TestRankingAPI(t *testing.T) {
 	if r.status != 200 || r.header.Get("ETag") != `"ranking-0"` || !strings.Contains(string(r.body), `"area_mu":3`) {
 		t.Fatalf("ranking: %d %s %s", r.status, r.header.Get("ETag"), r.body)
 	}
+	// The defaults are given beside the weights in force, for a form to show and put back.
+	var got struct {
+		Weights, Defaults map[string]float64
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil || !maps.Equal(got.Defaults, inventory.DefaultMatchWeights) || !maps.Equal(got.Weights, inventory.DefaultMatchWeights) {
+		t.Errorf("ranking 0: weights %v, defaults %v, want both %v (%v)", got.Weights, got.Defaults, inventory.DefaultMatchWeights, err)
+	}
 	r = e.do(t, "PUT", "/api/v1/projects/ranking", "alice", `"ranking-0"`, `{"weights":{"land_use":0}}`)
 	if r.status != 200 || r.header.Get("ETag") != `"ranking-1"` {
 		t.Fatalf("put: %d %s", r.status, r.body)
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil || got.Weights["land_use"] != 0 || got.Weights["area_mu"] != 3 || !maps.Equal(got.Defaults, inventory.DefaultMatchWeights) {
+		t.Errorf("ranking 1: weights %v, defaults %v (%v)", got.Weights, got.Defaults, err)
 	}
 	check("stored land_use 0", matches(""), landUseOff...)
 	check("a request overrides the stored weight", matches("&weights=land_use:3"), defaults...)

@@ -279,7 +279,9 @@ try {
     await page.waitForTimeout(300);
     await page.selectOption('#pj-stage-form select[name=stage]', 'in_production');
     await page.click('#pj-stage-form button[type=submit]');
-    await page.waitForFunction(() => /cannot go/.test(document.querySelector('#pj-stage-msg').textContent), null, { timeout: 15000 });
+    // The zh step's refusal is shown in English now too (messages follow the language): wait
+    // for this one's.
+    await page.waitForFunction(() => /cannot go.*In production/.test(document.querySelector('#pj-stage-msg').textContent), null, { timeout: 15000 });
     const msg = await page.textContent('#pj-stage-msg');
     await selectProject(page, landProject);
     await page.screenshot({ path: join(out, 'projects-en-1366.png') });
@@ -341,6 +343,56 @@ try {
       detail: { missing, summary, tel, status: after.status, reply: after.reply, shown } };
   }, page);
 
+  await step('the site-ranking rule: shown as in force, changed and saved, the matches ranked again; refused in words; English; defaults back', async () => {
+    await selectProject(page, landProject);
+    const before = await api('/api/v1/projects/ranking');
+    if (!(await page.$eval('#ranking-box', (e) => e.open))) await page.click('#ranking-box > summary');
+    const shown = await page.$$eval('#ranking-box input[type=number]', (els) => Object.fromEntries(els.map((e) => [e.name, Number(e.value)])));
+    const sameWeights = Object.keys(before.weights).length === Object.keys(shown).length && Object.keys(before.weights).every((k) => shown[k] === before.weights[k]);
+    const asked = () => rec.urls.filter((u) => u.includes(`/projects/${landProject}/matches?`)).length;
+    const n0 = asked();
+    await page.fill('#ranking-box input[name=area_mu]', '0');
+    await page.fill('#ranking-box input[name=road_distance_m]', '9');
+    await page.click('#ranking-box button[type=submit]');
+    await page.waitForFunction(() => /第 \d+ 版/.test((document.querySelector('.pj-rank-msg') || {}).textContent || ''), null, { timeout: 15000 });
+    await page.waitForFunction(() => window.landinvProjects.state.matches !== null, null, { timeout: 15000 });
+    await idle(page);
+    const after = await api('/api/v1/projects/ranking');
+    const apiMatches = (await api(`/api/v1/projects/${landProject}/matches?layer=plots`)).matches.map((m) => [m.code, m.score]);
+    const shownScores = await page.evaluate(() => window.landinvProjects.state.matches.map((m) => [m.code, m.score]));
+    const rematched = asked() > n0;
+    await page.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
+    await page.screenshot({ path: join(out, 'projects-ranking-zh-1366.png') });
+    // A weight out of range: refused in words, nothing sent.
+    await page.fill('#ranking-box input[name=cluster]', '5000');
+    await page.click('#ranking-box button[type=submit]');
+    const bad = await page.textContent('.pj-rank-msg');
+    const still = await api('/api/v1/projects/ranking');
+    // English.
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForTimeout(300);
+    await page.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
+    await page.screenshot({ path: join(out, 'projects-ranking-en-1366.png') });
+    const leaks = await englishLeaks(page);
+    const enSummary = await page.textContent('#ranking-box > summary');
+    const enMsg = await page.textContent('.pj-rank-msg');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    // The defaults back.
+    await page.click('#ranking-box .pj-rank-reset');
+    await page.click('#ranking-box button[type=submit]');
+    await page.waitForFunction((v) => new RegExp(`第 ${v} 版`).test(document.querySelector('.pj-rank-msg').textContent), after.version + 1, { timeout: 15000 });
+    const final = await api('/api/v1/projects/ranking');
+    const defaultsBack = Object.keys(final.defaults).every((k) => final.weights[k] === final.defaults[k]);
+    return {
+      ok: sameWeights && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
+        && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
+        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && final.version === after.version + 1 && defaultsBack,
+      detail: { sameWeights, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, final: final.version, defaultsBack },
+    };
+  }, page);
+
   await step('no page errors (planner)', async () => {
     const errs = rec.errors.filter((e) => !/HTTP 4\d\d/.test(e) && !/status of 422/.test(e));
     return { ok: errs.length === 0, detail: errs };
@@ -361,6 +413,9 @@ try {
       await p.click('#enquiries-box li .pj-enq > summary');
       await p.evaluate(() => document.querySelector('#enquiries-box').scrollIntoView());
       await p.screenshot({ path: join(out, `projects-${lang}-375-enquiries.png`) });
+      await p.click('#ranking-box > summary');
+      await p.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
+      await p.screenshot({ path: join(out, `projects-ranking-${lang}-375.png`) });
       const leaks = lang === 'en' ? await englishLeaks(p) : [];
       await context.close();
       return { ok: width <= 375 && d.pass.length + d.fail.length > 0 && leaks.length === 0, detail: { width, drawn: d, leaks } };

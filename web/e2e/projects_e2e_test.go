@@ -76,7 +76,9 @@ func TestProjectsInTheBrowser(t *testing.T) {
 		"English view has no untranslated string; a skip refused in English",
 		"derived investment per mu marked, equal to total investment ÷ plot area",
 		"a matched plot reserved for a signed project from its match (Reserve this plot)",
-		"the enquiry list shows the contact fields; a reply is recorded", "no page errors (planner)",
+		"the enquiry list shows the contact fields; a reply is recorded",
+		"the site-ranking rule: shown as in force, changed and saved, the matches ranked again; refused in words; English; defaults back",
+		"no page errors (planner)",
 		"phone zh: panel fits, matches on the map", "phone en: panel fits, matches on the map",
 	}
 	for _, name := range want {

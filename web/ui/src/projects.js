@@ -11,7 +11,8 @@
 // It is part of the editing bundle (edit.js), which calls initProjects only once the viewer is
 // signed in and may see confidential figures: the public page never requests a project route.
 // Its map layers are its own (pj-*), on the page's plots and plants sources, added once the map
-// has its layers; map.js is not changed. The enquiry list is projects_enquiries.js.
+// has its layers; map.js is not changed. The enquiry list is projects_enquiries.js, the
+// zone's site-ranking rule projects_ranking.js.
 //
 // Over 450 lines: the panel, the stage action (with its confirmation and message) and the match
 // table share the one state P and the condition wording (siteText, projectText); parting them
@@ -27,12 +28,14 @@ import { fmt, landUseName, zoneDay } from './format.js';
 import { bboxOf } from './geom.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { enquiryList } from './projects_enquiries.js';
+import { rankingBox, loadRanking } from './projects_ranking.js';
 
 // STAGES in their order; the last two move no further.
 const STAGES = ['lead', 'negotiating', 'signed', 'supplied', 'started', 'in_production', 'dropped'];
 // MATCH_COLORS outline the matched sites: every condition met, some not.
 export const MATCH_COLORS = { pass: '#16a34a', fail: '#9333ea' };
 
+// P.msg.text is a function: a message is written in the page's language at each render.
 const P = { me: null, list: [], code: null, project: null, etag: null, matches: null, layer: null, enquiries: null, plants: null, msg: null };
 const enc = encodeURIComponent;
 const none = ['==', ['get', 'code'], ''];
@@ -65,7 +68,7 @@ export async function initProjects(me) {
   $('#panel').insertBefore(box, $('#search'));
   new MutationObserver(() => { render(); legend(); }).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   window.landinvProjects = { select: selectProject, state: P }; // for the browser tests
-  await Promise.all([loadList(), P.me.can_edit ? loadEnquiries() : null]);
+  await Promise.all([loadList(), P.me.can_edit ? loadEnquiries() : null, loadRanking()]);
   render();
   whenMap(() => { addLayers(); legend(); });
 }
@@ -91,6 +94,13 @@ const enquiryContext = {
   loadList: () => loadList(), loadEnquiries: () => loadEnquiries(), selectProject: (c) => selectProject(c),
 };
 
+// rankingContext is what the ranking rule (projects_ranking.js) needs of the panel: after a
+// change, the selected project's sites are ranked again.
+const rankingContext = {
+  P, render: () => render(), projectMeta: () => projectMeta(),
+  rematch: () => { if (P.code) selectProject(P.code, true); },
+};
+
 // ------------------------------------------------------------------------------------------
 // The panel
 
@@ -114,7 +124,8 @@ function render() {
     h('div', { class: 'pj-list' }, ...byStage.map(([s, fs]) => h('div', { class: 'pj-stage', 'data-stage': s },
       h('h3', {}, `${stageName(s)} (${fs.length})`), h('ul', {}, ...fs.map(item))))),
     h('div', { id: 'pj-detail' }, P.code ? detail() : ''),
-    P.enquiries ? enquiryList(enquiryContext) : '');
+    P.enquiries ? enquiryList(enquiryContext) : '',
+    rankingBox(rankingContext));
   box.replaceChildren(det);
 }
 
@@ -158,7 +169,7 @@ function stageForm(c) {
     drop.hidden = sel.value !== 'dropped';
   };
   sel.addEventListener('change', show);
-  const msg = h('p', { id: 'pj-stage-msg', role: 'alert', class: P.msg && P.msg.ok ? 'ok' : '' }, P.msg ? P.msg.text : '');
+  const msg = h('p', { id: 'pj-stage-msg', role: 'alert', class: P.msg && P.msg.ok ? 'ok' : '' }, P.msg ? P.msg.text() : '');
   const form = h('form', { id: 'pj-stage-form', class: 'pj-form' },
     h('h4', {}, t('pj_advance')),
     h('label', {}, t('pj_to_stage'), sel),
@@ -178,13 +189,15 @@ function stageForm(c) {
     const before = conf(P.project);
     const r = await request('POST', `/api/v1/projects/${enc(P.code)}/stage`, { body, ifMatch: P.etag });
     if (r.ok) {
-      P.msg = { ok: true, text: stageDone(before, conf(r.data), body, r.data.properties.version) };
+      const after = conf(r.data); const v = r.data.properties.version;
+      P.msg = { ok: true, text: () => stageDone(before, after, body, v) };
       await loadList();
       await selectProject(P.code, true);
       if (state.hooks.search) state.hooks.search('plots', false); // a plot may have changed status
       return;
     }
-    P.msg = { ok: false, text: t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status }) };
+    const meta = await projectMeta(); const prob = { ...(r.data || {}), status: r.status };
+    P.msg = { ok: false, text: () => t('pj_refused') + problemText(meta, 'projects', prob) };
     if (r.status === 412) await selectProject(P.code, true); // someone else moved it: show theirs
     else render();
   });
@@ -194,9 +207,13 @@ function stageForm(c) {
 // stageDone says what the stage action did: the site reserved or leased when it bound one, else
 // the stage reached (or, the stage unchanged, that it was recorded).
 function stageDone(before, after, body, version) {
-  const project = `${P.code}${after.name ? ' ' + after.name : ''}`;
-  if (body.plot_code && after.plot_code === body.plot_code && before.plot_code !== body.plot_code) return t('pj_reserved', { p: project, s: body.plot_code, v: version });
-  if (body.plant_code && after.plant_code === body.plant_code && before.plant_code !== body.plant_code) return t('pj_leased', { p: project, s: body.plant_code, v: version });
+  // The project's name, entered by a planner (often Chinese), goes in as text marked with its
+  // language (zh), not as part of the sentence.
+  const mark = '\u0000';
+  const project = `${P.code}${after.name ? ' ' + mark : ''}`;
+  const named = (text) => text.split(mark).flatMap((part, i) => (i ? [zh(after.name), part] : [part]));
+  if (body.plot_code && after.plot_code === body.plot_code && before.plot_code !== body.plot_code) return named(t('pj_reserved', { p: project, s: body.plot_code, v: version }));
+  if (body.plant_code && after.plant_code === body.plant_code && before.plant_code !== body.plant_code) return named(t('pj_leased', { p: project, s: body.plant_code, v: version }));
   if (after.stage === before.stage) return t('pj_stage_same', { s: stageName(after.stage), v: version });
   return t('pj_stage_done', { s: stageName(after.stage), v: version });
 }
@@ -364,7 +381,10 @@ export async function selectProject(code, keepMsg = false) {
   if (!code) return;
   const r = await request('GET', `/api/v1/projects/${enc(code)}`);
   if (P.code !== code) return;
-  if (!r.ok) { P.msg = { ok: false, text: t('pj_refused') + problemText(await projectMeta(), 'projects', { ...(r.data || {}), status: r.status }) }; render(); return; }
+  if (!r.ok) {
+    const meta = await projectMeta(); const prob = { ...(r.data || {}), status: r.status };
+    P.msg = { ok: false, text: () => t('pj_refused') + problemText(meta, 'projects', prob) }; render(); return;
+  }
   P.project = r.data; P.etag = r.etag;
   P.layer = siteLayer(conf(r.data));
   render();
@@ -375,7 +395,7 @@ export async function selectProject(code, keepMsg = false) {
     P.matches = m.matches;
   } catch (e) {
     P.matches = [];
-    P.msg = { ok: false, text: t('pj_refused') + e.message };
+    P.msg = { ok: false, text: () => t('pj_refused') + e.message };
   }
   render();
   showMatches();
