@@ -83,7 +83,7 @@ func (s *Server) routes() chi.Router {
 		// The read API, for every layer (layout, plots, plants, idle-sites, roads).
 		for _, l := range inventory.Layers() {
 			base := "/" + l.Name
-			r.With(s.listKind, s.featureParams(listParamNames(l)...)).Get(base, s.list(l))                                  // a page of features, filtered
+			r.With(s.listKind, s.featureParams(listParamNames(l)...)).Get(base, s.list(l))                           // a page of features, filtered
 			r.With(read, s.featureParams("zone", "as_of", MinRevisionParam)).Get(base+"/{code}", s.get(l))           // one feature, now or as of a time
 			r.With(read, s.params("zone", MinRevisionParam)).Get(base+"/{code}/history", history(s.deps.History, l)) // every version
 		}
