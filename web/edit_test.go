@@ -81,6 +81,38 @@ type reply struct {
 	body   []byte
 }
 
+// getWith sends GET url with the headers given as name, value pairs (a pair with an empty
+// value is left out), as the public, and returns the reply.
+func getWith(t testing.TB, url string, header ...string) reply {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] != "" {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// inventoryRevision reads the inventory's revision (inventory_revision.n).
+func inventoryRevision(t testing.TB, db *postgis.DB) int64 {
+	t.Helper()
+	var n int64
+	if err := db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func (r reply) json(t *testing.T) map[string]any {
 	t.Helper()
 	var m map[string]any

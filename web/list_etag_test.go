@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -18,25 +15,9 @@ func TestListETagIsItsRevision(t *testing.T) {
 	e := newEditEnv(t)
 	get := func(path, inm string) reply {
 		t.Helper()
-		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
-		if inm != "" {
-			req.Header.Set("If-None-Match", inm)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return reply{resp.StatusCode, resp.Header, b}
+		return getWith(t, e.srv.URL+path, "If-None-Match", inm)
 	}
-	revision := func() int64 {
-		var n int64
-		if err := e.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	revision := func() int64 { return inventoryRevision(t, e.db) }
 	for _, path := range []string{"/api/v1/plots?zone=hand", "/api/v1/plots?zone=hand&bbox=111.5,36.0,111.6,36.1&limit=5", "/api/v1/plots?zone=hand&limit=1"} {
 		r := get(path, "")
 		tag := r.header.Get("ETag")

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync/atomic"
@@ -37,18 +36,7 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 	page := "/api/v1/plots?zone=hand"
 	read := func(path, etag string) reply {
 		t.Helper()
-		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
-		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		return reply{resp.StatusCode, resp.Header, b.Bytes()}
+		return getWith(t, e.srv.URL+path, "If-None-Match", etag)
 	}
 	// state reads the tile twice (the second from the cache) and the page, and checks which of
 	// P1 and P2 they hold.
@@ -61,11 +49,7 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 			}
 			tileTag = r.header.Get("ETag")
 		}
-		var rev int64
-		if err := e.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&rev); err != nil {
-			t.Fatal(err)
-		}
-		if want := fmt.Sprintf(`"%d"`, rev); tileTag != want {
+		if want := fmt.Sprintf(`"%d"`, inventoryRevision(t, e.db)); tileTag != want {
 			t.Errorf("%s: tile ETag %s, the inventory's revision is %s", step, tileTag, want)
 		}
 		// The default zone's tile (no zone named) is the same tile under the same ETag.
@@ -149,26 +133,10 @@ func TestTileKeptThroughWritesElsewhere(t *testing.T) {
 	path := fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
 	get := func(etag string) (int, string, []byte) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", path, nil)
-		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		return resp.StatusCode, resp.Header.Get("ETag"), b.Bytes()
+		r := getWith(t, path, "If-None-Match", etag)
+		return r.status, r.header.Get("ETag"), r.body
 	}
-	revision := func() string {
-		var n int64
-		if err := e.db.Pool.QueryRow(context.Background(), "select n from inventory_revision").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf(`"%d"`, n)
-	}
+	revision := func() string { return fmt.Sprintf(`"%d"`, inventoryRevision(t, e.db)) }
 	st, tag0, body0 := get("")
 	if st != 200 || tag0 != revision() || tiles.drawn.Load() != 1 || !bytes.Contains(body0, []byte("P1")) {
 		t.Fatalf("first read: %d %s (revision %s), %d drawn", st, tag0, revision(), tiles.drawn.Load())
