@@ -94,6 +94,12 @@ func getWith(t testing.TB, url string, header ...string) reply {
 			req.Header.Set(header[i], header[i+1])
 		}
 	}
+	return roundTrip(t, req)
+}
+
+// roundTrip sends req and returns its reply, the body read whole.
+func roundTrip(t testing.TB, req *http.Request) reply {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -140,13 +146,7 @@ func (e *editEnv) do(t *testing.T, method, path, user, ifMatch, body string) rep
 		req.Header.Set("If-Match", ifMatch)
 	}
 	req.Header.Set("Content-Type", "application/geo+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, b}
+	return roundTrip(t, req)
 }
 
 // snapshot is a digest of every row of every layer table: equal snapshots mean nothing changed.

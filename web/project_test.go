@@ -176,13 +176,7 @@ func TestEnquiryProjectBodyIsOptional(t *testing.T) {
 		}
 		req.Header.Set("Authorization", "Bearer "+e.tokens["alice"])
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return reply{resp.StatusCode, resp.Header, b}
+		return roundTrip(t, req)
 	}
 	enquiry := func() int {
 		r := e.do(t, "POST", "/api/v1/enquiries", "", "", goodEnquiry)
