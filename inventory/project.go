@@ -16,6 +16,10 @@ import (
 // a date given without a time (as_of, a stage's date, a year's end) is a day of this zone.
 var ChinaTime = time.FixedZone("CST", 8*60*60)
 
+// DayOf is the day (YYYY-MM-DD) of ChinaTime that instant t falls on: the zones' "today" is
+// DayOf(time.Now()). Between 16:00 and 24:00 UTC it is already the next day's date in UTC+8.
+func DayOf(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
+
 // Project stages (项目阶段), in order: lead 线索 → negotiating 洽谈 → signed 签约 → supplied
 // 供地/租赁 (land supplied or plant leased) → started 开工 → in_production 投产; or dropped 终止,
 // with a reason, from any stage before in_production. in_production and dropped are final.

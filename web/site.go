@@ -251,8 +251,8 @@ func (s *Server) sheetView(ctx context.Context, r *http.Request, l *inventory.La
 	v.Zone = pick(z.Name, z.NameEN)
 	v.Contact = pick(z.Contact, z.ContactEN)
 	v.Illustrative, _ = p["illustrative"].(bool)
-	v.DataDate = f.ValidFrom.Format("2006-01-02")
-	v.Printed = time.Now().Format("2006-01-02")
+	v.DataDate = inventory.DayOf(f.ValidFrom)
+	v.Printed = inventory.DayOf(time.Now())
 	v.Units = fmt.Sprintf(v.T["units"], num(geo.SquareMetresPerMu, 2))
 
 	// The page's URL (for the QR code and the copy button): as asked, in the page's language.

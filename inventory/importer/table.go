@@ -137,7 +137,7 @@ func PrepareFigures(src *Source, mapping map[string]string, year int, defaultSou
 	if defaultSource == "" {
 		defaultSource = "import"
 	}
-	today := time.Now().Format("2006-01-02")
+	today := inventory.DayOf(time.Now())
 	for i := range src.Records {
 		p := src.Records[i].Props
 		cc, _ := p["credit_code"].(string)

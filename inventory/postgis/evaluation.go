@@ -241,10 +241,9 @@ func (db *DB) setState(ctx context.Context, zone string, year int, action string
 		if ev == nil {
 			return inventory.Errorf(inventory.ENotFound, "year", "no evaluation of %d yet; compute one first", year)
 		}
-		var today string
-		if err := tx.QueryRow(ctx, "select current_date::text").Scan(&today); err != nil {
-			return err
-		}
+		// The zone's day (China time), not the database session's: the objection period ends on
+		// a day of the zone's calendar.
+		today := inventory.DayOf(time.Now())
 		if err := check(ev, today); err != nil {
 			return err
 		}
@@ -323,7 +322,7 @@ func (db *DB) Object(ctx context.Context, zone string, year int, o inventory.Obj
 			return nil
 		}
 		props, err := inventory.FigureChange(map[string]any{o.Figure: *o.Corrected, "source": o.Source,
-			"date": time.Now().Format("2006-01-02")})
+			"date": inventory.DayOf(time.Now())})
 		if err != nil {
 			return err
 		}

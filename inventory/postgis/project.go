@@ -98,7 +98,7 @@ func (db *DB) stage(ctx context.Context, tx pgx.Tx, w writer, code, ifMatch stri
 			With(inventory.CodeIllegalStep, map[string]any{"from": p.stage, "to": c.Stage})
 	}
 	// A stage records what has happened: its date is today (China time) or before.
-	today := time.Now().In(inventory.ChinaTime).Format("2006-01-02")
+	today := inventory.DayOf(time.Now())
 	day := today
 	if date != nil {
 		day = date.Format("2006-01-02")
