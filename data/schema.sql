@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql
--- Migrations sha256: 03b95f5dfc383463d1b745bce5f10006ee55c2da192cf42156b834884e582921
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql, 0077_immutable_per_table.sql
+-- Migrations sha256: d361b8514232891ca939bd613f655621c585ac22ed7e398c36fd2dd1e121406e
 
 
 --
@@ -670,7 +670,7 @@ CREATE FUNCTION public.landinv_versions_immutable() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 declare
-  generated constant text[] := array['valid_to', 'area_m2', 'footprint_m2', 'free_area_m2', 'length_m', 'geom_3857'];
+  exempt text[];
 begin
   if landinv_maintenance() then
     return case when TG_OP = 'DELETE' then OLD else NEW end;
@@ -679,8 +679,10 @@ begin
     perform landinv_raise('LI422', 'code',
       format('%s %s version %s cannot be deleted: archive it instead (history is never deleted)', TG_TABLE_NAME, OLD.code, OLD.version));
   end if;
+  select array_agg(attname::text) || array['valid_to'] into exempt
+    from pg_attribute where attrelid = TG_RELID and attgenerated = 's' and not attisdropped;
   if OLD.valid_to <> 'infinity' or NEW.valid_to = 'infinity'
-     or (to_jsonb(OLD) - generated) is distinct from (to_jsonb(NEW) - generated) then
+     or (to_jsonb(OLD) - exempt) is distinct from (to_jsonb(NEW) - exempt) then
     perform landinv_raise('LI422', 'version',
       format('%s %s version %s cannot be changed in place: write a new version (only closing the live version is allowed)',
              TG_TABLE_NAME, OLD.code, OLD.version));

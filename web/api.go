@@ -145,8 +145,14 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		// revision read after its statement could name writes the page does not show.
 		rev := int64(-1)
 		if inm := r.Header.Get("If-None-Match"); inm != "" {
-			var err error
-			if rev, err = s.requestRevision(r.Context()); err != nil {
+			// The revision, and the zone resolved at it (cached per revision): a tag anyone can
+			// compute must not make an unknown zone a 304.
+			ctx, _, err := s.zoneAt(r.Context(), zoneOf(r))
+			if err != nil {
+				Problem(w, r, err)
+				return
+			}
+			if rev, err = s.requestRevision(ctx); err != nil {
 				Problem(w, r, err)
 				return
 			}

@@ -1,9 +1,16 @@
 package web_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"fmt"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/landinv/landinv/inventory"
 )
 
 // TestListETagIsItsRevision: a page's ETag names the inventory's revision its rows were read at
@@ -38,5 +45,49 @@ func TestListETagIsItsRevision(t *testing.T) {
 	}
 	if again := get(empty, r.header.Get("ETag")); again.status != 304 {
 		t.Errorf("empty page with its ETag: %d, want 304", again.status)
+	}
+	// A tag anyone can compute does not make an unknown zone a 304, and an unknown zone with a
+	// district named is a 404 naming zone, not an unknown district.
+	other := strings.Replace(empty, "zone=hand", "zone=nowhere", 1)
+	u, _ := url.Parse(other)
+	sum := sha256.Sum256([]byte(u.Query().Encode() + "|false")) // the list's tag: web/api.go
+	forged := fmt.Sprintf(`W/"plots-%d-%x"`, revision(), sum[:8])
+	for _, c := range []struct{ path, inm string }{{other, forged}, {"/api/v1/plots?zone=nowhere&district=W", ""}} {
+		if got := get(c.path, c.inm); got.status != 404 || !strings.Contains(string(got.body), `"field":"zone"`) {
+			t.Errorf("%s (If-None-Match %q): %d %s, want 404 naming zone", c.path, c.inm, got.status, got.body)
+		}
+	}
+}
+
+// countingRevisions counts the store's revision reads (the shared rounds of revisionReader).
+type countingRevisions struct {
+	inventory.FeatureReader
+	n atomic.Int64
+}
+
+func (c *countingRevisions) Revision(ctx context.Context) (int64, error) {
+	c.n.Add(1)
+	return c.FeatureReader.Revision(ctx)
+}
+
+// TestListReadsNoRevisionOfItsOwn: a page without If-None-Match takes its ETag's revision from
+// its own statement and reads none apart (a revalidation does, before its query).
+func TestListReadsNoRevisionOfItsOwn(t *testing.T) {
+	e := newEditEnv(t)
+	d := storeDeps(e.db)
+	revs := &countingRevisions{FeatureReader: e.db}
+	d.Features = revs
+	srv := httptest.NewServer(newServer(t, d))
+	defer srv.Close()
+	for _, path := range []string{"/api/v1/plots?zone=hand", "/api/v1/plots?zone=hand&bbox=111.5,36.0,111.6,36.1&limit=5", "/api/v1/plots?limit=1"} {
+		before := revs.n.Load()
+		r := getWith(t, srv.URL+path)
+		if r.status != 200 || r.header.Get("ETag") == "" || revs.n.Load() != before {
+			t.Errorf("%s: %d, ETag %q, %d revision reads of its own (want 0)", path, r.status, r.header.Get("ETag"), revs.n.Load()-before)
+		}
+		before = revs.n.Load()
+		if again := getWith(t, srv.URL+path, "If-None-Match", r.header.Get("ETag")); again.status != 304 || revs.n.Load() == before {
+			t.Errorf("%s revalidated: %d, %d revision reads (want 304 after one)", path, again.status, revs.n.Load()-before)
+		}
 	}
 }

@@ -19,10 +19,14 @@ const DefaultFeatureCacheBytes = 128 << 20
 // featureCache keeps the GeoJSON text of feature versions the store has built, by version.
 //
 // Why it is never stale: a row of a layer's table is one version of a feature, and a version
-// never changes once written. The database refuses any change in place except closing it
-// (valid_to) and its generated columns (landinv_versions_immutable, 0030), none of which a
-// feature shows, and refuses deleting it; a new state of a feature (an edit, an archiving) is a
-// new row with a new id. So the text built for (table, id) is the text of that row for as long as
+// never changes once written. The database refuses any change in place but closing it
+// (valid_to, which a feature does not show) and refuses deleting it
+// (landinv_versions_immutable: 0030; 0077 leaves out of the comparison only the table's own
+// generated columns, which closing recomputes from the row's other columns, so to the same
+// values: the areas, the Web Mercator geometry); a new state of a feature (an edit, an
+// archiving) is a new row with a new id. A maintenance session (landinv.maintenance = on) may
+// change a version in place: restart the servers after such a repair, or their caches keep the
+// versions as they were. So the text built for (table, id) is the text of that row for as long as
 // the row exists. The key holds the table's oid as well as the id (a table dropped and made
 // again, e.g. a database restored under a running server, has a new oid) and whether the text
 // holds the confidential properties (planners) or not (everyone else). Only the default shape
@@ -90,8 +94,8 @@ func (db *DB) cachesFeatures(q inventory.Query) bool {
 // streamCached writes the page of q's layer chosen by where rw, in order, limited by the last
 // two of args (limit and offset), through the feature cache. counted asks the first statement
 // for the number of rows rw matches (count(*) over ()); matched is -1 when it did not, or when
-// the page is empty.
-func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.Viewer, table, rw, order string, counted bool, args []any, emit func([]byte) error) (n int, matched int64, err error) {
+// the page is empty. rev is the revision the page was read at (0 when it is empty).
+func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.Viewer, table, rw, order string, counted bool, args []any, emit func([]byte) error) (n int, matched, rev int64, err error) {
 	matched = -1
 	win := ""
 	if counted {
@@ -101,7 +105,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		from %s t where %s order by %s limit $%d offset $%d`, win, table, rw, order, len(args)-1, len(args))
 	rows, err := db.Pool.Query(ctx, keysSQL, args...)
 	if err != nil {
-		return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+		return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
 	planner := v.SeesConfidential()
 	c := min(q.Limit, 1000)
@@ -110,7 +114,6 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		held    = make([][]byte, 0, c) // the cached text of keys[i], nil when not held
 		missing []int64
 		zoneID  int32
-		rev     int64
 	)
 	for rows.Next() {
 		var oid, id int64
@@ -120,7 +123,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		}
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
-			return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+			return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, err)
 		}
 		k := featureKey{table: uint32(oid), id: id, planner: planner}
 		b, ok := db.features.c.GetIfPresent(k)
@@ -131,7 +134,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		held = append(held, b)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+		return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
 	if q.Revision != nil && len(keys) > 0 {
 		*q.Revision = rev
@@ -147,7 +150,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 			featureSQL(q.Layer, v, nil), selectListOf(q.Layer, v, nil), geoJSONSQL(q.CRS), table, featureJoins(q.Layer, v, nil))
 		built, err = db.Pool.Query(inventory.WithMinRevision(ctx, rev), sql, zoneID, missing)
 		if err != nil {
-			return 0, -1, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+			return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 		}
 		defer built.Close()
 	}
@@ -157,31 +160,31 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 		if b == nil {
 			if !built.Next() {
 				if err := built.Err(); err != nil {
-					return n, matched, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+					return n, matched, rev, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 				}
-				return n, matched, fmt.Errorf("list %s: version %d not found", q.Layer.Name, k.id)
+				return n, matched, rev, fmt.Errorf("list %s: version %d not found", q.Layer.Name, k.id)
 			}
 			raw := built.RawValues()
 			if got, _ := strconv.Atoi(string(raw[1])); got != next+1 {
-				return n, matched, fmt.Errorf("list %s: version %d not found", q.Layer.Name, k.id)
+				return n, matched, rev, fmt.Errorf("list %s: version %d not found", q.Layer.Name, k.id)
 			}
 			next++
 			b = append([]byte(nil), raw[0]...)
 			db.features.c.Set(k, b)
 		}
 		if err := emit(b); err != nil {
-			return n, matched, fmt.Errorf("list %s: %w", q.Layer.Name, err)
+			return n, matched, rev, fmt.Errorf("list %s: %w", q.Layer.Name, err)
 		}
 		n++
 	}
 	if built != nil {
 		built.Close()
 		if err := built.Err(); err != nil {
-			return n, matched, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+			return n, matched, rev, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 		}
 	}
 	if n == 0 {
 		matched = -1
 	}
-	return n, matched, nil
+	return n, matched, rev, nil
 }

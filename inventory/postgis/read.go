@@ -379,11 +379,11 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	// every match would prevent, so those pages count in a second statement when they must.
 	counted := q.BBox != nil && q.After == ""
 	if db.cachesFeatures(q) {
-		n, matched, err := db.streamCached(ctx, q, v, table, rw, order, counted, args, emit)
+		n, matched, rev, err := db.streamCached(ctx, q, v, table, rw, order, counted, args, emit)
 		if err != nil {
 			return 0, n, err
 		}
-		return db.finishList(ctx, q, zone, table, w, args[:countArgs], n, matched)
+		return db.finishList(atRevision(ctx, n, rev), q, zone, table, w, args[:countArgs], n, matched)
 	}
 	win, matchedCol := "", ", null::text"
 	if counted {
@@ -399,7 +399,7 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
 	n := 0
-	var matched int64 = -1
+	var matched, rev int64 = -1, 0
 	for rows.Next() {
 		raw := rows.RawValues()
 		if n == 0 {
@@ -409,11 +409,12 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 					return 0, 0, fmt.Errorf("list %s: read the count: %w", q.Layer.Name, err)
 				}
 			}
+			if rev, err = strconv.ParseInt(string(raw[2]), 10, 64); err != nil {
+				rows.Close()
+				return 0, 0, fmt.Errorf("list %s: read the revision: %w", q.Layer.Name, err)
+			}
 			if q.Revision != nil {
-				if *q.Revision, err = strconv.ParseInt(string(raw[2]), 10, 64); err != nil {
-					rows.Close()
-					return 0, 0, fmt.Errorf("list %s: read the revision: %w", q.Layer.Name, err)
-				}
+				*q.Revision = rev
 			}
 		}
 		if err := emit(raw[0]); err != nil {
@@ -425,7 +426,17 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}
-	return db.finishList(ctx, q, zone, table, w, args[:countArgs], n, matched)
+	return db.finishList(atRevision(ctx, n, rev), q, zone, table, w, args[:countArgs], n, matched)
+}
+
+// atRevision is ctx for what follows a page read at revision rev (when it had rows): the count
+// and the zone check are read at least at that revision, so that a read replica behind it
+// cannot pair the page (and the ETag naming rev) with an older count.
+func atRevision(ctx context.Context, n int, rev int64) context.Context {
+	if n == 0 {
+		return ctx
+	}
+	return inventory.WithMinRevision(ctx, rev)
 }
 
 // finishList returns a page's number_matched, given its n rows and what its statement counted
@@ -501,6 +512,11 @@ func (db *DB) checkConditions(ctx context.Context, zone string, q inventory.Quer
 				  and valid_to = 'infinity' and not archived`, zone).Scan(&known)
 			if err != nil {
 				return fmt.Errorf("check districts: %w", err)
+			}
+			if len(known) == 0 { // no districts: perhaps no such zone, which is a 404 naming zone
+				if _, err := db.ResolveZone(ctx, zone); err != nil {
+					return err
+				}
 			}
 			for _, v := range c.Values {
 				if !slices.Contains(known, v) {

@@ -109,6 +109,11 @@ func TestDatabaseRefusesBrokenRules(t *testing.T) {
 			"insert into plots (zone_id, code, version, land_use, status, geom) values (1, 'P1', 2, '100101', 'ready', " + env(111.51, 36.01, 111.52, 36.02) + ")",
 			"update plots set name = 'rewritten' where code = 'P1' and version = 1",
 		}, inventory.EInvalid, "version", "in place"},
+		// footprint_m2 is generated in plants but a plain column of plots: closing a plot's
+		// version does not change it in place (0077; it could before).
+		{"changing a plot's footprint while closing its version", []string{
+			"update plots set valid_to = now(), footprint_m2 = 123 where code = 'P1' and valid_to = 'infinity'",
+		}, inventory.EInvalid, "version", "in place"},
 		{"deleting a plot", []string{"delete from plots where code = 'P1'"}, inventory.EInvalid, "code", "archive"},
 		{"truncating plants", []string{"truncate plants"}, inventory.EInvalid, "table", "truncated"},
 		{"skipping a version", []string{

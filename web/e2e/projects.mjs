@@ -377,6 +377,7 @@ try {
     const leaks = await englishLeaks(page);
     const enSummary = await page.textContent('#ranking-box > summary');
     const enMsg = await page.textContent('.pj-rank-msg');
+    const kept = await page.inputValue('#ranking-box input[name=cluster]'); // what was typed survives the re-render
     await page.click('#lang');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     // The defaults back.
@@ -388,8 +389,8 @@ try {
     return {
       ok: sameWeights && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
         && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
-        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && final.version === after.version + 1 && defaultsBack,
-      detail: { sameWeights, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, final: final.version, defaultsBack },
+        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && final.version === after.version + 1 && defaultsBack,
+      detail: { sameWeights, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, final: final.version, defaultsBack },
     };
   }, page);
 

@@ -18,7 +18,8 @@ const PLANTS = ['free_area_m2', 'floor_load_kn_m2', 'floor_height_m', 'crane_cap
 const MAX = 1000; // inventory.MaxMatchWeight
 
 // R.msg.text is a function: the message is written in the page's language at each render.
-const R = { rule: null, etag: null, msg: null, open: false, busy: false };
+// R.draft holds what the planner typed (by condition), kept across renders until it is saved.
+const R = { rule: null, etag: null, msg: null, open: false, busy: false, draft: {} };
 
 // loadRanking reads the rule in force.
 export async function loadRanking() {
@@ -37,8 +38,10 @@ export function rankingBox(ctx) {
   box.addEventListener('toggle', () => { R.open = box.open; });
   if (!rule) { box.append(h('p', {}, R.msg ? R.msg.text() : t('pj_loading'))); return box; }
   const input = (name) => h('input', {
-    type: 'number', name, min: '0', max: String(MAX), step: 'any', inputmode: 'decimal', value: String(rule.weights[name]),
+    type: 'number', name, min: '0', max: String(MAX), step: 'any', inputmode: 'decimal',
+    value: name in R.draft ? R.draft[name] : String(rule.weights[name]),
     disabled: !canEdit || undefined, 'aria-label': t('pj_c_' + name),
+    oninput: (ev) => { R.draft[name] = ev.target.value; },
   });
   const group = (label, names) => h('fieldset', { class: 'pj-rank-group' }, h('legend', {}, label),
     ...names.map((n) => h('label', { class: 'pj-rank-row', 'data-name': n },
@@ -54,7 +57,7 @@ export function rankingBox(ctx) {
     canEdit ? h('div', { class: 'pj-rank-actions' },
       h('button', { type: 'submit', disabled: R.busy || undefined }, t('pj_rank_save')),
       h('button', { type: 'button', class: 'pj-rank-reset', onclick: () => {
-        for (const n of [...PLOTS, ...PLANTS]) form.elements[n].value = String(rule.defaults[n]);
+        for (const n of [...PLOTS, ...PLANTS]) { form.elements[n].value = String(rule.defaults[n]); R.draft[n] = form.elements[n].value; }
         out.textContent = t('pj_rank_reset_note'); out.classList.remove('err');
       } }, t('pj_rank_reset'))) : '',
     out);
@@ -71,18 +74,20 @@ export function rankingBox(ctx) {
       }
       weights[n] = w;
     }
+    if (R.busy) return;
     R.busy = true;
+    form.querySelector('button[type=submit]').disabled = true; // one PUT at a time
     const r = await request('PUT', '/api/v1/projects/ranking', { body: { weights }, ifMatch: R.etag });
     R.busy = false;
     if (r.ok) {
-      R.rule = r.data; R.etag = r.etag;
+      R.rule = r.data; R.etag = r.etag; R.draft = {};
       const v = r.data.version;
       R.msg = { ok: true, text: () => t('pj_rank_saved', { v }) };
       ctx.render();
       ctx.rematch();
       return;
     }
-    if (r.status === 412) await loadRanking();
+    if (r.status === 412) { await loadRanking(); R.draft = {}; } // someone else's rule: show it
     const meta = await ctx.projectMeta();
     const prob = { ...(r.data || {}), status: r.status };
     R.msg = { ok: false, text: () => t('pj_refused') + (prob.status === 412 ? t('pj_rank_stale')
