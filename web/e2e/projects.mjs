@@ -346,6 +346,10 @@ try {
   await step('the site-ranking rule: shown as in force, changed and saved, the matches ranked again; refused in words; English; defaults back', async () => {
     await selectProject(page, landProject);
     const before = await api('/api/v1/projects/ranking');
+    // The line above the matches names the rule's version and opens the rule.
+    const linkText = await page.textContent('#pj-matches .pj-rank-link');
+    await page.click('#pj-matches .pj-rank-link button');
+    const opened = await page.$eval('#ranking-box', (e) => e.open && e.getBoundingClientRect().top < window.innerHeight);
     if (!(await page.$eval('#ranking-box', (e) => e.open))) await page.click('#ranking-box > summary');
     const shown = await page.$$eval('#ranking-box input[type=number]', (els) => Object.fromEntries(els.map((e) => [e.name, Number(e.value)])));
     const sameWeights = Object.keys(before.weights).length === Object.keys(shown).length && Object.keys(before.weights).every((k) => shown[k] === before.weights[k]);
@@ -387,10 +391,10 @@ try {
     const final = await api('/api/v1/projects/ranking');
     const defaultsBack = Object.keys(final.defaults).every((k) => final.weights[k] === final.defaults[k]);
     return {
-      ok: sameWeights && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
+      ok: sameWeights && opened && new RegExp(`第 ${before.version} 版`).test(linkText) && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
         && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
         && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && final.version === after.version + 1 && defaultsBack,
-      detail: { sameWeights, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, final: final.version, defaultsBack },
+      detail: { sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, final: final.version, defaultsBack },
     };
   }, page);
 

@@ -28,7 +28,7 @@ import { fmt, landUseName, zoneDay } from './format.js';
 import { bboxOf } from './geom.js';
 import { shiftGeoJSON } from './gcj02.js';
 import { enquiryList } from './projects_enquiries.js';
-import { rankingBox, loadRanking } from './projects_ranking.js';
+import { rankingBox, loadRanking, rankingLink } from './projects_ranking.js';
 
 // STAGES in their order; the last two move no further.
 const STAGES = ['lead', 'negotiating', 'signed', 'supplied', 'started', 'in_production', 'dropped'];
@@ -336,6 +336,7 @@ function matchList() {
   const derived = P.matches.some((m) => m.conditions.some((x) => x.basis === 'derived'));
   return h('div', { id: 'pj-matches', 'data-layer': kind },
     h('h4', {}, `${t(kind === 'plants' ? 'pj_matches_plants' : 'pj_matches_plots')} (${P.matches.length})`),
+    rankingLink(),
     P.matches.length && !P.matches.some(passed) ? h('p', { class: 'pj-none-pass', role: 'status' }, t('pj_none_pass')) : '',
     derived ? h('p', { class: 'pj-note' }, t('pj_derived_note')) : '',
     P.matches.length ? h('ol', {}, ...items) : h('p', {}, t('pj_no_matches')));

@@ -21,6 +21,19 @@ const MAX = 1000; // inventory.MaxMatchWeight
 // R.draft holds what the planner typed (by condition), kept across renders until it is saved.
 const R = { rule: null, etag: null, msg: null, open: false, busy: false, draft: {} };
 
+// rankingLink is the line above a project's matches: which version of the rule ranks them, and
+// a button that opens the rule (it sits at the bottom of the panel, below the matches).
+export function rankingLink() {
+  if (!R.rule) return '';
+  return h('p', { class: 'pj-rank-link' }, t('pj_rank_ranked_by', { v: R.rule.version }), ' ',
+    h('button', { type: 'button', onclick: () => {
+      const box = document.getElementById('ranking-box');
+      if (!box) return;
+      box.open = true; R.open = true;
+      box.scrollIntoView({ block: 'start' });
+    } }, t('pj_rank_open')));
+}
+
 // loadRanking reads the rule in force.
 export async function loadRanking() {
   const r = await request('GET', '/api/v1/projects/ranking');
@@ -33,26 +46,35 @@ export async function loadRanking() {
 export function rankingBox(ctx) {
   const rule = R.rule;
   const canEdit = !!(ctx.P.me && ctx.P.me.can_edit);
-  const title = [t('pj_rank_title'), ' ', rule ? h('small', {}, t('pj_rank_version', { v: rule.version })) : ''];
+  const title = [t('pj_rank_title'), ' ', rule ? h('small', {}, rule.version === 0 ? t('pj_rank_default_rule') : t('pj_rank_version', { v: rule.version })) : ''];
   const box = h('details', { id: 'ranking-box', open: R.open || undefined }, h('summary', {}, ...title));
   box.addEventListener('toggle', () => { R.open = box.open; });
   if (!rule) { box.append(h('p', {}, R.msg ? R.msg.text() : t('pj_loading'))); return box; }
   const input = (name) => h('input', {
     type: 'number', name, min: '0', max: String(MAX), step: 'any', inputmode: 'decimal',
     value: name in R.draft ? R.draft[name] : String(rule.weights[name]),
-    disabled: !canEdit || undefined, 'aria-label': t('pj_c_' + name),
-    oninput: (ev) => { R.draft[name] = ev.target.value; },
+    readonly: !canEdit || undefined, 'aria-label': t('pj_c_' + name),
+    oninput: (ev) => { R.draft[name] = ev.target.value; if (R.msg) { R.msg = null; out.textContent = ''; } },
   });
+  // The conditions the selected project asks nothing of (required null in its matches): their
+  // weight does not change its ranking.
+  const m = ctx.P.matches && ctx.P.matches[0];
+  const unasked = new Set(m ? m.conditions.filter((x) => x.required === null || x.required === undefined).map((x) => x.name) : []);
   const group = (label, names) => h('fieldset', { class: 'pj-rank-group' }, h('legend', {}, label),
-    ...names.map((n) => h('label', { class: 'pj-rank-row', 'data-name': n },
-      h('span', { class: 'pj-rank-name' }, t('pj_c_' + n)), input(n),
-      h('small', { class: 'pj-rank-default' }, t('pj_rank_default', { v: fmt(rule.defaults[n], 2) })))));
+    h('div', { class: 'pj-rank-row pj-rank-head', 'aria-hidden': 'true' }, h('span', {}, t('pj_condition')), h('span', {}, t('pj_rank_weight')), h('span', {}, t('pj_rank_default_col'))),
+    ...names.map((n) => h('label', { class: 'pj-rank-row' + (rule.weights[n] !== rule.defaults[n] ? ' changed' : ''), 'data-name': n },
+      h('span', { class: 'pj-rank-name' }, t('pj_c_' + n),
+        unasked.has(n) ? h('small', { class: 'pj-rank-unasked' }, t('pj_rank_unasked', { p: ctx.P.code })) : ''),
+      input(n),
+      h('small', { class: 'pj-rank-default' }, fmt(rule.defaults[n], 2)))));
   const out = h('p', { class: 'pj-rank-msg', role: 'status' }, R.msg ? R.msg.text() : '');
   if (R.msg && !R.msg.ok) out.classList.add('err');
+  const asDefault = Object.keys(rule.defaults).every((n) => rule.weights[n] === rule.defaults[n]);
   const since = rule.version === 0 ? t('pj_rank_is_default')
-    : t('pj_rank_changed', { by: rule.changed_by || '—', d: zoneDay(new Date(rule.valid_from)) });
+    : t('pj_rank_changed', { by: rule.changed_by || '—', d: zoneDay(new Date(rule.valid_from)) }) + (asDefault ? t('pj_rank_as_default') : '');
   const form = h('form', { class: 'pj-rank', novalidate: true },
     h('p', { class: 'pj-note' }, t('pj_rank_note')), h('p', { class: 'pj-rank-since' }, since),
+    canEdit ? '' : h('p', { class: 'pj-note pj-rank-readonly' }, t('pj_rank_readonly')),
     group(t('pj_rank_plots'), PLOTS), group(t('pj_rank_plants'), PLANTS),
     canEdit ? h('div', { class: 'pj-rank-actions' },
       h('button', { type: 'submit', disabled: R.busy || undefined }, t('pj_rank_save')),
@@ -68,7 +90,8 @@ export function rankingBox(ctx) {
       const v = form.elements[n].value.trim();
       const w = Number(v);
       if (v === '' || !Number.isFinite(w) || w < 0 || w > MAX) {
-        out.textContent = t('pj_rank_bad', { name: t('pj_c_' + n), max: fmt(MAX, 0) }); out.classList.add('err');
+        R.msg = { ok: false, text: () => t('pj_rank_bad', { name: t('pj_c_' + n), max: fmt(MAX, 0) }) };
+        out.textContent = R.msg.text(); out.classList.add('err');
         form.elements[n].focus();
         return;
       }
