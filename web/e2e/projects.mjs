@@ -344,6 +344,7 @@ try {
   }, page);
 
   await step('the site-ranking rule: shown as in force, changed and saved, the matches ranked again; refused in words; English; defaults back', async () => {
+    // (also: a save that races another writer keeps what was typed)
     await selectProject(page, landProject);
     const before = await api('/api/v1/projects/ranking');
     // The line above the matches names the rule's version and opens the rule.
@@ -384,22 +385,38 @@ try {
     const kept = await page.inputValue('#ranking-box input[name=cluster]'); // what was typed survives the re-render
     await page.click('#lang');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    // Another writer changes the rule behind the page: the page's save is refused (412), the
+    // rule reloaded, and what was typed kept in the form.
+    const me = await api('/api/v1/me');
+    const other = await api('/api/v1/projects/ranking', { method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ weights: { cluster: 2 } }) });
+    if (other.version !== after.version + 1) throw new Error('the other writer\'s PUT: ' + JSON.stringify(other));
+    await page.fill('#ranking-box input[name=cluster]', '1');
+    await page.fill('#ranking-box input[name=floor_load_kn_m2]', '4');
+    await page.click('#ranking-box button[type=submit]');
+    await page.waitForFunction(() => /重新载入/.test(document.querySelector('.pj-rank-msg').textContent), null, { timeout: 15000 });
+    const race = {
+      typed: await page.inputValue('#ranking-box input[name=floor_load_kn_m2]'),
+      summary: await page.textContent('#ranking-box > summary'),
+      stored: (await api('/api/v1/projects/ranking')).weights.floor_load_kn_m2,
+    };
+    const raceOK = race.typed === '4' && race.summary.includes(`第 ${after.version + 1} 版`) && race.stored === 2;
     // The defaults back.
     await page.click('#ranking-box .pj-rank-reset');
     await page.click('#ranking-box button[type=submit]');
-    await page.waitForFunction((v) => new RegExp(`第 ${v} 版`).test(document.querySelector('.pj-rank-msg').textContent), after.version + 1, { timeout: 15000 });
+    await page.waitForFunction((v) => new RegExp(`第 ${v} 版`).test(document.querySelector('.pj-rank-msg').textContent), after.version + 2, { timeout: 15000 });
     const final = await api('/api/v1/projects/ranking');
     const defaultsBack = Object.keys(final.defaults).every((k) => final.weights[k] === final.defaults[k]);
     return {
       ok: sameWeights && opened && new RegExp(`第 ${before.version} 版`).test(linkText) && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
         && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
-        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && final.version === after.version + 1 && defaultsBack,
-      detail: { sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, final: final.version, defaultsBack },
+        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && raceOK && final.version === after.version + 2 && defaultsBack,
+      detail: { sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, race, final: final.version, defaultsBack },
     };
   }, page);
 
   await step('no page errors (planner)', async () => {
-    const errs = rec.errors.filter((e) => !/HTTP 4\d\d/.test(e) && !/status of 422/.test(e));
+    // The refusals the steps provoke (422: a skipped stage; 412: the ranking rule's racing save).
+    const errs = rec.errors.filter((e) => !/HTTP 4\d\d/.test(e) && !/status of 4(12|22)/.test(e));
     return { ok: errs.length === 0, detail: errs };
   });
 

@@ -178,7 +178,7 @@ export const dict = {
   pj_rank_reset: ['填入默认值', 'Fill in the defaults'],
   pj_rank_reset_note: ['已填入默认值，保存后生效。', 'Defaults filled in; save to apply them.'],
   pj_rank_saved: ['已保存为第 {v} 版，匹配已按新规则重新排序。', 'Saved as version {v}; the matches are ranked by it now.'],
-  pj_rank_stale: ['规则已被他人修改，已重新载入，请核对后再保存。', 'Someone changed the rule meanwhile; it has been reloaded: check it and save again.'],
+  pj_rank_stale: ['保存前规则已被修改（他人或另一窗口），已重新载入；您输入的值保留在表中，请核对后再保存。', 'The rule was changed meanwhile (by someone else or in another window) and has been reloaded; what you typed is kept in the form: check it and save again.'],
   pj_rank_bad: ['“{name}”的权重应为 0 到 {max} 之间的数。', 'The weight of "{name}" must be a number from 0 to {max}.'],
   pj_range: ['{min}–{max}', '{min}–{max}'],
   pj_at_least: ['不低于 {v}', 'at least {v}'],

@@ -110,7 +110,9 @@ export function rankingBox(ctx) {
       ctx.rematch();
       return;
     }
-    if (r.status === 412) { await loadRanking(); R.draft = {}; } // someone else's rule: show it
+    // Someone else's rule came first: show it, keeping what this planner typed over it, to check
+    // and save again.
+    if (r.status === 412) await loadRanking();
     const meta = await ctx.projectMeta();
     const prob = { ...(r.data || {}), status: r.status };
     R.msg = { ok: false, text: () => t('pj_refused') + (prob.status === 412 ? t('pj_rank_stale')
