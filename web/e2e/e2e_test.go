@@ -55,6 +55,8 @@ type result struct {
 	Mode   string          `json:"plots_mode"`
 	API    []float64       `json:"api"`
 	Map    []float64       `json:"map"`
+	Path   string          `json:"path"`  // labels.mjs: a screenshot
+	Probe  []float64       `json:"probe"` // labels.mjs: a pixel to read in it
 	Raw    json.RawMessage `json:"-"`
 }
 
@@ -158,14 +160,24 @@ func openDB(t testing.TB, u string) *postgis.DB {
 	return db
 }
 
-// run runs run.mjs and returns its results by check name, in order.
+// run runs run.mjs in mode and returns its checks, in order.
 func run(t testing.TB, node, base, mode string, extra ...string) []result {
 	t.Helper()
-	out := filepath.Join(root(t), "test-output")
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	return runScript(t, node, "run.mjs", 8*time.Minute, append([]string{"--base", base, "--mode", mode}, extra...)...)
+}
+
+// runScript runs the browser script web/e2e/<script> with node and args (--out test-output is
+// added unless given), for at most timeout, and returns the checks it printed, in order: one
+// JSON object a line, {"check", "ok", "detail", ...}. A script that exits with an error, prints
+// no check, or reports the check "script" (its own failure) fails the test.
+func runScript(t testing.TB, node, script string, timeout time.Duration, args ...string) []result {
+	t.Helper()
+	if !slices.Contains(args, "--out") {
+		args = append(args, "--out", filepath.Join(root(t), "test-output"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	args := append([]string{filepath.Join(root(t), "web/e2e/run.mjs"), "--base", base, "--out", out, "--mode", mode}, extra...)
-	cmd := exec.CommandContext(ctx, node, args...)
+	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join(root(t), "web/e2e", script)}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -184,9 +196,37 @@ func run(t testing.TB, node, base, mode string, extra ...string) []result {
 		}
 	}
 	if err != nil || len(res) == 0 {
-		t.Fatalf("run.mjs %s: %v\nstdout:\n%s\nstderr:\n%s", mode, err, stdout.String(), stderr.String())
+		t.Fatalf("%s: %v\nstdout:\n%s\nstderr:\n%s", script, err, stdout.String(), stderr.String())
+	}
+	for _, r := range res {
+		if r.Check == "script" {
+			t.Fatalf("%s failed: %s", script, r.Detail)
+		}
 	}
 	return res
+}
+
+// expectChecks makes every check a script printed a subtest, failed when the check failed, and
+// fails for every name of want that did not run. A check added to a script counts without being
+// listed here; a listed one cannot go missing unnoticed.
+func expectChecks(t *testing.T, rs []result, want ...string) {
+	t.Helper()
+	ran := map[string]bool{}
+	for _, r := range rs {
+		ran[r.Check] = true
+		t.Run(r.Check, func(t *testing.T) {
+			if !r.OK {
+				t.Errorf("failed: %s", r.Detail)
+			} else if r.Detail != "" {
+				t.Log(r.Detail)
+			}
+		})
+	}
+	for _, name := range want {
+		if !ran[name] {
+			t.Errorf("check %q did not run; ran: %v", name, checkNames(rs))
+		}
+	}
 }
 
 // TestMapPage runs the browser checks against the demo data, read as GeoJSON.
@@ -212,23 +252,10 @@ func checkPage(t *testing.T, db *postgis.DB, node, base, mode, out string) {
 		"English switch changes every label and unit", "plant search lists the API answer", "no console error during the session",
 		"phone layout is usable", "phone layout fits in English", "filter choices come from meta",
 	}
+	expectChecks(t, results, want...)
 	got := map[string]result{}
 	for _, r := range results {
 		got[r.Check] = r
-	}
-	for _, name := range want {
-		t.Run(name, func(t *testing.T) {
-			r, ok := got[name]
-			if !ok {
-				t.Fatalf("check did not run; results: %v", checkNames(results))
-			}
-			if !r.OK {
-				t.Errorf("failed: %s", r.Detail)
-			}
-		})
-	}
-	if r, ok := got["script"]; ok {
-		t.Errorf("run.mjs failed: %s", r.Detail)
 	}
 	if r := got["loads without errors or outside requests"]; r.Mode != mode {
 		t.Errorf("page read plots as %q, want %q", r.Mode, mode)

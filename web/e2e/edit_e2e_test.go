@@ -1,12 +1,7 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -39,35 +34,13 @@ func TestEditingInTheBrowser(t *testing.T) {
 		order by area_m2 desc limit 1`, code).Scan(&other); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/edit.mjs"), "--base", base, "--name", "wang", "--password", "wang's password",
-		"--code", code, "--other", other, "--out", filepath.Join(root(t), "test-output"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	want := []string{"sign_in", "grade_colours", "select_and_form", "zh_illegal_step_at_field", "zh_out_of_range_at_field", "zh_unknown_land_use_at_field",
+	results := runScript(t, node, "edit.mjs", 4*time.Minute, "--base", base, "--name", "wang", "--password", "wang's password",
+		"--code", code, "--other", other)
+	expectChecks(t, results, "sign_in", "grade_colours", "select_and_form", "zh_illegal_step_at_field", "zh_out_of_range_at_field", "zh_unknown_land_use_at_field",
 		"legal_edit_saved", "list_and_card_fresh_after_save", "noop_save_writes_no_version", "history_and_restore", "list_and_card_fresh_after_restore",
 		"zh_overlap_highlighted_and_named", "en_illegal_step_at_field", "en_out_of_range_at_field", "en_unknown_land_use_at_field",
 		"en_overlap_highlighted_and_named", "en_history_labelled", "vertices_at_375", "zh_refusal_at_375", "en_refusal_at_375",
-		"import_dry_run_report", "no_page_errors"}
-	got := map[string]result{}
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		var r result
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Check != "" {
-			got[r.Check] = r
-		}
-	}
-	if runErr != nil || len(got) == 0 {
-		t.Fatalf("edit.mjs: %v\n%s\n%s", runErr, stdout.String(), stderr.String())
-	}
-	for _, w := range want {
-		r, ok := got[w]
-		if !ok || !r.OK {
-			t.Errorf("%s: ran %v, detail %s", w, ok, r.Detail)
-		}
-	}
+		"import_dry_run_report", "no_page_errors")
 	// The browser's edits went through the API: the plot has an update, a restore and a moved
 	// boundary; the refusals and the no-op save wrote nothing.
 	var ops []string

@@ -1,13 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,30 +22,7 @@ func TestInvestorMap(t *testing.T) {
 	node := tools(t)
 	db := openDB(t, postgistest.URL(t, true))
 	base := serveWith(t, storeDeps(db), nil) // no rate limits: the checks search many times a minute
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/investor.mjs"), "--base", base,
-		"--out", filepath.Join(root(t), "test-output"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	got := map[string]result{}
-	var order []string
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r result
-		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
-			got[r.Check] = r
-			order = append(order, r.Check)
-		}
-	}
-	if err != nil || len(got) == 0 {
-		t.Fatalf("investor.mjs: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	if r, ok := got["script"]; ok {
-		t.Fatalf("investor.mjs failed: %s", r.Detail)
-	}
+	results := runScript(t, node, "investor.mjs", 8*time.Minute, "--base", base)
 	want := []string{
 		"default list is available land", "result count above the fold at 1366",
 		"results highlighted, the rest faded, the highlight in the legend",
@@ -75,15 +45,5 @@ func TestInvestorMap(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range want {
-		t.Run(name, func(t *testing.T) {
-			r, ok := got[name]
-			if !ok {
-				t.Fatalf("check did not run; ran: %s", strings.Join(order, "; "))
-			}
-			if !r.OK {
-				t.Errorf("failed: %s", r.Detail)
-			}
-		})
-	}
+	expectChecks(t, results, want...)
 }

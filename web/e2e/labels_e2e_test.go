@@ -1,15 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,35 +44,19 @@ func TestLabelsAndLocalBasemap(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := serve(t, db, b, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/labels.mjs"), "--base", base, "--out", filepath.Join(root(t), "test-output"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	var got []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(stdout.Bytes()))
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r map[string]any
-		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil {
-			got = append(got, r)
+	results := runScript(t, node, "labels.mjs", 8*time.Minute, "--base", base)
+	if len(results) != 20 { // five checks in each of four views
+		t.Fatalf("labels.mjs: %d results, want 20: %v", len(results), checkNames(results))
+	}
+	expectChecks(t, results)
+	// The basemap's screenshots: the map's bottom-right corner, left of the attribution button,
+	// is outside the zone, so it shows the basemap's colour.
+	for _, r := range results {
+		if !strings.HasPrefix(r.Check, "basemap") || r.Path == "" {
+			continue
 		}
-	}
-	if err != nil || len(got) != 20 { // five checks in each of four views
-		t.Fatalf("labels.mjs: %v, %d results\nstdout:\n%s\nstderr:\n%s", err, len(got), stdout.String(), stderr.String())
-	}
-	for _, r := range got {
-		name, _ := r["check"].(string)
-		t.Run(name, func(t *testing.T) {
-			if ok, _ := r["ok"].(bool); !ok {
-				t.Errorf("failed: %v", r["detail"])
-			}
-			p, _ := r["path"].(string)
-			if !strings.HasPrefix(name, "basemap") || p == "" {
-				return
-			}
-			f, err := os.Open(p)
+		t.Run(r.Check+": basemap pixel", func(t *testing.T) {
+			f, err := os.Open(r.Path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,14 +65,10 @@ func TestLabelsAndLocalBasemap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The map's bottom-right corner, left of the attribution button: outside the zone.
-			probe, _ := r["probe"].([]any)
-			if len(probe) != 2 {
-				t.Fatalf("no probe point: %v", r)
+			if len(r.Probe) != 2 {
+				t.Fatalf("no probe point: %s", r.Raw)
 			}
-			x, _ := probe[0].(float64)
-			y, _ := probe[1].(float64)
-			c := color.RGBAModel.Convert(shot.At(int(x), int(y))).(color.RGBA)
+			c := color.RGBAModel.Convert(shot.At(int(r.Probe[0]), int(r.Probe[1]))).(color.RGBA)
 			near := func(a, b uint8) bool { return a > b-12 && a < b+12 }
 			if !near(c.R, basemapColour.R) || !near(c.G, basemapColour.G) || !near(c.B, basemapColour.B) {
 				t.Errorf("pixel %v in the map's corner, want the basemap's %v", c, basemapColour)

@@ -1,14 +1,8 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -43,30 +37,8 @@ func TestProjectsInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := serveWith(t, storeDeps(db), nil)
-	ctx, cancel := context.WithTimeout(ctx, 6*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/projects.mjs"), "--base", base, "--name", "wang",
-		"--password", "wang's password", "--enquiry", strconv.FormatInt(enquiry, 10), "--out", filepath.Join(root(t), "test-output"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	got := map[string]result{}
-	var order []string
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r result
-		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
-			got[r.Check] = r
-			order = append(order, r.Check)
-		}
-	}
-	if runErr != nil || len(got) == 0 {
-		t.Fatalf("projects.mjs: %v\nstdout:\n%s\nstderr:\n%s", runErr, stdout.String(), stderr.String())
-	}
-	if r, ok := got["script"]; ok {
-		t.Fatalf("projects.mjs failed: %s", r.Detail)
-	}
+	results := runScript(t, node, "projects.mjs", 6*time.Minute, "--base", base, "--name", "wang",
+		"--password", "wang's password", "--enquiry", strconv.FormatInt(enquiry, 10))
 	want := []string{
 		"public page requests no project route and shows none", "projects listed by stage, overdue marked",
 		"matches highlighted on the map equal the API (plots), pass and fail apart", "legend shows the match styles",
@@ -81,15 +53,5 @@ func TestProjectsInTheBrowser(t *testing.T) {
 		"no page errors (planner)",
 		"phone zh: panel fits, matches on the map", "phone en: panel fits, matches on the map",
 	}
-	for _, name := range want {
-		t.Run(name, func(t *testing.T) {
-			r, ok := got[name]
-			if !ok {
-				t.Fatalf("check did not run; ran: %s", strings.Join(order, "; "))
-			}
-			if !r.OK {
-				t.Errorf("failed: %s", r.Detail)
-			}
-		})
-	}
+	expectChecks(t, results, want...)
 }

@@ -1,13 +1,8 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,7 +31,7 @@ func TestReportPage(t *testing.T) {
 		'{"issuer": "临汾经济开发区管理委员会", "issuer_en": "Linfen Economic Development Zone Administrative Committee"}'`); err != nil {
 		t.Fatal(err)
 	}
-	results := runReportScript(t, node, serveWith(t, d, nil), "--token", token)
+	results := runScript(t, node, "report.mjs", 5*time.Minute, "--base", serveWith(t, d, nil), "--token", token)
 	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
 		"public report respects the disclosure rule", "Chinese and English are never mixed, dates in the locale's format", "groups are named",
 		"fits a 375 px screen (zh)", "fits a 375 px screen (en)", "planner view shows every indicator and the score",
@@ -48,47 +43,5 @@ func TestReportPage(t *testing.T) {
 		"pipeline report in English has no Chinese word outside names entered in Chinese", "pipeline report fits a 375 px screen",
 		"pipeline report is neither offered to nor requested for the public",
 		"pipeline report prints on numbered pages, none under a third full but the last"}
-	got := map[string]result{}
-	for _, r := range results {
-		got[r.Check] = r
-	}
-	if r, ok := got["script"]; ok {
-		t.Fatalf("report.mjs failed: %s", r.Detail)
-	}
-	for _, name := range want {
-		t.Run(name, func(t *testing.T) {
-			r, ok := got[name]
-			if !ok {
-				t.Fatal("check did not run")
-			}
-			if !r.OK {
-				t.Errorf("failed: %s", r.Detail)
-			}
-		})
-	}
-}
-
-// runReportScript runs report.mjs and returns its results, in order.
-func runReportScript(t *testing.T, node, base string, extra ...string) []result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	args := append([]string{filepath.Join(root(t), "web/e2e/report.mjs"), "--base", base, "--out", filepath.Join(root(t), "test-output")}, extra...)
-	cmd := exec.CommandContext(ctx, node, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var res []result
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r result
-		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
-			res = append(res, r)
-		}
-	}
-	if err != nil || len(res) == 0 {
-		t.Fatalf("report.mjs: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	return res
+	expectChecks(t, results, want...)
 }

@@ -1,13 +1,8 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -44,39 +39,7 @@ func TestSiteSheets(t *testing.T) {
 	}
 	base := serveWith(t, d, nil)
 
-	cctx, cancel := context.WithTimeout(ctx, 6*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, filepath.Join(root(t), "web/e2e/sheet.mjs"), "--base", base,
-		"--out", filepath.Join(root(t), "test-output"), "--token", token, "--plot", plot, "--plant", plant)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	got := map[string]result{}
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r result
-		if line := sc.Bytes(); len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &r) == nil && r.Check != "" {
-			got[r.Check] = r
-		}
-	}
-	if err != nil || len(got) == 0 {
-		t.Fatalf("sheet.mjs: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	if r, ok := got["script"]; ok {
-		t.Fatalf("sheet.mjs failed: %s", r.Detail)
-	}
-	for _, name := range []string{"sheets load without errors or outside requests", "sheet prints on one A4 page",
-		"enquiry from the sheet appears in the planner list", "details panel links to the sheet", "sheet map labels never overlap"} {
-		t.Run(name, func(t *testing.T) {
-			r, ok := got[name]
-			if !ok {
-				t.Fatal("check did not run")
-			}
-			if !r.OK {
-				t.Errorf("failed: %s", r.Detail)
-			}
-			t.Log(r.Detail)
-		})
-	}
+	results := runScript(t, node, "sheet.mjs", 6*time.Minute, "--base", base, "--token", token, "--plot", plot, "--plant", plant)
+	expectChecks(t, results, "sheets load without errors or outside requests", "sheet prints on one A4 page",
+		"enquiry from the sheet appears in the planner list", "details panel links to the sheet", "sheet map labels never overlap")
 }

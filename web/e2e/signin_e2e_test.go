@@ -1,14 +1,9 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -65,35 +60,11 @@ func TestSignInInTheBrowser(t *testing.T) {
 	}
 	before := plots()
 
-	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root(t), "web/e2e/signin.mjs"), "--base", base, "--attacker", attacker.URL,
-		"--code", code, "--enterprise", enterprise, "--leader", "lead:lead 的密码", "--planner", "wang:wang 的密码",
-		"--out", filepath.Join(root(t), "test-output"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	got := map[string]result{}
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		var r result
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Check != "" {
-			got[r.Check] = r
-		}
-	}
-	if runErr != nil || len(got) == 0 {
-		t.Fatalf("signin.mjs: %v\n%s\n%s", runErr, stdout.String(), stderr.String())
-	}
-	for _, w := range []string{"signin_page_zh_1366", "signin_page_zh_375", "signin_page_en_1366", "signin_page_en_375",
+	results := runScript(t, node, "signin.mjs", 4*time.Minute, "--base", base, "--attacker", attacker.URL,
+		"--code", code, "--enterprise", enterprise, "--leader", "lead:lead 的密码", "--planner", "wang:wang 的密码")
+	expectChecks(t, results, "signin_page_zh_1366", "signin_page_zh_375", "signin_page_en_1366", "signin_page_en_375",
 		"leader_signs_in_sees_confidential_zh", "leader_cannot_edit", "leader_signs_out_zh",
-		"planner_signs_in_en", "csrf_from_another_origin_refused", "planner_signs_out_en", "no_page_errors"} {
-		r, ok := got[w]
-		if !ok || !r.OK {
-			t.Errorf("%s: ran %v, detail %s", w, ok, r.Detail)
-		} else {
-			t.Logf("%s: %s", w, r.Detail)
-		}
-	}
+		"planner_signs_in_en", "csrf_from_another_origin_refused", "planner_signs_out_en", "no_page_errors")
 	if n := plots(); n != before {
 		t.Errorf("plots: %d before, %d after: a forged or refused write changed the inventory", before, n)
 	}
