@@ -27,14 +27,28 @@ import (
 //
 // Numbers are kept exact (json.Number) where v takes any value.
 func readJSONBody(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+	b, err := readBody(w, r, max)
+	if err != nil {
+		return err
+	}
+	return decodeJSONBody(b, v)
+}
+
+// readBody reads a request's body whole, at most max bytes (413 naming "body" beyond).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", max).With(inventory.CodeTooLarge, map[string]any{"max": max})
+			return nil, inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", max).With(inventory.CodeTooLarge, map[string]any{"max": max})
 		}
-		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
+		return nil, inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
 	}
+	return b, nil
+}
+
+// decodeJSONBody decodes a body read by readBody into v, as readJSONBody says.
+func decodeJSONBody(b []byte, v any) error {
 	if err := inventory.CheckJSON(b, inventory.MaxJSONDepth); err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,19 +86,14 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) 
 	if r.Body == nil || r.ContentLength == 0 {
 		return nil
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	b, err := readBody(w, r, max)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return inventory.Errorf(inventory.ETooLarge, "body", "is larger than %d bytes", max).With(inventory.CodeTooLarge, map[string]any{"max": max})
-		}
-		return inventory.Errorf(inventory.EInvalid, "body", "could not be read: %v", err).With(inventory.CodeBadJSON, nil)
+		return err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
-	r.Body = io.NopCloser(bytes.NewReader(b))
-	return readJSONBody(w, r, max, v)
+	return decodeJSONBody(b, v)
 }
 
 // projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]
