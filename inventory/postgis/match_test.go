@@ -135,6 +135,16 @@ func plotConds(code string) []cond {
 	panic(code)
 }
 
+// handMadePlotMatches is the hand-made zone's answer to plotNeed under the default weights,
+// worked out in TestMatchPlotsHandMade's comment.
+func handMadePlotMatches() []wantMatch {
+	want := []wantMatch{{"PA", 100, nil}, {"PC", 100, nil}, {"PT", 97.62, nil}, {"PS", 85.70, nil}, {"PR", 77.78, nil}, {"PU", 55.56, nil}}
+	for i := range want {
+		want[i].conds = plotConds(want[i].code)
+	}
+	return want
+}
+
 // Scores under the default weights (area 3, land use 3, cluster 1, investment 2, tax 2,
 // output 1, road 2), over the conditions that apply (standard land: all 7, weight 14; other
 // plots: area, land use, cluster and road, weight 9):
@@ -154,10 +164,7 @@ func TestMatchPlotsHandMade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []wantMatch{{"PA", 100, nil}, {"PC", 100, nil}, {"PT", 97.62, nil}, {"PS", 85.70, nil}, {"PR", 77.78, nil}, {"PU", 55.56, nil}}
-	for i := range want {
-		want[i].conds = plotConds(want[i].code)
-	}
+	want := handMadePlotMatches()
 	checkMatches(t, ms, want)
 
 	// A limit keeps the best: the road of PR and PU, which cannot reach the first three,
@@ -264,10 +271,7 @@ func TestMatchPlotsDerivedInvestment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []wantMatch{{"PA", 100, nil}, {"PC", 100, nil}, {"PT", 97.62, nil}, {"PS", 85.70, nil}, {"PR", 77.78, nil}, {"PU", 55.56, nil}}
-	for i := range want {
-		want[i].conds = plotConds(want[i].code)
-	}
+	want := handMadePlotMatches()
 	checkMatches(t, ms, want)
 	for _, m := range ms {
 		if b := m.Conditions[3].Basis; b != inventory.BasisCommitted {
