@@ -31,6 +31,19 @@ var totalSQL = map[string][2]string{
 	"population":            {"t.population", "t.eval_class like 'A%'"},
 }
 
+// zoneEvalConfig reads the zone's evaluation settings (zones.evaluation) as a report's begin
+// returned them; malformed settings are ignored, with a note in h.
+func zoneEvalConfig(eval []byte, h *inventory.ReportHeader) inventory.EvalConfig {
+	var stored inventory.EvalConfig
+	if len(eval) > 0 {
+		if err := json.Unmarshal(eval, &stored); err != nil {
+			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
+			return inventory.EvalConfig{}
+		}
+	}
+	return stored
+}
+
 // Intensity computes the land-use intensity report.
 func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*inventory.IntensityReport, error) {
 	q, h, eval, err := db.begin(ctx, p, "开发区土地集约利用评价 Land-use intensity evaluation")
@@ -38,14 +51,7 @@ func (db *DB) Intensity(ctx context.Context, p inventory.ReportParams) (*invento
 		return nil, err
 	}
 	sees := h.Confidential
-	var stored inventory.EvalConfig
-	if len(eval) > 0 {
-		if err := json.Unmarshal(eval, &stored); err != nil {
-			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
-			stored = inventory.EvalConfig{}
-		}
-	}
-	cfg, notes := stored.Merge()
+	cfg, notes := zoneEvalConfig(eval, &h).Merge()
 	h.Notes = append(h.Notes, notes...)
 
 	// Every total is summed, the confidential ones for the public too: EvaluateIntensity shows

@@ -7,7 +7,6 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -79,14 +78,7 @@ func (db *DB) PerMu(ctx context.Context, p inventory.ReportParams) (*inventory.P
 		return nil, err
 	}
 	// The zone's disclosure rule, as the intensity report reads it.
-	var stored inventory.EvalConfig
-	if len(eval) > 0 {
-		if err := json.Unmarshal(eval, &stored); err != nil {
-			h.Notes = append(h.Notes, "zone evaluation settings are malformed and were ignored: "+err.Error())
-			stored = inventory.EvalConfig{}
-		}
-	}
-	cfg, notes := stored.Merge()
+	cfg, notes := zoneEvalConfig(eval, &h).Merge()
 	for _, n := range notes {
 		if strings.HasPrefix(n, "zone evaluation disclosure") {
 			h.Notes = append(h.Notes, n)
