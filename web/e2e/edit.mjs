@@ -10,25 +10,11 @@
 // {"check", "ok", "detail"}.
 //
 //   node edit.mjs --base http://127.0.0.1:PORT --name NAME --password PASSWORD --code PLOTCODE --other PLOTCODE --out DIR
-import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, base, out, report, launch } from './lib.mjs';
 
-const require = createRequire(new URL('../ui/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const out = args.out || 'test-output';
-mkdirSync(out, { recursive: true });
-const report = (check, ok, detail = '') => console.log(JSON.stringify({ check, ok, detail: String(detail) }));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launch();
 // A Chinese browser: the page follows the browser's language on a first visit (the English steps
 // switch with the button).
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
@@ -167,7 +153,6 @@ try {
   };
   const listStatus = () => page.textContent(`#list-plots li[data-code="${code}"] .st`);
   const cardText = () => page.evaluate(() => document.querySelector('#details-body').textContent);
-
 
   await step('select_and_form', async () => {
     await page.evaluate((c) => window.landinv.state.hooks.showDetails('plots', c), code);

@@ -4,27 +4,10 @@
 // screenshots investor-*.png go to --out.
 //
 //   node investor.mjs --base http://127.0.0.1:PORT --out DIR
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, base, out, report, launch } from './lib.mjs';
 
-const require = createRequire(new URL('../ui/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const base = args.base;
-const out = args.out || 'test-output';
-mkdirSync(out, { recursive: true });
-const report = (check, ok, detail = '') => console.log(JSON.stringify({ check, ok, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launch();
 
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 375, height: 740 };

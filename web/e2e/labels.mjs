@@ -7,27 +7,10 @@
 // screenshots map-*.png go to --out.
 //
 //   node labels.mjs --base http://127.0.0.1:PORT --out DIR
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, base, out, report, launch } from './lib.mjs';
 
-const require = createRequire(new URL('../ui/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const base = args.base;
-const out = args.out || 'test-output';
-mkdirSync(out, { recursive: true });
-const report = (check, ok, detail = '', extra = {}) => console.log(JSON.stringify({ check, ok, detail: typeof detail === 'string' ? detail : JSON.stringify(detail), ...extra }));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launch();
 
 const STEP = 5;
 const views = [['1366x768', { width: 1366, height: 768 }], ['375x740', { width: 375, height: 740 }]];

@@ -3,29 +3,12 @@
 // {"check": name, "ok": bool, "detail": ..., ...}. Screenshots go to --out.
 //
 //   node run.mjs --base http://127.0.0.1:PORT --out DIR [--mode checks|gcj|bench] [--runs N]
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, base, out, report, launch } from './lib.mjs';
 
-const require = createRequire(new URL('../ui/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const base = args.base;
-const out = args.out || 'test-output';
 const mode = args.mode || 'checks';
-mkdirSync(out, { recursive: true });
 
-const report = (check, ok, detail = '', extra = {}) => console.log(JSON.stringify({ check, ok, detail, ...extra }));
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launch();
 
 // open loads the page and records console errors and every request that leaves the server.
 async function open(path, viewport = { width: 1366, height: 768 }, network = null) {

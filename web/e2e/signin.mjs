@@ -6,28 +6,13 @@
 //
 //   node signin.mjs --base URL --attacker URL --code PLOTCODE --enterprise NAME --out DIR
 //     --leader NAME:PASSWORD --planner NAME:PASSWORD
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, base, out, report, launch } from './lib.mjs';
 
-const require = createRequire(new URL('../ui/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const base = args.base;
-const out = args.out || 'test-output';
-mkdirSync(out, { recursive: true });
-const report = (check, ok, detail = '') => console.log(JSON.stringify({ check, ok, detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }));
 const [leader, leaderPw] = args.leader.split(':');
 const [planner, plannerPw] = args.planner.split(':');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launch();
 const errors = [];
 async function newPage(viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
