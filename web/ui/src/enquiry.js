@@ -59,16 +59,17 @@ export function enquiryBlock(kind, code) {
     const area = String(f.get('area_mu') || '').trim();
     if (area) body.area_mu = Number(area);
     // The server requires a name (a 422 in English otherwise): say so in the page's language.
-    if (!body.name) { out.textContent = tx('need_name'); return; }
-    if (!body.phone && !body.email) { out.textContent = tx('need'); return; }
+    const say = (text, err) => { out.textContent = text; out.classList.toggle('err', err); };
+    if (!body.name) { say(tx('need_name'), true); return; }
+    if (!body.phone && !body.email) { say(tx('need'), true); return; }
     try {
       const r = await fetch(withZone('/api/v1/enquiries'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       const j = await r.json().catch(() => ({}));
-      out.textContent = r.status === 201 ? tx('sent') + j.id
-        : tx('failed') + problemText(state.meta, 'enquiries', { ...j, status: r.status }, labels());
+      if (r.status === 201) say(tx('sent') + j.id, false);
+      else say(tx('failed') + problemText(state.meta, 'enquiries', { ...j, status: r.status }, labels()), true);
       if (r.status === 201) btn.disabled = true;
     } catch (e) {
-      out.textContent = tx('failed') + e.message;
+      say(tx('failed') + e.message, true);
     }
   });
   det.append(sum, form);
