@@ -59,7 +59,7 @@ func TestListETagIsItsRevision(t *testing.T) {
 	}
 }
 
-// countingRevisions counts the store's revision reads (the shared rounds of revisionReader).
+// countingRevisions counts the store's revision reads (the store's shared rounds).
 type countingRevisions struct {
 	inventory.FeatureReader
 	n atomic.Int64

@@ -147,6 +147,11 @@ func BenchmarkPageRace(b *testing.B) {
 				b.ReportMetric(float64(st.Hits-stats0.Hits)/float64(st.Hits+st.Misses-stats0.Hits-stats0.Misses), "cache-hits")
 				b.ReportMetric(float64(st.Bytes)/(1<<20), "cache-MiB")
 			}
+			if st := db.FeatureCacheStats(); st.ByCode > stats0.ByCode {
+				reads := float64(st.ByCode + st.ByCodeMisses - stats0.ByCode - stats0.ByCodeMisses)
+				b.ReportMetric(float64(st.ByCode-stats0.ByCode)/reads, "by-code-hits")
+				b.ReportMetric(float64(st.RevisionReads-stats0.RevisionReads)/reads, "revision-reads/read")
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}
@@ -231,7 +236,7 @@ func (s *refServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		args = append(args, x0, y0, x1, y1, limit)
 		sel += " and geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) and ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) order by code limit $5"
 	}
-	rows, err := s.db.Pool.Query(ctx, sel, args...)
+	rows, err := s.db.Pool.Pool.Query(ctx, sel, args...)
 	if err != nil {
 		http.Error(w, err.Error(), 500)
 		return

@@ -127,8 +127,6 @@ type Server struct {
 	tileCache *tileCache
 	// resolved are the zones resolved at the newest revision (zoneAt).
 	resolved zoneCache
-	// revisions reads the inventory's revision for the ETags of lists and tiles.
-	revisions *revisionReader
 	// importSlots holds one token per running import (Deps.MaxImports of them).
 	importSlots chan struct{}
 }
@@ -157,8 +155,7 @@ func NewServer(d Deps) (*Server, error) {
 		d.MaxImports = DefaultMaxImports
 	}
 	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
-		tileCache: newTileCache(d.TileCacheBytes), revisions: &revisionReader{read: d.Features.Revision},
-		importSlots: make(chan struct{}, d.MaxImports)}
+		tileCache: newTileCache(d.TileCacheBytes), importSlots: make(chan struct{}, d.MaxImports)}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}

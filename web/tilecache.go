@@ -25,7 +25,7 @@ type tileKey struct {
 // as the tile's features, and the tile's content key (inventory.RevisionTile: a digest of the
 // versions it draws, which never change): the tile is exactly that revision's. The cached tile
 // is served only when a revision read by a query that started after the request arrived (a
-// shared round of revisionReader, or the tile's own statement) equals the entry's, or when the
+// store's shared round, or the tile's own statement) equals the entry's, or when the
 // tile's own statement, run after the request arrived, finds the entry's content key at the
 // current revision (a write elsewhere left the tile as it was; the entry then moves to that
 // revision). Entries of older revisions stay until the bound evicts them: they may be found

@@ -40,6 +40,12 @@ type DB struct {
 	// features keeps the GeoJSON of feature versions lists have built (featurecache.go); nil:
 	// none.
 	features *featureCache
+	// codes answers a read of one live feature by code from memory when nothing has changed
+	// (codeindex.go); nil without the feature cache.
+	codes *codeIndexes
+	// revisions reads the inventory's revision for concurrent callers in shared statements
+	// (revisiongate.go): Revision, and the reads by code.
+	revisions *revisionGate
 }
 
 // Open connects to the database at url with the default Options.
@@ -85,6 +91,10 @@ func OpenWith(ctx context.Context, url string, log *slog.Logger, opts Options) (
 	db := &DB{Pool: &Pool{Pool: pool, timeouts: opts.Timeouts, costly: semaphore.NewWeighted(int64(opts.CostlyConns)),
 		settings: sessionSettings(cfg), local: sessionLocals(cfg)}, log: log, tracer: tracer,
 		features: newFeatureCache(opts.FeatureCacheBytes)}
+	db.revisions = newRevisionGate(db.Pool)
+	if db.features != nil {
+		db.codes = newCodeIndexes(db, maxIndexedCodes)
+	}
 	if len(opts.ReadURLs) > 0 {
 		db.Pool.replicas, err = openReplicas(ctx, opts.ReadURLs, pool, cfg, opts, log)
 		if err != nil {
@@ -124,6 +134,9 @@ func capConns(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) {
 
 // Close closes the pool, the read replicas' pools and the readiness check's connection.
 func (db *DB) Close() {
+	if db.codes != nil {
+		db.codes.close()
+	}
 	db.Pool.replicas.close()
 	db.Pool.Close()
 	db.health.close()

@@ -73,6 +73,10 @@ func newFeatureCache(max int64) *featureCache {
 type FeatureCacheStats struct {
 	Hits, Misses uint64
 	Bytes        uint64 // the weight held now, about the bytes
+	// ByCode counts the reads of one live feature by code answered from memory (codeindex.go),
+	// ByCodeMisses those that went the ordinary way, and RevisionReads the statements that
+	// read the revision in shared rounds (revisiongate.go), for them and for Revision.
+	ByCode, ByCodeMisses, RevisionReads uint64
 }
 
 // FeatureCacheStats returns the feature cache's hits, misses and size (zero without a cache).
@@ -81,7 +85,12 @@ func (db *DB) FeatureCacheStats() FeatureCacheStats {
 		return FeatureCacheStats{}
 	}
 	s := db.features.s.Snapshot()
-	return FeatureCacheStats{Hits: s.Hits, Misses: s.Misses, Bytes: db.features.c.WeightedSize()}
+	st := FeatureCacheStats{Hits: s.Hits, Misses: s.Misses, Bytes: db.features.c.WeightedSize()}
+	if x := db.codes; x != nil {
+		st.ByCode, st.ByCodeMisses = x.hits.Load(), x.misses.Load()
+	}
+	st.RevisionReads = db.revisions.rounds.Load()
+	return st
 }
 
 // cachesFeatures reports whether q's page goes through the feature cache: a page (not one

@@ -342,6 +342,21 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, 0, err
 	}
 	v := inventory.ViewerFrom(ctx)
+	if code, ok := liveCode(q); ok && db.codes != nil {
+		text, rev, ok, err := db.codes.read(ctx, q, zone, code, v.SeesConfidential())
+		if err != nil {
+			return 0, 0, fmt.Errorf("read %s %s: %w", q.Layer.Name, code, err)
+		}
+		if ok {
+			if q.Revision != nil {
+				*q.Revision = rev
+			}
+			if err := emit(text); err != nil {
+				return 0, 0, fmt.Errorf("read %s %s: %w", q.Layer.Name, code, err)
+			}
+			return 1, 1, nil
+		}
+	}
 	var args []any
 	w, err := where(ctx, q, zone, &args)
 	if err != nil {
@@ -492,11 +507,27 @@ func byCode(q inventory.Query) bool {
 // change exactly when they can see the change. A read replica answers with the revision it has
 // replayed (replica.go).
 func (db *DB) Revision(ctx context.Context) (int64, error) {
-	rev, err := db.Pool.revision(ctx)
+	rev, err := db.revision(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("inventory revision: %w", err)
 	}
 	return rev, nil
+}
+
+// revision reads the revision in the shared rounds (revisiongate.go) when they read the
+// database ctx's statement would (sharesRevision); otherwise with ctx, on its own.
+func (db *DB) revision(ctx context.Context) (int64, error) {
+	if !db.sharesRevision(ctx) {
+		return db.Pool.revision(ctx)
+	}
+	return db.revisions.after(ctx)
+}
+
+// sharesRevision reports whether the shared rounds read the revision ctx's statements would:
+// always without read replicas (every statement goes to the primary); with them, for a public
+// read that needs no given revision (the rounds read a replica, replica.go).
+func (db *DB) sharesRevision(ctx context.Context) bool {
+	return db.Pool.replicas == nil || inventory.ReadsFromReplica(ctx) && inventory.MinRevisionFrom(ctx) == 0
 }
 
 // checkConditions checks what only the database knows of a list's conditions: every district

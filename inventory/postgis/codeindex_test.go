@@ -1,0 +1,196 @@
+package postgis_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
+)
+
+// TestReadByCodeIsNeverStale reads plots by code through a store that answers them from memory
+// (the index of live codes and the feature cache) while a second store on the same database,
+// without a cache, writes: as another server or any other writer would. Every read must be the
+// second store's own reading, byte for byte, right after each write: an edit, an archiving, a
+// new plot. Then readers race a writer, and no read may show a version older than one whose
+// write had returned before the read began. The reads must have come from memory (counted), so
+// that the comparisons test it.
+func TestReadByCodeIsNeverStale(t *testing.T) {
+	ctx := context.Background()
+	url := postgistest.URL(t, true)
+	cached, err := postgis.OpenWith(ctx, url, nil, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cached.Close()
+	plain, err := postgis.OpenWith(ctx, url, nil, postgis.Options{FeatureCacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	public := inventory.WithViewer(ctx, inventory.Anonymous)
+	planner := inventory.WithViewer(ctx, inventory.Viewer{Name: "alice", Role: inventory.RolePlanner})
+	l := inventory.PlotLayer
+	read := func(db *postgis.DB, ctx context.Context, code string) string {
+		t.Helper()
+		var b strings.Builder
+		_, _, err := db.StreamList(ctx, inventory.Query{Layer: l, Limit: 1,
+			Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}, func(f []byte) error {
+			b.Write(f)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("read %s: %v", code, err)
+		}
+		return b.String()
+	}
+	byCode := func() uint64 { return cached.FeatureCacheStats().ByCode }
+	// warm reads code until the cached store answers it from memory (the index loads in the
+	// background after the first read).
+	warm := func(code string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			before := byCode()
+			read(cached, public, code)
+			if byCode() > before {
+				return
+			}
+		}
+		t.Fatalf("%s: never read from memory", code)
+	}
+	same := func(step, code string) string {
+		t.Helper()
+		var got string
+		for _, v := range []struct {
+			name string
+			ctx  context.Context
+		}{{"public", public}, {"planner", planner}} {
+			got = read(cached, v.ctx, code)
+			if want := read(plain, v.ctx, code); got != want {
+				t.Fatalf("%s, %s, %s: the cached store's reading differs from the database's\ncached: %.400s\nplain:  %.400s", step, v.name, code, got, want)
+			}
+			if v.name == "public" && strings.Contains(got, "confidential") {
+				t.Fatalf("%s: %s as the public shows confidential properties: %.400s", step, code, got)
+			}
+		}
+		return got // the planner's
+	}
+	codes := []string{"LF-D1-0001", "LF-D1-0002", "LF-D1-0003"}
+	for _, c := range codes {
+		warm(c)
+	}
+	before := byCode()
+	for _, c := range codes {
+		same("start", c)
+	}
+	if byCode() <= before {
+		t.Fatal("no read came from memory at the start")
+	}
+	etag := func(code string) string {
+		var v int
+		if err := plain.Pool.QueryRow(ctx, "select version from plots where code = $1 and valid_to = 'infinity'", code).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf(`"plots-%s-v%d"`, code, v)
+	}
+
+	// An edit of a public and a confidential property by the other store, read at once.
+	if _, err := plain.Update(planner, l, "", "LF-D1-0001", etag("LF-D1-0001"), inventory.Change{Properties: map[string]any{
+		"name": "按编号读取测试", "confidential": map[string]any{"enterprise": "另一家企业 (fictional)"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := same("after an edit", "LF-D1-0001"); !strings.Contains(got, "按编号读取测试") || !strings.Contains(got, "另一家企业") {
+		t.Fatalf("LF-D1-0001 after the edit: %.400s", got)
+	}
+	// An archiving: gone at once.
+	if _, err := plain.Archive(planner, l, "", "LF-D1-0002", etag("LF-D1-0002"), "code index test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := same("after an archiving", "LF-D1-0002"); got != "" {
+		t.Fatalf("LF-D1-0002 after its archiving: %.400s", got)
+	}
+	// A new plot, in a free spot of the zone: there at once.
+	var x, y float64
+	if err := plain.Pool.QueryRow(ctx, `select ST_X(p), ST_Y(p) from (select ST_PointOnSurface(ST_Buffer(ST_Difference(z.geom,
+			(select ST_Union(ST_Buffer(geom, 0.001)) from plots where valid_to = 'infinity' and not archived)), -0.001)) p
+		from zones z where code = 'linfen-edz') s`).Scan(&x, &y); err != nil {
+		t.Fatal(err)
+	}
+	square := fmt.Sprintf(`{"type":"MultiPolygon","coordinates":[[[[%[1]f,%[2]f],[%[3]f,%[2]f],[%[3]f,%[4]f],[%[1]f,%[4]f],[%[1]f,%[2]f]]]]}`, x, y, x+0.0004, y+0.0003)
+	if _, err := plain.Create(planner, l, "", inventory.Change{Properties: map[string]any{
+		"code": "LF-CODE-1", "land_use": "100101", "status": "planned"}, Geometry: []byte(square)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := same("after a new plot", "LF-CODE-1"); !strings.Contains(got, `"LF-CODE-1"`) {
+		t.Fatalf("LF-CODE-1 after its creation: %.400s", got)
+	}
+
+	// Readers race a writer. The writer edits LF-D1-0003 now and then (the index loads again
+	// in between, so reads come from memory too) and publishes each version once its write
+	// has returned; a reader takes the version published before it reads, and must read that
+	// version or a newer one.
+	warm("LF-D1-0003")
+	var published atomic.Int64
+	var v0 struct {
+		Properties struct{ Version int64 } `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(read(plain, public, "LF-D1-0003")), &v0); err != nil {
+		t.Fatal(err)
+	}
+	published.Store(v0.Properties.Version)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var stale, reads atomic.Int64
+	before = byCode()
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				want := published.Load()
+				var f struct {
+					Properties struct{ Version int64 } `json:"properties"`
+				}
+				if err := json.Unmarshal([]byte(read(cached, public, "LF-D1-0003")), &f); err != nil {
+					t.Error(err)
+					return
+				}
+				reads.Add(1)
+				if f.Properties.Version < want {
+					stale.Add(1)
+					t.Errorf("read version %d after version %d was written", f.Properties.Version, want)
+				}
+			}
+		}()
+	}
+	for i := range 12 {
+		time.Sleep(150 * time.Millisecond)
+		f, err := plain.Update(planner, l, "", "LF-D1-0003", etag("LF-D1-0003"), inventory.Change{Properties: map[string]any{
+			"name": fmt.Sprintf("并发写入 %d", i)}})
+		if err != nil {
+			t.Error(err)
+			break
+		}
+		published.Store(int64(f.Version))
+	}
+	time.Sleep(1200 * time.Millisecond) // the index catches up, and reads come from it again
+	close(done)
+	wg.Wait()
+	if n := byCode() - before; n == 0 || stale.Load() > 0 {
+		t.Fatalf("%d reads, %d from memory, %d stale", reads.Load(), n, stale.Load())
+	} else {
+		t.Logf("%d reads during the writes, %d from memory, none stale", reads.Load(), n)
+	}
+}
