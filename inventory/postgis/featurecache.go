@@ -73,8 +73,9 @@ func newFeatureCache(max int64) *featureCache {
 type FeatureCacheStats struct {
 	Hits, Misses uint64
 	Bytes        uint64 // the weight held now, about the bytes
-	// ByCode counts the reads of one live feature by code answered from memory (codeindex.go),
-	// ByCodeMisses those that went the ordinary way, and RevisionReads the statements that
+	// ByCode counts the reads of one live feature by code answered through the index of codes
+	// (codeindex.go: the text from this cache, or built by id when not held), ByCodeMisses
+	// those that went the ordinary way, and RevisionReads the statements that
 	// read the revision in shared rounds (revisiongate.go), for them and for Revision.
 	ByCode, ByCodeMisses, RevisionReads uint64
 }
