@@ -90,6 +90,10 @@ const (
 	CodeProjectNoLeasedArea = "project_no_leased_area"
 	CodeProjectHoldsSite    = "project_holds_site"
 
+	// Site matching (选址匹配, match_rank.go).
+	CodeRankingPlotsAllZero  = "ranking_plots_all_zero"
+	CodeRankingPlantsAllZero = "ranking_plants_all_zero"
+
 	// Geometry (边界) rules.
 	CodeGeometryMissing   = "geometry_missing"
 	CodeGeometryEmpty     = "geometry_empty"
@@ -191,6 +195,10 @@ var codeTexts = map[string]CodeText{
 	CodeProjectEnquiryTaken: ct(EConflict, "线索 {value} 已转为项目。", "Enquiry {value} is already a project.", "value"),
 	CodeProjectHoldsSite: ct(EConflict, "项目占用着 {value}，不能归档：请先终止项目（填写终止原因，地块预留随之解除），再归档。",
 		"The project holds {value} and cannot be archived: drop it first (with a reason; a reservation lapses), then archive it.", "value"),
+	CodeRankingPlotsAllZero: ct(EInvalid, "{field}：地块的各项条件权重都为 0，每块地的得分都会是 100。请至少给一项条件大于 0 的权重。",
+		"{field}: every condition of plots weighs 0, so every plot would score 100. Give at least one condition a weight above 0."),
+	CodeRankingPlantsAllZero: ct(EInvalid, "{field}：标准厂房的各项条件权重都为 0，每栋厂房的得分都会是 100。请至少给一项条件大于 0 的权重。",
+		"{field}: every condition of standard plants weighs 0, so every building would score 100. Give at least one condition a weight above 0."),
 	CodeProjectNoFreeArea:   ct(EInvalid, "厂房 {plant} 空置面积只有 {free_m2} m²，不足 {leased_m2} m²。", "Plant {plant} has only {free_m2} m² free, less than {leased_m2} m².", "plant", "free_m2", "leased_m2"),
 	CodeProjectPlantUnbuilt: ct(EInvalid, "厂房 {plant} 尚未建成（{value}），只能租用已建成的厂房。", "Plant {plant} is not completed yet ({value}); only a completed building can be leased.", "plant", "value"),
 	CodeProjectNoLeasedArea: ct(EInvalid, "请填写租用面积（或项目的厂房需求面积）。", "Give the area leased (or the project's plant need).", "fields"),

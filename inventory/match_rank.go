@@ -190,6 +190,28 @@ func (r MatchRanking) Check() error {
 	return nil
 }
 
+// CheckScored refuses weights under which the score of a layer's sites means nothing: every
+// condition of the layer weighing 0 (set so, or left out where the default is 0), so that every
+// site would score 100. Checked for each of layers (MatchPlots, MatchPlants) on r as it ranks:
+// a zone's stored ranking for both layers, a call's weights over it for the layer it ranks.
+// Errors are EInvalid naming "weights" (CodeRankingPlotsAllZero, CodeRankingPlantsAllZero).
+func (r MatchRanking) CheckScored(layers ...string) error {
+	scored := func(conds []string) bool {
+		return slices.ContainsFunc(conds, func(n string) bool { return r.Weight(n) > 0 })
+	}
+	for _, l := range layers {
+		switch {
+		case l == MatchPlots && !scored(PlotMatchConditions):
+			return Errorf(EInvalid, "weights", "every condition of plots weighs 0, so every plot would score 100; give at least one a weight above 0").
+				With(CodeRankingPlotsAllZero, nil)
+		case l == MatchPlants && !scored(PlantMatchConditions):
+			return Errorf(EInvalid, "weights", "every condition of standard plants weighs 0, so every building would score 100; give at least one a weight above 0").
+				With(CodeRankingPlantsAllZero, nil)
+		}
+	}
+	return nil
+}
+
 // IsMatchCondition reports whether name is a condition of site matching.
 func IsMatchCondition(name string) bool {
 	return slices.Contains(PlotMatchConditions, name) || slices.Contains(PlantMatchConditions, name)

@@ -113,6 +113,10 @@ func TestRankingAPI(t *testing.T) {
 		{"PUT", "", "", `{}`, 422, "weights"},
 		{"PUT", "", "", `{"weights":{},"extra":1}`, 422, "extra"},
 		{"PUT", "", `"ranking-0"`, `{"weights":{}}`, 412, "If-Match"},
+		// Every condition of the layer ranked at 0: every site would score 100.
+		{"GET", "&weights=" + allZero(inventory.PlotMatchConditions, ","), "", "", 400, "ranking_plots_all_zero"},
+		{"PUT", "", "", `{"weights":{` + allZero(inventory.PlotMatchConditions, `",`) + `}}`, 422, "ranking_plots_all_zero"},
+		{"PUT", "", "", `{"weights":{` + allZero(inventory.PlantMatchConditions, `",`) + `}}`, 422, "ranking_plants_all_zero"},
 	} {
 		path := "/api/v1/projects/PJW/matches?layer=plots" + c.query
 		if c.method == "PUT" {
@@ -127,6 +131,8 @@ func TestRankingAPI(t *testing.T) {
 		t.Errorf("refused changes moved the ranking to %s", r.header.Get("ETag"))
 	}
 	check("after refused changes", matches(""), landUseOff...)
+	// The plants' weights at 0 do not stop a call ranking plots.
+	check("plants all 0, plots ranked", matches("&weights="+allZero(inventory.PlantMatchConditions, ",")), landUseOff...)
 
 	// The public gets 401, a viewer 403, on every ranking route; neither changes it.
 	for user, want := range map[string]int{"": 401, "bob": 403} {
@@ -143,4 +149,18 @@ func TestRankingAPI(t *testing.T) {
 	if r := e.do(t, "GET", "/api/v1/projects/ranking", "alice", "", ""); r.header.Get("ETag") != `"ranking-1"` {
 		t.Errorf("refused changes moved the ranking to %s", r.header.Get("ETag"))
 	}
+}
+
+// allZero lists the conditions at weight 0, for a query (sep ",": a:0,b:0) or a JSON object's
+// members (sep `",`: "a":0,"b":0).
+func allZero(conds []string, sep string) string {
+	parts := make([]string, len(conds))
+	for i, c := range conds {
+		if sep == "," {
+			parts[i] = c + ":0"
+		} else {
+			parts[i] = `"` + c + `":0`
+		}
+	}
+	return strings.Join(parts, ",")
 }

@@ -47,6 +47,9 @@ func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, ran
 		return nil, err
 	}
 	rank = rank.Over(inventory.MatchRanking{Weights: stored.Stored})
+	if err := rank.CheckScored(need.Layer); err != nil {
+		return nil, err
+	}
 	limit = inventory.MatchLimit(limit)
 	if need.Layer == inventory.MatchPlants {
 		return db.matchPlants(ctx, zone, need, rank, limit)

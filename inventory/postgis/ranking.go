@@ -72,6 +72,9 @@ func (db *DB) PutMatchRanking(ctx context.Context, zone, ifMatch string, r inven
 	if err := r.Check(); err != nil {
 		return nil, err
 	}
+	if err := r.CheckScored(inventory.MatchLayers...); err != nil {
+		return nil, err
+	}
 	zone, err := db.ResolveZone(ctx, zone)
 	if err != nil {
 		return nil, err

@@ -389,11 +389,23 @@ try {
     await page.waitForFunction((v) => new RegExp(`第 ${v} 版`).test(document.querySelector('.pj-rank-msg').textContent), after.version + 2, { timeout: 15000 });
     const final = await api('/api/v1/projects/ranking');
     const defaultsBack = Object.keys(final.defaults).every((k) => final.weights[k] === final.defaults[k]);
+    // Every plot condition at 0 (every plot would score 100): refused by the server in words.
+    for (const name of ['area_mu', 'land_use', 'cluster', 'min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'road_distance_m']) {
+      await page.fill(`#ranking-box input[name=${name}]`, '0');
+    }
+    await page.click('#ranking-box button[type=submit]');
+    await page.waitForFunction(() => /权重都为 0/.test(document.querySelector('.pj-rank-msg').textContent), null, { timeout: 15000 });
+    const allZeroMsg = await page.textContent('.pj-rank-msg');
+    const allZeroStored = (await api('/api/v1/projects/ranking')).version;
+    await page.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
+    await page.screenshot({ path: join(out, 'projects-ranking-all-zero-zh-1366.png') });
+    await page.click('#ranking-box .pj-rank-reset');
     return {
       ok: sameWeights && opened && new RegExp(`第 ${before.version} 版`).test(linkText) && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
         && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
-        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && raceOK && final.version === after.version + 2 && defaultsBack,
-      detail: { sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, race, final: final.version, defaultsBack },
+        && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && raceOK && final.version === after.version + 2 && defaultsBack
+        && /地块的各项条件权重都为 0/.test(allZeroMsg) && allZeroStored === final.version,
+      detail: { allZeroMsg, allZeroStored, sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, race, final: final.version, defaultsBack },
     };
   }, page);
 
