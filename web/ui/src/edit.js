@@ -78,6 +78,7 @@ function render() {
     h('header', {}, h('h2', {}, sel ? `${tr('编辑', 'Editing')} · ${kindName} ${sel.code}` : tr('编辑', 'Editing')),
       h('button', { type: 'button', id: 'signout', onclick: signOut }, tr('退出', 'Sign out')),
       h('button', { type: 'button', id: 'edit-close', 'aria-label': tr('关闭', 'Close'), onclick: () => setOpen(false) }, '×')),
+    h('p', { class: 'edit-who' }, `${ed.me.name} · ${roleName(ed.me.role)}`),
     !can ? h('p', {}, tr('您可以查看全部信息；只有规划人员可以编辑。', 'You can read everything; only planners and admins edit.')) : '',
     h('div', { class: 'edit-actions' },
       h('button', { type: 'button', id: 'edit-props', disabled: !sel || !can, onclick: () => show(openForm, sel) }, tr('编辑属性', 'Edit properties')),
@@ -107,8 +108,11 @@ function toggle() {
   const old = $('#edit-toggle');
   if (!old) return;
   const text = ed.me ? `${ed.me.name} (${roleName(ed.me.role)})` : tr('登录', 'Sign in');
+  // The role in a span of its own, which a phone's top bar leaves out (style.css): the name
+  // whole rather than name and role cut short; the title and the editing panel (edit-who) name both.
   const el = ed.me
-    ? h('button', { type: 'button', id: 'edit-toggle', title: text, onclick: () => setOpen(panel().hidden) }, text)
+    ? h('button', { type: 'button', id: 'edit-toggle', title: text, onclick: () => setOpen(panel().hidden) },
+      ed.me.name, h('span', { class: 'role' }, ` (${roleName(ed.me.role)})`))
     : h('a', { id: 'edit-toggle', class: 'signin-link', href: signInHref(state.lang), onclick: (e) => { e.currentTarget.href = signInHref(state.lang); } }, text);
   old.replaceWith(el);
 }
