@@ -86,8 +86,19 @@ type SiteMatch struct {
 	Conditions []MatchCondition `json:"conditions"`
 }
 
+// SiteMatches is one ranking of a need's candidate sites: the best limit of them, and how many
+// there are.
+type SiteMatches struct {
+	// Candidates counts every candidate site ranked (the zone's live ready plots, or its live
+	// completed buildings with free space), Passing those that meet every condition; Matches
+	// holds the first of them in rank order, at most the limit asked for.
+	Candidates int         `json:"candidates"`
+	Passing    int         `json:"passing"`
+	Matches    []SiteMatch `json:"matches"`
+}
+
 // SiteMatcher ranks the ready plots, or the buildings with enough free space, that can take a
 // need. It is implemented by the PostGIS store.
 type SiteMatcher interface {
-	MatchSites(ctx context.Context, need SiteNeed, limit int) ([]SiteMatch, error)
+	MatchSites(ctx context.Context, need SiteNeed, limit int) (*SiteMatches, error)
 }

@@ -149,7 +149,7 @@ type MatchRankingService interface {
 	PutMatchRanking(ctx context.Context, zone, ifMatch string, r MatchRanking) (*RankingVersion, error)
 	// MatchSitesRanked ranks as SiteMatcher.MatchSites does, with rank's weights over the
 	// zone's stored ones.
-	MatchSitesRanked(ctx context.Context, need SiteNeed, rank MatchRanking, limit int) ([]SiteMatch, error)
+	MatchSitesRanked(ctx context.Context, need SiteNeed, rank MatchRanking, limit int) (*SiteMatches, error)
 }
 
 // DefaultMatchWeights: the hard constraints of a site (its size, its land use, the standard

@@ -99,7 +99,9 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, max int64, v any) 
 // projectMatches answers GET /api/v1/projects/{code}/matches?layer=plots|plants[&limit=N]
 // [&weights=condition:w,...]: the sites that can take the project, ranked by the SiteMatcher
 // under the zone's stored ranking (its rule is documented where it is defined:
-// inventory.MatchRanking), each with {code, score, conditions: [{name, pass, value, required}]}.
+// inventory.MatchRanking), each with {code, score, conditions: [{name, pass, value, required}]},
+// and beside them how many sites were ranked (candidates) and how many meet every condition
+// (passing).
 // layer is required; limit is 1 to inventory.MaxMatchLimit (inventory.DefaultMatchLimit);
 // weights overrides the stored weights of the conditions it names for this request
 // (parseWeights).
@@ -152,7 +154,7 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, inventory.Errorf(inventory.EUnavailable, "", "site matching is not served here"))
 		return
 	}
-	var m []inventory.SiteMatch
+	var m *inventory.SiteMatches
 	if weights != nil {
 		m, err = s.deps.Rankings.MatchSitesRanked(r.Context(), need, inventory.MatchRanking{Weights: weights}, limit)
 	} else {
@@ -162,9 +164,10 @@ func (s *Server) projectMatches(w http.ResponseWriter, r *http.Request) {
 		Problem(w, r, err)
 		return
 	}
-	if m == nil {
-		m = []inventory.SiteMatch{}
+	if m.Matches == nil {
+		m.Matches = []inventory.SiteMatch{}
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"project": code, "layer": layer, "matches": m})
+	writeJSON(w, http.StatusOK, map[string]any{"project": code, "layer": layer, "matches": m.Matches,
+		"candidates": m.Candidates, "passing": m.Passing})
 }

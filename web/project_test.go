@@ -232,11 +232,12 @@ type needRecorder struct {
 	limit int
 }
 
-func (m *needRecorder) MatchSites(_ context.Context, n inventory.SiteNeed, limit int) ([]inventory.SiteMatch, error) {
+func (m *needRecorder) MatchSites(_ context.Context, n inventory.SiteNeed, limit int) (*inventory.SiteMatches, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.needs, m.limit = append(m.needs, n), limit
-	return []inventory.SiteMatch{{Code: "P9", Score: 1, Conditions: []inventory.MatchCondition{{Name: "area_mu", Pass: true, Value: 15.0, Required: "10–20"}}}}, nil
+	return &inventory.SiteMatches{Candidates: 7, Passing: 1, Matches: []inventory.SiteMatch{
+		{Code: "P9", Score: 1, Conditions: []inventory.MatchCondition{{Name: "area_mu", Pass: true, Value: 15.0, Required: "10–20"}}}}}, nil
 }
 
 // TestProjectMatchesParameters: layer is required and is plots or plants, limit is 1–200, other
@@ -284,9 +285,11 @@ func TestProjectMatchesParameters(t *testing.T) {
 		t.Fatalf("matches: %d %s", r.status, r.body)
 	}
 	var body struct {
-		Matches []inventory.SiteMatch `json:"matches"`
+		Matches             []inventory.SiteMatch `json:"matches"`
+		Candidates, Passing int
 	}
-	if err := json.Unmarshal(r.body, &body); err != nil || len(body.Matches) != 1 || body.Matches[0].Code != "P9" || body.Matches[0].Conditions[0].Name != "area_mu" {
+	if err := json.Unmarshal(r.body, &body); err != nil || len(body.Matches) != 1 || body.Matches[0].Code != "P9" || body.Matches[0].Conditions[0].Name != "area_mu" ||
+		body.Candidates != 7 || body.Passing != 1 {
 		t.Errorf("answer %s (%v)", r.body, err)
 	}
 	n := rec.needs[0]

@@ -15,7 +15,7 @@ var _ inventory.SiteMatcher = (*DB)(nil)
 
 // MatchSites ranks the candidate sites of need under the zone's stored ranking (its weights,
 // else inventory.DefaultMatchWeights): see MatchSitesRanked.
-func (db *DB) MatchSites(ctx context.Context, need inventory.SiteNeed, limit int) ([]inventory.SiteMatch, error) {
+func (db *DB) MatchSites(ctx context.Context, need inventory.SiteNeed, limit int) (*inventory.SiteMatches, error) {
 	return db.MatchSitesRanked(ctx, need, inventory.MatchRanking{}, limit)
 }
 
@@ -31,7 +31,7 @@ func (db *DB) MatchSites(ctx context.Context, need inventory.SiteNeed, limit int
 // matchPlotsSQL: the others cannot reach the limit whatever their road); the distance itself is
 // measured only for the candidates returned, by nearestRoadSQL (the one rule of "nearest road"
 // that near_road_m and the site sheets use).
-func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) ([]inventory.SiteMatch, error) {
+func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) (*inventory.SiteMatches, error) {
 	if err := inventory.CheckSiteNeed(need); err != nil {
 		return nil, err
 	}
@@ -146,12 +146,14 @@ const matchPlotsSQL = `with c as materialized (
   select * from s order by all_pass desc, score desc, fit nulls last, code limit $19
 )
 select t.code, t.score, t.area_mu, t.land_use, t.cluster, t.min_inv, t.min_tax, t.min_out, t.inv, round(n.d::numeric, 1)::float8,
-       t.p_area, t.p_use, t.p_cluster, t.p_inv, t.p_tax, t.p_out, t.p_road, t.standard_land
-from top t left join lateral (` +
-	`%[2]s) n on true
+       t.p_area, t.p_use, t.p_cluster, t.p_inv, t.p_tax, t.p_out, t.p_road, t.standard_land, cnt.candidates, cnt.passing
+from (select (select count(*) from c) as candidates,
+             (select count(*) filter (where $10::float8 is null or road_ok) from b) as passing) cnt
+  left join (top t left join lateral (` +
+	`%[2]s) n on true) on true
 order by t.all_pass desc, t.score desc, t.fit nulls last, t.code`
 
-func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) ([]inventory.SiteMatch, error) {
+func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) (*inventory.SiteMatches, error) {
 	q := fmt.Sprintf(matchPlotsSQL, builtRoadWithinSQL, nearestRoadSQL("c.d", "t.geom", "t.zone_id",
 		"r.valid_to = 'infinity' and not r.archived", "r.status = any($11::text[])"))
 	args := []any{zone, geo.SquareMetresPerMu, need.AreaMuMin, need.AreaMuMax, need.LandUse, need.Cluster,
@@ -164,34 +166,40 @@ func (db *DB) matchPlots(ctx context.Context, zone string, need inventory.SiteNe
 	if err != nil {
 		return nil, fmt.Errorf("match plots: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.SiteMatch, error) {
+	defer rows.Close()
+	out := &inventory.SiteMatches{Matches: []inventory.SiteMatch{}}
+	for rows.Next() {
 		var (
+			code                   *string // null: no candidate in the page, the counts alone
 			m                      inventory.SiteMatch
-			area                   float64
-			use                    string
+			score, area            *float64
+			use                    *string
 			cluster                *string
 			minInv, minTax, minOut *float64
 			inv, dist              *float64
-			pass                   [7]bool // PlotMatchConditions in order
-			std                    bool
+			pass                   [7]*bool // PlotMatchConditions in order
+			std                    *bool
 		)
-		if err := row.Scan(&m.Code, &m.Score, &area, &use, &cluster, &minInv, &minTax, &minOut, &inv, &dist,
-			&pass[0], &pass[1], &pass[2], &pass[3], &pass[4], &pass[5], &pass[6], &std); err != nil {
-			return m, err
+		if err := rows.Scan(&code, &score, &area, &use, &cluster, &minInv, &minTax, &minOut, &inv, &dist,
+			&pass[0], &pass[1], &pass[2], &pass[3], &pass[4], &pass[5], &pass[6], &std, &out.Candidates, &out.Passing); err != nil {
+			return nil, fmt.Errorf("match plots: %w", err)
 		}
-		m.Score = round2(m.Score)
+		if code == nil {
+			continue
+		}
+		m.Code, m.Score = *code, round2(*score)
 		m.Conditions = []inventory.MatchCondition{
-			{Name: "area_mu", Pass: pass[0], Value: round2(area), Required: areaRange(need)},
-			{Name: "land_use", Pass: pass[1], Value: use, Required: optText(need.LandUse)},
-			{Name: "cluster", Pass: pass[2], Value: optPtr(cluster), Required: optText(need.Cluster)},
-			investmentCondition(pass[3], std, minInv, inv, need),
-			presetCondition("min_tax_wan_per_mu_year", pass[4], std, minTax, need.TaxWanPerMuYear),
-			presetCondition("min_output_wan_per_mu", pass[5], std, minOut, need.OutputWanPerMu),
-			{Name: "road_distance_m", Pass: pass[6], Value: optPtr(dist), Required: optPtr(need.MaxRoadDistanceM)},
+			{Name: "area_mu", Pass: *pass[0], Value: round2(*area), Required: areaRange(need)},
+			{Name: "land_use", Pass: *pass[1], Value: *use, Required: optText(need.LandUse)},
+			{Name: "cluster", Pass: *pass[2], Value: optPtr(cluster), Required: optText(need.Cluster)},
+			investmentCondition(*pass[3], *std, minInv, inv, need),
+			presetCondition("min_tax_wan_per_mu_year", *pass[4], *std, minTax, need.TaxWanPerMuYear),
+			presetCondition("min_output_wan_per_mu", *pass[5], *std, minOut, need.OutputWanPerMu),
+			{Name: "road_distance_m", Pass: *pass[6], Value: optPtr(dist), Required: optPtr(need.MaxRoadDistanceM)},
 		}
-		return m, nil
-	})
-	if err != nil {
+		out.Matches = append(out.Matches, m)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("match plots: %w", err)
 	}
 	return out, nil
@@ -223,10 +231,11 @@ const matchPlantsSQL = `with c as (
              + $9 * (k_crane is not null)::int, 0), 100) as score
   from k
 )
-select code, score, free, load, height, crane, p_free, p_load, p_height, p_crane from s
+select code, score, free, load, height, crane, p_free, p_load, p_height, p_crane,
+  count(*) over () as candidates, count(*) filter (where all_pass) over () as passing from s
 order by all_pass desc, score desc, free, code limit $10`
 
-func (db *DB) matchPlants(ctx context.Context, zone string, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) ([]inventory.SiteMatch, error) {
+func (db *DB) matchPlants(ctx context.Context, zone string, need inventory.SiteNeed, rank inventory.MatchRanking, limit int) (*inventory.SiteMatches, error) {
 	args := []any{zone, need.PlantAreaM2, need.FloorLoadKNm2, need.ClearHeightM, need.CraneCapacityT}
 	for _, c := range inventory.PlantMatchConditions {
 		args = append(args, rank.Weight(c))
@@ -236,14 +245,16 @@ func (db *DB) matchPlants(ctx context.Context, zone string, need inventory.SiteN
 	if err != nil {
 		return nil, fmt.Errorf("match plants: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.SiteMatch, error) {
+	out := &inventory.SiteMatches{}
+	out.Matches, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.SiteMatch, error) {
 		var (
 			m                   inventory.SiteMatch
 			free                float64
 			load, height, crane *float64
 			pass                [4]bool // PlantMatchConditions in order
 		)
-		if err := row.Scan(&m.Code, &m.Score, &free, &load, &height, &crane, &pass[0], &pass[1], &pass[2], &pass[3]); err != nil {
+		if err := row.Scan(&m.Code, &m.Score, &free, &load, &height, &crane, &pass[0], &pass[1], &pass[2], &pass[3],
+			&out.Candidates, &out.Passing); err != nil {
 			return m, err
 		}
 		m.Score = round2(m.Score)

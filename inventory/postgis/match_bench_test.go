@@ -25,7 +25,7 @@ func BenchmarkMatchSites100k(b *testing.B) {
 	for _, name := range []string{"plots", "plots-derived", "plants"} {
 		b.Run(name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				m, err := db.MatchSites(ctx, needs[name], 50)
+				m, err := matchList(db.MatchSites(ctx, needs[name], 50))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -167,11 +167,22 @@ func TestMatchPlotsEqualsIndependentRanking(t *testing.T) {
 	}
 	for name, need := range needs {
 		want := rankInGo(need)
+		passing := 0
+		for _, w := range want {
+			if !slices.Contains(w.passes[:], false) {
+				passing++
+			}
+		}
 		for _, limit := range []int{1, 5, 20, 200} {
-			got, err := db.MatchSites(ctx, need, limit)
+			res, err := db.MatchSites(ctx, need, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The counts are of every candidate, whatever the limit.
+			if res.Candidates != len(want) || res.Passing != passing {
+				t.Errorf("%s, limit %d: %d candidates, %d passing; want %d, %d", name, limit, res.Candidates, res.Passing, len(want), passing)
+			}
+			got := res.Matches
 			n := min(limit, len(want))
 			if len(got) != n {
 				t.Fatalf("%s, limit %d: %d matches, want %d", name, limit, len(got), n)

@@ -160,7 +160,7 @@ func handMadePlotMatches() []wantMatch {
 func TestMatchPlotsHandMade(t *testing.T) {
 	ctx := context.Background()
 	db := matchZone(t)
-	ms, err := db.MatchSites(ctx, plotNeed, 0)
+	ms, err := matchList(db.MatchSites(ctx, plotNeed, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,21 +169,37 @@ func TestMatchPlotsHandMade(t *testing.T) {
 
 	// A limit keeps the best: the road of PR and PU, which cannot reach the first three,
 	// need not be tested, and the answer is the same prefix.
-	ms, err = db.MatchSites(ctx, plotNeed, 3)
+	res, err := db.MatchSites(ctx, plotNeed, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkMatches(t, ms, want[:3])
+	checkMatches(t, res.Matches, want[:3])
+	// The counts are of every candidate: six ready plots, two of them (PA, PC) meeting every
+	// condition.
+	if res.Candidates != 6 || res.Passing != 2 {
+		t.Errorf("limit 3: %d candidates, %d passing; want 6, 2", res.Candidates, res.Passing)
+	}
+	// A zone with no ready plot and no building: nothing ranked, counted 0 (not a row of nulls).
+	if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, illustrative, geom)
+		values ('empty', 'Empty', true, ST_Multi(ST_MakeEnvelope(100, 30, 100.01, 30.01, 4326)))`); err != nil {
+		t.Fatal(err)
+	}
+	for _, layer := range inventory.MatchLayers {
+		res, err := db.MatchSites(ctx, inventory.SiteNeed{Zone: "empty", Layer: layer}, 5)
+		if err != nil || res.Candidates != 0 || res.Passing != 0 || len(res.Matches) != 0 {
+			t.Errorf("%s of an empty zone: %+v, %v", layer, res, err)
+		}
+	}
 
 	// Weights are per call. With the road at 20: PT 31.667/32 = 98.96, PS (29 + 3·80/240.04)/32
 	// = 93.75, PU (3 + 20)/27 = 85.19, PR 7/27 = 25.93; without the tax (weight 0) PT is 12/12
 	// = 100 and still ranks after the plots passing everything.
-	ms, err = db.MatchSitesRanked(ctx, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"road_distance_m": 20}}, 0)
+	ms, err = matchList(db.MatchSitesRanked(ctx, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"road_distance_m": 20}}, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkOrder(t, ms, []string{"PA", "PC", "PT", "PS", "PU", "PR"}, []float64{100, 100, 98.96, 93.75, 85.19, 25.93})
-	ms, err = db.MatchSitesRanked(ctx, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"min_tax_wan_per_mu_year": 0}}, 3)
+	ms, err = matchList(db.MatchSitesRanked(ctx, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"min_tax_wan_per_mu_year": 0}}, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +209,7 @@ func TestMatchPlotsHandMade(t *testing.T) {
 	// pass everything (100, then by code); the standard land presets minimums the project did
 	// not commit to (承诺制), so PA, PS and PT fail those three conditions, the only ones that
 	// apply to them: 0 of 5.
-	ms, err = db.MatchSites(ctx, inventory.SiteNeed{Zone: "hand", Layer: inventory.MatchPlots}, 0)
+	ms, err = matchList(db.MatchSites(ctx, inventory.SiteNeed{Zone: "hand", Layer: inventory.MatchPlots}, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +249,7 @@ func TestMatchPlotsDerivedInvestment(t *testing.T) {
 	db := matchZone(t)
 	need := plotNeed
 	need.InvestmentWanPerMu, need.TaxWanPerMuYear, need.TotalInvestmentWan = nil, nil, fp(21000)
-	ms, err := db.MatchSites(ctx, need, 0)
+	ms, err := matchList(db.MatchSites(ctx, need, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +283,7 @@ func TestMatchPlotsDerivedInvestment(t *testing.T) {
 	// Committed and total: the commitment decides, exactly as TestMatchPlotsHandMade.
 	need = plotNeed
 	need.TotalInvestmentWan = fp(1)
-	ms, err = db.MatchSites(ctx, need, 0)
+	ms, err = matchList(db.MatchSites(ctx, need, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +305,7 @@ func TestMatchPlotsDerivedInvestment(t *testing.T) {
 func TestMatchPlantsHandMade(t *testing.T) {
 	db := matchZone(t)
 	need := inventory.SiteNeed{Zone: "hand", Layer: inventory.MatchPlants, PlantAreaM2: fp(1000), FloorLoadKNm2: fp(10), ClearHeightM: fp(8), CraneCapacityT: fp(5)}
-	ms, err := db.MatchSites(context.Background(), need, 10)
+	ms, err := matchList(db.MatchSites(context.Background(), need, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,6 +319,11 @@ func TestMatchPlantsHandMade(t *testing.T) {
 		{"B2", 93.33, c(800, 12, 10, 5.0, false, true, true, true)},
 		{"B3", 73.33, c(5000, 8, 12, nil, true, false, true, false)},
 	})
+	// Counted whatever the limit: four buildings with free space, two meeting everything.
+	res, err := db.MatchSites(context.Background(), need, 1)
+	if err != nil || len(res.Matches) != 1 || res.Candidates != 4 || res.Passing != 2 {
+		t.Errorf("limit 1: %+v, %v; want one match of 4 candidates, 2 passing", res, err)
+	}
 }
 
 func TestMatchRefusesBadNeeds(t *testing.T) {
@@ -321,10 +342,12 @@ func TestMatchRefusesBadNeeds(t *testing.T) {
 		{"negative figure", inventory.SiteNeed{Zone: "hand", Layer: "plants", PlantAreaM2: fp(-1)}, inventory.MatchRanking{}, "plant_area_m2", inventory.EInvalid},
 		{"unknown weight", inventory.SiteNeed{Zone: "hand", Layer: "plots"}, inventory.MatchRanking{Weights: map[string]float64{"view": 1}}, "weights", inventory.EInvalid},
 		{"negative weight", inventory.SiteNeed{Zone: "hand", Layer: "plots"}, inventory.MatchRanking{Weights: map[string]float64{"cluster": -1}}, "weights", inventory.EInvalid},
+		{"every plants weight 0", inventory.SiteNeed{Zone: "hand", Layer: "plants"}, inventory.MatchRanking{Weights: map[string]float64{
+			"free_area_m2": 0, "floor_load_kn_m2": 0, "floor_height_m": 0, "crane_capacity_t": 0}}, "weights", inventory.EInvalid},
 		{"unknown zone", inventory.SiteNeed{Zone: "nowhere", Layer: "plots"}, inventory.MatchRanking{}, "zone", inventory.ENotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := db.MatchSitesRanked(ctx, tc.need, tc.rank, 0)
+			_, err := matchList(db.MatchSitesRanked(ctx, tc.need, tc.rank, 0))
 			var e *inventory.Error
 			if !errors.As(err, &e) || e.Kind != tc.kind || e.Field != tc.field {
 				t.Errorf("got %v, want %s naming %q", err, tc.kind, tc.field)
@@ -405,7 +428,7 @@ func TestMatchDemoProjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := db.MatchSites(ctx, need, inventory.MaxMatchLimit)
+	ms, err := matchList(db.MatchSites(ctx, need, inventory.MaxMatchLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,4 +457,12 @@ func TestMatchDemoProjects(t *testing.T) {
 		}
 		seenFail = seenFail || !all
 	}
+}
+
+// matchList is the ranked sites of a MatchSites or MatchSitesRanked call.
+func matchList(r *inventory.SiteMatches, err error) ([]inventory.SiteMatch, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r.Matches, nil
 }

@@ -65,7 +65,7 @@ func TestMatchPlantsNoCraneNeeded(t *testing.T) {
 		pass bool
 	}{{0, true}, {5, false}} {
 		need := inventory.SiteNeed{Zone: "hand", Layer: inventory.MatchPlants, CraneCapacityT: fp(c.need)}
-		ms, err := db.MatchSites(context.Background(), need, 10)
+		ms, err := matchList(db.MatchSites(context.Background(), need, 10))
 		if err != nil {
 			t.Fatal(err)
 		}

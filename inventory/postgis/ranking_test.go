@@ -42,7 +42,7 @@ func TestMatchRankingStoredPerZone(t *testing.T) {
 	if rv.Version != 0 || len(rv.Stored) != 0 || !maps.Equal(rv.Weights, inventory.DefaultMatchWeights) || rv.ETag() != `"ranking-0"` {
 		t.Fatalf("fresh zone: %+v, want version 0 with the default weights", rv)
 	}
-	ms, err := db.MatchSites(alice, plotNeed, 0)
+	ms, err := matchList(db.MatchSites(alice, plotNeed, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestMatchRankingStoredPerZone(t *testing.T) {
 	}
 	heavyArea := func(when string) {
 		t.Helper()
-		ms, err := db.MatchSites(context.Background(), plotNeed, 0)
+		ms, err := matchList(db.MatchSites(context.Background(), plotNeed, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestMatchRankingStoredPerZone(t *testing.T) {
 	heavyArea("the stored ranking")
 
 	// A per-call weight wins over the stored one: area 3 again is the default order.
-	ms, err = db.MatchSitesRanked(alice, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"area_mu": 3}}, 0)
+	ms, err = matchList(db.MatchSitesRanked(alice, plotNeed, inventory.MatchRanking{Weights: map[string]float64{"area_mu": 3}}, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestMatchRankingStoredPerZone(t *testing.T) {
 	if err != nil || rv.Version != 2 || !maps.Equal(rv.Weights, inventory.DefaultMatchWeights) {
 		t.Fatalf("back to the defaults: %+v %v", rv, err)
 	}
-	ms, err = db.MatchSites(alice, plotNeed, 0)
+	ms, err = matchList(db.MatchSites(alice, plotNeed, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

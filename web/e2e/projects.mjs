@@ -134,8 +134,18 @@ try {
     const fail = plotMatches.filter((m) => !m.conditions.every((c) => c.pass)).map((m) => m.code);
     const listed = await page.$$eval('#pj-matches li', (els) => els.map((e) => e.dataset.code));
     await page.screenshot({ path: join(out, 'projects-zh-1366.png') });
-    return { ok: plotMatches.length > 0 && sameSet(d.pass, pass) && sameSet(d.fail, fail) && JSON.stringify(listed) === JSON.stringify(plotMatches.map((m) => m.code)),
-      detail: { drawn: d, pass, fail, listed } };
+    // The line under the heading counts every candidate: the zone's ready plots, as the list
+    // API counts them, and those meeting every condition.
+    const full = await api(`/api/v1/projects/${landProject}/matches?layer=plots`);
+    const ready = (await api('/api/v1/plots?status=ready&limit=1')).number_matched;
+    const countText = await page.textContent('#pj-matches .pj-count');
+    // Sites meeting every condition rank first: fewer of them listed than listed in all means
+    // they are all listed.
+    const passingOK = pass.length < listed.length ? full.passing === pass.length : full.passing >= pass.length;
+    const counted = full.candidates === ready && passingOK
+      && countText.includes(`候选地块 ${full.candidates} 块`) && countText.includes(`其中 ${full.passing} 块满足全部条件`) && countText.includes(`前 ${listed.length} 块`);
+    return { ok: plotMatches.length > 0 && sameSet(d.pass, pass) && sameSet(d.fail, fail) && JSON.stringify(listed) === JSON.stringify(plotMatches.map((m) => m.code)) && counted,
+      detail: { drawn: d, pass, fail, listed, candidates: full.candidates, passing: full.passing, ready, countText } };
   }, page);
 
   await step('legend shows the match styles', async () => {

@@ -132,6 +132,8 @@ export const dict = {
   pj_final: ['项目已投产或终止，不再推进。', 'The project is in production or dropped: it moves no further.'],
   pj_matches_plots: ['匹配地块', 'Matching plots'],
   pj_matches_plants: ['匹配厂房', 'Matching plants'],
+  pj_count_plots: ['候选地块 {c} 块（开发区内全部净地待供地块），其中 {p} 块满足全部条件；按排序显示前 {n} 块。', '{c} candidate plots (every ready plot of the zone), {p} meeting every condition; the first {n} in rank order are shown.'],
+  pj_count_plants: ['候选厂房 {c} 栋（开发区内全部有空置面积的已建厂房），其中 {p} 栋满足全部条件；按排序显示前 {n} 栋。', '{c} candidate buildings (every completed building of the zone with free space), {p} meeting every condition; the first {n} in rank order are shown.'],
   pj_no_need: ['项目未填写用地或厂房需求，无法匹配。', 'The project states no land or plant need to match.'],
   pj_no_matches: ['没有可匹配的地块或厂房。', 'No plot or plant can take it.'],
   pj_score: ['得分 {s}', 'score {s}'],

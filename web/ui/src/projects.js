@@ -36,7 +36,7 @@ const STAGES = ['lead', 'negotiating', 'signed', 'supplied', 'started', 'in_prod
 export const MATCH_COLORS = { pass: '#16a34a', fail: '#9333ea' };
 
 // P.msg.text is a function: a message is written in the page's language at each render.
-const P = { me: null, list: [], code: null, project: null, etag: null, matches: null, layer: null, enquiries: null, plants: null, msg: null };
+const P = { me: null, list: [], code: null, project: null, etag: null, matches: null, counts: null, layer: null, enquiries: null, plants: null, msg: null };
 const enc = encodeURIComponent;
 const none = ['==', ['get', 'code'], ''];
 
@@ -336,6 +336,8 @@ function matchList() {
   const derived = P.matches.some((m) => m.conditions.some((x) => x.basis === 'derived'));
   return h('div', { id: 'pj-matches', 'data-layer': kind },
     h('h4', {}, `${t(kind === 'plants' ? 'pj_matches_plants' : 'pj_matches_plots')} (${P.matches.length})`),
+    P.counts && P.matches.length ? h('p', { class: 'pj-count' }, t(kind === 'plants' ? 'pj_count_plants' : 'pj_count_plots',
+      { c: P.counts.candidates, p: P.counts.passing, n: P.matches.length })) : '',
     rankingLink(),
     P.matches.length && !P.matches.some(passed) ? h('p', { class: 'pj-none-pass', role: 'status' }, t('pj_none_pass')) : '',
     derived ? h('p', { class: 'pj-note' }, t('pj_derived_note')) : '',
@@ -376,7 +378,7 @@ function chooseButton(kind, code) {
 export async function selectProject(code, keepMsg = false) {
   if (!keepMsg) P.msg = null;
   P.code = code;
-  P.project = null; P.matches = null; P.layer = null;
+  P.project = null; P.matches = null; P.counts = null; P.layer = null;
   showMatches();
   render();
   if (!code) return;
@@ -394,8 +396,10 @@ export async function selectProject(code, keepMsg = false) {
     const m = await getJSON(`/api/v1/projects/${enc(code)}/matches?layer=${P.layer}`);
     if (P.code !== code) return;
     P.matches = m.matches;
+    P.counts = { candidates: m.candidates, passing: m.passing };
   } catch (e) {
     P.matches = [];
+    P.counts = null;
     P.msg = { ok: false, text: () => t('pj_refused') + e.message };
   }
   render();
