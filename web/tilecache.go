@@ -1,8 +1,7 @@
 package web
 
 import (
-	"container/list"
-	"sync"
+	"github.com/maypok86/otter/v2"
 )
 
 // DefaultTileCacheBytes bounds the tile cache when Deps.TileCacheBytes is 0: 64 MiB, some
@@ -18,7 +17,9 @@ type tileKey struct {
 	planner     bool
 }
 
-// tileCache is an in-memory LRU of rendered tiles, bounded by the bytes it holds.
+// tileCache keeps rendered tiles in memory, bounded by the bytes it holds (maypok86/otter:
+// W-TinyLFU, which keeps the tiles asked for often, like the feature cache; it was a
+// hand-written LRU).
 //
 // Why it is never stale: every entry carries the inventory's revision (which every write bumps
 // in its own transaction, at commit) that the statement rendering it read in the same snapshot
@@ -29,17 +30,15 @@ type tileKey struct {
 // tile's own statement, run after the request arrived, finds the entry's content key at the
 // current revision (a write elsewhere left the tile as it was; the entry then moves to that
 // revision). Entries of older revisions stay until the bound evicts them: they may be found
-// unchanged.
+// unchanged. An entry is never changed in place: seen and put store a new one, atomically
+// against the one they replace (Compute), so a tile rendered at an older revision never
+// replaces a newer one.
 type tileCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	order *list.List
-	items map[tileKey]*list.Element
+	c   *otter.Cache[tileKey, *tileEntry]
+	max int64
 }
 
 type tileEntry struct {
-	key     tileKey
 	rev     int64
 	content string // the content key of the features drawn
 	tile    []byte
@@ -53,7 +52,10 @@ func newTileCache(max int64) *tileCache {
 	if max == 0 {
 		max = DefaultTileCacheBytes
 	}
-	return &tileCache{max: max, order: list.New(), items: map[tileKey]*list.Element{}}
+	return &tileCache{max: max, c: otter.Must(&otter.Options[tileKey, *tileEntry]{
+		MaximumWeight: uint64(max),
+		Weigher:       func(k tileKey, e *tileEntry) uint32 { return uint32(cost(k, e.tile)) },
+	})}
 }
 
 // get returns the entry stored under k: the tile (an empty tile is a non-nil empty slice), the
@@ -63,14 +65,11 @@ func (c *tileCache) get(k tileKey) (tileEntry, bool) {
 	if c == nil {
 		return tileEntry{}, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
+	e, ok := c.c.GetIfPresent(k)
 	if !ok {
 		return tileEntry{}, false
 	}
-	c.order.MoveToFront(e)
-	return *e.Value.(*tileEntry), true
+	return *e, true
 }
 
 // seen records that the tile stored under k with content key content is revision rev's too
@@ -79,17 +78,17 @@ func (c *tileCache) seen(k tileKey, content string, rev int64) {
 	if c == nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[k]; ok {
-		if ent := e.Value.(*tileEntry); ent.content == content && rev > ent.rev {
-			ent.rev = rev
+	c.c.ComputeIfPresent(k, func(old *tileEntry) (*tileEntry, otter.ComputeOp) {
+		if old.content != content || rev <= old.rev {
+			return old, otter.CancelOp
 		}
-	}
+		return &tileEntry{rev: rev, content: old.content, tile: old.tile}, otter.WriteOp
+	})
 }
 
-// put stores tile, as of revision rev with content key content, under k, evicting the least
-// recently used tiles beyond the bound. An entry of a newer revision is kept.
+// put stores tile, as of revision rev with content key content, under k; the cache evicts
+// beyond its bound. An entry of a newer revision is kept. A tile over an eighth of the bound is
+// not kept.
 func (c *tileCache) put(k tileKey, rev int64, content string, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
@@ -97,34 +96,19 @@ func (c *tileCache) put(k tileKey, rev int64, content string, tile []byte) {
 	if tile == nil {
 		tile = []byte{}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[k]; ok {
-		if e.Value.(*tileEntry).rev > rev {
-			return
+	c.c.Compute(k, func(old *tileEntry, found bool) (*tileEntry, otter.ComputeOp) {
+		if found && old.rev > rev {
+			return old, otter.CancelOp
 		}
-		c.remove(e)
-	}
-	c.items[k] = c.order.PushFront(&tileEntry{key: k, rev: rev, content: content, tile: tile})
-	c.size += cost(k, tile)
-	for c.size > c.max {
-		c.remove(c.order.Back())
-	}
-}
-
-func (c *tileCache) remove(e *list.Element) {
-	ent := e.Value.(*tileEntry)
-	c.order.Remove(e)
-	delete(c.items, ent.key)
-	c.size -= cost(ent.key, ent.tile)
+		return &tileEntry{rev: rev, content: content, tile: tile}, otter.WriteOp
+	})
 }
 
 // cost is what an entry counts against the bound: the tile and a fixed overhead per entry.
 func cost(k tileKey, tile []byte) int64 { return int64(len(tile)+len(k.layer)+len(k.zone)) + 128 }
 
-// bytes returns the bytes the cache holds (for tests).
+// bytes returns the bytes the cache holds, once its pending evictions are done (for tests).
 func (c *tileCache) bytes() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.size
+	c.c.CleanUp()
+	return int64(c.c.WeightedSize())
 }

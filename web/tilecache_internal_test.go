@@ -4,31 +4,40 @@ import (
 	"testing"
 )
 
-// TestTileCacheBound: the cache never holds more bytes than its bound, evicts the least
-// recently used tile first, keeps tiles of older revisions (they may be found unchanged: seen
-// moves one to a newer revision when its content key is the same), and never lets a tile
-// rendered at an older revision replace a newer one.
+// TestTileCacheBound: the cache never holds more bytes than its bound once its evictions are
+// done, keeps the tile asked for all along through a scan of tiles asked for once, keeps tiles
+// of older revisions (they may be found unchanged: seen moves one to a newer revision when its
+// content key is the same), and never lets a tile rendered at an older revision replace a newer
+// one.
 func TestTileCacheBound(t *testing.T) {
 	c := newTileCache(10 << 10)
 	key := func(x int) tileKey { return tileKey{layer: "plots", z: 14, x: x} }
 	tile := make([]byte, 1000)
-	for x := range 50 {
+	c.put(key(0), 1, "k", tile)
+	for x := 1; x < 200; x++ {
 		c.put(key(x), 1, "k", tile)
-		if _, ok := c.get(key(0)); x < 5 && !ok { // 0 is used, so it stays while young ones go
-			t.Fatalf("tile 0 evicted after %d puts", x)
+		if _, ok := c.get(key(0)); !ok {
+			t.Fatalf("tile 0, asked for after every put, evicted after %d puts", x)
 		}
-		if c.bytes() > 10<<10 {
-			t.Fatalf("cache holds %d bytes, bound %d", c.bytes(), 10<<10)
+		if n := c.bytes(); n > 10<<10 {
+			t.Fatalf("cache holds %d bytes, bound %d", n, 10<<10)
 		}
 	}
-	if _, ok := c.get(key(0)); !ok {
-		t.Error("the most used tile was evicted")
+	held := 0
+	for x := 1; x < 200; x++ {
+		if _, ok := c.get(key(x)); ok {
+			held++
+		}
 	}
-	if _, ok := c.get(key(10)); ok {
-		t.Error("an old, unused tile survived 50 puts into room for 9")
+	if held > 9 {
+		t.Errorf("%d of 199 tiles of 1 000 bytes held in 10 KiB", held)
 	}
-	if e, ok := c.get(key(49)); !ok || e.rev != 1 || e.content != "k" {
-		t.Errorf("the newest tile: revision %d, key %q, %v", e.rev, e.content, ok)
+
+	// The revision rules, in a cache with room to spare.
+	c = newTileCache(1 << 20)
+	c.put(key(49), 1, "k", tile)
+	if e, ok := c.get(key(49)); !ok || e.rev != 1 || e.content != "k" || len(e.tile) != 1000 {
+		t.Errorf("a tile just stored: revision %d, key %q, %d bytes, %v", e.rev, e.content, len(e.tile), ok)
 	}
 	c.put(key(100), 2, "n", []byte("new"))
 	if _, ok := c.get(key(49)); !ok {
@@ -47,9 +56,21 @@ func TestTileCacheBound(t *testing.T) {
 	if e, _ := c.get(key(100)); e.rev != 5 {
 		t.Errorf("seen with another key or an older revision moved the entry to %d", e.rev)
 	}
+	c.seen(key(101), "n", 9) // nothing stored: nothing made
+	if _, ok := c.get(key(101)); ok {
+		t.Error("seen stored a tile under a key that held none")
+	}
 	c.put(key(100), 6, "m", []byte("newer"))
 	if e, _ := c.get(key(100)); e.rev != 6 || string(e.tile) != "newer" || e.content != "m" {
 		t.Errorf("a tile re-rendered at revision 6 reads %d %q %q", e.rev, e.tile, e.content)
+	}
+	c.put(key(102), 1, "k", nil) // an empty tile is held as an empty tile
+	if e, ok := c.get(key(102)); !ok || e.tile == nil || len(e.tile) != 0 {
+		t.Errorf("an empty tile: %v %v", e.tile, ok)
+	}
+	c.put(key(103), 1, "k", make([]byte, 1<<20/8+1)) // over an eighth of the bound: not kept
+	if _, ok := c.get(key(103)); ok {
+		t.Error("a tile over an eighth of the bound was kept")
 	}
 	var nilCache *tileCache
 	nilCache.put(key(1), 1, "k", tile)
