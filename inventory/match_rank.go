@@ -193,7 +193,8 @@ func (r MatchRanking) Check() error {
 // CheckScored refuses weights under which the score of a layer's sites means nothing: every
 // condition of the layer weighing 0 (set so, or left out where the default is 0), so that every
 // site would score 100. Checked for each of layers (MatchPlots, MatchPlants) on r as it ranks:
-// a zone's stored ranking for both layers, a call's weights over it for the layer it ranks.
+// a zone's stored ranking for both layers when it is written, a call's weights over it for the
+// layer it ranks (a stored rule written before this check still ranks, every site at 100).
 // Errors are EInvalid naming "weights" (CodeRankingPlotsAllZero, CodeRankingPlantsAllZero).
 func (r MatchRanking) CheckScored(layers ...string) error {
 	scored := func(conds []string) bool {

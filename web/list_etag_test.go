@@ -59,7 +59,8 @@ func TestListETagIsItsRevision(t *testing.T) {
 	}
 }
 
-// countingRevisions counts the store's revision reads (the store's shared rounds).
+// countingRevisions counts the calls of the store's Revision (each waits for one of the store's
+// shared reads, which several calls may share).
 type countingRevisions struct {
 	inventory.FeatureReader
 	n atomic.Int64

@@ -273,9 +273,9 @@ func (s *Server) landUses(w http.ResponseWriter, r *http.Request) {
 //
 // A tile's ETag is the inventory's revision (every write bumps it) that its statement read in
 // the same snapshot as its features (TileService.TileAt). One round trip per request:
-//   - with a cached tile of the same key, the revision is read in the shared rounds
-//     (the store's shared rounds, inventory/postgis/revisiongate.go); if it is the cached tile's, the cached tile is served (or a 304 when it
-//     is also the client's If-None-Match);
+//   - with a cached tile of the same key, the revision is read in the store's shared rounds
+//     (inventory/postgis/revisiongate.go); if it is the cached tile's, the cached tile is
+//     served (or a 304 when it is also the client's If-None-Match);
 //   - otherwise the tile's one statement resolves the zone (404 naming zone), reads the revision
 //     and renders, unless the revision is the client's (304) or the cached tile's.
 //
@@ -315,9 +315,10 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 	cachedRev, cached := ent.rev, ent.tile
 	if hit {
 		// A tile of this zone is at hand: the revision alone tells whether it (or the
-		// client's) is current, and that is read in the shared rounds (the store's shared rounds, inventory/postgis/revisiongate.go), one
-		// query for many requests. Without a cached tile the zone is not known to exist, so
-		// even a client's ETag goes to the tile's statement (which checks the zone).
+		// client's) is current, and that is read in the store's shared rounds
+		// (inventory/postgis/revisiongate.go), one query for many requests. Without a cached
+		// tile the zone is not known to exist, so even a client's ETag goes to the tile's
+		// statement (which checks the zone).
 		rev, err := s.deps.Features.Revision(r.Context())
 		if err != nil {
 			Problem(w, r, err)

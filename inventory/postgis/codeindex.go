@@ -20,39 +20,57 @@ import (
 // Why the answer is never stale: the revision of the inventory is bumped by every commit that
 // changes a layer or a zone, and a snapshot that sees revision R sees every write up to R
 // (0032). An index loaded at revision R names the live version of every code as of R. A read
-// waits for the revision read by a statement that began after the read did (revisiongate.go): every
-// write committed before the read is counted in it. When that revision is the index's (or
-// older: a replica behind the one the index came from), nothing has changed since the index was
-// read, and the version it names is the live one. Otherwise the read goes the ordinary way (one
-// statement) and the index is loaded again in the background, at most once a second per layer
-// and zone, so a zone being edited pays no more than before.
+// waits for the revision read by a statement that began after the read did (revisiongate.go):
+// every write committed before the read is counted in it. When that revision is the index's
+// (and the table holding it the same one: a database restored under the server has new
+// tables), nothing has changed since the index was read, and the version it names is the live
+// one. With read replicas the index may be newer than the replica the revision came from, which
+// is as good. Otherwise the read goes the ordinary way (one statement) and the index is loaded
+// again in the background (load). An index older than a revision some round has already read
+// is out of date for sure, and such a read goes the ordinary way at once, without waiting for a
+// round: a zone being edited pays what it paid before. (A failover that loses committed
+// transactions may give a revision the old primary gave to other writes: restart the servers
+// after one, as after a repair in place, featurecache.go.)
 //
 // The revision statements of concurrent reads are shared (one at a time for the whole server),
 // which is where the saving is: under a flood of single-feature reads, a few reads per
 // statement instead of one.
 //
 // Not answered here (the ordinary way): a code the index does not name (a 404 names the zone or
-// the code, which the ordinary statement tells apart), reads as of a time, in another CRS or with
-// chosen properties, and, with read replicas, reads that must see a given revision or the
-// primary (a planner's own write, a retry after a replica was behind; sharesRevision): those are
-// rare, and the ordinary statement already does them right.
+// the code, which the ordinary statement tells apart), a zone that does not exist (no index is
+// kept for it), reads as of a time, in another CRS or with chosen properties, and, with read
+// replicas, reads that must see a given revision or the primary (a planner's own write, a retry
+// after a replica was behind; sharesRevision): those are rare, and the ordinary statement
+// already does them right.
+//
+// Bounds: at most maxIndexes indexes and maxIndexedCodes codes in all (about 60 bytes a code,
+// outside the feature cache's bound); one load at a time for the whole server, as a public
+// read (KindRead), so unknown zones cannot queue loads or hold the costly queries' slots.
 type codeIndexes struct {
 	db      *DB
-	maxCode int           // the most codes one index holds; a bigger layer is not indexed
+	maxCode int           // the most codes all indexes hold together
 	every   time.Duration // the least time between the starts of two loads of one index
+
+	ctx    context.Context // the loads'; ended by close
+	cancel context.CancelFunc
 
 	mu      sync.Mutex
 	indexes map[indexKey]*codeIndex // the newest load of each
-	running map[indexKey]bool       // a load of the index is running
-	nextAt  map[indexKey]time.Time  // no load of the index begins before then
-	wg      sync.WaitGroup          // the loads running
+	nextAt  map[indexKey]time.Time  // no load of an index kept begins before then
+	codes   int                     // the codes the indexes hold
+	loading bool                    // a load is running
+	closed  bool
+	wg      sync.WaitGroup // the load running
 
 	hits, misses atomic.Uint64 // reads answered here, and not
 }
 
-// maxIndexedCodes is the most live features of one layer in one zone that an index of codes
-// holds (some 60 MB): a bigger layer is read the ordinary way.
+// maxIndexedCodes is the most live features the indexes of codes hold together (some 60 MB):
+// an index that would go beyond is not kept, and its layer and zone are read the ordinary way.
 const maxIndexedCodes = 1 << 20
+
+// maxIndexes is the most indexes kept: layers × zones read by code.
+const maxIndexes = 64
 
 // indexKey names one index: a layer's table and the zone as the read named it ("" the default).
 type indexKey struct{ table, zone string }
@@ -61,14 +79,16 @@ type indexKey struct{ table, zone string }
 // once made.
 type codeIndex struct {
 	rev    int64
-	oid    uint32 // the table's oid, for the feature cache's key
+	epoch  uint32 // the oid of the table holding the revision (revisionReading)
+	oid    uint32 // the layer's table's oid, for the feature cache's key
 	zoneID int32
-	ids    map[string]int64 // code → the id of its live version; nil: too many codes to index
+	ids    map[string]int64 // code → the id of its live version
 }
 
 func newCodeIndexes(db *DB, maxCodes int) *codeIndexes {
-	return &codeIndexes{db: db, maxCode: maxCodes, every: time.Second,
-		indexes: map[indexKey]*codeIndex{}, running: map[indexKey]bool{}, nextAt: map[indexKey]time.Time{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &codeIndexes{db: db, maxCode: maxCodes, every: time.Second, ctx: ctx, cancel: cancel,
+		indexes: map[indexKey]*codeIndex{}, nextAt: map[indexKey]time.Time{}}
 }
 
 // liveCode returns the code q reads when it is one live feature by code in the default shape,
@@ -97,21 +117,22 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 	x.mu.Lock()
 	idx := x.indexes[k]
 	x.mu.Unlock()
-	if idx == nil || idx.ids == nil {
-		x.load(k, q.Layer) // none yet, or too big when last loaded
+	if idx == nil || idx.rev < x.db.revisions.lastRead() {
+		x.load(k, q.Layer) // none yet, or out of date for sure: no round to wait for
 		return x.miss()
 	}
 	id, found := idx.ids[code]
 	if !found {
 		return x.miss()
 	}
-	if rev, err = x.db.revisions.after(ctx); err != nil {
+	now, err := x.db.revisions.reading(ctx)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 0, false, err
 		}
 		return x.miss() // the ordinary statement reports the database's trouble
 	}
-	if idx.rev < rev {
+	if x.db.Pool.replicas == nil && (now.rev != idx.rev || now.epoch != idx.epoch) || idx.rev < now.rev {
 		x.load(k, q.Layer)
 		return x.miss()
 	}
@@ -136,7 +157,7 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 		x.db.features.c.Set(fk, text)
 	}
 	x.hits.Add(1)
-	return text, rev, true, nil
+	return text, idx.rev, true, nil
 }
 
 func (x *codeIndexes) miss() ([]byte, int64, bool, error) {
@@ -144,17 +165,19 @@ func (x *codeIndexes) miss() ([]byte, int64, bool, error) {
 	return nil, 0, false, nil
 }
 
-// load loads index k again in the background, unless a load of it is running or the last one
-// began too recently: x.every, and at least twenty times what the last load took (so reloading
-// an index of a zone being edited costs at most a twentieth of a database CPU); an index too
-// big to keep is tried again after an hour.
+// load loads index k again in the background, unless a load is running (one at a time for the
+// server), the store is closing, the last load of k began too recently (x.every, and at least
+// twenty times what it took, so that reloading an index of a zone being edited costs at most a
+// twentieth of a database CPU; an hour when k was too big to keep), or k is new and the indexes
+// are as many as they may be.
 func (x *codeIndexes) load(k indexKey, l *inventory.Layer) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.running[k] || time.Now().Before(x.nextAt[k]) {
+	_, kept := x.indexes[k]
+	if x.loading || x.closed || time.Now().Before(x.nextAt[k]) || !kept && len(x.indexes) >= maxIndexes {
 		return
 	}
-	x.running[k] = true
+	x.loading = true
 	x.wg.Add(1)
 	go func() {
 		defer x.wg.Done()
@@ -163,47 +186,76 @@ func (x *codeIndexes) load(k indexKey, l *inventory.Layer) {
 		took := time.Since(began)
 		x.mu.Lock()
 		defer x.mu.Unlock()
-		x.running[k] = false
-		x.nextAt[k] = began.Add(max(x.every, 20*took))
-		if err != nil {
-			x.db.log.Warn("load the index of live codes", "layer", l.Name, "zone", k.zone, "err", err)
-			return
-		}
-		if idx.ids == nil {
+		x.loading = false
+		switch {
+		case err != nil:
+			if x.ctx.Err() == nil {
+				x.db.log.Warn("load the index of live codes", "layer", l.Name, "zone", k.zone, "err", err)
+			}
+		case idx == nil: // no such zone: nothing kept, no time kept
+			x.drop(k)
+		case x.codes-x.held(k)+len(idx.ids) > x.maxCode:
+			x.drop(k)
 			x.nextAt[k] = began.Add(time.Hour)
-		}
-		if old := x.indexes[k]; old == nil || old.rev <= idx.rev {
-			x.indexes[k] = idx
+		default:
+			x.drop(k)
+			x.indexes[k], x.codes = idx, x.codes+len(idx.ids)
+			x.nextAt[k] = began.Add(max(x.every, 20*took))
 		}
 	}()
 }
 
-// fetch reads the live codes of k's layer and zone, and the revision, in one statement.
+// held is the number of codes index k holds (under x.mu).
+func (x *codeIndexes) held(k indexKey) int {
+	if old, ok := x.indexes[k]; ok {
+		return len(old.ids)
+	}
+	return 0
+}
+
+// drop forgets index k (under x.mu).
+func (x *codeIndexes) drop(k indexKey) {
+	if old, ok := x.indexes[k]; ok {
+		x.codes -= len(old.ids)
+		delete(x.indexes, k)
+	}
+	delete(x.nextAt, k)
+}
+
+// fetch reads the live codes of k's layer and zone, the revision and the table holding it, in
+// one statement; nil when the zone does not exist.
 func (x *codeIndexes) fetch(k indexKey, l *inventory.Layer) (*codeIndex, error) {
-	ctx, cancel := context.WithTimeout(inventory.WithQueryKind(context.Background(), inventory.KindReport), x.db.Pool.timeouts.Of(inventory.KindReport))
+	ctx, cancel := context.WithTimeout(inventory.WithQueryKind(x.ctx, inventory.KindRead), x.db.Pool.timeouts.Of(inventory.KindRead))
 	defer cancel()
 	var args []any
-	w, err := where(ctx, inventory.Query{Layer: l}, k.zone, &args)
+	w, err := where(ctx, inventory.Query{Layer: l}, k.zone, &args) // $1 is the zone
 	if err != nil {
 		return nil, err
 	}
 	args = append(args, x.maxCode+1)
-	rows, err := x.db.Pool.Query(ctx, fmt.Sprintf(`select r.n, t.tableoid::int8, t.zone_id, t.id, t.code
-		from (select n from inventory_revision) r left join lateral (
-		  select t.tableoid, t.zone_id, t.id, t.code from %s t where %s limit $%d) t on true`,
+	rows, err := x.db.Pool.Query(ctx, fmt.Sprintf(`select r.n, r.tableoid::int8, zn.id is not null, t.tableoid::int8, t.zone_id, t.id, t.code
+		from (select n, tableoid from inventory_revision) r
+		cross join (select (select id from zones where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1))) as id) zn
+		left join lateral (select t.tableoid, t.zone_id, t.id, t.code from %s t where %s limit $%d) t on true`,
 		pgx.Identifier{l.Table}.Sanitize(), w, len(args)), args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load the codes of %s: %w", l.Name, err)
 	}
 	defer rows.Close()
 	idx := &codeIndex{ids: map[string]int64{}}
+	zoneExists := false
 	for rows.Next() {
-		var oid *int64
-		var zoneID *int32
-		var id *int64
-		var code *string
-		if err := rows.Scan(&idx.rev, &oid, &zoneID, &id, &code); err != nil {
-			return nil, err
+		var (
+			epoch, oid *int64
+			zoneID     *int32
+			id         *int64
+			code       *string
+		)
+		if err := rows.Scan(&idx.rev, &epoch, &zoneExists, &oid, &zoneID, &id, &code); err != nil {
+			return nil, fmt.Errorf("load the codes of %s: %w", l.Name, err)
+		}
+		if x.db.Pool.replicas == nil {
+			idx.epoch = uint32(*epoch)
 		}
 		if code == nil { // no live feature: the revision alone
 			continue
@@ -212,13 +264,19 @@ func (x *codeIndexes) fetch(k indexKey, l *inventory.Layer) (*codeIndex, error) 
 		idx.ids[*code] = *id
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load the codes of %s: %w", l.Name, err)
 	}
-	if len(idx.ids) > x.maxCode {
-		idx.ids = nil
+	if !zoneExists {
+		return nil, nil
 	}
 	return idx, nil
 }
 
-// close waits for the loads running.
-func (x *codeIndexes) close() { x.wg.Wait() }
+// close ends the load running and waits for it; no load begins after.
+func (x *codeIndexes) close() {
+	x.mu.Lock()
+	x.closed = true
+	x.mu.Unlock()
+	x.cancel()
+	x.wg.Wait()
+}

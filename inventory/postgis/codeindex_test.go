@@ -194,3 +194,41 @@ func TestReadByCodeIsNeverStale(t *testing.T) {
 		t.Logf("%d reads during the writes, %d from memory, none stale", reads.Load(), n)
 	}
 }
+
+// TestReadByCodeUnknownZones: reads naming zones that do not exist (anyone may send them) keep
+// nothing in memory and are answered the ordinary way (a 404 naming the zone); the one zone
+// that exists gets its index.
+func TestReadByCodeUnknownZones(t *testing.T) {
+	ctx := context.Background()
+	db, err := postgis.OpenWith(ctx, postgistest.URL(t, true), nil, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	read := func(zone string) error {
+		_, _, err := db.StreamList(ctx, inventory.Query{Layer: inventory.PlotLayer, Zone: zone, Limit: 1,
+			Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: "LF-D1-0001"}}}, func([]byte) error { return nil })
+		return err
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for i := range 50 {
+			if err := read(fmt.Sprintf("nowhere-%d", i)); inventory.ErrorKind(err) != inventory.ENotFound {
+				t.Fatalf("zone nowhere-%d: %v, want not found", i, err)
+			}
+		}
+		if err := read("linfen-edz"); err != nil {
+			t.Fatal(err)
+		}
+		if n, _, codes := db.CodeIndexState(); n == 1 && codes > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			n, times, codes := db.CodeIndexState()
+			t.Fatalf("after reads in 50 unknown zones and one known: %d indexes, %d times, %d codes", n, times, codes)
+		}
+	}
+	db.Close() // waits for the load running, if any
+	if n, times, _ := db.CodeIndexState(); n != 1 || times != 1 {
+		t.Errorf("after reads in 50 unknown zones: %d indexes, %d load times kept; want 1 and 1 (the known zone's)", n, times)
+	}
+}

@@ -46,9 +46,15 @@ func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, ran
 	if err != nil {
 		return nil, err
 	}
+	asked := len(rank.Weights) > 0
 	rank = rank.Over(inventory.MatchRanking{Weights: stored.Stored})
-	if err := rank.CheckScored(need.Layer); err != nil {
-		return nil, err
+	// A call's own weights may not leave every condition of its layer at 0. A zone's stored
+	// rule that does (written before PutMatchRanking refused it) still ranks, every site at
+	// 100, rather than refuse every call that names no weight.
+	if asked {
+		if err := rank.CheckScored(need.Layer); err != nil {
+			return nil, err
+		}
 	}
 	limit = inventory.MatchLimit(limit)
 	if need.Layer == inventory.MatchPlants {

@@ -324,6 +324,23 @@ func TestMatchPlantsHandMade(t *testing.T) {
 	if err != nil || len(res.Matches) != 1 || res.Candidates != 4 || res.Passing != 2 {
 		t.Errorf("limit 1: %+v, %v; want one match of 4 candidates, 2 passing", res, err)
 	}
+
+	// A stored rule with every plant condition at 0, written before PutMatchRanking refused
+	// one (here straight into the table): a call naming no weight still ranks, every building
+	// at 100 (the two meeting everything first, then by the least free area); a call whose own weights
+	// leave them all at 0 is refused.
+	if _, err := db.Pool.Exec(context.Background(), `insert into match_rankings (zone_id, version, weights, changed_by)
+		values ((select id from zones where code = 'hand'), 1, '{"free_area_m2":0,"floor_load_kn_m2":0,"floor_height_m":0,"crane_capacity_t":0}', 'legacy')`); err != nil {
+		t.Fatal(err)
+	}
+	ms, err = matchList(db.MatchSites(context.Background(), need, 10))
+	if err != nil {
+		t.Fatalf("a stored all-zero rule refuses a call naming no weight: %v", err)
+	}
+	checkOrder(t, ms, []string{"B4", "B1", "B2", "B3"}, []float64{100, 100, 100, 100})
+	if _, err := db.MatchSitesRanked(context.Background(), need, inventory.MatchRanking{Weights: map[string]float64{"crane_capacity_t": 0}}, 10); inventory.CodeOf(err) != inventory.CodeRankingPlantsAllZero {
+		t.Errorf("a call's weights leaving every plant condition at 0: %v", err)
+	}
 }
 
 func TestMatchRefusesBadNeeds(t *testing.T) {

@@ -23,44 +23,67 @@ import (
 type revisionGate struct {
 	// read reads the revision (one statement); it gets a context of the gate's own, not a
 	// caller's, since a round serves many callers.
-	read func(context.Context) (int64, error)
+	read func(context.Context) (revisionReading, error)
 
 	mu      sync.Mutex
 	running bool       // a round's statement is running
 	next    *gateRound // the round callers join now: it begins when the running one ends
 
 	rounds atomic.Uint64 // the statements read
+	last   atomic.Int64  // the newest revision a round read (0: none yet)
+}
+
+// revisionReading is one read of the revision: the counter, and the oid of the table that
+// holds it (epoch; 0 when not read). The oid tells a database restored under a running server
+// (its tables made again) from the one the server read before, whose counter it may repeat.
+type revisionReading struct {
+	rev   int64
+	epoch uint32
 }
 
 // newRevisionGate reads p's revision in rounds: on the primary, when there are no read
 // replicas, in one statement rather than the pool's transaction of four (BEGIN, the settings,
 // the statement, COMMIT), since a row of one column needs no timeout of its own; with replicas
 // on one the pool picks (replica.go), as any public read.
+//
+// Without replicas it reads the table's oid as well (revisionReading.epoch); with them the
+// counter only (the replicas' bookkeeping is Pool.revision's).
 func newRevisionGate(p *Pool) *revisionGate {
-	return &revisionGate{read: func(ctx context.Context) (int64, error) {
+	return &revisionGate{read: func(ctx context.Context) (revisionReading, error) {
 		ctx, cancel := context.WithTimeout(inventory.WithQueryKind(ctx, inventory.KindRead), p.timeouts.Of(inventory.KindRead))
 		defer cancel()
 		if p.replicas == nil {
-			var rev int64
-			if err := p.Pool.QueryRow(ctx, "select n from inventory_revision").Scan(&rev); err != nil {
-				return 0, p.classify(ctx, err, nil)
+			var r revisionReading
+			if err := p.Pool.QueryRow(ctx, "select n, tableoid::int8 from inventory_revision").Scan(&r.rev, &r.epoch); err != nil {
+				return r, p.classify(ctx, err, nil)
 			}
-			return rev, nil
+			return r, nil
 		}
-		return p.revision(ctx)
+		rev, err := p.revision(ctx)
+		return revisionReading{rev: rev}, err
 	}}
 }
 
 // gateRound is one read of the revision and the callers waiting for it.
 type gateRound struct {
-	done chan struct{} // closed when rev and err are set
-	rev  int64
+	done chan struct{} // closed when r and err are set
+	r    revisionReading
 	err  error
 }
 
 // after returns a revision read by a statement that began after the call, or ctx's error when
 // ctx ends first (the round goes on for the others).
 func (g *revisionGate) after(ctx context.Context) (int64, error) {
+	r, err := g.reading(ctx)
+	return r.rev, err
+}
+
+// lastRead is the newest revision a round has read: every revision below it is out of date
+// for sure (the counter only grows), with no need to wait for a round.
+func (g *revisionGate) lastRead() int64 { return g.last.Load() }
+
+// reading is after with the table's oid.
+func (g *revisionGate) reading(ctx context.Context) (revisionReading, error) {
 	g.mu.Lock()
 	r := g.next
 	if r == nil {
@@ -74,9 +97,9 @@ func (g *revisionGate) after(ctx context.Context) (int64, error) {
 	g.mu.Unlock()
 	select {
 	case <-r.done:
-		return r.rev, r.err
+		return r.r, r.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return revisionReading{}, ctx.Err()
 	}
 }
 
@@ -84,7 +107,11 @@ func (g *revisionGate) after(ctx context.Context) (int64, error) {
 func (g *revisionGate) run(r *gateRound) {
 	for r != nil {
 		g.rounds.Add(1)
-		r.rev, r.err = g.read(context.Background())
+		r.r, r.err = g.read(context.Background())
+		if r.err == nil {
+			for old := g.last.Load(); r.r.rev > old && !g.last.CompareAndSwap(old, r.r.rev); old = g.last.Load() {
+			}
+		}
 		close(r.done)
 		g.mu.Lock()
 		r, g.next = g.next, nil

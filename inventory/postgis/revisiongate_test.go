@@ -27,11 +27,11 @@ func TestRevisionGate(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var clock, reads atomic.Int64
-			g := &revisionGate{read: func(context.Context) (int64, error) {
+			g := &revisionGate{read: func(context.Context) (revisionReading, error) {
 				reads.Add(1)
 				began := clock.Add(1)
 				time.Sleep(c.read)
-				return began, nil
+				return revisionReading{rev: began}, nil
 			}}
 			var wg sync.WaitGroup
 			for range c.callers {
@@ -62,6 +62,9 @@ func TestRevisionGate(t *testing.T) {
 			if got := int64(g.rounds.Load()); got != reads.Load() {
 				t.Errorf("rounds counted %d, reads %d", got, reads.Load())
 			}
+			if last := g.lastRead(); last < 1 || last > clock.Load() {
+				t.Errorf("last revision read %d, clock at %d", last, clock.Load())
+			}
 		})
 	}
 }
@@ -72,14 +75,14 @@ func TestRevisionGateErrorsAndCancel(t *testing.T) {
 	boom := errors.New("database down")
 	release := make(chan struct{})
 	var n atomic.Int64
-	g := &revisionGate{read: func(context.Context) (int64, error) {
+	g := &revisionGate{read: func(context.Context) (revisionReading, error) {
 		switch n.Add(1) {
 		case 1:
-			return 0, boom
+			return revisionReading{}, boom
 		case 2:
 			<-release
 		}
-		return 42, nil
+		return revisionReading{rev: 42}, nil
 	}}
 	if _, err := g.after(context.Background()); !errors.Is(err, boom) {
 		t.Fatalf("first read: %v, want %v", err, boom)
@@ -90,7 +93,7 @@ func TestRevisionGateErrorsAndCancel(t *testing.T) {
 		t.Fatalf("a read held up: %v, want the caller's deadline", err)
 	}
 	close(release)
-	if rev, err := g.after(context.Background()); err != nil || rev != 42 {
-		t.Fatalf("after the held read: %d, %v", rev, err)
+	if rev, err := g.after(context.Background()); err != nil || rev != 42 || g.lastRead() != 42 {
+		t.Fatalf("after the held read: %d, %v (last read %d)", rev, err, g.lastRead())
 	}
 }
