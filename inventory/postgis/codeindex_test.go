@@ -23,20 +23,7 @@ import (
 // write had returned before the read began. The reads must have come from memory (counted), so
 // that the comparisons test it.
 func TestReadByCodeIsNeverStale(t *testing.T) {
-	ctx := context.Background()
-	url := postgistest.URL(t, true)
-	cached, err := postgis.OpenWith(ctx, url, nil, postgis.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cached.Close()
-	plain, err := postgis.OpenWith(ctx, url, nil, postgis.Options{FeatureCacheBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	public := inventory.WithViewer(ctx, inventory.Anonymous)
-	planner := inventory.WithViewer(ctx, inventory.Viewer{Name: "alice", Role: inventory.RolePlanner})
+	cached, plain, public, planner := cacheStores(t)
 	l := inventory.PlotLayer
 	read := func(db *postgis.DB, ctx context.Context, code string) string {
 		t.Helper()
@@ -93,13 +80,7 @@ func TestReadByCodeIsNeverStale(t *testing.T) {
 	if byCode() <= before {
 		t.Fatal("no read came from memory at the start")
 	}
-	etag := func(code string) string {
-		var v int
-		if err := plain.Pool.QueryRow(ctx, "select version from plots where code = $1 and valid_to = 'infinity'", code).Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf(`"plots-%s-v%d"`, code, v)
-	}
+	etag := func(code string) string { return liveETag(t, plain, code) }
 
 	// An edit of a public and a confidential property by the other store, read at once.
 	if _, err := plain.Update(planner, l, "", "LF-D1-0001", etag("LF-D1-0001"), inventory.Change{Properties: map[string]any{
@@ -117,13 +98,7 @@ func TestReadByCodeIsNeverStale(t *testing.T) {
 		t.Fatalf("LF-D1-0002 after its archiving: %.400s", got)
 	}
 	// A new plot, in a free spot of the zone: there at once.
-	var x, y float64
-	if err := plain.Pool.QueryRow(ctx, `select ST_X(p), ST_Y(p) from (select ST_PointOnSurface(ST_Buffer(ST_Difference(z.geom,
-			(select ST_Union(ST_Buffer(geom, 0.001)) from plots where valid_to = 'infinity' and not archived)), -0.001)) p
-		from zones z where code = 'linfen-edz') s`).Scan(&x, &y); err != nil {
-		t.Fatal(err)
-	}
-	square := fmt.Sprintf(`{"type":"MultiPolygon","coordinates":[[[[%[1]f,%[2]f],[%[3]f,%[2]f],[%[3]f,%[4]f],[%[1]f,%[4]f],[%[1]f,%[2]f]]]]}`, x, y, x+0.0004, y+0.0003)
+	square := freeSquare(t, plain)
 	if _, err := plain.Create(planner, l, "", inventory.Change{Properties: map[string]any{
 		"code": "LF-CODE-1", "land_use": "100101", "status": "planned"}, Geometry: []byte(square)}); err != nil {
 		t.Fatal(err)

@@ -3,13 +3,11 @@ package postgis_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis"
-	"github.com/landinv/landinv/inventory/postgis/postgistest"
 )
 
 // TestFeatureCacheIsNeverStale reads pages through a store with the feature cache and through
@@ -20,20 +18,7 @@ import (
 // store must have answered from its cache (hits counted), so that the comparison tests the
 // cache.
 func TestFeatureCacheIsNeverStale(t *testing.T) {
-	ctx := context.Background()
-	url := postgistest.URL(t, true)
-	cached, err := postgis.OpenWith(ctx, url, nil, postgis.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cached.Close()
-	plain, err := postgis.OpenWith(ctx, url, nil, postgis.Options{FeatureCacheBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	public := inventory.WithViewer(ctx, inventory.Anonymous)
-	planner := inventory.WithViewer(ctx, inventory.Viewer{Name: "alice", Role: inventory.RolePlanner})
+	cached, plain, public, planner := cacheStores(t)
 	bbox := [4]float64{111.52, 36.05, 111.67, 36.20} // the demo's plots
 	page := func(db *postgis.DB, ctx context.Context, q inventory.Query) (string, int64) {
 		t.Helper()
@@ -85,13 +70,7 @@ func TestFeatureCacheIsNeverStale(t *testing.T) {
 
 	// An edit of a public and a confidential property, an archiving and a new plot.
 	l := inventory.PlotLayer
-	etag := func(code string) string {
-		var v int
-		if err := plain.Pool.QueryRow(ctx, "select version from plots where code = $1 and valid_to = 'infinity'", code).Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf(`"plots-%s-v%d"`, code, v)
-	}
+	etag := func(code string) string { return liveETag(t, plain, code) }
 	f, err := cached.Update(planner, l, "", "LF-D1-0001", etag("LF-D1-0001"), inventory.Change{Properties: map[string]any{
 		"name": "缓存测试", "confidential": map[string]any{"enterprise": "新企业 (fictional)"}}})
 	if err != nil {
@@ -103,14 +82,7 @@ func TestFeatureCacheIsNeverStale(t *testing.T) {
 	if _, err := cached.Archive(planner, l, "", "LF-D1-0002", etag("LF-D1-0002"), "cache test"); err != nil {
 		t.Fatal(err)
 	}
-	// A free spot of the zone, 100 m or more from every plot.
-	var x, y float64
-	if err := plain.Pool.QueryRow(ctx, `select ST_X(p), ST_Y(p) from (select ST_PointOnSurface(ST_Buffer(ST_Difference(z.geom,
-			(select ST_Union(ST_Buffer(geom, 0.001)) from plots where valid_to = 'infinity' and not archived)), -0.001)) p
-		from zones z where code = 'linfen-edz') s`).Scan(&x, &y); err != nil {
-		t.Fatal(err)
-	}
-	square := fmt.Sprintf(`{"type":"MultiPolygon","coordinates":[[[[%[1]f,%[2]f],[%[3]f,%[2]f],[%[3]f,%[4]f],[%[1]f,%[4]f],[%[1]f,%[2]f]]]]}`, x, y, x+0.0004, y+0.0003)
+	square := freeSquare(t, plain)
 	if _, err := cached.Create(planner, l, "", inventory.Change{Properties: map[string]any{
 		"code": "LF-CACHE-1", "land_use": "100101", "status": "planned"}, Geometry: []byte(square)}); err != nil {
 		t.Fatalf("create a plot at %s: %v", square, err)
