@@ -409,13 +409,21 @@ try {
     const allZeroStored = (await api('/api/v1/projects/ranking')).version;
     await page.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
     await page.screenshot({ path: join(out, 'projects-ranking-all-zero-zh-1366.png') });
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForFunction(() => /every condition of plots weighs 0/.test(document.querySelector('.pj-rank-msg').textContent), null, { timeout: 5000 });
+    const allZeroEn = await page.textContent('.pj-rank-msg');
+    await page.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
+    await page.screenshot({ path: join(out, 'projects-ranking-all-zero-en-1366.png') });
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     await page.click('#ranking-box .pj-rank-reset');
     return {
       ok: sameWeights && opened && new RegExp(`第 ${before.version} 版`).test(linkText) && after.version === before.version + 1 && after.weights.area_mu === 0 && after.weights.road_distance_m === 9
         && rematched && JSON.stringify(shownScores) === JSON.stringify(apiMatches) && /0 到 1[,，]?000/.test(bad) && still.version === after.version
         && leaks.length === 0 && /Site ranking/.test(enSummary) && !CJK.test(enMsg) && kept === '5000' && raceOK && final.version === after.version + 2 && defaultsBack
-        && /地块的各项条件权重都为 0/.test(allZeroMsg) && allZeroStored === final.version,
-      detail: { allZeroMsg, allZeroStored, sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, race, final: final.version, defaultsBack },
+        && /地块的各项条件权重都为 0/.test(allZeroMsg) && allZeroStored === final.version && !CJK.test(allZeroEn),
+      detail: { allZeroMsg, allZeroEn, allZeroStored, sameWeights, opened, linkText, before: before.version, after: after.version, weights: after.weights, rematched, shownScores: shownScores.slice(0, 3), apiMatches: apiMatches.slice(0, 3), bad, leaks, enSummary, enMsg, kept, race, final: final.version, defaultsBack },
     };
   }, page);
 
@@ -444,8 +452,18 @@ try {
       await p.evaluate(() => document.querySelector('#ranking-box').scrollIntoView());
       await p.screenshot({ path: join(out, `projects-ranking-${lang}-375.png`) });
       const leaks = lang === 'en' ? await englishLeaks(p) : [];
+      // Every plot weight at 0: refused in words, in the page's language, on a phone too.
+      for (const name of ['area_mu', 'land_use', 'cluster', 'min_investment_wan_per_mu', 'min_tax_wan_per_mu_year', 'min_output_wan_per_mu', 'road_distance_m']) {
+        await p.fill(`#ranking-box input[name=${name}]`, '0');
+      }
+      await p.click('#ranking-box button[type=submit]');
+      const want = lang === 'en' ? /every condition of plots weighs 0/ : /地块的各项条件权重都为 0/;
+      await p.waitForFunction((src) => new RegExp(src).test(document.querySelector('.pj-rank-msg').textContent), want.source, { timeout: 15000 });
+      await p.evaluate(() => document.querySelector('.pj-rank-msg').scrollIntoView({ block: 'center' }));
+      await p.screenshot({ path: join(out, `projects-ranking-all-zero-${lang}-375.png`) });
+      const zeroWidth = await p.evaluate(() => document.documentElement.scrollWidth);
       await context.close();
-      return { ok: width <= 375 && d.pass.length + d.fail.length > 0 && leaks.length === 0, detail: { width, drawn: d, leaks } };
+      return { ok: width <= 375 && zeroWidth <= 375 && d.pass.length + d.fail.length > 0 && leaks.length === 0, detail: { width, zeroWidth, drawn: d, leaks } };
     });
   }
 } catch (e) {
