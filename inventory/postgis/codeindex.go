@@ -56,7 +56,8 @@ type codeIndexes struct {
 
 	mu      sync.Mutex
 	indexes map[indexKey]*codeIndex // the newest load of each
-	nextAt  map[indexKey]time.Time  // no load of an index kept begins before then
+	nextAt  map[indexKey]time.Time  // no load of the index begins before then (kept, or too big to keep)
+	pause   time.Time               // no load begins before then (after a load failed)
 	codes   int                     // the codes the indexes hold
 	loading bool                    // a load is running
 	closed  bool
@@ -117,8 +118,11 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 	x.mu.Lock()
 	idx := x.indexes[k]
 	x.mu.Unlock()
-	if idx == nil || idx.rev < x.db.revisions.lastRead() {
-		x.load(k, q.Layer) // none yet, or out of date for sure: no round to wait for
+	if idx == nil {
+		return x.miss() // loaded once the ordinary read has found the zone (found)
+	}
+	if last := x.db.revisions.lastRead(); last.epoch == idx.epoch && idx.rev < last.rev || last.epoch != idx.epoch && last.rev != 0 {
+		x.load(k, q.Layer) // out of date for sure: no round to wait for
 		return x.miss()
 	}
 	id, found := idx.ids[code]
@@ -160,6 +164,19 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 	return text, idx.rev, true, nil
 }
 
+// found tells the indexes that the ordinary read of q (one live feature by code, liveCode) in
+// zone found its feature, so the zone exists: its index is loaded if it has none. Only then: a
+// read naming a zone that does not exist starts no load.
+func (x *codeIndexes) found(q inventory.Query, zone string) {
+	k := indexKey{q.Layer.Table, zone}
+	x.mu.Lock()
+	_, kept := x.indexes[k]
+	x.mu.Unlock()
+	if !kept {
+		x.load(k, q.Layer)
+	}
+}
+
 func (x *codeIndexes) miss() ([]byte, int64, bool, error) {
 	x.misses.Add(1)
 	return nil, 0, false, nil
@@ -168,13 +185,15 @@ func (x *codeIndexes) miss() ([]byte, int64, bool, error) {
 // load loads index k again in the background, unless a load is running (one at a time for the
 // server), the store is closing, the last load of k began too recently (x.every, and at least
 // twenty times what it took, so that reloading an index of a zone being edited costs at most a
-// twentieth of a database CPU; an hour when k was too big to keep), or k is new and the indexes
-// are as many as they may be.
+// twentieth of a database CPU; an hour when k was too big to keep), a load failed lately (the
+// same wait, for every index), or k is new and the indexes are as many as they may be. While a
+// load runs, the map it fills sits beside the index it replaces (up to twice the codes).
 func (x *codeIndexes) load(k indexKey, l *inventory.Layer) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	_, kept := x.indexes[k]
-	if x.loading || x.closed || time.Now().Before(x.nextAt[k]) || !kept && len(x.indexes) >= maxIndexes {
+	now := time.Now()
+	if x.loading || x.closed || now.Before(x.nextAt[k]) || now.Before(x.pause) || !kept && len(x.indexes) >= maxIndexes {
 		return
 	}
 	x.loading = true
@@ -188,7 +207,8 @@ func (x *codeIndexes) load(k indexKey, l *inventory.Layer) {
 		defer x.mu.Unlock()
 		x.loading = false
 		switch {
-		case err != nil:
+		case err != nil: // the database's trouble: no load for a while, of any index
+			x.pause = began.Add(max(x.every, 20*took))
 			if x.ctx.Err() == nil {
 				x.db.log.Warn("load the index of live codes", "layer", l.Name, "zone", k.zone, "err", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,9 +47,13 @@ func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, ran
 	if err != nil {
 		return nil, err
 	}
-	asked := len(rank.Weights) > 0
+	conds := inventory.PlotMatchConditions
+	if need.Layer == inventory.MatchPlants {
+		conds = inventory.PlantMatchConditions
+	}
+	asked := slices.ContainsFunc(conds, func(c string) bool { _, ok := rank.Weights[c]; return ok })
 	rank = rank.Over(inventory.MatchRanking{Weights: stored.Stored})
-	// A call's own weights may not leave every condition of its layer at 0. A zone's stored
+	// A call's own weights of its layer's conditions may not leave every one of them at 0. A zone's stored
 	// rule that does (written before PutMatchRanking refused it) still ranks, every site at
 	// 100, rather than refuse every call that names no weight.
 	if asked {

@@ -341,6 +341,10 @@ func TestMatchPlantsHandMade(t *testing.T) {
 	if _, err := db.MatchSitesRanked(context.Background(), need, inventory.MatchRanking{Weights: map[string]float64{"crane_capacity_t": 0}}, 10); inventory.CodeOf(err) != inventory.CodeRankingPlantsAllZero {
 		t.Errorf("a call's weights leaving every plant condition at 0: %v", err)
 	}
+	// A call naming only plot weights ranks plants under the stored rule, as one naming none.
+	if ms, err := matchList(db.MatchSitesRanked(context.Background(), need, inventory.MatchRanking{Weights: map[string]float64{"cluster": 5}}, 10)); err != nil || len(ms) != 4 {
+		t.Errorf("plants ranked with a plot weight named: %d, %v", len(ms), err)
+	}
 }
 
 func TestMatchRefusesBadNeeds(t *testing.T) {

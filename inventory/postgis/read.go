@@ -342,7 +342,9 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		return 0, 0, err
 	}
 	v := inventory.ViewerFrom(ctx)
-	if code, ok := liveCode(q); ok && db.codes != nil {
+	code, byLiveCode := liveCode(q)
+	byLiveCode = byLiveCode && db.codes != nil
+	if byLiveCode {
 		text, rev, ok, err := db.codes.read(ctx, q, zone, code, v.SeesConfidential())
 		if err != nil {
 			return 0, 0, fmt.Errorf("read %s %s: %w", q.Layer.Name, code, err)
@@ -440,6 +442,9 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 	}
 	if err := rows.Err(); err != nil {
 		return 0, n, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
+	}
+	if byLiveCode && n > 0 {
+		db.codes.found(q, zone) // the zone exists: its index of codes may load
 	}
 	return db.finishList(atRevision(ctx, n, rev), q, zone, table, w, args[:countArgs], n, matched)
 }

@@ -29,8 +29,8 @@ type revisionGate struct {
 	running bool       // a round's statement is running
 	next    *gateRound // the round callers join now: it begins when the running one ends
 
-	rounds atomic.Uint64 // the statements read
-	last   atomic.Int64  // the newest revision a round read (0: none yet)
+	rounds atomic.Uint64                  // the statements read
+	last   atomic.Pointer[revisionReading] // the newest reading of a round (nil: none yet)
 }
 
 // revisionReading is one read of the revision: the counter, and the oid of the table that
@@ -78,9 +78,15 @@ func (g *revisionGate) after(ctx context.Context) (int64, error) {
 	return r.rev, err
 }
 
-// lastRead is the newest revision a round has read: every revision below it is out of date
-// for sure (the counter only grows), with no need to wait for a round.
-func (g *revisionGate) lastRead() int64 { return g.last.Load() }
+// lastRead is the newest reading a round has made: a revision below it, of the same table, is
+// out of date for sure (the counter only grows), with no need to wait for a round. A reading of
+// another table (a database restored under the server) replaces it, whatever its counter.
+func (g *revisionGate) lastRead() revisionReading {
+	if r := g.last.Load(); r != nil {
+		return *r
+	}
+	return revisionReading{}
+}
 
 // reading is after with the table's oid.
 func (g *revisionGate) reading(ctx context.Context) (revisionReading, error) {
@@ -108,9 +114,9 @@ func (g *revisionGate) run(r *gateRound) {
 	for r != nil {
 		g.rounds.Add(1)
 		r.r, r.err = g.read(context.Background())
-		if r.err == nil {
-			for old := g.last.Load(); r.r.rev > old && !g.last.CompareAndSwap(old, r.r.rev); old = g.last.Load() {
-			}
+		if old := g.last.Load(); r.err == nil && (old == nil || old.epoch != r.r.epoch || old.rev < r.r.rev) {
+			reading := r.r
+			g.last.Store(&reading) // rounds run one at a time: no other writer
 		}
 		close(r.done)
 		g.mu.Lock()

@@ -62,7 +62,7 @@ func TestRevisionGate(t *testing.T) {
 			if got := int64(g.rounds.Load()); got != reads.Load() {
 				t.Errorf("rounds counted %d, reads %d", got, reads.Load())
 			}
-			if last := g.lastRead(); last < 1 || last > clock.Load() {
+			if last := g.lastRead().rev; last < 1 || last > clock.Load() {
 				t.Errorf("last revision read %d, clock at %d", last, clock.Load())
 			}
 		})
@@ -93,7 +93,7 @@ func TestRevisionGateErrorsAndCancel(t *testing.T) {
 		t.Fatalf("a read held up: %v, want the caller's deadline", err)
 	}
 	close(release)
-	if rev, err := g.after(context.Background()); err != nil || rev != 42 || g.lastRead() != 42 {
-		t.Fatalf("after the held read: %d, %v (last read %d)", rev, err, g.lastRead())
+	if rev, err := g.after(context.Background()); err != nil || rev != 42 || g.lastRead().rev != 42 {
+		t.Fatalf("after the held read: %d, %v (last read %+v)", rev, err, g.lastRead())
 	}
 }
