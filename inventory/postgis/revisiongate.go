@@ -29,7 +29,7 @@ type revisionGate struct {
 	running bool       // a round's statement is running
 	next    *gateRound // the round callers join now: it begins when the running one ends
 
-	rounds atomic.Uint64                  // the statements read
+	rounds atomic.Uint64                   // the statements read
 	last   atomic.Pointer[revisionReading] // the newest reading of a round (nil: none yet)
 }
 
