@@ -202,13 +202,25 @@ func (r MatchRanking) CheckScored(layers ...string) error {
 	}
 	for _, l := range layers {
 		switch {
-		case l == MatchPlots && !scored(PlotMatchConditions):
+		case l == MatchPlots && !scored(MatchConditionsOf(l)):
 			return Errorf(EInvalid, "weights", "every condition of plots weighs 0, so every plot would score 100; give at least one a weight above 0").
 				With(CodeRankingPlotsAllZero, nil)
-		case l == MatchPlants && !scored(PlantMatchConditions):
+		case l == MatchPlants && !scored(MatchConditionsOf(l)):
 			return Errorf(EInvalid, "weights", "every condition of standard plants weighs 0, so every building would score 100; give at least one a weight above 0").
 				With(CodeRankingPlantsAllZero, nil)
 		}
+	}
+	return nil
+}
+
+// MatchConditionsOf is the conditions of a match layer (MatchPlots, MatchPlants), in order; nil
+// for another layer.
+func MatchConditionsOf(layer string) []string {
+	switch layer {
+	case MatchPlots:
+		return PlotMatchConditions
+	case MatchPlants:
+		return PlantMatchConditions
 	}
 	return nil
 }

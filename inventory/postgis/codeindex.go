@@ -149,10 +149,9 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 		if planner {
 			v = inventory.Viewer{Role: inventory.RolePlanner}
 		}
-		table := pgx.Identifier{q.Layer.Table}.Sanitize()
-		sql := fmt.Sprintf(`select %s from (select %s, %s as geojson from %s t where t.zone_id = $1 and t.id = $2) x%s`,
-			featureSQL(q.Layer, v, nil), selectListOf(q.Layer, v, nil), geoJSONSQL(inventory.CRS{}), table, featureJoins(q.Layer, v, nil))
-		if err := x.db.Pool.QueryRow(inventory.WithMinRevision(ctx, idx.rev), sql, idx.zoneID, id).Scan(&text); err != nil {
+		var place string // the row's place among the ids asked: 1
+		if err := x.db.Pool.QueryRow(inventory.WithMinRevision(ctx, idx.rev), versionsSQL(q.Layer, v, pgx.Identifier{q.Layer.Table}.Sanitize()),
+			idx.zoneID, []int64{id}).Scan(&text, &place); err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, false, err
 			}

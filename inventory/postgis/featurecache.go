@@ -98,7 +98,18 @@ func (db *DB) FeatureCacheStats() FeatureCacheStats {
 // feature by code, which is one cheap statement either way and would pay a second round trip
 // on a miss) of features in their default shape.
 func (db *DB) cachesFeatures(q inventory.Query) bool {
-	return db.features != nil && q.Limit > 1 && q.Properties == nil && q.CRS.SRID == 0 && !byCode(q)
+	return db.features != nil && q.Limit > 1 && q.Properties == nil && q.CRS.SRID == 0 && !q.CRS.SwapXY && !byCode(q)
+}
+
+// versionsSQL builds the GeoJSON text of versions of l's table (quoted) as v sees them, in the
+// default shape the feature cache keeps: $1 the zone's id, $2 the rows' ids; one row per id, in
+// the order of $2, with its place (n_, from 1).
+func versionsSQL(l *inventory.Layer, v inventory.Viewer, table string) string {
+	return fmt.Sprintf(`select %s, x.n_::text
+		from (select %s, %s as geojson, k.n as n_ from unnest($2::int8[]) with ordinality k(id, n)
+		      join %s t on t.zone_id = $1 and t.id = k.id) x%s
+		order by x.n_`,
+		featureSQL(l, v, nil), selectListOf(l, v, nil), geoJSONSQL(inventory.CRS{}), table, featureJoins(l, v, nil))
 }
 
 // streamCached writes the page of q's layer chosen by where rw, in order, limited by the last
@@ -153,12 +164,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 	if len(missing) > 0 {
 		// The versions are read at least at the revision the keys were read at: any database
 		// that has replayed it holds them (versions are never deleted).
-		sql := fmt.Sprintf(`select %s, x.n_::text
-			from (select %s, %s as geojson, k.n as n_ from unnest($2::int8[]) with ordinality k(id, n)
-			      join %s t on t.zone_id = $1 and t.id = k.id) x%s
-			order by x.n_`,
-			featureSQL(q.Layer, v, nil), selectListOf(q.Layer, v, nil), geoJSONSQL(q.CRS), table, featureJoins(q.Layer, v, nil))
-		built, err = db.Pool.Query(inventory.WithMinRevision(ctx, rev), sql, zoneID, missing)
+		built, err = db.Pool.Query(inventory.WithMinRevision(ctx, rev), versionsSQL(q.Layer, v, table), zoneID, missing)
 		if err != nil {
 			return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 		}

@@ -47,11 +47,7 @@ func (db *DB) MatchSitesRanked(ctx context.Context, need inventory.SiteNeed, ran
 	if err != nil {
 		return nil, err
 	}
-	conds := inventory.PlotMatchConditions
-	if need.Layer == inventory.MatchPlants {
-		conds = inventory.PlantMatchConditions
-	}
-	asked := slices.ContainsFunc(conds, func(c string) bool { _, ok := rank.Weights[c]; return ok })
+	asked := slices.ContainsFunc(inventory.MatchConditionsOf(need.Layer), func(c string) bool { _, ok := rank.Weights[c]; return ok })
 	rank = rank.Over(inventory.MatchRanking{Weights: stored.Stored})
 	// A call's own weights of its layer's conditions may not leave every one of them at 0. A zone's stored
 	// rule that does (written before PutMatchRanking refused it) still ranks, every site at
