@@ -149,9 +149,18 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 		if planner {
 			v = inventory.Viewer{Role: inventory.RolePlanner}
 		}
-		var place string // the row's place among the ids asked: 1
-		if err := x.db.Pool.QueryRow(inventory.WithMinRevision(ctx, idx.rev), versionsSQL(q.Layer, v, pgx.Identifier{q.Layer.Table}.Sanitize()),
-			idx.zoneID, []int64{id}).Scan(&text, &place); err != nil {
+		var (
+			place string // the row's place among the ids asked: 1
+			sql   = versionsSQL(q.Layer, v, pgx.Identifier{q.Layer.Table}.Sanitize(), true)
+			args  = []any{idx.zoneID, id}
+			err   error
+		)
+		if x.db.Pool.replicas == nil {
+			err = x.db.Pool.single(ctx, sql, args, &text, &place) // one statement: the text never changes
+		} else {
+			err = x.db.Pool.QueryRow(withGenericPlan(inventory.WithMinRevision(ctx, idx.rev)), sql, args...).Scan(&text, &place)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, false, err
 			}

@@ -102,14 +102,20 @@ func (db *DB) cachesFeatures(q inventory.Query) bool {
 }
 
 // versionsSQL builds the GeoJSON text of versions of l's table (quoted) as v sees them, in the
-// default shape the feature cache keeps: $1 the zone's id, $2 the rows' ids; one row per id, in
-// the order of $2, with its place (n_, from 1).
-func versionsSQL(l *inventory.Layer, v inventory.Viewer, table string) string {
+// default shape the feature cache keeps: $1 the zone's id, $2 the rows' ids (int8[]); one row
+// per id, in the order of $2, with its place (n_, from 1). With one, $2 is a single id (int8)
+// and its place 1: a statement whose generic plan is the custom one, which a session without
+// plan_cache_mode (Pool.single) then keeps (see withGenericPlan).
+func versionsSQL(l *inventory.Layer, v inventory.Viewer, table string, one bool) string {
+	from := fmt.Sprintf("unnest($2::int8[]) with ordinality k(id, n) join %s t on t.zone_id = $1 and t.id = k.id", table)
+	place := "k.n"
+	if one {
+		from, place = fmt.Sprintf("%s t where t.zone_id = $1 and t.id = $2::int8", table), "1"
+	}
 	return fmt.Sprintf(`select %s, x.n_::text
-		from (select %s, %s as geojson, k.n as n_ from unnest($2::int8[]) with ordinality k(id, n)
-		      join %s t on t.zone_id = $1 and t.id = k.id) x%s
+		from (select %s, %s as geojson, %s as n_ from %s) x%s
 		order by x.n_`,
-		featureSQL(l, v, nil), selectListOf(l, v, nil), geoJSONSQL(inventory.CRS{}), table, featureJoins(l, v, nil))
+		featureSQL(l, v, nil), selectListOf(l, v, nil), geoJSONSQL(inventory.CRS{}), place, from, featureJoins(l, v, nil))
 }
 
 // streamCached writes the page of q's layer chosen by where rw, in order, limited by the last
@@ -164,7 +170,7 @@ func (db *DB) streamCached(ctx context.Context, q inventory.Query, v inventory.V
 	if len(missing) > 0 {
 		// The versions are read at least at the revision the keys were read at: any database
 		// that has replayed it holds them (versions are never deleted).
-		built, err = db.Pool.Query(inventory.WithMinRevision(ctx, rev), versionsSQL(q.Layer, v, table), zoneID, missing)
+		built, err = db.Pool.Query(withGenericPlan(inventory.WithMinRevision(ctx, rev)), versionsSQL(q.Layer, v, table, false), zoneID, missing)
 		if err != nil {
 			return 0, -1, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 		}

@@ -411,7 +411,11 @@ func (db *DB) StreamList(ctx context.Context, q inventory.Query, emit func([]byt
 		from (select %s, %s as geojson%s from %s t where %s order by %s limit $%d offset $%d) x%s`,
 		featureSQL(q.Layer, v, q.Properties), matchedCol, selectListOf(q.Layer, v, q.Properties), geoJSONSQL(q.CRS), win, table, rw, order, len(args)-1, len(args),
 		featureJoins(q.Layer, v, q.Properties))
-	rows, err := db.Pool.Query(ctx, sql, args...)
+	sctx := ctx
+	if byCode(q) {
+		sctx = withGenericPlan(ctx) // the code's index, whatever the code
+	}
+	rows, err := db.Pool.Query(sctx, sql, args...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("list %s: %w", q.Layer.Name, asError(err))
 	}

@@ -50,15 +50,14 @@ type revisionReading struct {
 // counter only (the replicas' bookkeeping is Pool.revision's).
 func newRevisionGate(p *Pool) *revisionGate {
 	return &revisionGate{read: func(ctx context.Context) (revisionReading, error) {
-		ctx, cancel := context.WithTimeout(inventory.WithQueryKind(ctx, inventory.KindRead), p.timeouts.Of(inventory.KindRead))
-		defer cancel()
+		ctx = inventory.WithQueryKind(ctx, inventory.KindRead)
 		if p.replicas == nil {
 			var r revisionReading
-			if err := p.Pool.QueryRow(ctx, "select n, tableoid::int8 from inventory_revision").Scan(&r.rev, &r.epoch); err != nil {
-				return r, p.classify(ctx, err, nil)
-			}
-			return r, nil
+			err := p.single(ctx, "select n, tableoid::int8 from inventory_revision", nil, &r.rev, &r.epoch)
+			return r, err
 		}
+		ctx, cancel := context.WithTimeout(ctx, p.timeouts.Of(inventory.KindRead))
+		defer cancel()
 		rev, err := p.revision(ctx)
 		return revisionReading{rev: rev}, err
 	}}
