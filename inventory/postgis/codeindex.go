@@ -3,6 +3,8 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -211,26 +213,114 @@ func (x *codeIndexes) load(k indexKey, l *inventory.Layer) {
 		began := time.Now()
 		idx, err := x.fetch(k, l)
 		took := time.Since(began)
-		x.mu.Lock()
-		defer x.mu.Unlock()
-		x.loading = false
-		switch {
-		case err != nil: // the database's trouble: no load for a while, of any index
-			x.pause = began.Add(max(x.every, 20*took))
-			if x.ctx.Err() == nil {
-				x.db.log.Warn("load the index of live codes", "layer", l.Name, "zone", k.zone, "err", err)
-			}
-		case idx == nil: // no such zone: nothing kept, no time kept
-			x.drop(k)
-		case x.codes-x.held(k)+len(idx.ids) > x.maxCode:
-			x.drop(k)
-			x.nextAt[k] = began.Add(time.Hour)
-		default:
-			x.drop(k)
-			x.indexes[k], x.codes = idx, x.codes+len(idx.ids)
-			x.nextAt[k] = began.Add(max(x.every, 20*took))
+		if x.keep(k, l, idx, err, began, took) {
+			x.warm(l, idx) // still one load at a time: x.loading until it ends
 		}
+		x.mu.Lock()
+		x.loading = false
+		x.mu.Unlock()
 	}()
+}
+
+// keep keeps idx, the index k loaded (began, took) or failed to load (err), when it may be
+// kept, and sets when k (or, after a failure, any index) may load again; it reports whether idx
+// was kept.
+func (x *codeIndexes) keep(k indexKey, l *inventory.Layer, idx *codeIndex, err error, began time.Time, took time.Duration) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	switch {
+	case err != nil: // the database's trouble: no load for a while, of any index
+		x.pause = began.Add(max(x.every, 20*took))
+		if x.ctx.Err() == nil {
+			x.db.log.Warn("load the index of live codes", "layer", l.Name, "zone", k.zone, "err", err)
+		}
+	case idx == nil: // no such zone: nothing kept, no time kept
+		x.drop(k)
+	case x.codes-x.held(k)+len(idx.ids) > x.maxCode:
+		x.drop(k)
+		x.nextAt[k] = began.Add(time.Hour)
+	default:
+		x.drop(k)
+		x.indexes[k], x.codes = idx, x.codes+len(idx.ids)
+		x.nextAt[k] = began.Add(max(x.every, 20*took))
+		return true
+	}
+	return false
+}
+
+// warmChunk is the most versions warm builds in one statement.
+const warmChunk = 2000
+
+// warm puts into the feature cache the public text (as everyone but planners reads it) of the
+// live versions idx names that the cache does not hold, warmChunk at a time, while they fit
+// beside what the cache holds (no text held is pushed out for them), resting between two
+// statements as long as the last one took (at most half a database CPU). Then a read by code of any live feature of the zone (a click
+// on the land map, a site sheet) is answered from memory, not only the features some page has
+// read: without it, a read whose text was not held cost a statement of its own (about 3 times
+// a held one under load). A zone whose features do not fit is warmed in part; the cache's bound
+// holds either way. After a write only the new versions are built (the others are held). The
+// texts are right whatever happens meanwhile: a version never changes (featurecache.go).
+// Planners' texts are built when first read, as before.
+func (x *codeIndexes) warm(l *inventory.Layer, idx *codeIndex) {
+	fc := x.db.features
+	if fc == nil {
+		return
+	}
+	// weight is about what n more texts weigh in the cache: as many times the mean of those
+	// held (the texts of one layer are of a size).
+	weight := func(n int) uint64 {
+		if held := fc.c.EstimatedSize(); held > 0 {
+			return uint64(n) * (fc.c.WeightedSize() / uint64(held))
+		}
+		return uint64(n) * 1500
+	}
+	var missing []int64
+	for _, id := range idx.ids {
+		if _, held := fc.c.GetEntryQuietly(featureKey{table: idx.oid, id: id}); !held {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing) // about the order the rows were written in
+	sql := versionsSQL(l, inventory.Anonymous, pgx.Identifier{l.Table}.Sanitize(), false)
+	for len(missing) > 0 {
+		chunk := missing[:min(warmChunk, len(missing))]
+		missing = missing[len(chunk):]
+		if fc.c.WeightedSize()+weight(len(chunk)) > fc.c.GetMaximum() {
+			return // no room: the texts held are not pushed out for these
+		}
+		began := time.Now()
+		if err := x.warmChunk(sql, idx, chunk); err != nil {
+			if x.ctx.Err() == nil {
+				x.db.log.Warn("build the texts of live features", "layer", l.Name, "err", err)
+			}
+			return
+		}
+		select {
+		case <-x.ctx.Done():
+			return
+		case <-time.After(time.Since(began)):
+		}
+	}
+}
+
+// warmChunk builds the public texts of the versions ids of idx's zone (sql: versionsSQL) and
+// puts them into the feature cache.
+func (x *codeIndexes) warmChunk(sql string, idx *codeIndex, ids []int64) error {
+	ctx := withGenericPlan(inventory.WithMinRevision(inventory.WithQueryKind(x.ctx, inventory.KindRead), idx.rev))
+	rows, err := x.db.Pool.Query(ctx, sql, idx.zoneID, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		raw := rows.RawValues()
+		n, err := strconv.Atoi(string(raw[1])) // the place of its id in ids, from 1
+		if err != nil || n < 1 || n > len(ids) {
+			return fmt.Errorf("version at place %q of %d", raw[1], len(ids))
+		}
+		x.db.features.c.Set(featureKey{table: idx.oid, id: ids[n-1]}, append([]byte(nil), raw[0]...))
+	}
+	return rows.Err()
 }
 
 // held is the number of codes index k holds (under x.mu).

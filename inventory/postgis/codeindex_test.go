@@ -278,3 +278,79 @@ func TestReadByCodeOutOfDate(t *testing.T) {
 		t.Errorf("after the restore, LF-D1-0004 reads %.300s", got)
 	}
 }
+
+// TestReadByCodeWarmsTheCache: once a zone's index of codes has loaded, the public text of every
+// live plot of the zone is held, so that reads by code of plots no page has read are answered
+// from memory, with the text the database builds (a store without caches, compared byte for
+// byte); planners' texts, not warmed, are still theirs. A cache too small for the zone holds
+// what fits and reads stay right.
+func TestReadByCodeWarmsTheCache(t *testing.T) {
+	ctx := context.Background()
+	cached, plain, public, planner := cacheStores(t)
+	small, err := postgis.OpenWith(ctx, cached.Pool.Config().ConnString(), nil, postgis.Options{FeatureCacheBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	read := func(db *postgis.DB, as context.Context, code string) string {
+		t.Helper()
+		var b strings.Builder
+		if _, _, err := db.StreamList(as, inventory.Query{Layer: inventory.PlotLayer, Limit: 1,
+			Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}, func(f []byte) error {
+			b.Write(f)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	var codes []string
+	rows, err := plain.Pool.Query(ctx, `select code from plots p where valid_to = 'infinity' and not archived
+		and zone_id = (select id from zones where code = 'linfen-edz') order by code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, c)
+	}
+	if len(codes) < 100 {
+		t.Fatalf("%d live plots in the demo zone", len(codes))
+	}
+	for _, db := range []*postgis.DB{cached, small} {
+		read(db, public, codes[0]) // the ordinary way: the zone's index loads, and the texts are built
+		db.WaitCodeIndexLoads()
+		if n, _, held := db.CodeIndexState(); n != 1 || held != len(codes) {
+			t.Fatalf("after the first read: %d indexes, %d codes; want 1 and %d", n, held, len(codes))
+		}
+	}
+	if b := small.FeatureCacheStats().Bytes; b > 64<<10 {
+		t.Errorf("the small cache holds %d bytes, beyond its bound", b)
+	}
+	before := cached.FeatureCacheStats()
+	for _, c := range codes[1:] {
+		if got, want := read(cached, public, c), read(plain, public, c); got != want {
+			t.Fatalf("%s from memory:\n%.300s\nwant\n%.300s", c, got, want)
+		}
+		if got, want := read(small, public, c), read(plain, public, c); got != want {
+			t.Fatalf("%s through the small cache:\n%.300s\nwant\n%.300s", c, got, want)
+		}
+	}
+	after := cached.FeatureCacheStats()
+	if reads := uint64(len(codes) - 1); after.ByCode-before.ByCode != reads || after.Hits-before.Hits != reads || after.Misses != before.Misses {
+		t.Errorf("%d reads by code: %d from the index, %d texts held, %d not; want every one held",
+			reads, after.ByCode-before.ByCode, after.Hits-before.Hits, after.Misses-before.Misses)
+	}
+	for _, c := range codes[:20] {
+		got, want := read(cached, planner, c), read(plain, planner, c)
+		if got != want {
+			t.Fatalf("%s as a planner:\n%.300s\nwant\n%.300s", c, got, want)
+		}
+		if got == read(plain, public, c) {
+			t.Fatalf("%s: a planner reads the public text", c)
+		}
+	}
+}

@@ -8,3 +8,7 @@ func (db *DB) CodeIndexState() (indexes, times, codes int) {
 	defer x.mu.Unlock()
 	return len(x.indexes), len(x.nextAt), x.codes
 }
+
+// WaitCodeIndexLoads waits for the load of an index of codes running, if any, and the texts it
+// builds (warm).
+func (db *DB) WaitCodeIndexLoads() { db.codes.wg.Wait() }
