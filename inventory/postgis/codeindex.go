@@ -252,27 +252,34 @@ func (x *codeIndexes) keep(k indexKey, l *inventory.Layer, idx *codeIndex, err e
 const warmChunk = 2000
 
 // warm puts into the feature cache the public text (as everyone but planners reads it) of the
-// live versions idx names that the cache does not hold, warmChunk at a time, while they fit
-// beside what the cache holds (no text held is pushed out for them), resting between two
-// statements as long as the last one took (at most half a database CPU). Then a read by code of any live feature of the zone (a click
-// on the land map, a site sheet) is answered from memory, not only the features some page has
-// read: without it, a read whose text was not held cost a statement of its own (about 3 times
-// a held one under load). A zone whose features do not fit is warmed in part; the cache's bound
-// holds either way. After a write only the new versions are built (the others are held). The
-// texts are right whatever happens meanwhile: a version never changes (featurecache.go).
+// live versions idx names that the cache does not hold, up to warmChunk at a time and no more
+// than fit beside what the cache holds (no text held is pushed out for them), resting between
+// two statements as long as the last one took (at most half a database CPU). Then a read by code
+// of any live feature of the zone (a click on the land map, a site sheet) is answered from
+// memory, not only the features some page has read: without it, a read whose text was not held
+// cost a statement of its own (about 3 times a held one under load). A zone whose features do
+// not fit is warmed in part. After a write only the new versions are built (the others are
+// held). The texts are right whatever happens meanwhile: a version never changes
+// (featurecache.go). It stops when a round has read a revision newer than idx's (idx is out of
+// date, and its load waits for this one), and each statement has the timeout of a public read.
 // Planners' texts are built when first read, as before.
 func (x *codeIndexes) warm(l *inventory.Layer, idx *codeIndex) {
 	fc := x.db.features
 	if fc == nil {
 		return
 	}
-	// weight is about what n more texts weigh in the cache: as many times the mean of those
-	// held (the texts of one layer are of a size).
-	weight := func(n int) uint64 {
-		if held := fc.c.EstimatedSize(); held > 0 {
-			return uint64(n) * (fc.c.WeightedSize() / uint64(held))
+	// room is how many more texts fit: the free weight over the mean weight of those held (the
+	// texts of one layer are of a size), or over a generous guess when none is.
+	room := func() int {
+		size, most := fc.c.WeightedSize(), fc.c.GetMaximum()
+		if size >= most {
+			return 0
 		}
-		return uint64(n) * 1500
+		mean := uint64(4096)
+		if held := fc.c.EstimatedSize(); held > 0 {
+			mean = size/uint64(held) + 1
+		}
+		return int((most - size) / mean * 9 / 10)
 	}
 	var missing []int64
 	for _, id := range idx.ids {
@@ -283,11 +290,14 @@ func (x *codeIndexes) warm(l *inventory.Layer, idx *codeIndex) {
 	slices.Sort(missing) // about the order the rows were written in
 	sql := versionsSQL(l, inventory.Anonymous, pgx.Identifier{l.Table}.Sanitize(), false)
 	for len(missing) > 0 {
-		chunk := missing[:min(warmChunk, len(missing))]
-		missing = missing[len(chunk):]
-		if fc.c.WeightedSize()+weight(len(chunk)) > fc.c.GetMaximum() {
-			return // no room: the texts held are not pushed out for these
+		if last := x.db.revisions.lastRead(); last.rev > idx.rev || last.epoch != idx.epoch && last.rev != 0 {
+			return // out of date: the next load builds what it names
 		}
+		chunk := missing[:min(warmChunk, len(missing), room())]
+		if len(chunk) == 0 {
+			return // no room
+		}
+		missing = missing[len(chunk):]
 		began := time.Now()
 		if err := x.warmChunk(sql, idx, chunk); err != nil {
 			if x.ctx.Err() == nil {
@@ -304,10 +314,11 @@ func (x *codeIndexes) warm(l *inventory.Layer, idx *codeIndex) {
 }
 
 // warmChunk builds the public texts of the versions ids of idx's zone (sql: versionsSQL) and
-// puts them into the feature cache.
+// puts them into the feature cache, in one statement bounded by a public read's timeout.
 func (x *codeIndexes) warmChunk(sql string, idx *codeIndex, ids []int64) error {
-	ctx := withGenericPlan(inventory.WithMinRevision(inventory.WithQueryKind(x.ctx, inventory.KindRead), idx.rev))
-	rows, err := x.db.Pool.Query(ctx, sql, idx.zoneID, ids)
+	ctx, cancel := context.WithTimeout(inventory.WithQueryKind(x.ctx, inventory.KindRead), x.db.Pool.timeouts.Of(inventory.KindRead))
+	defer cancel()
+	rows, err := x.db.Pool.Query(withGenericPlan(inventory.WithMinRevision(ctx, idx.rev)), sql, idx.zoneID, ids)
 	if err != nil {
 		return err
 	}

@@ -282,16 +282,11 @@ func TestReadByCodeOutOfDate(t *testing.T) {
 // TestReadByCodeWarmsTheCache: once a zone's index of codes has loaded, the public text of every
 // live plot of the zone is held, so that reads by code of plots no page has read are answered
 // from memory, with the text the database builds (a store without caches, compared byte for
-// byte); planners' texts, not warmed, are still theirs. A cache too small for the zone holds
-// what fits and reads stay right.
+// byte); planners' texts, not warmed, are still theirs. A cache of half the zone's size holds
+// part of them, pushes out none for them, and reads stay right.
 func TestReadByCodeWarmsTheCache(t *testing.T) {
 	ctx := context.Background()
 	cached, plain, public, planner := cacheStores(t)
-	small, err := postgis.OpenWith(ctx, cached.Pool.Config().ConnString(), nil, postgis.Options{FeatureCacheBytes: 64 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer small.Close()
 	read := func(db *postgis.DB, as context.Context, code string) string {
 		t.Helper()
 		var b strings.Builder
@@ -320,17 +315,27 @@ func TestReadByCodeWarmsTheCache(t *testing.T) {
 	if len(codes) < 100 {
 		t.Fatalf("%d live plots in the demo zone", len(codes))
 	}
-	for _, db := range []*postgis.DB{cached, small} {
+	load := func(db *postgis.DB) {
+		t.Helper()
 		read(db, public, codes[0]) // the ordinary way: the zone's index loads, and the texts are built
 		db.WaitCodeIndexLoads()
 		if n, _, held := db.CodeIndexState(); n != 1 || held != len(codes) {
 			t.Fatalf("after the first read: %d indexes, %d codes; want 1 and %d", n, held, len(codes))
 		}
 	}
-	if b := small.FeatureCacheStats().Bytes; b > 64<<10 {
-		t.Errorf("the small cache holds %d bytes, beyond its bound", b)
+	load(cached)
+	whole := cached.FeatureCacheStats().Bytes
+	small, err := postgis.OpenWith(ctx, cached.Pool.Config().ConnString(), nil, postgis.Options{FeatureCacheBytes: int64(whole / 2)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	before := cached.FeatureCacheStats()
+	defer small.Close()
+	load(small)
+	if st := small.FeatureCacheStats(); st.Bytes < whole/4 || st.Bytes > whole/2 || st.Evictions != 0 {
+		t.Errorf("a cache of %d bytes, half the zone's texts (%d): %d held, %d pushed out; want a part, none pushed out",
+			whole/2, whole, st.Bytes, st.Evictions)
+	}
+	before, smallBefore := cached.FeatureCacheStats(), small.FeatureCacheStats()
 	for _, c := range codes[1:] {
 		if got, want := read(cached, public, c), read(plain, public, c); got != want {
 			t.Fatalf("%s from memory:\n%.300s\nwant\n%.300s", c, got, want)
@@ -343,6 +348,9 @@ func TestReadByCodeWarmsTheCache(t *testing.T) {
 	if reads := uint64(len(codes) - 1); after.ByCode-before.ByCode != reads || after.Hits-before.Hits != reads || after.Misses != before.Misses {
 		t.Errorf("%d reads by code: %d from the index, %d texts held, %d not; want every one held",
 			reads, after.ByCode-before.ByCode, after.Hits-before.Hits, after.Misses-before.Misses)
+	}
+	if st := small.FeatureCacheStats(); st.Hits == smallBefore.Hits || st.Misses == smallBefore.Misses {
+		t.Errorf("through the small cache: %d texts held, %d not; want some of each", st.Hits-smallBefore.Hits, st.Misses-smallBefore.Misses)
 	}
 	for _, c := range codes[:20] {
 		got, want := read(cached, planner, c), read(plain, planner, c)

@@ -15,8 +15,10 @@ import (
 //   - every statement runs in a transaction of its own (pool.go), and what it sets it sets with
 //     SET LOCAL: the statement timeout and serial plans (sessionSettings below), never a
 //     startup parameter, which PgBouncer would refuse; the one exception is the shared read of
-//     the revision without replicas (revisiongate.go), a single statement in its own implicit
-//     transaction that sets nothing, bounded by its context's deadline;
+//     the revision without replicas (revisiongate.go), and the text of one version by id for the
+//     index of codes (codeindex.go), each a single statement in its own implicit transaction
+//     that sets nothing, bounded by its context's deadline (Pool.single); the plan cache mode
+//     of the reads by key (withGenericPlan) is set with SET LOCAL as well;
 //   - locks are transaction-level (pg_advisory_xact_lock in the write path and the import);
 //     only the migrations take a session lock (Migrate), and they connect directly to the
 //     database (DATABASE_MIGRATE_URL in cmd/landinv);

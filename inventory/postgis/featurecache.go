@@ -34,7 +34,9 @@ const DefaultFeatureCacheBytes = 128 << 20
 //
 // A list reads through it in two statements (streamCached): the page's keys (and its count,
 // and the revision it read), then the text of the versions the cache does not hold, in page
-// order, at least at that revision (so a read replica behind it is not asked). A page whose
+// order, at least at that revision (so a read replica behind it is not asked), with a generic
+// plan (withGenericPlan). The index of codes reads through it too, and fills it with the public
+// texts of a zone's live features when it loads (codeindex.go, warm). A page whose
 // features are all held costs the database the filter and the sort only: no JSON is built and
 // no feature crosses the wire from the database.
 type featureCache struct {
@@ -72,6 +74,7 @@ func newFeatureCache(max int64) *featureCache {
 // FeatureCacheStats are the feature cache's counters since the store opened.
 type FeatureCacheStats struct {
 	Hits, Misses uint64
+	Evictions    uint64 // texts pushed out for others (the bound)
 	Bytes        uint64 // the weight held now, about the bytes
 	// ByCode counts the reads of one live feature by code answered through the index of codes
 	// (codeindex.go: the text from this cache, or built by id when not held), ByCodeMisses
@@ -86,7 +89,7 @@ func (db *DB) FeatureCacheStats() FeatureCacheStats {
 		return FeatureCacheStats{}
 	}
 	s := db.features.s.Snapshot()
-	st := FeatureCacheStats{Hits: s.Hits, Misses: s.Misses, Bytes: db.features.c.WeightedSize()}
+	st := FeatureCacheStats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions, Bytes: db.features.c.WeightedSize()}
 	if x := db.codes; x != nil {
 		st.ByCode, st.ByCodeMisses = x.hits.Load(), x.misses.Load()
 	}
@@ -104,8 +107,10 @@ func (db *DB) cachesFeatures(q inventory.Query) bool {
 // versionsSQL builds the GeoJSON text of versions of l's table (quoted) as v sees them, in the
 // default shape the feature cache keeps: $1 the zone's id, $2 the rows' ids (int8[]); one row
 // per id, in the order of $2, with its place (n_, from 1). With one, $2 is a single id (int8)
-// and its place 1: a statement whose generic plan is the custom one, which a session without
-// plan_cache_mode (Pool.single) then keeps (see withGenericPlan).
+// and its place 1: a statement whose generic plan is the custom one, which PostgreSQL's own
+// plan cache mode then keeps for a statement prepared on the connection (Pool.single with the
+// default exec mode; see withGenericPlan). Under the exec modes for PgBouncer every execution
+// is planned anyway (execmode.go).
 func versionsSQL(l *inventory.Layer, v inventory.Viewer, table string, one bool) string {
 	from := fmt.Sprintf("unnest($2::int8[]) with ordinality k(id, n) join %s t on t.zone_id = $1 and t.id = k.id", table)
 	place := "k.n"

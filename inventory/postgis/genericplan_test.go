@@ -103,6 +103,22 @@ func TestReadsByKeyArePlannedOnce(t *testing.T) {
 		}
 	})
 
+	t.Run("a bbox page keeps PostgreSQL's choice", func(t *testing.T) {
+		// The same statement for every box: its first executions are planned with their
+		// own values (auto), which a generic plan forced beyond reads by key would stop.
+		db := open(postgis.Options{FeatureCacheBytes: -1})
+		for i := range 8 {
+			x := 111.40 + float64(i)*0.01
+			if _, _, err := db.StreamList(public, inventory.Query{Layer: inventory.PlotLayer, Limit: 10,
+				BBox: &[4]float64{x, 36.0, x + 0.05, 36.1}}, func([]byte) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, c := plans(t, db, "count(*) over ()"); c == 0 {
+			t.Error("bbox pages: no custom plan; want PostgreSQL's own choice (auto)")
+		}
+	})
+
 	t.Run("a version's text by id", func(t *testing.T) {
 		// A cache too small to hold any text (the index's texts are built when it loads, and
 		// would all be held in a cache of the default size).

@@ -134,11 +134,21 @@ func (p *Pool) admit(ctx context.Context) (release func(), err error) {
 // reads that need no snapshot shared with another statement and no setting of their own, where
 // the three statements around would cost more than the read: the revision (revisiongate.go),
 // the text of a version by id, which never changes (codeindex.go). The caller checks that there
-// are no read replicas, whose bookkeeping start keeps. Errors are classified as start's.
+// are no read replicas, whose bookkeeping start keeps. Unlike start's, the statement has no
+// server-side statement_timeout, serial plans or plan cache mode of its own (it sets nothing, so
+// it suits PgBouncer's transaction mode), and takes no costly-query admission (both reads are
+// cheap); its deadline is kept by pgx, which cancels the statement when it passes, reported as
+// ETimeout as start's timeout is. Other errors are classified as start's.
 func (p *Pool) single(ctx context.Context, sql string, args []any, dest ...any) error {
-	ctx, cancel := context.WithTimeout(ctx, p.timeouts.Of(inventory.QueryKindFrom(ctx)))
+	k := inventory.QueryKindFrom(ctx)
+	sctx, cancel := context.WithTimeout(ctx, p.timeouts.Of(k))
 	defer cancel()
-	if err := p.Pool.QueryRow(ctx, sql, args...).Scan(dest...); err != nil {
+	if err := p.Pool.QueryRow(sctx, sql, args...).Scan(dest...); err != nil {
+		if ctx.Err() == nil && sctx.Err() != nil {
+			return &inventory.Error{Kind: inventory.ETimeout,
+				Reason: fmt.Sprintf("the request is too expensive: it ran past the %s allowed for a %s query; retry later", p.timeouts.Of(k), k),
+				Detail: map[string]any{"retry_after_s": retryAfter}, Err: err}
+		}
 		return p.classify(ctx, err, nil)
 	}
 	return nil
