@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/landinv/landinv/inventory"
@@ -53,4 +54,40 @@ func freeSquare(t *testing.T, db *postgis.DB) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf(`{"type":"MultiPolygon","coordinates":[[[[%[1]f,%[2]f],[%[3]f,%[2]f],[%[3]f,%[4]f],[%[1]f,%[4]f],[%[1]f,%[2]f]]]]}`, x, y, x+0.0004, y+0.0003)
+}
+
+// readByCode is the text of the live plot code as db reads it for the viewer of as.
+func readByCode(t *testing.T, db *postgis.DB, as context.Context, code string) string {
+	t.Helper()
+	var b strings.Builder
+	if _, _, err := db.StreamList(as, inventory.Query{Layer: inventory.PlotLayer, Limit: 1,
+		Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}, func(f []byte) error {
+		b.Write(f)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// texts is the one text column of the rows sql (with args) reads through db.
+func texts(t *testing.T, db *postgis.DB, sql string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -216,18 +216,7 @@ func TestReadByCodeUnknownZones(t *testing.T) {
 func TestReadByCodeOutOfDate(t *testing.T) {
 	ctx := context.Background()
 	cached, plain, public, planner := cacheStores(t)
-	read := func(code string) string {
-		t.Helper()
-		var b strings.Builder
-		if _, _, err := cached.StreamList(public, inventory.Query{Layer: inventory.PlotLayer, Limit: 1,
-			Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}, func(f []byte) error {
-			b.Write(f)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
+	read := func(code string) string { t.Helper(); return readByCode(t, cached, public, code) }
 	warm := func(code string) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -289,29 +278,10 @@ func TestReadByCodeWarmsTheCache(t *testing.T) {
 	cached, plain, public, planner := cacheStores(t)
 	read := func(db *postgis.DB, as context.Context, code string) string {
 		t.Helper()
-		var b strings.Builder
-		if _, _, err := db.StreamList(as, inventory.Query{Layer: inventory.PlotLayer, Limit: 1,
-			Conditions: []inventory.Condition{{Kind: inventory.FilterEquals, Field: "code", Value: code}}}, func(f []byte) error {
-			b.Write(f)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
+		return readByCode(t, db, as, code)
 	}
-	var codes []string
-	rows, err := plain.Pool.Query(ctx, `select code from plots p where valid_to = 'infinity' and not archived
+	codes := texts(t, plain, `select code from plots p where valid_to = 'infinity' and not archived
 		and zone_id = (select id from zones where code = 'linfen-edz') order by code`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			t.Fatal(err)
-		}
-		codes = append(codes, c)
-	}
 	if len(codes) < 100 {
 		t.Fatalf("%d live plots in the demo zone", len(codes))
 	}

@@ -30,21 +30,10 @@ func TestReadsByKeyArePlannedOnce(t *testing.T) {
 		t.Cleanup(db.Close)
 		return db
 	}
-	var codes []string
-	rows, err := open(postgis.Options{FeatureCacheBytes: -1}).Pool.Query(ctx,
+	codes := texts(t, open(postgis.Options{FeatureCacheBytes: -1}),
 		"select code from plots where valid_to = 'infinity' and not archived order by code limit 40")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			t.Fatal(err)
-		}
-		codes = append(codes, c)
-	}
-	if rows.Err() != nil || len(codes) < 40 {
-		t.Fatalf("%d codes: %v", len(codes), rows.Err())
+	if len(codes) < 40 {
+		t.Fatalf("%d codes", len(codes))
 	}
 	read := func(db *postgis.DB, code string) {
 		t.Helper()
