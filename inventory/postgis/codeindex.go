@@ -88,6 +88,17 @@ type codeIndex struct {
 	ids    map[string]int64 // code → the id of its live version
 }
 
+// behind reports whether idx is out of date for sure, given last, the newest reading of a round
+// (revisionGate.lastRead): a higher counter of the same table (the counter only grows), or any
+// reading of another table (a database restored under the server). No reading yet tells
+// nothing.
+func (idx *codeIndex) behind(last revisionReading) bool {
+	if last.epoch != idx.epoch {
+		return last.rev != 0
+	}
+	return idx.rev < last.rev
+}
+
 func newCodeIndexes(db *DB, maxCodes int) *codeIndexes {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &codeIndexes{db: db, maxCode: maxCodes, every: time.Second, ctx: ctx, cancel: cancel,
@@ -123,7 +134,7 @@ func (x *codeIndexes) read(ctx context.Context, q inventory.Query, zone, code st
 	if idx == nil {
 		return x.miss() // loaded once the ordinary read has found the zone (found)
 	}
-	if last := x.db.revisions.lastRead(); last.epoch == idx.epoch && idx.rev < last.rev || last.epoch != idx.epoch && last.rev != 0 {
+	if idx.behind(x.db.revisions.lastRead()) {
 		x.load(k, q.Layer) // out of date for sure: no round to wait for
 		return x.miss()
 	}
@@ -290,7 +301,7 @@ func (x *codeIndexes) warm(l *inventory.Layer, idx *codeIndex) {
 	slices.Sort(missing) // about the order the rows were written in
 	sql := versionsSQL(l, inventory.Anonymous, pgx.Identifier{l.Table}.Sanitize(), false)
 	for len(missing) > 0 {
-		if last := x.db.revisions.lastRead(); last.rev > idx.rev || last.epoch != idx.epoch && last.rev != 0 {
+		if idx.behind(x.db.revisions.lastRead()) {
 			return // out of date: the next load builds what it names
 		}
 		chunk := missing[:min(warmChunk, len(missing), room())]
