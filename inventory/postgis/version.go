@@ -465,6 +465,14 @@ func (db *DB) writeVersions(ctx context.Context, tx pgx.Tx, l *inventory.Layer, 
 // exclusion constraint's GiST index by zone alone) that also walks every row the same INSERT
 // had written so far: quadratic, 100 000 new plots ran for more than 10 minutes. A new code
 // (no base) now costs no look-up at all, and a new version one primary-key probe.
+//
+// The rows are written in the order of their geometries (ORDER BY the geometry column, the
+// last one: PostGIS orders geometries along a Hilbert curve), then of the source's idx for
+// equal ones. Neighbours on the ground then go into the table's GiST indexes one after the
+// other, which touches fewer index pages per row: 0.6 s of the 6.5 s INSERT of 100 000 plots
+// (issue 11, README "Where an import's INSERT goes"). So an import's ids follow the ground,
+// not the file; nothing reads an order from the ids but "the earlier version" of one code,
+// which one statement never writes twice.
 func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, source string, transform bool) (versionStmts, error) {
 	key := fmt.Sprintf("%s\x00%s\x00%t", l.Table, source, transform)
 	if s, ok := db.stmts.Load(key); ok {
@@ -493,7 +501,7 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 		from %[5]s s
 		left join lateral (select b.* from %[1]s b where s.base_id is not null and b.zone_id = s.zone_id and b.id = s.base_id offset 0) b on true
 		cross join lateral jsonb_populate_record(null::%[1]s, coalesce(to_jsonb(b), '{}'::jsonb) || s.props) r
-		order by s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), geom, source),
+		order by %[6]d, s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), geom, source, 10+len(ids)),
 	}
 	db.stmts.Store(key, s)
 	return s, nil
