@@ -26,7 +26,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	logFormat := fs.String("log-format", "json", "log and access-log `FORMAT`: json (one object per line) or text")
 	drain := fs.Duration("drain", 10*time.Second, "on SIGTERM, let requests in flight finish for up to `D`, then abort them")
 	rate := fs.Int("rate", 600, "requests a minute one client address of the public may make (`N`; 0: no limit; per process)")
-	rateCostly := fs.Int("rate-costly", 30, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
+	// 120: one view of the report page asks for five reports and one load of the map for five
+	// whole layers, each costly; 30 (before) throttled one person clicking through the reports.
+	rateCostly := fs.Int("rate-costly", 120, "costly reads and reports a minute one client address of the public may ask for (`N`; 0: no limit; per process)")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure on every request (behind a proxy that ends TLS); it is on TLS requests anyway")
 	clientIP := fs.String("client-ip-header", "", "`HEADER` a trusted proxy puts the client's address in (X-Forwarded-For: its last entry, or X-Real-IP), for every per-client limit (the public's rate limits, failed credentials, sign-in, enquiries); unset: the connection's address, which behind a proxy is the proxy's for every client")
 	failedAuthDefault, err := envInt(os.Getenv, "LANDINV_RATE_FAILED_AUTH", web.DefaultFailedAuthPerMinute)

@@ -386,12 +386,77 @@ async function pageURL() {
   }
 }
 
+// deepLink: a link to one site without a view of its own (the site sheet's "on the land map")
+// opens its card and lands the map on it, in both languages and at both sizes. The plot's box
+// comes from the API, not from the page.
+async function deepLink() {
+  const code = (await api('/api/v1/plots?status=ready&limit=10000'))[0];
+  const f = await (await fetch(base + `/api/v1/plots/${encodeURIComponent(code)}`)).json();
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => { if (typeof c[0] === 'number') { b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]); } else c.forEach(walk); };
+  walk(f.geometry.coordinates);
+  for (const [lang, vp, name] of [['zh', LAPTOP, 'zh-1366'], ['en', PHONE, 'en-375']]) {
+    const { page, ctx } = await open(`/?sel=plots:${encodeURIComponent(code)}&lang=${lang}`, vp);
+    const t0 = Date.now();
+    let v;
+    for (;;) {
+      v = await page.evaluate(() => {
+        const m = window.landinv.map; const s = window.landinv.state.selected; const bb = m.getBounds();
+        return { moving: m.isMoving(), held: !!(s && s.feature), zoom: m.getZoom(), view: [bb.getWest(), bb.getSouth(), bb.getEast(), bb.getNorth()],
+          card: document.querySelector('#details-body') ? document.querySelector('#details-body').innerText.slice(0, 80) : '' };
+      });
+      if ((v.held && !v.moving && Date.now() - t0 > 1500) || Date.now() - t0 > 20000) break;
+      await page.waitForTimeout(200);
+    }
+    // The plot lies inside the view, and the view is at most 40 plot-widths across (a site is
+    // shown at zoom 15 at most, for its surroundings; the whole zone, where the map starts
+    // otherwise, is hundreds of a small plot's widths).
+    const inside = v.view[0] <= b[0] && v.view[2] >= b[2] && v.view[1] <= b[1] && v.view[3] >= b[3];
+    const across = (v.view[2] - v.view[0]) / (b[2] - b[0]);
+    report(`a link to one plot lands on it (${name})`, v.held && inside && across < 40 && v.card.includes(code), { code, zoom: v.zoom, across, inside, card: v.card });
+    await page.screenshot({ path: join(out, `investor-deeplink-${name}.png`) });
+    await ctx.close();
+  }
+}
+
+// rangeOrder: a smallest area above the largest is refused where the results go, in the page's
+// language, before any request; the last answer's list is cleared; correcting it searches again.
+async function rangeOrder() {
+  for (const [lang, vp, name] of [['zh', LAPTOP, 'zh-1366'], ['en', PHONE, 'en-375']]) {
+    const { page, ctx } = await open(`/?lang=${lang}`, vp);
+    await settle(page, () => true);
+    const before = (await listed(page)).length;
+    const sent = [];
+    page.on('request', (r) => { if (/\/api\/v1\/plots\?/.test(r.url())) sent.push(r.url()); });
+    await page.fill('#form-plots input[name=min_area_mu]', '100');
+    await page.fill('#form-plots input[name=max_area_mu]', '50');
+    await page.waitForTimeout(1200);
+    const s = await page.evaluate(() => ({ count: document.querySelector('#count-plots').textContent,
+      err: document.querySelector('#count-plots').classList.contains('err'),
+      invalid: document.querySelector('#form-plots input[name=max_area_mu]').getAttribute('aria-invalid'),
+      items: document.querySelectorAll('#list-plots li').length }));
+    const words = lang === 'en' ? /smallest area is larger than the largest/ : /最小面积不能大于最大面积/;
+    report(`min above max refused in place (${name})`, before > 0 && words.test(s.count) && s.err && s.invalid === 'true' && s.items === 0
+      && !sent.some((u) => u.includes('max_area_mu=50')), { before, ...s, sent: sent.length });
+    await page.screenshot({ path: join(out, `investor-range-order-${name}.png`) });
+    await page.fill('#form-plots input[name=max_area_mu]', '500');
+    await settle(page, (q) => q.includes('max_area_mu=500'));
+    const after = await page.evaluate(() => ({ err: document.querySelector('#count-plots').classList.contains('err'),
+      invalid: document.querySelector('#form-plots input[name=max_area_mu]').getAttribute('aria-invalid') }));
+    const want = await api(`/api/v1/plots?${await query(page)}`);
+    report(`correcting the range searches again (${name})`, !after.err && after.invalid === null && same(await listed(page), want.slice(0, 1000)) && want.length > 0, { ...after, want: want.length });
+    await ctx.close();
+  }
+}
+
 try {
   await pageURL();
   await searchTraps();
   await english();
   await layout();
   await measuring();
+  await deepLink();
+  await rangeOrder();
   report('no request beyond the server, no console error', external.length === 0 && errors.length === 0, { external: external.slice(0, 5), errors: errors.slice(0, 5) });
 } catch (e) {
   report('script', false, String(e && e.stack || e));

@@ -329,6 +329,24 @@ try {
   }
   report('pipeline report prints on numbered pages, none under a third full but the last',
     Object.values(plPrinted).every((r) => r.pages > 1 && r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), plPrinted);
+
+  // The public's rate limit for costly work, on a server of its own with a small one: the page
+  // says so in its language (wait a minute, or sign in), never the server's English detail.
+  const limitSaid = {};
+  for (const l of ['zh', 'en']) {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const pg = await ctx.newPage();
+    for (let i = 0; i < 6; i++) {
+      await pg.goto(args.limited + `/reports?lang=${l}`);
+      await pg.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+      if (await pg.isVisible('#error')) break;
+    }
+    limitSaid[l] = await pg.evaluate(() => (document.querySelector('#error').hidden ? '' : document.querySelector('#error').textContent));
+    await pg.screenshot({ path: join(out, `report-rate-limited-${l}-1366.png`) });
+    await ctx.close();
+  }
+  report("the public's rate limit is said in the page's language", /一分钟后再刷新/.test(limitSaid.zh) && /wait a minute/.test(limitSaid.en)
+    && !/[\u4e00-\u9fff]/.test(limitSaid.en) && !/retry after|too many requests/i.test(limitSaid.zh + limitSaid.en), limitSaid);
 } catch (e) {
   report('script', false, String(e.stack || e));
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
+	"github.com/landinv/landinv/web"
 )
 
 // TestReportPage draws the report page (/reports) in headless chromium on the demo data, as the
@@ -31,7 +32,12 @@ func TestReportPage(t *testing.T) {
 		'{"issuer": "临汾经济开发区管理委员会", "issuer_en": "Linfen Economic Development Zone Administrative Committee"}'`); err != nil {
 		t.Fatal(err)
 	}
-	results := runScript(t, node, "report.mjs", 5*time.Minute, "--base", serveWith(t, d, nil), "--token", token)
+	// A second server with a small costly budget for the public (8 a minute; one view of the
+	// page asks for five reports): the page must say so in its own language.
+	limited := storeDeps(db)
+	limited.Limits = web.Limits{AnonymousCostlyPerMinute: 8}
+	results := runScript(t, node, "report.mjs", 5*time.Minute, "--base", serveWith(t, d, nil), "--token", token,
+		"--limited", serveWith(t, limited, nil))
 	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
 		"public report respects the disclosure rule", "Chinese and English are never mixed, dates in the locale's format", "groups are named",
 		"fits a 375 px screen (zh)", "fits a 375 px screen (en)", "planner view shows every indicator and the score",
@@ -42,6 +48,7 @@ func TestReportPage(t *testing.T) {
 		"pipeline report as a planner: stages, clusters, durations, overdue, waiting projects, land and plants equal the API",
 		"pipeline report in English has no Chinese word outside names entered in Chinese", "pipeline report fits a 375 px screen",
 		"pipeline report is neither offered to nor requested for the public",
-		"pipeline report prints on numbered pages, none under a third full but the last"}
+		"pipeline report prints on numbered pages, none under a third full but the last",
+		"the public's rate limit is said in the page's language"}
 	expectChecks(t, results, want...)
 }

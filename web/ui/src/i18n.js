@@ -76,6 +76,7 @@ export const dict = {
   idle_site: ['闲置用地', 'Site for redevelopment'],
   on_plot: ['所在地块', 'On plot'],
   error: ['出错了:', 'Error:'],
+  range_order: ['最小面积不能大于最大面积，请改正后再查。', 'The smallest area is larger than the largest: change one of them.'],
   illustrative_note: ['本图数据为示意数据,非官方。', 'The data shown is illustrative, not official.'],
   // The phone's panel switch says what pressing it does: hide the search panel (the map alone;
   // the layers stay on the map) or bring it back.

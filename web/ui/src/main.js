@@ -22,7 +22,7 @@ import { pageZone } from './api.js';
 import { loadMeta } from './meta.js';
 import { label } from './format.js';
 import { wgs84ToGcj02 } from './gcj02.js';
-import { restoreState, startParams, startSelection, writeURL, rememberLang, freshVisit } from './url.js';
+import { restoreState, startParams, startSelection, startView, writeURL, rememberLang, freshVisit } from './url.js';
 import { createMap, addLayers, addLabels, mapIdle, shift, fitTo, loadAll, applyEmphasis } from './map.js';
 import { early, FIRST, startFirstLoad, plotsMode } from './early.js';
 import { renderLegend } from './legend.js';
@@ -58,7 +58,14 @@ async function main() {
   await addLayers();
   await Promise.all([search('plots', false), search('plants', false), state.labelled]);
   const sel = startSelection();
-  if (sel) showDetails(sel.kind, sel.code).catch(showError);
+  if (sel) {
+    // A link to one site without a view of its own (the site sheet's "on the land map", a
+    // shared card) lands on the site, not on the whole zone.
+    showDetails(sel.kind, sel.code).then(() => {
+      const f = state.selected && state.selected.code === sel.code && state.selected.feature;
+      if (f && f.geometry && !startView()) fitTo([shift({ type: 'Feature', properties: {}, geometry: structuredClone(f.geometry) })]);
+    }).catch(showError);
+  }
   await mapIdle();
   state.ready = true;
   state.readyAt = performance.now();

@@ -401,12 +401,21 @@ async function load() {
     ]);
     draw();
   } catch (e) {
-    const pr = e.problem;
-    $('#error').textContent = pr ? `${pr.title || e.status}: ${pr.detail || ''}` : String(e.message || e);
+    $('#error').textContent = problemLine(e.status, e.problem, e);
     $('#error').hidden = false;
   }
   writeURL();
   document.body.dataset.ready = 'true';
+}
+
+// problemLine says in the page's language why a report was not read: the rate limit in words
+// of its own (a reader behind a shared address meets it first), else the problem's code as
+// /api/v1/meta words it, its field named; the server's English detail only when neither is known.
+function problemLine(status, pr, e) {
+  if (status === 429) return T('too_many');
+  const c = pr && meta && meta.codes && meta.codes[pr.code];
+  if (c) return T('failed') + (lang === 'en' ? c.en : c.zh).replace(/\{field\}/g, pr.field || '').replace(/\{\w+\}/g, '');
+  return T('failed') + (pr ? `${pr.title || status}: ${pr.detail || ''}` : String((e && e.message) || e));
 }
 
 async function download(a) {
@@ -418,8 +427,7 @@ async function download(a) {
   if (form.elements.group.value !== 'zone' && report === 'intensity') p.set('group', form.elements.group.value);
   const r = await fetch(withZone(`/api/v1/reports/${report}?${p}`), { headers: authHeaders() });
   if (!r.ok) {
-    const b = await r.json();
-    $('#error').textContent = `${b.title}: ${b.detail}`;
+    $('#error').textContent = problemLine(r.status, await r.json().catch(() => null), r.statusText);
     $('#error').hidden = false;
     return;
   }

@@ -11,6 +11,7 @@ import { writeURL } from './url.js';
 import { STATUS_COLORS, FALLBACK, colorOf } from './palette.js';
 import { renderLegend } from './legend.js';
 import { availabilityOf } from './meta.js';
+import { problemText } from './problem.js';
 
 // LIST_CAP is the most items the result list shows.
 export const LIST_CAP = 1000;
@@ -30,6 +31,29 @@ export function showError(e) {
   el.hidden = false;
 }
 
+// RANGES are the filter pairs a form gives as a minimum and a maximum.
+const RANGES = [['min_area_mu', 'max_area_mu']];
+
+// rangeFault returns the maximum's name of the first pair in q whose minimum is above its
+// maximum (the API refuses it, naming the minimum), or null.
+function rangeFault(q) {
+  for (const [lo, hi] of RANGES) {
+    if (q.has(lo) && q.has(hi) && Number(q.get(lo)) > Number(q.get(hi))) return hi;
+  }
+  return null;
+}
+
+// refuse shows why a tab's search has no answer where its results go (a phone shows the top of
+// the panel only when scrolled up): the count line says why, in the page's language, and the
+// list and the map's highlight of the last answer are cleared, so no stale result stays.
+function refuse(tab, text) {
+  state.results[tab] = null;
+  $(`#count-${tab}`).textContent = text;
+  $(`#count-${tab}`).classList.add('err');
+  $(`#list-${tab}`).textContent = '';
+  showResults(tab, []);
+}
+
 // search runs a tab's search; fit zooms the map to the results.
 export async function search(tab, fit = true) {
   const seq = ++searchSeq[tab];
@@ -43,17 +67,30 @@ export async function search(tab, fit = true) {
   const firstPageOnly = !active && !q.has('sort') && tab === 'plots' && state.plotsMode === 'tiles';
   q.set('limit', firstPageOnly ? String(LIST_CAP) : '10000');
   const layer = tab === 'plants' ? 'plants' : 'plots';
+  const form = formOf(tab);
+  for (const [, hi] of RANGES) form.elements[hi]?.removeAttribute('aria-invalid');
+  const fault = rangeFault(q);
+  if (fault) {
+    form.elements[fault].setAttribute('aria-invalid', 'true');
+    refuse(tab, t('range_order'));
+    return;
+  }
   $(`#count-${tab}`).textContent = t('loading');
+  $(`#count-${tab}`).classList.remove('err');
   let fc;
   try {
     // The whole list of a layer is the one the map draws (loadAll: fetched once on first load).
     fc = firstPageOnly ? shift(await getJSON(`/api/v1/${layer}?${q}`)) : await loadAll(`/api/v1/${layer}?${q}`);
   } catch (e) {
-    if (seq === searchSeq[tab]) { $(`#count-${tab}`).textContent = ''; showError(e); }
+    if (seq === searchSeq[tab]) {
+      console.warn(e);
+      refuse(tab, e.problem ? problemText(state.meta, layer, e.problem) : `${t('error')} ${e.message || e}`);
+    }
     return;
   }
   if (seq !== searchSeq[tab]) return;
   $('#error').hidden = true;
+  $(`#count-${tab}`).classList.remove('err');
   state.results[tab] = { fc, active, query: q.toString(), total: fc.number_matched ?? fc.features.length };
   renderResults(tab);
   showResults(tab, active ? fc.features.map((f) => f.id) : null);
