@@ -19,6 +19,7 @@ type RoadLength struct {
 type DeadEnd struct {
 	Road   string     `json:"road"`
 	Name   string     `json:"name"`
+	NameEn string     `json:"name_en"` // the road's English name; "" when it has none
 	Status string     `json:"status"`
 	End    string     `json:"end"` // start | end (of the line part)
 	Point  [2]float64 `json:"point"`
@@ -44,6 +45,7 @@ type DistrictLoop struct {
 type OpensUp struct {
 	Road   string   `json:"road"`
 	Name   string   `json:"name"`
+	NameEn string   `json:"name_en"` // the road's English name; "" when it has none
 	Status string   `json:"status"`
 	Plots  []string `json:"plots"`
 	Count  int      `json:"count"`

@@ -68,12 +68,12 @@ func (db *DB) Roads(ctx context.Context, p inventory.ReportParams) (*inventory.R
 	q = q0.fresh()
 	tol := q.arg(p.ToleranceM)
 	rows, err = db.Pool.Query(ctx, fmt.Sprintf(`with a as (select %[1]s as g),
-		r as (select r.code, r.name, r.status, r.geom from roads r where r.zone_id = $1 and %[2]s),
-		parts as (select r.code, r.name, r.status, d.path[1] as part, d.geom from r, ST_Dump(r.geom) d),
-		ends as (select code, name, status, part, 'start' as which, ST_StartPoint(geom) as pt, geom from parts where not ST_IsClosed(geom)
+		r as (select r.code, r.name, coalesce(r.name_en, '') as name_en, r.status, r.geom from roads r where r.zone_id = $1 and %[2]s),
+		parts as (select r.code, r.name, r.name_en, r.status, d.path[1] as part, d.geom from r, ST_Dump(r.geom) d),
+		ends as (select code, name, name_en, status, part, 'start' as which, ST_StartPoint(geom) as pt, geom from parts where not ST_IsClosed(geom)
 		         union all
-		         select code, name, status, part, 'end', ST_EndPoint(geom), geom from parts where not ST_IsClosed(geom))
-		select e.code, e.name, e.status, e.which, ST_X(e.pt), ST_Y(e.pt)
+		         select code, name, name_en, status, part, 'end', ST_EndPoint(geom), geom from parts where not ST_IsClosed(geom))
+		select e.code, e.name, e.name_en, e.status, e.which, ST_X(e.pt), ST_Y(e.pt)
 		from ends e, a
 		where (a.g is null or ST_Intersects(e.pt, a.g))
 		  and not exists (select 1 from parts o where (o.code <> e.code or o.part <> e.part)
@@ -84,7 +84,7 @@ func (db *DB) Roads(ctx context.Context, p inventory.ReportParams) (*inventory.R
 	}
 	for rows.Next() {
 		var d inventory.DeadEnd
-		if err := rows.Scan(&d.Road, &d.Name, &d.Status, &d.End, &d.Point[0], &d.Point[1]); err != nil {
+		if err := rows.Scan(&d.Road, &d.Name, &d.NameEn, &d.Status, &d.End, &d.Point[0], &d.Point[1]); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("roads report: dead ends: %w", err)
 		}
@@ -103,14 +103,14 @@ func (db *DB) Roads(ctx context.Context, p inventory.ReportParams) (*inventory.R
 	// Opens up: plots within frontage_m of a new road and of no existing road.
 	q = q0.fresh()
 	fr := q.arg(p.FrontageM)
-	rows, err = db.Pool.Query(ctx, fmt.Sprintf(`select r.code, r.name, r.status, coalesce(array_agg(t.code order by t.code) filter (where t.code is not null), '{}'),
+	rows, err = db.Pool.Query(ctx, fmt.Sprintf(`select r.code, r.name, coalesce(r.name_en, ''), r.status, coalesce(array_agg(t.code order by t.code) filter (where t.code is not null), '{}'),
 			count(t.code), coalesce(sum(t.area_m2), 0)
 		from roads r
 		left join plots t on %[1]s and t.geom && ST_Expand(r.geom, %[2]s) and ST_DWithin(t.geom::geography, r.geom::geography, %[3]s)
 		  and not exists (select 1 from roads e where e.zone_id = $1 and %[4]s and e.status in ('existing', 'remediation')
 		                  and e.geom && ST_Expand(t.geom, %[5]s) and ST_DWithin(e.geom::geography, t.geom::geography, %[3]s))
 		where r.zone_id = $1 and %[6]s and r.status in ('under_construction', 'planned', 'preliminary')
-		group by r.code, r.name, r.status order by r.code`,
+		group by r.code, r.name, r.name_en, r.status order by r.code`,
 		q.plotFilter("t"), expandDeg("r.geom", fr), fr, q.time("e"), expandDeg("t.geom", fr), q.time("r")), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("roads report: opens up: %w", err)
@@ -120,7 +120,7 @@ func (db *DB) Roads(ctx context.Context, p inventory.ReportParams) (*inventory.R
 		var o inventory.OpensUp
 		var n int64
 		var m2 float64
-		if err := rows.Scan(&o.Road, &o.Name, &o.Status, &o.Plots, &n, &m2); err != nil {
+		if err := rows.Scan(&o.Road, &o.Name, &o.NameEn, &o.Status, &o.Plots, &n, &m2); err != nil {
 			return nil, fmt.Errorf("roads report: opens up: %w", err)
 		}
 		o.Count, o.AreaMu = int(n), geo.MuFromSquareMetres(m2)

@@ -224,6 +224,8 @@ try {
     await page.waitForFunction((n) => document.querySelectorAll('#history > li').length === n + 1, before);
     const top = await page.textContent('#history > li:first-child');
     if (!top.includes('恢复')) throw new Error('newest version is not a restore: ' + top);
+    // In Chinese: the operation and where from, not the server's English note.
+    if (!/（自 v\d+）/.test(top) || /restored/i.test(top)) throw new Error('restore not said in Chinese: ' + top);
     return top.slice(0, 120);
   });
   await step('list_and_card_fresh_after_restore', async () => {

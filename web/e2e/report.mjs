@@ -140,6 +140,13 @@ try {
   report('Chinese and English are never mixed, dates in the locale\'s format', latin.length === 0 && han.length === 0 &&
     !/\d{4}-\d\d-\d\dT/.test(text + footer) && /\d{4}年\d{1,2}月\d{1,2}日/.test(text) && /\d{1,2} [A-Z][a-z]+ \d{4}/.test(footer), { latin, han, footer });
 
+  // The roads' text in English names the roads by their English names (the API's name_en).
+  const roadsEn = await page.textContent('#roads-text');
+  const roadsApi = await api('/api/v1/reports/roads');
+  const namedRoads = roadsApi.opens_up.filter((o) => o.count && o.name_en);
+  report("the English report names roads in English", namedRoads.length > 0 && namedRoads.every((o) => roadsEn.includes(o.name_en)) && !/[\u4e00-\u9fff]/.test(roadsEn),
+    { roadsEn: roadsEn.slice(0, 400), named: namedRoads.map((o) => o.name_en) });
+
   // District names, not codes, and a note for a district with nothing to show.
   const groupNames = await page.$$eval('#groups-table tbody td:first-child', (tds) => tds.map((t) => t.textContent));
   report('groups are named', groupNames.length === (papi.groups || []).length && groupNames.every((n, i) => n === (papi.groups[i].label_en || papi.groups[i].key) && n !== papi.groups[i].key),

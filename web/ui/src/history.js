@@ -54,8 +54,11 @@ export const changeRow = (meta, layer, c) => h('li', { class: c.secret ? 'secret
 export function versionItem(meta, layer, v, restore) {
   const when = new Date(v.valid_from).toLocaleString(state.lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short' });
   const first = v.version === 1;
+  // A restore's note is the server's own English words ("restored version N"): the operation's
+  // name and "(from vN)" say it in the page's language.
+  const note = v.note && !(v.op === 'restore' && v.note === `restored version ${v.restored_from}`) ? v.note : '';
   return h('li', { 'data-version': v.version },
-    h('div', {}, h('b', {}, `v${v.version} ${opName(v.op)}`), ` ${when}`, v.changed_by ? ` · ${v.changed_by}` : '', v.note ? ` · ${v.note}` : '',
+    h('div', {}, h('b', {}, `v${v.version} ${opName(v.op)}`), ` ${when}`, v.changed_by ? ` · ${v.changed_by}` : '', note ? ` · ${note}` : '',
       v.restored_from ? tr(`（自 v${v.restored_from}）`, ` (from v${v.restored_from})`) : '',
       v.geometry_changed && !first ? h('em', {}, tr(' · 边界变化', ' · boundary changed')) : ''),
     first ? '' : h('ul', {}, ...v.changes.map((c) => changeRow(meta, layer, c))),

@@ -339,7 +339,7 @@ function drawRoads(rep) {
   const sep = lang === 'en' ? '; ' : '；';
   const loops = rep.loop.map((l) => `${districts[l.district] ? districtName(l.district) : l.name}: ${l.closed ? T('loop_closed') : T('loop_open', num(l.cover_pct, 0))}` +
     (l.would_close.length ? T('loop_by', l.would_close.join(', ')) : '')).join(sep);
-  const opens = rep.opens_up.filter((o) => o.count).map((o) => `${o.name} ${num(o.area_mu)} ${T('mu')}`).join(sep);
+  const opens = rep.opens_up.filter((o) => o.count).map((o) => `${lang === 'en' && o.name_en ? o.name_en : o.name} ${num(o.area_mu)} ${T('mu')}`).join(sep);
   $('#roads-text').textContent = T('roads_text', { km: num(rep.total_km), tol: num(rep.tolerance_m, 0), dead: num(rep.dead_ends.length, 0), loops, front: num(rep.frontage_m, 0), opens });
 }
 
