@@ -74,9 +74,11 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 		w.Header().Add("Vary", "Authorization, Cookie")
 		w.Header().Set("Cache-Control", "private, no-store")
 		h := out.(inventory.Headed).Header()
-		stamp := h.GeneratedAt.Format("20060102")
+		// The file's date is the report's day in China time, as the report prints it (a report
+		// made at 01:00 in Linfen is that day's, not the day before by UTC).
+		stamp := h.GeneratedAt.In(ChinaTime).Format("20060102")
 		if h.AsOf != nil {
-			stamp = "asof" + h.AsOf.UTC().Format("20060102")
+			stamp = "asof" + h.AsOf.In(ChinaTime).Format("20060102")
 		}
 		base := fmt.Sprintf("landinv-%s-%s-%s", h.Zone, kind, stamp)
 		if h.Zone == "" { // a report over many zones (province): its name is not ASCII
@@ -98,8 +100,12 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 				Problem(w, r, err)
 				return
 			}
+			name := base + "-" + t.Name
+			if p.Raw {
+				name += "-raw" // full precision: not to be mistaken for the rounded file
+			}
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, base, t.Name))
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
 			w.Write(buf.Bytes()) //nolint:errcheck
 		case "xlsx":
 			var buf bytes.Buffer

@@ -280,3 +280,21 @@ func TestReportDisclosure(t *testing.T) {
 		t.Errorf("the demo should both show (%d) and withhold (%d) some confidential indicators", shown, withheld)
 	}
 }
+
+// TestReportFileNames: a download is named by zone, report, table and the day in China time
+// (UTC+8), the one the report prints; the raw CSV is told apart from the rounded one.
+func TestReportFileNames(t *testing.T) {
+	srv := reportServer(t)
+	for _, c := range []struct{ query, want string }{
+		// 2026-03-31T17:30Z is 1 April 01:30 in Linfen.
+		{"?format=csv&as_of=2026-03-31T17:30:00Z", `filename="landinv-linfen-edz-supply-asof20260401-ready_by_district.csv"`},
+		{"?format=csv&raw=true&as_of=2026-03-31T17:30:00Z", `filename="landinv-linfen-edz-supply-asof20260401-ready_by_district-raw.csv"`},
+		{"?format=xlsx&as_of=2026-03-31T15:30:00Z", `filename="landinv-linfen-edz-supply-asof20260331.xlsx"`},
+		{"?format=csv&as_of=2026-04-01", `filename="landinv-linfen-edz-supply-asof20260401-ready_by_district.csv"`},
+	} {
+		res, body := reportGet(t, srv, "/api/v1/reports/supply"+c.query, "planner")
+		if got := res.Header.Get("Content-Disposition"); res.StatusCode != 200 || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %d %q, want %s (%.100s)", c.query, res.StatusCode, got, c.want, body)
+		}
+	}
+}
