@@ -159,6 +159,15 @@ try {
     await ph.page.screenshot({ path: join(out, `report-public-${lang}-375-top.png`) });
     const sw = await ph.page.evaluate(() => document.documentElement.scrollWidth);
     report(`fits a 375 px screen (${lang})`, sw <= 375 && ph.rec.errors.length === 0, { scrollWidth: sw, errors: ph.rec.errors });
+    // Each indicator's small chart has room for its bars: the longest of its bars (value,
+    // national reference, ideal: their colours) is at least 80 px long, not squeezed to nothing
+    // by the labels beside it.
+    const bars = await ph.page.$$eval('#chart-values .mini', (els) => els.filter((e) => e.querySelector('svg')).map((e) => {
+      const widths = [...e.querySelectorAll('svg path')].filter((p) => ['#1f4e8c', '#8a94a0', '#5a9e6f'].includes((p.getAttribute('fill') || '').toLowerCase()))
+        .map((p) => p.getBBox().width);
+      return { key: e.dataset.key, longest: Math.round(Math.max(0, ...widths)) };
+    }));
+    report(`indicator bars drawn on a 375 px screen (${lang})`, bars.length > 0 && bars.every((b) => b.longest >= 80), bars);
     await ph.context.close();
   }
 

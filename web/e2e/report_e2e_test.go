@@ -40,7 +40,8 @@ func TestReportPage(t *testing.T) {
 		"--limited", serveWith(t, limited, nil))
 	want := []string{"public page loads without errors or outside requests", "every chart draws", "indicator table shows the API figures",
 		"public report respects the disclosure rule", "Chinese and English are never mixed, dates in the locale's format", "groups are named",
-		"fits a 375 px screen (zh)", "fits a 375 px screen (en)", "planner view shows every indicator and the score",
+		"fits a 375 px screen (zh)", "fits a 375 px screen (en)",
+		"indicator bars drawn on a 375 px screen (zh)", "indicator bars drawn on a 375 px screen (en)", "planner view shows every indicator and the score",
 		"prints to A4 without the controls", `printed pages are numbered "i / N"`, "no printed page under a third full, except the last",
 		"the cover names zone, issuer, period, date and page count; the last page is signed off",
 		"per-mu report as a planner: grade counts, firms and reclamation list equal the API", "per-mu report in English has no Chinese word",
