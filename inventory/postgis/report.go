@@ -119,6 +119,17 @@ func (db *DB) begin(ctx context.Context, p inventory.ReportParams, title string)
 	if json.Unmarshal(eval, &settings) == nil {
 		h.Issuer, h.IssuerEN = settings.Issuer, settings.IssuerEN
 	}
+	if p.AsOf != nil {
+		// Only for a report of the past: the zone's first plot version (archived ones count: they
+		// were the inventory once).
+		var from *time.Time
+		if err := db.Pool.QueryRow(ctx, "select min(valid_from) from plots where zone_id = $1", q.zoneID).Scan(&from); err != nil {
+			return nil, h, nil, fmt.Errorf("%s report: history: %w", p.Kind, err)
+		}
+		if from != nil && p.AsOf.Before(*from) {
+			h.HistoryFrom = from
+		}
+	}
 	if len(p.Districts) > 0 {
 		var missing []string
 		err := db.Pool.QueryRow(ctx, `select coalesce(array_agg(d order by d), '{}') from unnest($2::text[]) d

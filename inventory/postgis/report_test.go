@@ -232,3 +232,33 @@ func TestReportExports(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSaysWhenHistoryBegins: a report of a time before the zone's first plot version
+// says when its history begins (history_from, read here from the table itself); a report of
+// a later time, or of now, does not.
+func TestReportSaysWhenHistoryBegins(t *testing.T) {
+	db := landZone(t)
+	var first time.Time
+	if err := db.Pool.QueryRow(context.Background(), "select min(valid_from) from plots").Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		asOf []string
+		want *time.Time
+	}{
+		{"before", []string{"as_of", first.Add(-time.Second).Format(time.RFC3339Nano)}, &first},
+		{"at the first version", []string{"as_of", first.Format(time.RFC3339Nano)}, nil},
+		{"later", []string{"as_of", first.Add(time.Hour).Format(time.RFC3339Nano)}, nil},
+		{"now", nil, nil},
+	} {
+		rep, err := db.Supply(planner, params(t, "supply", c.asOf...))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := rep.HistoryFrom
+		if (got == nil) != (c.want == nil) || (got != nil && !got.Equal(*c.want)) {
+			t.Errorf("%s: history_from %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -346,6 +346,23 @@ try {
   report('pipeline report prints on numbered pages, none under a third full but the last',
     Object.values(plPrinted).every((r) => r.pages > 1 && r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), plPrinted);
 
+  // A date before the inventory's history: the cover says when the history begins (the API's
+  // history_from), in each language, instead of zeros without a word.
+  const hist = {};
+  for (const l of ['zh', 'en']) {
+    const hp = await open(`/reports?as_of=2001-01-01${l === 'en' ? '&lang=en' : ''}`);
+    hist[l] = await hp.page.evaluate(() => (document.querySelector('#history-note').hidden ? '' : document.querySelector('#history-note').textContent));
+    await hp.page.screenshot({ path: join(out, `report-before-history-${l}-1366.png`) });
+    await hp.context.close();
+  }
+  const histApi = await api('/api/v1/reports/supply?as_of=2001-01-01T23:59:59%2B08:00');
+  const histLive = await open('/reports');
+  const liveNote = await histLive.page.evaluate(() => document.querySelector('#history-note').hidden);
+  await histLive.context.close();
+  const y = histApi.history_from ? new Date(histApi.history_from).getUTCFullYear() : 0;
+  report('a date before the history says when it begins', !!histApi.history_from && hist.zh.includes(`${y}年`) && /历史记录/.test(hist.zh)
+    && hist.en.includes(String(y)) && /history of the zone begins/.test(hist.en) && liveNote, { hist, history_from: histApi.history_from, liveNote });
+
   // The public's rate limit for costly work, on a server of its own with a small one: the page
   // says so in its language (wait a minute, or sign in), never the server's English detail.
   const limitSaid = {};

@@ -50,6 +50,7 @@ func TestReportPage(t *testing.T) {
 		"pipeline report in English has no Chinese word outside names entered in Chinese", "pipeline report fits a 375 px screen",
 		"pipeline report is neither offered to nor requested for the public",
 		"pipeline report prints on numbered pages, none under a third full but the last",
-		"the public's rate limit is said in the page's language", "the English report names roads in English"}
+		"the public's rate limit is said in the page's language", "the English report names roads in English",
+		"a date before the history says when it begins"}
 	expectChecks(t, results, want...)
 }

@@ -87,7 +87,7 @@ export const dict = {
   search_result: ['查找结果(橙色边框)', 'Search results (orange outline)'],
   search_other: ['其他(淡显)', 'Everything else (faded)'],
   zone_info: ['{province}{city} · 规划面积 {km2} 平方公里', '{city}, {province} · planned area {km2} km²'],
-  units_note: ['', 'Land is measured in mu ({mu}): 1 mu = 666.7 m², 15 mu = 1 hectare. Money is in yuan; Chinese figures count in 10,000s ({wan}, wan).'],
+  units_note: ['', 'Land is measured in mu ({mu}): 1 mu = 666.67 m², 15 mu = 1 hectare. Money is in yuan; Chinese figures count in 10,000s ({wan}, wan).'],
   default_view: ['默认只显示可供应的净地；勾选“规划中”可查看尚未供应的土地', 'Showing land available now; tick “Planned” to see land not yet on offer'],
   availability: ['可供性', 'Availability'],
   measure_distance: ['测距离', 'Measure distance'],

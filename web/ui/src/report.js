@@ -129,6 +129,8 @@ function drawCover(rep, pm) {
   $('#c-scope').textContent = scope.length ? scope.join(lang === 'en' ? '; ' : '；') : T('scope_all');
   $('#c-date').textContent = date(rep.generated_at);
   $('#illustrative').hidden = !rep.illustrative;
+  $('#history-note').hidden = !rep.history_from;
+  if (rep.history_from) $('#history-note').textContent = T('history_note', date(rep.history_from));
   const rule = (rep.config && rep.config.disclosure) || { min_enterprises: 3, max_share_pct: 85 };
   $('#public-note').hidden = rep.confidential;
   $('#public-note').textContent = pm ? T('pm_public_note').replace('{n}', 3)

@@ -17,6 +17,8 @@ export const text = {
   too_many: ['这个网络地址一分钟内查询报告的次数已达上限，请一分钟后再刷新，或登录后查看（登录用户不受此限）。',
     'This network address has asked for too many reports this minute: wait a minute and update, or sign in (signed-in users have no limit).'],
   failed: ['报告未能读取：', 'The report could not be read: '],
+  history_note: (d) => [`所选截至日期早于本系统中开发区的历史记录（始于${d}），当时尚无数据，以下数字均为零；请选择${d}或之后的日期。`,
+    `The date chosen is before this inventory's history of the zone begins (${d}): it holds nothing then, so the figures below are zeros. Choose ${d} or later.`],
   sign_in: ['登录', 'Sign in'],
   sign_out: ['退出', 'Sign out'],
   role_viewer: ['访客', 'viewer'],
