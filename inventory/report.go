@@ -149,7 +149,7 @@ type ReportHeader struct {
 	IssuerEN string `json:"issuer_en,omitempty"`
 	// AsOf is the time the inventory was read at (null: live); Date is the report date used by
 	// date rules (as_of, or the time the report was made).
-	AsOf        *time.Time `json:"as_of"`
+	AsOf *time.Time `json:"as_of"`
 	// HistoryFrom is set when AsOf is before the zone's history begins (the first version of any
 	// of its plots): that time. The inventory as of AsOf is then empty, and the report says why
 	// rather than showing zeros as if the zone had no land (历史记录起始时间).
