@@ -346,6 +346,25 @@ try {
   report('pipeline report prints on numbered pages, none under a third full but the last',
     Object.values(plPrinted).every((r) => r.pages > 1 && r.numbered.every(Boolean) && r.fill.slice(0, -1).every((f) => f >= 1 / 3)), plPrinted);
 
+  // Sections and figures are numbered 1, 2, 3 … as the reader sees them: the whole zone's
+  // report (no groups section) and the grouped one, in both languages.
+  const numbering = {};
+  for (const path of ['/reports', '/reports?group=district', '/reports?lang=en', '/reports?group=district&lang=en']) {
+    const np = await open(path);
+    numbering[path] = await np.page.evaluate(() => {
+      const zh = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+      const seen = (e) => e.offsetParent !== null;
+      const heads = [...document.querySelectorAll('#report section h2')].filter(seen).map((h) => h.textContent);
+      const figs = [...document.querySelectorAll('#report section figcaption')].filter(seen).map((c) => c.textContent);
+      return { heads: heads.map((t) => { const m = t.match(/^(\d+)\. |^([一二三四五六七八九十])、/); return m ? Number(m[1] || zh[m[2]]) : 0; }),
+        figs: figs.map((t) => { const m = t.match(/^(?:Figure |图)(\d+)/); return m ? Number(m[1]) : 0; }), first: heads.slice(3, 6) };
+    });
+    await np.context.close();
+  }
+  const consecutive = (a) => a.length > 0 && a.every((x, i) => x === i + 1);
+  report('sections and figures are numbered as seen', Object.values(numbering).every((x) => consecutive(x.heads) && consecutive(x.figs))
+    && numbering['/reports'].heads.length === numbering['/reports?group=district'].heads.length - 1, numbering);
+
   // A date before the inventory's history: the cover says when the history begins (the API's
   // history_from), in each language, instead of zeros without a word.
   const hist = {};

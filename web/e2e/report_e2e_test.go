@@ -51,6 +51,7 @@ func TestReportPage(t *testing.T) {
 		"pipeline report is neither offered to nor requested for the public",
 		"pipeline report prints on numbered pages, none under a third full but the last",
 		"the public's rate limit is said in the page's language", "the English report names roads in English",
-		"a date before the history says when it begins"}
+		"a date before the history says when it begins",
+		"sections and figures are numbered as seen"}
 	expectChecks(t, results, want...)
 }

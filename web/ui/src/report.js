@@ -348,6 +348,35 @@ function drawRoads(rep) {
 function draw() {
   applyStatic();
   if (!last) return;
+  drawReport();
+  numberSections();
+}
+
+const ZH_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五'];
+
+// numberSections numbers the sections and figures the reader sees, in order: a section hidden
+// (the groups when the report is of the whole zone, another report's sections) takes no number,
+// so the printed report never jumps from 4 to 6. The words' own numbers are replaced.
+function numberSections() {
+  let n = 0;
+  let f = 0;
+  for (const sec of document.querySelectorAll('#report section')) {
+    if (sec.hidden || getComputedStyle(sec).display === 'none') continue;
+    const h = sec.querySelector('h2');
+    if (h) {
+      n++;
+      const bare = h.textContent.replace(/^(\d+\.\s*|[一二三四五六七八九十]+、)/, '');
+      h.textContent = lang === 'en' ? `${n}. ${bare}` : `${ZH_NUMBERS[n - 1] || n}、${bare}`;
+    }
+    for (const fc of sec.querySelectorAll('figcaption')) {
+      if (fc.closest('[hidden]')) continue;
+      f++;
+      fc.textContent = fc.textContent.replace(/^(图\d+|Figure \d+)/, lang === 'en' ? `Figure ${f}` : `图${f}`);
+    }
+  }
+}
+
+function drawReport() {
   if (last.pipeline) {
     drawCover(last.pipeline, 'pipeline');
     drawPipeline({ T, num, esc, chart, enumL, districtName, date, lang: () => lang }, last.pipeline);
