@@ -77,13 +77,15 @@ try {
     await page.waitForFunction(() => document.querySelector('#enquiry-result').textContent.trim() !== '', null, { timeout: 10000 });
     const said = await page.textContent('#enquiry-result');
     await page.screenshot({ path: join(out, 'sheet-enquiry-sent.png') });
+    // Sent once: every field and the button are disabled, so a second tap sends nothing.
+    const locked = await page.$$eval('#enquiry-form input:not([name=website]), #enquiry-form textarea, #enquiry-form button', (els) => els.length > 0 && els.every((e) => e.disabled));
     const id = Number((said.match(/(\d+)\s*$/) || [])[1]);
     const r = await fetch(base + '/api/v1/enquiries', { headers: { Authorization: 'Bearer ' + token } });
     const list = await r.json();
     const found = (list.enquiries || []).find((e) => e.id === id);
     const ok = r.status === 200 && found && found.company === stamp && found.site_code === plot && found.status === 'new' && found.area_mu === 30 && rec.errors.length === 0;
     const pub = await fetch(base + '/api/v1/enquiries');
-    report('enquiry from the sheet appears in the planner list', ok && pub.status === 401, { said, id, found, errors: rec.errors, public: pub.status });
+    report('enquiry from the sheet appears in the planner list', ok && pub.status === 401 && locked, { said, id, found, locked, errors: rec.errors, public: pub.status });
     await context.close();
   }
 

@@ -52,7 +52,9 @@
       const j = await r.json();
       if (r.status === 201) {
         out.textContent = form.dataset.sent + j.id;
-        form.querySelector('button[type=submit]').disabled = true;
+        // Sent: readable as sent, nothing to change or send again (a second tap would file
+        // the same enquiry twice).
+        for (const el of form.elements) el.disabled = true;
       } else {
         out.className = 'result err';
         out.textContent = form.dataset.failed + problem(j, r.status);

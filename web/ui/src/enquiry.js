@@ -67,7 +67,9 @@ export function enquiryBlock(kind, code) {
       const j = await r.json().catch(() => ({}));
       if (r.status === 201) say(tx('sent') + j.id, false);
       else say(tx('failed') + problemText(state.meta, 'enquiries', { ...j, status: r.status }, labels()), true);
-      if (r.status === 201) btn.disabled = true;
+      // Sent: the form stays readable as sent, but nothing in it can be changed or sent again
+      // (a second tap would file the same enquiry twice).
+      if (r.status === 201) for (const el of form.elements) el.disabled = true;
     } catch (e) {
       say(tx('failed') + e.message, true);
     }
