@@ -151,8 +151,9 @@ type ReportHeader struct {
 	// date rules (as_of, or the time the report was made).
 	AsOf *time.Time `json:"as_of"`
 	// HistoryFrom is set when AsOf is before the zone's history begins (the first version of any
-	// of its plots): that time. The inventory as of AsOf is then empty, and the report says why
-	// rather than showing zeros as if the zone had no land (历史记录起始时间).
+	// of its plots, plants, idle sites, roads or layout): that time. The inventory as of AsOf is
+	// then empty, and the report says why rather than showing zeros as if the zone had no land
+	// (历史记录起始时间).
 	HistoryFrom *time.Time `json:"history_from,omitempty"`
 	GeneratedAt time.Time  `json:"generated_at"`
 	Districts   []string   `json:"district,omitempty"`

@@ -76,9 +76,9 @@ func report(reps inventory.Reports, kind string) http.HandlerFunc {
 		h := out.(inventory.Headed).Header()
 		// The file's date is the report's day in China time, as the report prints it (a report
 		// made at 01:00 in Linfen is that day's, not the day before by UTC).
-		stamp := h.GeneratedAt.In(ChinaTime).Format("20060102")
+		stamp := strings.ReplaceAll(inventory.DayOf(h.GeneratedAt), "-", "")
 		if h.AsOf != nil {
-			stamp = "asof" + h.AsOf.In(ChinaTime).Format("20060102")
+			stamp = "asof" + strings.ReplaceAll(inventory.DayOf(*h.AsOf), "-", "")
 		}
 		base := fmt.Sprintf("landinv-%s-%s-%s", h.Zone, kind, stamp)
 		if h.Zone == "" { // a report over many zones (province): its name is not ASCII

@@ -120,15 +120,11 @@ func (db *DB) begin(ctx context.Context, p inventory.ReportParams, title string)
 		h.Issuer, h.IssuerEN = settings.Issuer, settings.IssuerEN
 	}
 	if p.AsOf != nil {
-		// Only for a report of the past: the zone's first plot version (archived ones count: they
-		// were the inventory once).
-		var from *time.Time
-		if err := db.Pool.QueryRow(ctx, "select min(valid_from) from plots where zone_id = $1", q.zoneID).Scan(&from); err != nil {
+		from, err := db.historyFrom(ctx, q.zoneID, *p.AsOf)
+		if err != nil {
 			return nil, h, nil, fmt.Errorf("%s report: history: %w", p.Kind, err)
 		}
-		if from != nil && p.AsOf.Before(*from) {
-			h.HistoryFrom = from
-		}
+		h.HistoryFrom = from
 	}
 	if len(p.Districts) > 0 {
 		var missing []string
@@ -143,4 +139,25 @@ func (db *DB) begin(ctx context.Context, p inventory.ReportParams, title string)
 		}
 	}
 	return q, h, eval, nil
+}
+
+// historyLayers are the versioned tables a zone's reports read; the zone's history begins
+// with the first version in any of them (archived ones count: they were the inventory once).
+var historyLayers = []string{"plots", "plants", "idle_sites", "roads", "layout"}
+
+// historyFrom returns when the zone's history begins if asOf is before it (the report then
+// reads an empty inventory), else nil. It asks first whether any version of the zone began by
+// asOf, which an index on (zone_id, …) answers at its first entry in the usual case; only a
+// report of a time before the history reads every version of the zone for the minimum.
+func (db *DB) historyFrom(ctx context.Context, zoneID int, asOf time.Time) (*time.Time, error) {
+	exists := make([]string, len(historyLayers))
+	least := make([]string, len(historyLayers))
+	for i, t := range historyLayers {
+		exists[i] = fmt.Sprintf("exists (select 1 from %s where zone_id = $1 and valid_from <= $2)", t)
+		least[i] = fmt.Sprintf("(select min(valid_from) from %s where zone_id = $1)", t)
+	}
+	var from *time.Time
+	err := db.Pool.QueryRow(ctx, fmt.Sprintf("select case when %s then null else least(%s) end",
+		strings.Join(exists, " or "), strings.Join(least, ", ")), zoneID, asOf).Scan(&from)
+	return from, err
 }

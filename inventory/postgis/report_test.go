@@ -233,21 +233,27 @@ func TestReportExports(t *testing.T) {
 	}
 }
 
-// TestReportSaysWhenHistoryBegins: a report of a time before the zone's first plot version
-// says when its history begins (history_from, read here from the table itself); a report of
-// a later time, or of now, does not.
+// TestReportSaysWhenHistoryBegins: a report of a time before the zone's first version says
+// when its history begins (history_from, read here from the zone's tables themselves); a report
+// of a later time, or of now, does not. Another zone with a far earlier version (written with
+// its own valid_from in maintenance mode) must not count.
 func TestReportSaysWhenHistoryBegins(t *testing.T) {
 	db := landZone(t)
 	var first time.Time
-	if err := db.Pool.QueryRow(context.Background(), "select min(valid_from) from plots").Scan(&first); err != nil {
+	if err := db.Pool.QueryRow(context.Background(), `select least((select min(valid_from) from plots where zone_id = 1),
+		(select min(valid_from) from layout where zone_id = 1))`).Scan(&first); err != nil {
 		t.Fatal(err)
 	}
+	rexec(t, db, `insert into zones (code, name, geom) values ('other', 'other', ST_Multi(ST_MakeEnvelope(112, 37, 112.1, 37.1, 4326)))`)
+	rexec(t, db, `insert into layout (zone_id, code, kind, name, geom, valid_from)
+		select id, 'X', 'station', 'x', ST_SetSRID(ST_MakePoint(112.05, 37.05), 4326), '2000-01-01Z' from zones where code = 'other'`)
 	for _, c := range []struct {
 		name string
 		asOf []string
 		want *time.Time
 	}{
 		{"before", []string{"as_of", first.Add(-time.Second).Format(time.RFC3339Nano)}, &first},
+		{"before, after the other zone's", []string{"as_of", "2001-01-01"}, &first},
 		{"at the first version", []string{"as_of", first.Format(time.RFC3339Nano)}, nil},
 		{"later", []string{"as_of", first.Add(time.Hour).Format(time.RFC3339Nano)}, nil},
 		{"now", nil, nil},

@@ -494,6 +494,9 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 		}
 	}
 	geom := versionGeom(l, "s", transform)
+	// geomAt is the geometry's position in the select list below: nine columns before the
+	// layer's own (ids), the geometry last. TestImportWritesRowsInGroundOrder fails if it moves.
+	geomAt := 9 + len(ids) + 1
 	s := versionStmts{
 		close: fmt.Sprintf(`update %s o set valid_to = s.at from %s s where o.zone_id = s.zone_id and o.id = s.prev_id`, table, source),
 		insert: fmt.Sprintf(`insert into %[1]s (zone_id, code, version, archived, changed_by, change_note, op, restored_from, valid_from, %[2]s, geom)
@@ -501,7 +504,7 @@ func (db *DB) versionSQL(ctx context.Context, tx pgx.Tx, l *inventory.Layer, sou
 		from %[5]s s
 		left join lateral (select b.* from %[1]s b where s.base_id is not null and b.zone_id = s.zone_id and b.id = s.base_id offset 0) b on true
 		cross join lateral jsonb_populate_record(null::%[1]s, coalesce(to_jsonb(b), '{}'::jsonb) || s.props) r
-		order by %[6]d, s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), geom, source, 10+len(ids)),
+		order by %[6]d, s.idx`, table, strings.Join(ids, ", "), strings.Join(sel, ", "), geom, source, geomAt),
 	}
 	db.stmts.Store(key, s)
 	return s, nil

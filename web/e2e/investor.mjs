@@ -439,6 +439,11 @@ async function rangeOrder() {
     report(`min above max refused in place (${name})`, before > 0 && words.test(s.count) && s.err && s.invalid === 'true' && s.items === 0
       && !sent.some((u) => u.includes('max_area_mu=50')), { before, ...s, sent: sent.length });
     await page.screenshot({ path: join(out, `investor-range-order-${name}.png`) });
+    // The language switch says the refusal again in the other language.
+    await page.click('#lang');
+    const switched = await page.textContent('#count-plots');
+    const other = lang === 'en' ? /最小面积不能大于最大面积/ : /smallest area is larger than the largest/;
+    report(`the refusal follows a language switch (${name})`, other.test(switched), { switched });
     await page.fill('#form-plots input[name=max_area_mu]', '500');
     await settle(page, (q) => q.includes('max_area_mu=500'));
     const after = await page.evaluate(() => ({ err: document.querySelector('#count-plots').classList.contains('err'),

@@ -35,6 +35,11 @@ func TestInvestorMap(t *testing.T) {
 		"page URL keeps land and building searches apart (/?lang=en&status=planned,ready&sort=area&b_status=planned&b_sort=free_area&b_q=1)",
 		"page URL keeps land and building searches apart (/?status=planned,ready)",
 	}
+	// A link to one site, and a refused area range (this session's walk-through findings).
+	for _, name := range []string{"zh-1366", "en-375"} {
+		want = append(want, "a link to one plot lands on it ("+name+")", "min above max refused in place ("+name+")",
+			"the refusal follows a language switch ("+name+")", "correcting the range searches again ("+name+")")
+	}
 	for _, lang := range []string{"zh", "en"} {
 		for _, size := range []string{"1366", "375"} {
 			want = append(want, "zone, place, area, scale and north arrow shown ("+lang+" "+size+")",

@@ -378,9 +378,10 @@ try {
   const histLive = await open('/reports');
   const liveNote = await histLive.page.evaluate(() => document.querySelector('#history-note').hidden);
   await histLive.context.close();
-  const y = histApi.history_from ? new Date(histApi.history_from).getUTCFullYear() : 0;
-  report('a date before the history says when it begins', !!histApi.history_from && hist.zh.includes(`${y}年`) && /历史记录/.test(hist.zh)
-    && hist.en.includes(String(y)) && /history of the zone begins/.test(hist.en) && liveNote, { hist, history_from: histApi.history_from, liveNote });
+  // The day the history begins, in China time, as each language writes a date.
+  const day = (loc) => (histApi.history_from ? new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(histApi.history_from)) : '?');
+  report('a date before the history says when it begins', !!histApi.history_from && hist.zh.includes(day('zh-CN')) && /最早记录/.test(hist.zh)
+    && hist.en.includes(day('en-GB')) && /first record of the zone/.test(hist.en) && liveNote, { hist, history_from: histApi.history_from, zh: day('zh-CN'), en: day('en-GB'), liveNote });
 
   // The public's rate limit for costly work, on a server of its own with a small one: the page
   // says so in its language (wait a minute, or sign in), never the server's English detail.

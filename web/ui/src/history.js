@@ -54,9 +54,9 @@ export const changeRow = (meta, layer, c) => h('li', { class: c.secret ? 'secret
 export function versionItem(meta, layer, v, restore) {
   const when = new Date(v.valid_from).toLocaleString(state.lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short' });
   const first = v.version === 1;
-  // A restore's note is the server's own English words ("restored version N"): the operation's
-  // name and "(from vN)" say it in the page's language.
-  const note = v.note && !(v.op === 'restore' && v.note === `restored version ${v.restored_from}`) ? v.note : '';
+  // A restore's note is always the server's own English words ("restored version N", version.go):
+  // the operation's name and "(from vN)" say it in the page's language.
+  const note = v.op === 'restore' ? '' : v.note;
   return h('li', { 'data-version': v.version },
     h('div', {}, h('b', {}, `v${v.version} ${opName(v.op)}`), ` ${when}`, v.changed_by ? ` · ${v.changed_by}` : '', note ? ` · ${note}` : '',
       v.restored_from ? tr(`（自 v${v.restored_from}）`, ` (from v${v.restored_from})`) : '',

@@ -443,9 +443,16 @@ async function load() {
 // of its own (a reader behind a shared address meets it first), else the problem's code as
 // /api/v1/meta words it, its field named; the server's English detail only when neither is known.
 function problemLine(status, pr, e) {
-  if (status === 429) return T('too_many');
+  // The public's rate limit names no field; the limit of failed credentials names the one at fault.
+  if (status === 429 && !(pr && pr.field)) return T('too_many');
   const c = pr && meta && meta.codes && meta.codes[pr.code];
-  if (c) return T('failed') + (lang === 'en' ? c.en : c.zh).replace(/\{field\}/g, pr.field || '').replace(/\{\w+\}/g, '');
+  if (c) {
+    // {field} by the form's own label where the page has one (district, cluster, as_of, group),
+    // every other {name} from the problem's params.
+    const field = { district: T('district'), cluster: T('cluster'), as_of: T('as_of'), group: T('group') }[pr.field] || pr.field || '';
+    const params = pr.params || {};
+    return T('failed') + (lang === 'en' ? c.en : c.zh).replace(/\{(\w+)\}/g, (_, k) => (k === 'field' ? field : String(params[k] ?? '')));
+  }
   return T('failed') + (pr ? `${pr.title || status}: ${pr.detail || ''}` : String((e && e.message) || e));
 }
 

@@ -43,15 +43,33 @@ function rangeFault(q) {
   return null;
 }
 
+// refusals holds, per tab, why its last search has no answer: a function giving the words in
+// the page's language at the time (renderResults says them again after a language switch).
+const refusals = {};
+
 // refuse shows why a tab's search has no answer where its results go (a phone shows the top of
 // the panel only when scrolled up): the count line says why, in the page's language, and the
 // list and the map's highlight of the last answer are cleared, so no stale result stays.
-function refuse(tab, text) {
+function refuse(tab, words) {
+  refusals[tab] = words;
   state.results[tab] = null;
-  $(`#count-${tab}`).textContent = text;
-  $(`#count-${tab}`).classList.add('err');
   $(`#list-${tab}`).textContent = '';
+  sayRefusal(tab);
   showResults(tab, []);
+}
+
+function sayRefusal(tab) {
+  $(`#count-${tab}`).textContent = refusals[tab]();
+  $(`#count-${tab}`).classList.add('err');
+}
+
+// failedSearch words a failed search's problem: its code's words when /api/v1/meta knows the
+// code (problem.js), else "Error:" and the server's words (the codes' fallback speaks of a
+// refused change, which a search is not).
+function failedSearch(layer, e) {
+  const codes = (state.meta && state.meta.codes) || {};
+  if (e.problem && codes[e.problem.code]) return problemText(state.meta, layer, e.problem);
+  return `${t('error')} ${e.message || e}`;
 }
 
 // search runs a tab's search; fit zooms the map to the results.
@@ -72,9 +90,10 @@ export async function search(tab, fit = true) {
   const fault = rangeFault(q);
   if (fault) {
     form.elements[fault].setAttribute('aria-invalid', 'true');
-    refuse(tab, t('range_order'));
+    refuse(tab, () => t('range_order'));
     return;
   }
+  refusals[tab] = null;
   $(`#count-${tab}`).textContent = t('loading');
   $(`#count-${tab}`).classList.remove('err');
   let fc;
@@ -84,7 +103,7 @@ export async function search(tab, fit = true) {
   } catch (e) {
     if (seq === searchSeq[tab]) {
       console.warn(e);
-      refuse(tab, e.problem ? problemText(state.meta, layer, e.problem) : `${t('error')} ${e.message || e}`);
+      refuse(tab, () => failedSearch(layer, e));
     }
     return;
   }
@@ -128,7 +147,10 @@ function availTag(layer, p) {
 // renderResults draws a tab's result list (again, e.g. in the other language).
 export function renderResults(tab) {
   const r = state.results[tab];
-  if (!r) return;
+  if (!r) {
+    if (refusals[tab]) sayRefusal(tab);
+    return;
+  }
   const n = r.total;
   $(`#count-${tab}`).textContent = t(tab === 'plants' ? 'results_plants' : 'results_plots', { n }) + (n > LIST_CAP ? ' ' + t('showing_first', { n: LIST_CAP }) : '');
   const ul = $(`#list-${tab}`);
