@@ -47,7 +47,7 @@ func newEditEnv(t *testing.T) *editEnv {
 		`insert into plots (zone_id, code, land_use, status, enterprise, investment_wan, geom) values
 			(1, 'P1', '100101', 'ready', '机密企业XYZ', 98765.4321, ST_Multi(ST_MakeEnvelope(111.51, 36.01, 111.52, 36.02, 4326)))`,
 		`insert into plants (zone_id, code, status, floors, tenants, geom) values
-			(1, 'S1', 'completed', 2, '[{"name": "秘密租户", "area_m2": 100, "rent_yuan_per_m2_month": 17.77}]',
+			(1, 'S1', 'completed', 2, '[{"name": "秘密租户", "area_m2": 100, "rent_yuan_per_m2_month": 97.31}]',
 			 ST_Multi(ST_MakeEnvelope(111.512, 36.012, 111.513, 36.013, 4326)))`,
 		`insert into idle_sites (zone_id, code, stage, geom) values
 			(1, 'I1', 'survey', ST_Multi(ST_MakeEnvelope(111.56, 36.05, 111.57, 36.06, 4326)))`,
@@ -497,7 +497,9 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	// An investment project signed on P1 (which becomes reserved), so the project routes and
 	// the plot have secrets to leak: its investor and its investment.
 	signedProject(t, e, "P1", "P1")
-	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "17.77", "13800000000", "秘密亩均企业", "4321.987", firm,
+	// The tenant's rent is 97.31, not a number a timestamp can hold (17.77 once matched a
+	// history's valid_from at hh:mm:17.77…: seconds never reach 97).
+	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "97.31", "13800000000", "秘密亩均企业", "4321.987", firm,
 		"秘密项目投资方", "54321.123"}
 	var paths []string
 	// e.server is built by web.NewServer, the constructor cmd/landinv serves: walking its router
