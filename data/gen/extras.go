@@ -133,25 +133,50 @@ func (g *gen) plantProps(n int, p *plot, b rect) *plant {
 
 var stages = []string{"survey", "determination", "notice_hearing", "disposal_plan", "implementation", "reactivated"}
 
+// reactivatedEvery: one plot in production in this many carries a site that was idle and has
+// been re-let (stage reactivated), so the demo shows the last stage too.
+const reactivatedEvery = 60
+
+// idleSites makes the demo's idle and zombie-enterprise sites. Every idle plot carries one, in a
+// stage before re-letting (survey … implementation): its land is still idle, as the plot's
+// status and the idle-land indicator (G) say. A site at the last stage (reactivated: re-let)
+// sits on a plot in production again, since re-let land is no longer idle; a plot marked idle
+// under a re-let site would count in G land the report itself says was re-let.
 func (g *gen) idleSites() []map[string]any {
 	var out []map[string]any
 	n := 0
+	inProduction := 0
 	for _, p := range g.plots {
-		if p.status != "idle" {
+		var stage string
+		var since time.Time
+		switch {
+		case p.status == "idle":
+			stage = stages[n%(len(stages)-1)]
+			if s, ok := p.props["stopped_on"].(string); ok {
+				since, _ = time.Parse("2006-01-02", s)
+			} else {
+				a, _ := time.Parse("2006-01-02", p.props["agreed_start_date"].(string))
+				since = a.AddDate(1, 0, 0)
+			}
+		case p.status == "in_production":
+			inProduction++
+			if inProduction%reactivatedEvery != 0 {
+				continue
+			}
+			stage = "reactivated"
+			// Re-let means supplied to the firm there now: idle for two to four years before.
+			sup, err := time.Parse("2006-01-02", fmt.Sprint(p.props["supplied_on"]))
+			if err != nil {
+				continue
+			}
+			since = sup.AddDate(-2-g.rng.IntN(3), -g.rng.IntN(12), 0)
+		default:
 			continue
 		}
 		n++
-		stage := stages[(n-1)%len(stages)]
 		kind := "idle_land"
 		if n%3 == 0 {
 			kind = "zombie_enterprise"
-		}
-		var since time.Time
-		if s, ok := p.props["stopped_on"].(string); ok {
-			since, _ = time.Parse("2006-01-02", s)
-		} else {
-			a, _ := time.Parse("2006-01-02", p.props["agreed_start_date"].(string))
-			since = a.AddDate(1, 0, 0)
 		}
 		var route, reclaimed, relet any
 		if stage == "disposal_plan" || stage == "implementation" || stage == "reactivated" {
@@ -185,9 +210,17 @@ func (g *gen) idleSites() []map[string]any {
 				relet = day(g.date(y, y))
 			}
 		}
+		if p.status == "in_production" {
+			// The re-let is the supply to the firm there now; a reclaim came a few months before.
+			sup, _ := time.Parse("2006-01-02", fmt.Sprint(p.props["supplied_on"]))
+			relet = day(sup)
+			if reclaimed != nil {
+				reclaimed = day(sup.AddDate(0, -3-g.rng.IntN(10), 0))
+			}
+		}
 		former := ""
-		if c, ok := p.props["confidential"].(map[string]any); ok {
-			former, _ = c["enterprise"].(string)
+		if c, ok := p.props["confidential"].(map[string]any); ok && stage != "reactivated" {
+			former, _ = c["enterprise"].(string) // re-let land: the firm now there is not the former one
 		}
 		name := p.name + "闲置土地"
 		if kind == "zombie_enterprise" {

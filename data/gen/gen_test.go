@@ -306,10 +306,19 @@ func TestPlantsAndIdleSitesSitOnPlots(t *testing.T) {
 			t.Errorf("%s: leased more than leasable", f.str("code"))
 		}
 	}
+	// An idle site lies on an idle plot, except a re-let one (stage reactivated), whose plot is
+	// in production again, re-let on the day it was supplied to the firm there now.
 	for _, f := range cs["idle_sites.geojson"].Features {
 		p, ok := plots[f.str("plot_code")]
-		if !ok || p.str("status") != "idle" {
-			t.Errorf("%s: plot %q missing or not idle", f.str("code"), f.str("plot_code"))
+		want := "idle"
+		if f.str("stage") == "reactivated" {
+			want = "in_production"
+			if f.str("relet_on") != p.str("supplied_on") || f.str("idle_since") >= f.str("relet_on") {
+				t.Errorf("%s: idle since %s, re-let %s, plot supplied %s", f.str("code"), f.str("idle_since"), f.str("relet_on"), p.str("supplied_on"))
+			}
+		}
+		if !ok || p.str("status") != want {
+			t.Errorf("%s (%s): plot %q missing or not %s", f.str("code"), f.str("stage"), f.str("plot_code"), want)
 			continue
 		}
 		if !bytes.Equal(f.Geometry.Coordinates, p.Geometry.Coordinates) {
