@@ -241,6 +241,8 @@ try {
     JSON.stringify(firmRows) === JSON.stringify(ppm.firms.map((f) => [f.credit_code, f.name, f.grade || ''])) &&
     prc.firms.length > 0 && JSON.stringify(reclaimRows) === JSON.stringify(prc.firms.map((f) => f.credit_code)),
   { errors: pp.rec.errors, got: gotP.slice(0, 3), want: wantCounts(ppm).slice(0, 3), pDrawn, firms: firmRows.length, api: ppm.firms.length, reclaim: reclaimRows.length, apiReclaim: prc.firms.length });
+  const plannerLink = await pp.page.evaluate(() => document.querySelector('a[data-report="reclamation"]').offsetParent !== null);
+  report('per-mu: the reclamation list download is offered to a planner', plannerLink, { plannerLink });
   await pp.page.evaluate(() => window.landinvReport.setLang('en'));
   await pp.page.screenshot({ path: join(out, 'report-permu-planner-en-1366.png'), fullPage: true });
   const pmWords = (await words(pp.page)).split(await pp.page.textContent('#c-zone')).join('');
@@ -253,7 +255,7 @@ try {
   const gotPub = await pmCounts(pu.page);
   const pubText = await pu.page.evaluate(() => document.body.innerText);
   const named = [...ppm.firms.map((f) => f.name), ...ppm.firms.map((f) => f.credit_code)].filter((n) => pubText.includes(n));
-  const tablesShown = await pu.page.evaluate(() => ['#pm-firms-table', '#pm-reclaim-table'].filter((id) => document.querySelector(id).offsetParent !== null));
+  const tablesShown = await pu.page.evaluate(() => ['#pm-firms-table', '#pm-reclaim-table', 'a[data-report="reclamation"]'].filter((id) => document.querySelector(id).offsetParent !== null));
   report('per-mu report for the public: the public API\'s counts and no firm name',
     pu.rec.errors.length === 0 && !pubPm.confidential && JSON.stringify(gotPub) === JSON.stringify(wantCounts(pubPm)) && gotPub.length > 0 &&
     named.length === 0 && tablesShown.length === 0, { errors: pu.rec.errors, named: named.slice(0, 5), tablesShown, got: gotPub.slice(0, 3), want: wantCounts(pubPm).slice(0, 3) });

@@ -133,6 +133,8 @@ export function drawPerMu(h, pm, rc) {
   // The reclamation list (confidential).
   const open = rc.confidential;
   $('#pm-reclaim-withheld').hidden = open;
+  // Its download too: for the public it would be a workbook of headers only.
+  document.querySelector('a[data-report="reclamation"]').hidden = !open;
   $('#pm-reclaim-table').hidden = !open || !rc.firms.length;
   const c = (rc.rule || '').match(/grade C (\d+)/);
   $('#pm-reclaim-rule').textContent = open && rc.year ? (c ? h.T('pm_reclaim_rule', c[1]) : '') + (rc.firms.length ? '' : ' ' + h.T('pm_reclaim_none')) : '';
