@@ -45,6 +45,12 @@ try {
         return { clipped: [...hits], placed: map.queryRenderedFeatures({ layers }).map((f) => f.properties.name_en) };
       });
       report(`surroundings' labels inside the first view ${lang} ${name}`, clipped.clipped.length === 0 && clipped.placed.length >= 2, clipped);
+      if (name === '1366x768') {
+        // On a laptop's first view every line of the surroundings is named (river, main road,
+        // railway, expressway), in each language.
+        const lines = await page.evaluate(() => [...new Set(window.landinv.map.queryRenderedFeatures({ layers: ['labels-context-lines'] }).map((f) => f.properties.kind))].sort());
+        report(`surroundings' lines named in the first view ${lang}`, ['expressway', 'main_road', 'railway', 'river'].every((k) => lines.includes(k)), { lines });
+      }
       const zooms = [start, 12, 13, 14.5];
       const found = [];
       for (const z of zooms) {

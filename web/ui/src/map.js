@@ -285,7 +285,9 @@ export function addLabels() {
   map.addLayer({
     id: 'labels-context-lines', type: 'symbol', source: 'layout', filter: kindIn(CONTEXT_LINES),
     layout: {
-      'symbol-placement': 'line', 'symbol-spacing': 500, 'text-field': name, 'text-font': FONT, 'text-size': 12,
+      // 350 px between a line's label candidates: at 500 the expressway's long English name
+      // ("Beijing–Kunming Expressway G5") found no straight stretch free in the first view.
+      'symbol-placement': 'line', 'symbol-spacing': 350, 'text-field': name, 'text-font': FONT, 'text-size': 12,
       'text-max-angle': en ? 30 : 45, 'text-padding': 4, 'text-keep-upright': true,
     },
     paint: { 'text-color': ['match', ['get', 'kind'], 'river', '#2a6db0', 'expressway', '#9a5512', '#555555'], ...halo },
