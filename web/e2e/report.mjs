@@ -198,6 +198,9 @@ try {
   const a4 = (mb) => Math.abs(mb[0] - 595.92) < 2 && Math.abs(mb[1] - 842.88) < 2;
   report('prints to A4 without the controls', hidden === 'none' && Object.values(printed).every((r) => a4(r.mediaBox) && r.pages >= 2 && r.pages <= 10), { hidden, printed });
   report('printed pages are numbered "i / N"', Object.values(printed).every((r) => r.numbered.every(Boolean)), printed);
+  // One family of type: no serif font anywhere in the printed report (the page numbers were).
+  const serif = ['zh', 'en'].map((n) => execFileSync('pdffonts', [join(out, `report-${n}.pdf`)]).toString().split('\n').filter((l) => /serif/i.test(l) && !/sans/i.test(l))).flat();
+  report('printed report has no serif font', serif.length === 0, { serif });
   report('no printed page under a third full, except the last', Object.values(printed).every((r) => r.fill.slice(0, -1).every((f) => f >= 1 / 3)), printed);
   const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(out, 'report-zh.pdf'), '-']).toString();
   report('the cover names zone, issuer, period, date and page count; the last page is signed off',

@@ -52,6 +52,7 @@ func TestReportPage(t *testing.T) {
 		"pipeline report prints on numbered pages, none under a third full but the last",
 		"the public's rate limit is said in the page's language", "the English report names roads in English",
 		"a date before the history says when it begins",
-		"sections and figures are numbered as seen", "per-mu: the reclamation list download is offered to a planner"}
+		"sections and figures are numbered as seen", "per-mu: the reclamation list download is offered to a planner",
+		"printed report has no serif font"}
 	expectChecks(t, results, want...)
 }
