@@ -175,7 +175,7 @@ export function renderResults(tab) {
       li.querySelector('.nm').textContent = p.name ? label(p) : '';
       li.querySelector('.st').textContent = t.enum('plots', 'status', p.status) + (p.standard_land ? ' · ' + t('standard_land_short') : '');
       li.querySelector('.st').after(availTag('plots', p));
-      li.querySelector('small').textContent = `${fmt(p.area_mu, 1)} ${t.unit('亩')} · ${t.enum('plots', 'cluster', p.cluster) || '—'} · ${p.land_use} ${landUseName(p.land_use)}`;
+      li.querySelector('small').textContent = `${fmt(p.area_mu, 2)} ${t.unit('亩')} · ${t.enum('plots', 'cluster', p.cluster) || '—'} · ${p.land_use} ${landUseName(p.land_use)}`;
     } else {
       li.innerHTML = '<b></b> <span class="nm"></span><br><span class="st"></span> <small></small>';
       li.querySelector('b').textContent = f.id;
