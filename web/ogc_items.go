@@ -348,6 +348,9 @@ func (s *Server) ogcItems(l *inventory.Layer) http.HandlerFunc {
 }
 
 // ogcPageLinks are a page's self, next (when more remain) and prev (after the first) links.
+// Their query writes a space as %20, never '+': a cql-text filter is read with its '+' taken
+// literally (GDAL sends '+' unescaped, see filterParam), so a next link with "a+%3D+b" failed
+// on page 2 for a client that follows it (GDAL's -where over pages).
 func ogcPageLinks(r *http.Request, offset, limit, returned int, matched int64) []map[string]string {
 	at := func(off int) string {
 		u := *r.URL
@@ -356,7 +359,7 @@ func ogcPageLinks(r *http.Request, offset, limit, returned int, matched int64) [
 		if off == 0 {
 			vals.Del("offset")
 		}
-		u.RawQuery = vals.Encode()
+		u.RawQuery = queryEncode(vals)
 		return u.RequestURI()
 	}
 	links := []map[string]string{ogcLink(r, "self", r.URL.RequestURI(), "application/geo+json", "")}
@@ -429,4 +432,10 @@ func (s *Server) ogcItem(l *inventory.Layer) http.HandlerFunc {
 		raw = append(raw, '\n')
 		_, _ = w.Write(raw)
 	}
+}
+
+// queryEncode is url.Values.Encode with a space written %20 instead of '+' (Encode writes a
+// literal '+' as %2B, so no '+' it leaves is anything but a space).
+func queryEncode(v url.Values) string {
+	return strings.ReplaceAll(v.Encode(), "+", "%20")
 }
