@@ -164,6 +164,8 @@ func (s *Server) ogcCollectionDoc(r *http.Request, name string) (map[string]any,
 		links = append(links,
 			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/queryables", base+"/queryables", "application/schema+json", "queryables"),
 			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/schema", base+"/schema", "application/schema+json", "schema"),
+			// One feature as GeoJSON, for clients that type their columns from it (GDAL).
+			ogcLink(r, "describedBy", base+"/feature-schema", "application/schema+json", "schema of a feature"),
 			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/sortables", base+"/sortables", "application/schema+json", "sortables"))
 		if _, ok := inventory.TileLayers[name]; ok && s.deps.Tiles != nil {
 			links = append(links, ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", base+"/tiles", "application/json", "vector tiles"))

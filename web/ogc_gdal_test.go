@@ -76,6 +76,15 @@ func TestGDALReadsFiltersAndPagesThroughOGC(t *testing.T) {
 		}
 	}
 
+	// GDAL types the columns from the collection's describedBy schema, not from the first page
+	// (whose indicators may all be null): numbers are Real or Integer, at GDAL's default page size.
+	info := gdal(t, "ogrinfo", "-ro", "-so", root, "plots")
+	for col, typ := range map[string]string{"min_far": "Real", "min_investment_wan_per_mu": "Real", "area_mu": "Real", "version": "Integer", "name": "String"} {
+		if !regexp.MustCompile(`(?m)^` + col + `: ` + typ + ` `).MatchString(info) {
+			t.Errorf("ogrinfo types %s not as %s:\n%s", col, typ, info)
+		}
+	}
+
 	// The demo holds fewer than 1000 plots: paging itself is checked at 100 a page.
 	paged := filepath.Join(dir, "paged.gpkg")
 	gdal(t, "ogr2ogr", "-f", "GPKG", "-oo", "PAGE_SIZE=100", paged, root, "plots")

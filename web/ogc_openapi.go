@@ -120,7 +120,7 @@ func (s *Server) ogcOpenAPI() map[string]any {
 			"patch":  map[string]any{"summary": "change (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
 			"delete": map[string]any{"summary": "archive (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "responses": ogcWriteResp},
 		}
-		for _, k := range []string{"queryables", "sortables", "schema"} {
+		for _, k := range []string{"queryables", "sortables", "schema", "feature-schema"} {
 			paths[base+"/"+k] = map[string]any{"get": ogcOp(l.LabelEN+": "+k+" (JSON Schema)", nil, ogcJSONResp)}
 		}
 		if _, ok := inventory.TileLayers[l.Name]; ok && s.deps.Tiles != nil {

@@ -92,3 +92,36 @@ func ogcSchema(l *inventory.Layer, kind string) http.HandlerFunc {
 		writeJSONBody(w, ogcSchemaDoc(l, r, kind))
 	}
 }
+
+// ogcFeatureSchema answers GET /ogc/collections/{layer}/feature-schema: the schema of one
+// feature as GeoJSON (type, id, geometry, and the properties of the layer's schema for the
+// viewer), linked from the collection as rel="describedBy". GDAL's OAPIF driver reads its
+// columns' types from it; without it GDAL guesses them from the first page, where an
+// indicator that is null on every feature of that page became a text column.
+func ogcFeatureSchema(l *inventory.Layer) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		doc := ogcSchemaDoc(l, r, "schema")
+		props := doc["properties"].(map[string]any)
+		geom := props[cql2.GeometryProperty]
+		delete(props, cql2.GeometryProperty)
+		inner := map[string]any{"type": "object", "properties": props}
+		if req, ok := doc["required"]; ok {
+			inner["required"] = req
+		}
+		w.Header().Add("Vary", "Authorization")
+		w.Header().Set("Content-Type", "application/schema+json")
+		writeJSONBody(w, map[string]any{
+			"$schema":  "https://json-schema.org/draft/2020-12/schema",
+			"$id":      "/ogc/collections/" + l.Name + "/feature-schema",
+			"title":    doc["title"],
+			"type":     "object",
+			"required": []string{"type", "geometry", "properties"},
+			"properties": map[string]any{
+				"type":       map[string]any{"type": "string", "enum": []string{"Feature"}},
+				"id":         map[string]any{"type": "string"},
+				"geometry":   geom,
+				"properties": inner,
+			},
+		})
+	}
+}

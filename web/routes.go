@@ -194,6 +194,7 @@ func (s *Server) routes() chi.Router {
 			for _, kind := range []string{"queryables", "sortables", "schema"} {
 				r.With(none).Get(base+"/"+kind, ogcSchema(l, kind))
 			}
+			r.With(none).Get(base+"/feature-schema", ogcFeatureSchema(l))
 			if tl, ok := inventory.TileLayers[l.Name]; ok && s.deps.Tiles != nil {
 				r.With(read, s.params("zone")).Get(base+"/tiles", s.ogcTilesets(tl))
 				r.With(read, s.params("zone")).Get(base+"/tiles/WebMercatorQuad", s.ogcTileset(tl))

@@ -98,7 +98,7 @@ func ogcNoZone(p string) bool {
 		"/ogc/collections/zones/items", "/ogc/collections/zones/items/{code}":
 		return true
 	}
-	return strings.HasSuffix(p, "/queryables") || strings.HasSuffix(p, "/sortables") || strings.HasSuffix(p, "/schema")
+	return strings.HasSuffix(p, "/queryables") || strings.HasSuffix(p, "/sortables") || strings.HasSuffix(p, "/schema") || strings.HasSuffix(p, "/feature-schema")
 }
 
 // TestUnknownZoneIs404Everywhere: on every route that takes zone (reads, history, writes,
