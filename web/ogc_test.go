@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -455,5 +456,63 @@ func TestOGCTileIsTheMapsTile(t *testing.T) {
 	}
 	if r := e.do(t, "GET", "/ogc/collections/plots/tiles/WebMercatorQuad/12/4096/0", "", "", ""); r.status != 400 || r.json(t)["field"] != "tileRow" {
 		t.Errorf("row out of range = %d %s", r.status, r.body)
+	}
+}
+
+// TestTileMatrixSetServedHere: the tileset and the tileset list link their tiling scheme to
+// /ogc/tileMatrixSets/WebMercatorQuad on this server (no outside host), and its matrices are
+// the WebMercatorQuad ones: 2^z tiles a side, 256 pixels a tile, covering ±20037508.34 m.
+func TestTileMatrixSetServedHere(t *testing.T) {
+	e := newOGCEnv(t)
+	const rel = "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"
+	var set struct {
+		Links []struct{ Rel, Href string } `json:"links"`
+	}
+	getJSON(t, e.srv, "/ogc/collections/plots/tiles/WebMercatorQuad", 200, &set)
+	var list struct {
+		Tilesets []struct {
+			Links []struct{ Rel, Href string } `json:"links"`
+		} `json:"tilesets"`
+	}
+	getJSON(t, e.srv, "/ogc/collections/plots/tiles", 200, &list)
+	links := set.Links
+	for _, ts := range list.Tilesets {
+		links = append(links, ts.Links...)
+	}
+	found := 0
+	for _, l := range links {
+		if l.Rel == rel {
+			found++
+			if !strings.HasSuffix(l.Href, "/ogc/tileMatrixSets/WebMercatorQuad") || !strings.HasPrefix(l.Href, e.srv.URL) {
+				t.Errorf("tiling scheme at %s", l.Href)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("%d tiling-scheme links, want one in the tileset and one in the list", found)
+	}
+	var tms struct {
+		ID           string `json:"id"`
+		CRS          string `json:"crs"`
+		TileMatrices []struct {
+			ID            string    `json:"id"`
+			CellSize      float64   `json:"cellSize"`
+			PointOfOrigin []float64 `json:"pointOfOrigin"`
+			TileWidth     int       `json:"tileWidth"`
+			MatrixWidth   int       `json:"matrixWidth"`
+			MatrixHeight  int       `json:"matrixHeight"`
+		} `json:"tileMatrices"`
+	}
+	getJSON(t, e.srv, "/ogc/tileMatrixSets/WebMercatorQuad", 200, &tms)
+	if tms.ID != "WebMercatorQuad" || !strings.HasSuffix(tms.CRS, "/EPSG/0/3857") || len(tms.TileMatrices) < 17 {
+		t.Fatalf("tile matrix set %+v", tms)
+	}
+	const side = 2 * 20037508.342789244 // the Web Mercator square, in metres
+	for z, m := range tms.TileMatrices {
+		covered := m.CellSize * float64(m.TileWidth) * float64(m.MatrixWidth)
+		if m.ID != strconv.Itoa(z) || m.MatrixWidth != 1<<z || m.MatrixHeight != 1<<z || math.Abs(covered-side) > 0.01 ||
+			len(m.PointOfOrigin) != 2 || math.Abs(m.PointOfOrigin[0]+side/2) > 0.01 || math.Abs(m.PointOfOrigin[1]-side/2) > 0.01 {
+			t.Errorf("matrix %d: %+v covers %.3f m", z, m, covered)
+		}
 	}
 }

@@ -16,6 +16,58 @@ import (
 
 const webMercatorQuad = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 
+// tilingSchemeRel links a tileset to its tile matrix set, which the server serves itself
+// (/ogc/tileMatrixSets/WebMercatorQuad): a link to the OGC registry on GitHub, as before, left
+// GDAL's OGCAPI driver unable to open a collection where GitHub cannot be reached (often so in
+// China), and the tileset itself carried no such link at all.
+const tilingSchemeRel = "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"
+
+// webMercatorQuadSet is the WebMercatorQuad tile matrix set (OGC Two Dimensional Tile Matrix
+// Set 2.0, JSON), zoom 0 to inventory.MaxTileZoom: 256-pixel tiles in EPSG:3857 from the top
+// left corner of the square of ±20037508.3427892 m; each zoom halves the cell size. It carries
+// the 1.0 encoding's names as well (type, identifier, supportedCRS, tileMatrix with
+// topLeftCorner): GDAL 3.6, Debian 12's, reads only those ("Invalid tiling matrix set name"
+// otherwise); a 2.0 reader ignores them.
+func webMercatorQuadSet() map[string]any {
+	const (
+		origin   = 20037508.3427892
+		cell0    = 156543.03392804097 // metres per pixel at zoom 0: 2·origin / 256
+		scale0   = 559082264.0287178  // cell0 / 0.28 mm, the standard pixel
+		tileSize = 256
+	)
+	var matrices []map[string]any
+	for z := 0; z <= inventory.MaxTileZoom; z++ {
+		n := 1 << z
+		matrices = append(matrices, map[string]any{
+			"id": strconv.Itoa(z), "scaleDenominator": scale0 / float64(n), "cellSize": cell0 / float64(n),
+			"cornerOfOrigin": "topLeft", "pointOfOrigin": []float64{-origin, origin},
+			"tileWidth": tileSize, "tileHeight": tileSize, "matrixWidth": n, "matrixHeight": n,
+			"type": "TileMatrixType", "identifier": strconv.Itoa(z), "topLeftCorner": []float64{-origin, origin}, // 1.0
+		})
+	}
+	crs := "http://www.opengis.net/def/crs/EPSG/0/3857"
+	return map[string]any{
+		"id": "WebMercatorQuad", "title": "Google Maps Compatible for the World", "uri": webMercatorQuad,
+		"crs": crs, "orderedAxes": []string{"X", "Y"},
+		"wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
+		"tileMatrices":      matrices,
+		"type":              "TileMatrixSetType", "identifier": "WebMercatorQuad", "supportedCRS": crs, "tileMatrix": matrices, // 1.0
+	}
+}
+
+// ogcTileMatrixSets answers GET /ogc/tileMatrixSets: the one set the tiles use.
+func ogcTileMatrixSets(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"tileMatrixSets": []map[string]any{{
+		"id": "WebMercatorQuad", "title": "Google Maps Compatible for the World", "uri": webMercatorQuad,
+		"links": []map[string]string{ogcLink(r, "self", "/ogc/tileMatrixSets/WebMercatorQuad", "application/json", "WebMercatorQuad")},
+	}}})
+}
+
+// ogcTileMatrixSet answers GET /ogc/tileMatrixSets/WebMercatorQuad.
+func ogcTileMatrixSet(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, webMercatorQuadSet())
+}
+
 func ogcTileURL(l *inventory.Layer) string {
 	return "/ogc/collections/" + l.Name + "/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"
 }
@@ -31,7 +83,7 @@ func (s *Server) ogcTilesets(tl *inventory.TileLayer) http.HandlerFunc {
 				"crs": "http://www.opengis.net/def/crs/EPSG/0/3857", "tileMatrixSetURI": webMercatorQuad,
 				"links": []map[string]string{
 					ogcLink(r, "self", base, "application/json", "tileset"),
-					ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "https://raw.githubusercontent.com/opengeospatial/2D-Tile-Matrix-Set/master/registry/json/WebMercatorQuad.json", "application/json", "WebMercatorQuad"),
+					ogcLink(r, tilingSchemeRel, "/ogc/tileMatrixSets/WebMercatorQuad", "application/json", "WebMercatorQuad"),
 					ogcLink(r, "item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
 					ogcLink(r, "describedby", base+"/tilejson", "application/json", "TileJSON 3.0"),
 				},
@@ -55,6 +107,7 @@ func (s *Server) ogcTileset(tl *inventory.TileLayer) http.HandlerFunc {
 			"layers":              []map[string]any{{"id": tl.Layer.Name, "dataType": "vector", "propertiesSchema": map[string]any{"type": "object", "properties": fields}, "maxTileMatrix": strconv.Itoa(inventory.MaxTileZoom)}},
 			"links": []map[string]string{
 				ogcLink(r, "self", "/ogc/collections/"+tl.Layer.Name+"/tiles/WebMercatorQuad", "application/json", ""),
+				ogcLink(r, tilingSchemeRel, "/ogc/tileMatrixSets/WebMercatorQuad", "application/json", "WebMercatorQuad"),
 				ogcLink(r, "item", ogcTileURL(tl.Layer), "application/vnd.mapbox-vector-tile", "Mapbox Vector Tiles"),
 			},
 		})

@@ -179,6 +179,8 @@ func (s *Server) routes() chi.Router {
 	r.Route("/ogc", func(r chi.Router) {
 		r.With(none).Get("/", s.ogcLanding)
 		r.With(none).Get("/conformance", ogcConformanceDoc)
+		r.With(none).Get("/tileMatrixSets", ogcTileMatrixSets)
+		r.With(none).Get("/tileMatrixSets/WebMercatorQuad", ogcTileMatrixSet)
 		r.With(none).Get("/api", s.ogcAPI)               // OpenAPI 3.0 (service-desc)
 		r.With(none).Get("/api.html", s.ogcAPIHTML)      // service-doc
 		r.With(none).Get("/styles/land-map", s.ogcStyle) // MapLibre style of the land map's tiles

@@ -94,7 +94,7 @@ var noZone = map[string]bool{
 // (the same in every zone) take no zone.
 func ogcNoZone(p string) bool {
 	switch p {
-	case "/ogc/", "/ogc/conformance", "/ogc/api", "/ogc/api.html", "/ogc/styles/land-map",
+	case "/ogc/", "/ogc/conformance", "/ogc/api", "/ogc/api.html", "/ogc/styles/land-map", "/ogc/tileMatrixSets", "/ogc/tileMatrixSets/WebMercatorQuad",
 		"/ogc/collections/zones/items", "/ogc/collections/zones/items/{code}":
 		return true
 	}
