@@ -692,3 +692,21 @@ func TestImportOverHTTP(t *testing.T) {
 		t.Errorf("imported N1: %v", f.Properties)
 	}
 }
+
+// TestPublicETagNamesTheSameVersion: the public's ETag of a version ("…-vN-public", from an
+// anonymous GET, as a GIS client reading before it signs in gets it) is accepted as If-Match for
+// that version; an older version's public ETag is still refused as stale.
+func TestPublicETagNamesTheSameVersion(t *testing.T) {
+	e := newEditEnv(t)
+	pub := e.do(t, "GET", "/api/v1/plots/P1", "", "", "")
+	tag := pub.header.Get("ETag")
+	if pub.status != 200 || !strings.HasSuffix(tag, `-public"`) {
+		t.Fatalf("public GET: %d, ETag %q", pub.status, tag)
+	}
+	if r := e.do(t, "PATCH", "/api/v1/plots/P1", "alice", tag, `{"type":"Feature","properties":{"name":"by public etag"}}`); r.status != 200 {
+		t.Fatalf("PATCH with the public ETag of the current version: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "PATCH", "/api/v1/plots/P1", "alice", tag, `{"type":"Feature","properties":{"name":"again"}}`); r.status != 412 {
+		t.Errorf("PATCH with the public ETag of the version before: %d %s", r.status, r.body)
+	}
+}

@@ -177,15 +177,19 @@ func matchRequired(op, ifMatch string) error {
 // checkMatch compares an If-Match header with the current version's ETag. Weak tags compare
 // by their opaque part; a list matches when any member does ("*" never gets here:
 // matchRequired refuses it);
-// an empty header matches (matchRequired says when it may be empty).
+// an empty header matches (matchRequired says when it may be empty). The public's tag of the
+// current version ("…-vN-public", web/api.go) names the same version, so it matches too: a
+// client that read the feature before signing in (a GIS client) edits that version, and a
+// later version still refuses it.
 func checkMatch(ifMatch, current string) error {
 	ifMatch = strings.TrimSpace(ifMatch)
 	if ifMatch == "" {
 		return nil
 	}
+	public := strings.TrimSuffix(current, `"`) + `-public"`
 	for _, t := range strings.Split(ifMatch, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == current {
+		if t == current || t == public {
 			return nil
 		}
 	}
