@@ -30,6 +30,10 @@ type Field struct {
 	LabelEN string    `json:"label_en"` // English label
 	// Confidential properties reach only planners and admins, under properties.confidential.
 	Confidential bool `json:"confidential,omitempty"`
+	// StaffOnly properties reach only those who see confidential properties, but as plain
+	// properties, not under confidential: who wrote a version (changed_by, 修改人) is a member of
+	// staff's login name, which the public never reads, filters on or sorts by (HiddenFrom).
+	StaffOnly bool `json:"staff_only,omitempty"`
 	// Computed properties are written by PostGIS (areas, lengths, derived codes) or by the
 	// store (versions), never by a client.
 	Computed bool `json:"computed,omitempty"`
@@ -263,6 +267,13 @@ func Layers() []*Layer {
 	return []*Layer{LayoutLayer, PlotLayer, PlantLayer, IdleSiteLayer, RoadLayer}
 }
 
+// HiddenFrom says whether v may not read f: a confidential or staff-only property, for a viewer
+// who does not see confidential properties. The one rule for items, filters, sorts, schemas
+// and history.
+func (f Field) HiddenFrom(v Viewer) bool {
+	return (f.Confidential || f.StaffOnly) && !v.SeesConfidential()
+}
+
 // LayerNamed returns the layer whose URL name is name.
 func LayerNamed(name string) (*Layer, bool) {
 	for _, l := range Layers() {
@@ -279,7 +290,7 @@ func versionFields() []Field {
 		{Name: "code", Type: Text, Label: "编号", LabelEN: "Code", Required: true},
 		{Name: "version", Type: Integer, Label: "版本", LabelEN: "Version", Computed: true},
 		{Name: "valid_from", Type: Text, Label: "生效时间", LabelEN: "Valid from", Computed: true},
-		{Name: "changed_by", Type: Text, Label: "修改人", LabelEN: "Changed by", Computed: true},
+		{Name: "changed_by", Type: Text, Label: "修改人", LabelEN: "Changed by", Computed: true, StaffOnly: true},
 		{Name: "illustrative", Type: Bool, Label: "示意数据", LabelEN: "Illustrative"},
 	}
 }

@@ -686,10 +686,18 @@ func TestImportOverHTTP(t *testing.T) {
 	if r.status != 200 || r.json(t)["committed"] != true {
 		t.Fatalf("good import: %d %s", r.status, r.body)
 	}
+	// A planner reads who imported it; the public does not (a member of staff's login name).
 	var f feature
-	getJSON(t, e.srv, "/api/v1/plots/N1", 200, &f)
+	if err := json.Unmarshal(e.do(t, "GET", "/api/v1/plots/N1", "alice", "", "").body, &f); err != nil {
+		t.Fatal(err)
+	}
 	if f.Properties["changed_by"] != "alice" || f.Properties["status"] != "planned" {
 		t.Errorf("imported N1: %v", f.Properties)
+	}
+	var pub feature
+	getJSON(t, e.srv, "/api/v1/plots/N1", 200, &pub)
+	if _, ok := pub.Properties["changed_by"]; ok || pub.Properties["status"] != "planned" {
+		t.Errorf("imported N1 as the public: %v", pub.Properties)
 	}
 }
 

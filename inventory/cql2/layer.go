@@ -13,7 +13,7 @@ const GeometryProperty = "geometry"
 func LayerQueryables(l *inventory.Layer, v inventory.Viewer) Queryables {
 	q := Queryables{GeometryProperty: {Type: TypeGeometry}}
 	for _, f := range l.Fields {
-		if f.Confidential && !v.SeesConfidential() {
+		if f.HiddenFrom(v) {
 			continue
 		}
 		var qa Queryable

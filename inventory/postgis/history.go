@@ -75,7 +75,7 @@ func (db *DB) History(ctx context.Context, l *inventory.Layer, zone, code string
 func diff(l *inventory.Layer, before, after map[string]any, v inventory.Viewer) []inventory.PropertyChange {
 	out := []inventory.PropertyChange{}
 	for _, f := range l.Fields {
-		if f.Confidential && !v.SeesConfidential() {
+		if f.HiddenFrom(v) {
 			continue
 		}
 		if f.Name == "code" || f.Name == "version" || f.Name == "valid_from" || f.Name == "changed_by" {

@@ -23,7 +23,7 @@ import (
 func queryColumns(l *inventory.Layer, v inventory.Viewer) map[string]string {
 	cols := map[string]string{cql2.GeometryProperty: "t.geom"}
 	for _, f := range l.Fields {
-		if (f.Confidential && !v.SeesConfidential()) || f.Type == inventory.JSON {
+		if f.HiddenFrom(v) || f.Type == inventory.JSON {
 			continue
 		}
 		switch f.Name {

@@ -132,7 +132,7 @@ func selectListOf(l *inventory.Layer, v inventory.Viewer, keep []string) string 
 	var b strings.Builder
 	b.WriteString("t.code")
 	for _, f := range l.Fields {
-		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) || (keep != nil && !slices.Contains(keep, f.Name)) {
+		if f.Name == "code" || f.HiddenFrom(v) || (keep != nil && !slices.Contains(keep, f.Name)) {
 			continue
 		}
 		b.WriteString(", ")
@@ -273,7 +273,7 @@ func decodeFeature(l *inventory.Layer, raw []byte) (*inventory.Feature, error) {
 func propertyNames(l *inventory.Layer, v inventory.Viewer, keep []string) (public, conf []string) {
 	public = []string{"code"}
 	for _, f := range l.Fields {
-		if f.Name == "code" || (f.Confidential && !v.SeesConfidential()) || (keep != nil && !slices.Contains(keep, f.Name)) {
+		if f.Name == "code" || f.HiddenFrom(v) || (keep != nil && !slices.Contains(keep, f.Name)) {
 			continue
 		}
 		if f.Confidential {
