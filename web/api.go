@@ -344,7 +344,8 @@ func featureVersion(raw []byte) (int, error) {
 
 // notModified sets a single feature's ETag and answers 304 when If-None-Match names it.
 // Planners see confidential figures the public does not: the two get different entity tags
-// (Vary: Authorization). The planners' tag is the one If-Match expects when editing.
+// (Vary: Authorization). If-Match takes either tag of the current version, except on a
+// replace (PUT), which takes the planners' (ogc_edit.go replace).
 func notModified(w http.ResponseWriter, r *http.Request, f inventory.Feature) bool {
 	etag := f.ETag()
 	if !inventory.ViewerFrom(r.Context()).SeesConfidential() {

@@ -717,4 +717,14 @@ func TestPublicETagNamesTheSameVersion(t *testing.T) {
 	if r := e.do(t, "PATCH", "/api/v1/plots/P1", "alice", tag, `{"type":"Feature","properties":{"name":"again"}}`); r.status != 412 {
 		t.Errorf("PATCH with the public ETag of the version before: %d %s", r.status, r.body)
 	}
+	// A replace (PUT) clears what its body leaves out: the public's copy lacks the confidential
+	// properties, so a replace naming it is refused and P1 keeps its enterprise.
+	cur := e.do(t, "GET", "/api/v1/plots/P1", "", "", "")
+	put := `{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[111.51,36.01],[111.52,36.01],[111.52,36.02],[111.51,36.02],[111.51,36.01]]]]},"properties":{"land_use":"100101","status":"ready"}}`
+	if r := e.do(t, "PUT", "/ogc/collections/plots/items/P1", "alice", cur.header.Get("ETag"), put); r.status != 412 || !strings.Contains(string(r.body), "public") {
+		t.Errorf("PUT with the public ETag: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/api/v1/plots/P1", "alice", "", ""); !strings.Contains(string(r.body), "机密企业XYZ") {
+		t.Errorf("P1 lost its enterprise: %s", r.body)
+	}
 }

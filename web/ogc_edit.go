@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -25,6 +26,13 @@ func replace(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 		ifMatch := r.Header.Get("If-Match")
 		if ifMatch == "" {
 			Problem(w, r, inventory.Errorf(inventory.EPreconditionRequired, "If-Match", "is required: send the ETag of the version you replace (from GET)"))
+			return
+		}
+		if strings.Contains(ifMatch, `-public"`) {
+			// The public's copy lacks the confidential properties, which a replace would clear:
+			// a replace names the copy a planner read (PATCH may name either, it clears nothing).
+			Problem(w, r, inventory.Errorf(inventory.EPrecondition, "If-Match",
+				"names the public's copy, which lacks the confidential properties a replace would clear: read the feature signed in and replace that version"))
 			return
 		}
 		body, err := readFeature(w, r)

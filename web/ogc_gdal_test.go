@@ -147,6 +147,25 @@ func TestGDALReadsFiltersAndPagesThroughOGC(t *testing.T) {
 		t.Error("GDAL applied -where on the client: no request carried filter")
 	}
 
+	// A '+' inside a cql-text filter (GDAL sends it unescaped) is a plus sign on every page: the
+	// next link carries it as %2B, not as a space.
+	var plus struct {
+		Links []struct{ Rel, Href string } `json:"links"`
+	}
+	getJSON(t, e.srv, "/ogc/collections/plots/items?filter-lang=cql-text&limit=1&filter=area_mu+0%20>%2050", 200, &plus)
+	nexts := 0
+	for _, l := range plus.Links {
+		if l.Rel == "next" {
+			nexts++
+			if !strings.Contains(l.Href, "area_mu%2B0%20%3E%2050") {
+				t.Errorf("next link %s does not carry the filter's '+'", l.Href)
+			}
+		}
+	}
+	if nexts != 1 {
+		t.Errorf("%d next links: %+v", nexts, plus.Links)
+	}
+
 	// datetime = as_of: the plots as of a date before the demo existed are none.
 	var past fc
 	getJSON(t, e.srv, "/ogc/collections/plots/items?datetime=2000-01-01", 200, &past)

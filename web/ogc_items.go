@@ -170,6 +170,23 @@ func (s *Server) ogcQuery(l *inventory.Layer, r *http.Request) (inventory.Query,
 	return q, crsURI, q.Validate()
 }
 
+// filterSource is the filter's text as the client meant it: for cql-text read from the raw
+// query with url.PathUnescape (a '+' stays a '+'), else as the query decodes it. The page
+// links write it back from here, so page 2 runs the filter page 1 ran.
+func filterSource(r *http.Request, v url.Values) string {
+	src := v.Get("filter")
+	if l, ok := v["filter-lang"]; ok && strings.EqualFold(l[0], cql2.LangLegacyText) {
+		for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+			if raw, ok := strings.CutPrefix(kv, "filter="); ok {
+				if u, err := url.PathUnescape(raw); err == nil {
+					src = u
+				}
+			}
+		}
+	}
+	return src
+}
+
 // filterParam reads filter in filter-lang (cql2-text by default; cql-text, GDAL 3.6's draft
 // name, as CQL2-Text plus ILIKE; cql2-json). GDAL 3.6 does not escape '+' in the query
 // string, so for cql-text the filter is read from the raw query with url.PathUnescape, which
@@ -179,16 +196,7 @@ func filterParam(r *http.Request, v url.Values) (cql2.Expr, error) {
 	if l, ok := v["filter-lang"]; ok {
 		lang = l[0]
 	}
-	src := v.Get("filter")
-	if strings.EqualFold(lang, cql2.LangLegacyText) {
-		for _, kv := range strings.Split(r.URL.RawQuery, "&") {
-			if raw, ok := strings.CutPrefix(kv, "filter="); ok {
-				if u, err := url.PathUnescape(raw); err == nil {
-					src = u
-				}
-			}
-		}
-	}
+	src := filterSource(r, v)
 	if len(src) > MaxFilterBytes {
 		return nil, inventory.Errorf(inventory.EInvalid, "filter", "is longer than %d bytes", MaxFilterBytes)
 	}
@@ -355,6 +363,9 @@ func ogcPageLinks(r *http.Request, offset, limit, returned int, matched int64) [
 	at := func(off int) string {
 		u := *r.URL
 		vals := u.Query()
+		if vals.Has("filter") {
+			vals.Set("filter", filterSource(r, vals)) // a cql-text '+' stays a '+' (written %2B)
+		}
 		vals.Set("offset", strconv.Itoa(off))
 		if off == 0 {
 			vals.Del("offset")

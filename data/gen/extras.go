@@ -183,6 +183,10 @@ func (g *gen) idleSites() []map[string]any {
 			routes := []string{"extend_start", "change_use", "temporary_use", "paid_recovery", "free_recovery", "swap",
 				"judicial_auction", "equity_transfer", "industrial_upgrade", "split_lease"}
 			rt := routes[(n*3)%len(routes)]
+			if p.status == "in_production" {
+				// Re-let to the firm there now: a route that hands the land to someone else.
+				rt = []string{"paid_recovery", "free_recovery", "swap", "judicial_auction", "equity_transfer"}[n%5]
+			}
 			route = rt
 			takenBack := rt == "paid_recovery" || rt == "free_recovery" || rt == "swap" || rt == "judicial_auction"
 			if stage != "disposal_plan" && takenBack {
