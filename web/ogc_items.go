@@ -35,6 +35,15 @@ const MaxFilterBytes = 16 << 10
 // ogcItemsParams are the parameters of an items list beside the layer's queryables.
 var ogcItemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter", "filter-lang", "filter-crs", "sortby", "properties", "zone", "f", MinRevisionParam}
 
+// ogcItemsParamsCheck is the parameter middleware of a layer's items: it takes
+// ogcItemsParamNames and, refusing an unknown parameter, lists ogcItemsParams and points to the
+// queryables, never the property names themselves (the public must not learn the names of
+// confidential properties from a typo's answer).
+func (s *Server) ogcItemsParamsCheck(l *inventory.Layer) func(http.Handler) http.Handler {
+	more := "; and property=value for a property of /ogc/collections/" + l.Name + "/queryables"
+	return s.paramsChecking(false, ogcItemsParamNames(l), ogcItemsParams, more)
+}
+
 // ogcItemsParamNames lists the parameters a layer's items take: the common ones and one
 // equality filter per queryable (confidential ones are refused later for viewers who may not
 // see them, as unknown).

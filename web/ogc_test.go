@@ -431,6 +431,15 @@ func TestOGCQueryablesFollowTheViewer(t *testing.T) {
 		if r.status != 400 || !strings.Contains(string(r.body), `"property":"investment_wan"`) {
 			t.Errorf("filter on investment_wan as %q = %d %s", user, r.status, r.body)
 		}
+		// A typo's refusal lists the route's own parameters and points to the queryables (listed
+		// per viewer); it names no property, so it cannot name a hidden one.
+		r = e.do(t, "GET", "/ogc/collections/plots/items?statu=ready", user, "", "")
+		var p struct{ Field, Detail string }
+		_ = json.Unmarshal(r.body, &p)
+		if r.status != 400 || p.Field != "statu" || !strings.Contains(p.Detail, "/ogc/collections/plots/queryables") ||
+			!strings.Contains(p.Detail, "sortby") || strings.Contains(p.Detail, "investment_wan") || strings.Contains(p.Detail, "changed_by") {
+			t.Errorf("unknown parameter as %q = %d %s", user, r.status, r.body)
+		}
 	}
 }
 

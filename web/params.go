@@ -41,8 +41,17 @@ const commonParam = "lang"
 
 // checkParams refuses a parameter of v that is not in known (nor commonParam), and any
 // parameter given more than once; errors are EInvalid naming the parameter. Parameters are
-// checked in name order, so the answer does not depend on map order.
+// checked in name order, so the answer does not depend on map order. The refusal of an unknown
+// parameter lists the known ones.
 func checkParams(v url.Values, known []string) error {
+	return checkParamsShowing(v, known, known, "")
+}
+
+// checkParamsShowing is checkParams whose refusal of an unknown parameter lists only shown and
+// then says more: a route whose parameters include property names that some viewers may not see
+// (the OGC items' property=value filters, confidential ones among them) lists its own
+// parameters and points to the queryables, which are listed per viewer.
+func checkParamsShowing(v url.Values, known, shown []string, more string) error {
 	names := make([]string, 0, len(v))
 	for k := range v {
 		names = append(names, k)
@@ -53,7 +62,7 @@ func checkParams(v url.Values, known []string) error {
 			if len(known) == 0 {
 				return inventory.Errorf(inventory.EInvalid, name, "is not a parameter here; this path takes none")
 			}
-			return inventory.Errorf(inventory.EInvalid, name, "is not a parameter here; known: %s", strings.Join(known, ", "))
+			return inventory.Errorf(inventory.EInvalid, name, "is not a parameter here; known: %s%s", strings.Join(shown, ", "), more)
 		}
 		if n := len(v[name]); n != 1 {
 			return inventory.Errorf(inventory.EInvalid, name, "is given %d times; give it once", n)
@@ -81,7 +90,13 @@ func (s *Server) params(known ...string) func(http.Handler) http.Handler {
 // on as named ("" for the default zone) for the route's own statement to resolve
 // (featureParams).
 func (s *Server) paramsResolving(resolve bool, known ...string) func(http.Handler) http.Handler {
-	sort.Strings(known)
+	return s.paramsChecking(resolve, known, known, "")
+}
+
+// paramsChecking is paramsResolving whose refusal of an unknown parameter lists shown and says
+// more (checkParamsShowing).
+func (s *Server) paramsChecking(resolve bool, known, shown []string, more string) func(http.Handler) http.Handler {
+	known, shown = slices.Sorted(slices.Values(known)), slices.Sorted(slices.Values(shown))
 	takesZone := slices.Contains(known, "zone")
 	takesMinRev := slices.Contains(known, MinRevisionParam)
 	return func(next http.Handler) http.Handler {
@@ -91,7 +106,7 @@ func (s *Server) paramsResolving(resolve bool, known ...string) func(http.Handle
 				return
 			}
 			v := r.URL.Query()
-			if err := checkParams(v, known); err != nil {
+			if err := checkParamsShowing(v, known, shown, more); err != nil {
 				Problem(w, r, err)
 				return
 			}

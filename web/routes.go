@@ -191,7 +191,7 @@ func (s *Server) routes() chi.Router {
 		for _, l := range inventory.Layers() {
 			base := "/collections/" + l.Name
 			r.With(read, s.params("zone")).Get(base, s.ogcCollection(l.Name))
-			r.With(s.listKind, s.featureParams(ogcItemsParamNames(l)...)).Get(base+"/items", s.ogcItems(l))
+			r.With(s.listKind, s.ogcItemsParamsCheck(l)).Get(base+"/items", s.ogcItems(l))
 			r.With(read, s.params(ogcItemParams...)).Get(base+"/items/{code}", s.ogcItem(l))
 			for _, kind := range []string{"queryables", "sortables", "schema"} {
 				r.With(none).Get(base+"/"+kind, ogcSchema(l, kind))
