@@ -15,6 +15,29 @@ import (
 // body leaves out is cleared (null; false for a yes/no flag), except code and the derived ones (district, plot_code),
 // which the store derives again when left out.
 
+// ogcContentCRS guards the Part 4 writes: their GeoJSON is read as CRS84 (longitude, latitude
+// on WGS 84, RFC 7946), so a body whose Content-Crs header (OGC API – Features Part 2) names
+// another CRS is refused, 400 naming Content-Crs, before anything is read or written; a client
+// that sends CGCS2000 or Gauss-Krüger coordinates reprojects first (or uses the import, which
+// transforms in PostGIS). Silently reading such coordinates as degrees would put the plot in
+// the wrong place, or be refused later as outside the zone with a misleading reason. No header,
+// or CRS84 in any of its spellings, goes on.
+func ogcContentCRS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if raw := strings.TrimSpace(r.Header.Get("Content-Crs")); raw != "" && r.Method != http.MethodDelete {
+			s := strings.TrimSuffix(strings.TrimPrefix(raw, "<"), ">")
+			switch strings.TrimSuffix(strings.TrimPrefix(s, "["), "]") {
+			case CRS84, "http://www.opengis.net/def/crs/OGC/0/CRS84", "OGC:CRS84", "CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84":
+			default:
+				Problem(w, r, inventory.Errorf(inventory.EInvalid, "Content-Crs",
+					"is %s; writes take GeoJSON in %s (longitude, latitude) only: reproject the geometry, or import the file (landinv import --crs)", raw, CRS84))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // replace answers PUT /ogc/collections/{layer}/items/{code}.
 func replace(ed inventory.Editor, l *inventory.Layer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

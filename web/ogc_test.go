@@ -389,6 +389,25 @@ func TestOGCWritesNeedIfMatch(t *testing.T) {
 	if r := e.do(t, "PUT", "/ogc/collections/plots/items/P1", "alice", etag, put); r.status != 200 || r.json(t)["properties"].(map[string]any)["name"] != nil {
 		t.Fatalf("PUT = %d %s", r.status, r.body)
 	}
+	// A body in another CRS (Content-Crs, Part 2) is refused before anything is written:
+	// Gauss-Krüger metres read as degrees would put the plot elsewhere. CRS84 goes on.
+	before = e.snapshot(t)
+	gk := feat(box(37417000, 3985000, 37418000, 3986000), `{"code":"P8","land_use":"100101","status":"planned"}`)
+	for _, crs := range []string{"<http://www.opengis.net/def/crs/EPSG/0/4525>", "<http://www.opengis.net/def/crs/EPSG/0/4326>"} {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/ogc/collections/plots/items", strings.NewReader(gk))
+		req.Header.Set("Authorization", "Bearer "+e.tokens["alice"])
+		req.Header.Set("Content-Type", "application/geo+json")
+		req.Header.Set("Content-Crs", crs)
+		r := roundTrip(t, req)
+		var p struct{ Field, Detail string }
+		_ = json.Unmarshal(r.body, &p)
+		if r.status != 400 || p.Field != "Content-Crs" || !strings.Contains(p.Detail, "OGC/1.3/CRS84") {
+			t.Errorf("POST with Content-Crs %s = %d %s", crs, r.status, r.body)
+		}
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused Content-Crs changed the inventory")
+	}
 	// POST creates, with an /ogc Location.
 	c := e.do(t, "POST", "/ogc/collections/plots/items", "alice", "", feat(box(111.53, 36.03, 111.54, 36.04), `{"code":"P9","land_use":"100101","status":"planned"}`))
 	if c.status != 201 || !strings.HasSuffix(c.header.Get("Location"), "/ogc/collections/plots/items/P9") {
