@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -165,7 +164,8 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 		} else {
 			q.Revision = &rev
 		}
-		bw := bufio.NewWriterSize(w, 64<<10)
+		bw := s.streamBufs.get(w)
+		defer s.streamBufs.put(bw)
 		started := false
 		var last []byte // the id (as JSON) of the last feature written, for the next link's cursor
 		start := func() {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -322,7 +321,8 @@ func (s *Server) ogcItems(l *inventory.Layer) http.HandlerFunc {
 			Problem(w, r, err)
 			return
 		}
-		bw := bufio.NewWriterSize(w, 64<<10)
+		bw := s.streamBufs.get(w)
+		defer s.streamBufs.put(bw)
 		started := false
 		start := func() {
 			w.Header().Set("Content-Type", "application/geo+json")

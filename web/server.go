@@ -129,6 +129,8 @@ type Server struct {
 	resolved zoneCache
 	// importSlots holds one token per running import (Deps.MaxImports of them).
 	importSlots chan struct{}
+	// streamBufs are the buffers of streamed feature lists (streambuf.go).
+	streamBufs *streamBuffers
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -155,7 +157,8 @@ func NewServer(d Deps) (*Server, error) {
 		d.MaxImports = DefaultMaxImports
 	}
 	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
-		tileCache: newTileCache(d.TileCacheBytes), importSlots: make(chan struct{}, d.MaxImports)}
+		tileCache: newTileCache(d.TileCacheBytes), importSlots: make(chan struct{}, d.MaxImports),
+		streamBufs: newStreamBuffers()}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}
