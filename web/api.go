@@ -155,7 +155,7 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 				Problem(w, r, err)
 				return
 			}
-			if inm == tag(rev) {
+			if noneMatch(r, tag(rev)) {
 				w.Header().Set("ETag", tag(rev))
 				w.WriteHeader(http.StatusNotModified)
 				return
@@ -353,7 +353,7 @@ func notModified(w http.ResponseWriter, r *http.Request, f inventory.Feature) bo
 	}
 	w.Header().Set("ETag", etag)
 	w.Header().Add("Vary", "Authorization")
-	if m := r.Header.Get("If-None-Match"); m != "" && m == etag {
+	if noneMatch(r, etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
 	}
