@@ -82,6 +82,7 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
 			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/data", "/ogc/collections", "application/json", "collections"),
 			ogcLink(r, "service-desc", "/ogc/api", "application/vnd.oai.openapi+json;version=3.0", "OpenAPI 3.0"),
 			ogcLink(r, "service-doc", "/ogc/api.html", "text/html", "API documentation"),
+			ogcLink(r, "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "/ogc/tileMatrixSets", "application/json", "tile matrix sets"),
 		},
 	})
 }

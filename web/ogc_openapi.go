@@ -76,11 +76,13 @@ func (s *Server) ogcOpenAPI() map[string]any {
 	ifMatch := map[string]any{"name": "If-Match", "in": "header", "required": true, "schema": str, "description": "the ETag of the version edited"}
 	body := map[string]any{"required": true, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 	paths := map[string]any{
-		"/":                           map[string]any{"get": ogcOp("landing page", nil, ogcJSONResp)},
-		"/conformance":                map[string]any{"get": ogcOp("conformance classes", nil, ogcJSONResp)},
-		"/api":                        map[string]any{"get": ogcOp("this OpenAPI document", nil, ogcJSONResp)},
-		"/collections":                map[string]any{"get": ogcOp("collections", []any{ref("zone")}, ogcJSONResp)},
-		"/collections/{collectionId}": map[string]any{"get": ogcOp("a collection", []any{ogcParam("collectionId", "path", "collection", map[string]any{"type": "string", "enum": ogcCollectionNames()}), ref("zone")}, ogcJSONResp)},
+		"/":                               map[string]any{"get": ogcOp("landing page", nil, ogcJSONResp)},
+		"/conformance":                    map[string]any{"get": ogcOp("conformance classes", nil, ogcJSONResp)},
+		"/api":                            map[string]any{"get": ogcOp("this OpenAPI document", nil, ogcJSONResp)},
+		"/tileMatrixSets":                 map[string]any{"get": ogcOp("tile matrix sets (tiling schemes)", nil, ogcJSONResp)},
+		"/tileMatrixSets/WebMercatorQuad": map[string]any{"get": ogcOp("the WebMercatorQuad tile matrix set", nil, ogcJSONResp)},
+		"/collections":                    map[string]any{"get": ogcOp("collections", []any{ref("zone")}, ogcJSONResp)},
+		"/collections/{collectionId}":     map[string]any{"get": ogcOp("a collection", []any{ogcParam("collectionId", "path", "collection", map[string]any{"type": "string", "enum": ogcCollectionNames()}), ref("zone")}, ogcJSONResp)},
 		"/collections/{collectionId}/items": map[string]any{"get": ogcOp("features",
 			itemsParams(ogcParam("collectionId", "path", "collection", map[string]any{"type": "string", "enum": ogcCollectionNames()})), ogcGeoJSONResp)},
 	}
@@ -126,6 +128,7 @@ func (s *Server) ogcOpenAPI() map[string]any {
 		if _, ok := inventory.TileLayers[l.Name]; ok && s.deps.Tiles != nil {
 			paths[base+"/tiles"] = map[string]any{"get": ogcOp(l.LabelEN+": vector tilesets", []any{ref("zone")}, ogcJSONResp)}
 			paths[base+"/tiles/WebMercatorQuad"] = map[string]any{"get": ogcOp(l.LabelEN+": WebMercatorQuad tileset (TileJSON-like)", []any{ref("zone")}, ogcJSONResp)}
+			paths[base+"/tiles/WebMercatorQuad/tilejson"] = map[string]any{"get": ogcOp(l.LabelEN+": TileJSON 3.0 of the tileset", []any{ref("zone")}, ogcJSONResp)}
 			paths[base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}"] = map[string]any{"get": ogcOp(l.LabelEN+": one Mapbox Vector Tile", []any{
 				ogcParam("tileMatrix", "path", "zoom", map[string]any{"type": "integer", "minimum": 0, "maximum": inventory.MaxTileZoom}),
 				ogcParam("tileRow", "path", "row (y)", map[string]any{"type": "integer"}),

@@ -81,7 +81,7 @@ func TestOGCDiscovery(t *testing.T) {
 	for _, l := range landing.Links {
 		rels[l["rel"]] = l["href"]
 	}
-	for _, rel := range []string{"conformance", "data", "service-desc", "service-doc"} {
+	for _, rel := range []string{"conformance", "data", "service-desc", "service-doc", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"} {
 		if rels[rel] == "" {
 			t.Errorf("landing page has no %s link: %v", rel, landing.Links)
 		}
@@ -132,7 +132,7 @@ func TestOGCDiscovery(t *testing.T) {
 		Paths   map[string]map[string]any `json:"paths"`
 	}
 	getJSON(t, srv, "/ogc/api", 200, &api)
-	if !strings.HasPrefix(api.OpenAPI, "3.0") || api.Paths["/collections/plots/items"]["get"] == nil {
+	if !strings.HasPrefix(api.OpenAPI, "3.0") || api.Paths["/collections/plots/items"]["get"] == nil || api.Paths["/tileMatrixSets/WebMercatorQuad"]["get"] == nil {
 		t.Fatalf("openapi %s, paths %v", api.OpenAPI, api.Paths)
 	}
 	var params struct {
