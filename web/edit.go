@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,6 +26,12 @@ const (
 // nested at most inventory.MaxJSONDepth deep, its text UTF-8 without NUL (inventory.CheckJSON).
 // It decodes into inventory.GeoJSONFeature, the one input type of a feature (its note member
 // holds an optional change note).
+//
+// A PATCH sent as application/merge-patch+json (RFC 7396, as OGC API – Features Part 4 has it)
+// is the part of a Feature that changes: "type" may be left out (it is "Feature" when given), a
+// property set to null is cleared, as with any PATCH, and "geometry": null, which in a merge
+// patch removes the member, is refused (422 naming geometry): a feature keeps its geometry.
+// Elsewhere "geometry": null means no new geometry.
 func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeature, error) {
 	var f inventory.GeoJSONFeature
 	if err := readJSONBody(w, r, MaxFeatureBytes, &f); err != nil {
@@ -41,13 +48,24 @@ func readFeature(w http.ResponseWriter, r *http.Request) (*inventory.GeoJSONFeat
 		}
 		return nil, err
 	}
-	if f.Type != "Feature" {
+	mergePatch := r.Method == http.MethodPatch && isMergePatch(r.Header.Get("Content-Type"))
+	if f.Type != "Feature" && !(mergePatch && f.Type == "") {
 		return nil, inventory.Errorf(inventory.EInvalid, "type", "must be \"Feature\", not %q", f.Type).With(inventory.CodeNotAFeature, nil)
 	}
 	if string(f.Geometry) == "null" {
+		if mergePatch {
+			return nil, inventory.Errorf(inventory.EInvalid, "geometry", "cannot be removed (null in a merge patch): a feature keeps its geometry; leave geometry out to keep it, or send a new one").With(inventory.CodeRequired, nil)
+		}
 		f.Geometry = nil
 	}
 	return &f, nil
+}
+
+// isMergePatch reports whether the content type ct is application/merge-patch+json (parameters
+// such as charset aside).
+func isMergePatch(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/merge-patch+json"
 }
 
 func codeParam(l *inventory.Layer, r *http.Request) (string, error) {

@@ -75,6 +75,9 @@ func (s *Server) ogcOpenAPI() map[string]any {
 	featureID := ogcParam("featureId", "path", "the feature's code", str)
 	ifMatch := map[string]any{"name": "If-Match", "in": "header", "required": true, "schema": str, "description": "the ETag of the version edited"}
 	body := map[string]any{"required": true, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+	patchBody := map[string]any{"required": true, "content": map[string]any{
+		"application/geo+json":         map[string]any{"schema": map[string]any{"type": "object"}},
+		"application/merge-patch+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 	paths := map[string]any{
 		"/":                               map[string]any{"get": ogcOp("landing page", nil, ogcJSONResp)},
 		"/conformance":                    map[string]any{"get": ogcOp("conformance classes", nil, ogcJSONResp)},
@@ -119,7 +122,7 @@ func (s *Server) ogcOpenAPI() map[string]any {
 		paths[base+"/items/{featureId}"] = map[string]any{
 			"get":    ogcOp(l.LabelEN+": one feature (ETag)", []any{featureID, ref("crs"), ref("datetime"), ref("zone"), ref("f"), ref(MinRevisionParam)}, ogcGeoJSONResp),
 			"put":    map[string]any{"summary": "replace (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
-			"patch":  map[string]any{"summary": "change (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": body, "responses": ogcWriteResp},
+			"patch":  map[string]any{"summary": "change (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "requestBody": patchBody, "responses": ogcWriteResp},
 			"delete": map[string]any{"summary": "archive (If-Match)", "parameters": []any{featureID, ifMatch, ref("zone")}, "responses": ogcWriteResp},
 		}
 		for _, k := range []string{"queryables", "sortables", "schema", "feature-schema"} {

@@ -544,3 +544,42 @@ func TestTileMatrixSetServedHere(t *testing.T) {
 		}
 	}
 }
+
+// TestOGCMergePatch: a PATCH sent as application/merge-patch+json (RFC 7396, Part 4) may leave
+// "type" out; null clears a property; "geometry": null is refused and changes nothing. Sent as
+// GeoJSON, a body without "type" is still refused.
+func TestOGCMergePatch(t *testing.T) {
+	e := newEditEnv(t)
+	send := func(ct, etag, body string) reply {
+		t.Helper()
+		req, _ := http.NewRequest("PATCH", e.srv.URL+"/ogc/collections/plots/items/P1", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+e.tokens["alice"])
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("If-Match", etag)
+		return roundTrip(t, req)
+	}
+	etag := e.do(t, "GET", "/ogc/collections/plots/items/P1", "alice", "", "").header.Get("ETag")
+	if r := send("application/geo+json", etag, `{"properties":{"name":"x"}}`); r.status != 422 {
+		t.Errorf("GeoJSON PATCH without type = %d %s", r.status, r.body)
+	}
+	before := e.snapshot(t)
+	if r := send("application/merge-patch+json", etag, `{"geometry":null,"properties":{"name":"x"}}`); r.status != 422 || !strings.Contains(string(r.body), `"field":"geometry"`) {
+		t.Errorf("merge patch removing the geometry = %d %s", r.status, r.body)
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused merge patch changed the inventory")
+	}
+	r := send("application/merge-patch+json; charset=utf-8", etag, `{"properties":{"name":"合并补丁","name_en":"Merge patch"}}`)
+	props, _ := r.json(t)["properties"].(map[string]any)
+	if r.status != 200 || props["name"] != "合并补丁" || props["name_en"] != "Merge patch" || props["status"] != "ready" {
+		t.Fatalf("merge patch = %d %s", r.status, r.body)
+	}
+	r = send("application/merge-patch+json", r.header.Get("ETag"), `{"properties":{"name_en":null}}`)
+	props, _ = r.json(t)["properties"].(map[string]any)
+	if r.status != 200 || props["name_en"] != nil || props["name"] != "合并补丁" {
+		t.Fatalf("merge patch clearing name_en = %d %s", r.status, r.body)
+	}
+	if g := e.do(t, "GET", "/ogc/collections/plots/items/P1", "alice", "", "").json(t)["geometry"]; g == nil {
+		t.Error("the merge patch lost the geometry")
+	}
+}
