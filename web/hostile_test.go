@@ -330,6 +330,7 @@ var jsonBodyRoutes = []struct {
 	{"PUT", "/api/v1/projects/ranking", "/api/v1/projects/ranking", "", `{"weights":{"area_mu":X}}`, "weights.area_mu"},
 	{"POST", "/api/v1/enquiries/{id}/project", "/api/v1/enquiries/1/project", "", `{"note":X}`, "note"},
 	{"POST", "/api/v1/session", "/api/v1/session", "", `{"name":X,"password":"secret"}`, "name"},
+	{"POST", "/api/v1/me/tokens", "/api/v1/me/tokens", "", `{"expires_in_days":X}`, "expires_in_days"},
 	{"POST", "/ogc/collections/plots/items", "/ogc/collections/plots/items", "", `{"type":"Feature","properties":{"name":X}}`, "properties.name"},
 	{"PUT", "/ogc/collections/plots/items/{code}", "/ogc/collections/plots/items/P1", `"plots-P1-v1"`, `{"type":"Feature","properties":{"name":X}}`, "properties.name"},
 	{"PATCH", "/ogc/collections/plots/items/{code}", "/ogc/collections/plots/items/P1", `"plots-P1-v1"`, `{"type":"Feature","properties":{"name":X}}`, "properties.name"},

@@ -86,6 +86,7 @@ var noZone = map[string]bool{
 	"/healthz": true, "/readyz": true, "/assets/*": true, "/favicon.ico": true, "/map-config.json": true,
 	"/api/v1/": true, "/api/v1/meta": true, "/api/v1/me": true, "/api/v1/zones": true, "/api/v1/land-uses": true,
 	"/api/v1/reports": true, "/api/v1/reports/{kind}": true, "/sites/sheet.js": true, "/api/v1/session": true,
+	"/api/v1/me/tokens": true, "/api/v1/me/tokens/{id}": true,
 	// The basemap archive and the label glyphs are the same for every zone.
 	"/basemap/{file}": true, "/glyphs/{fontstack}/{range}": true,
 }

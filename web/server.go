@@ -78,6 +78,9 @@ type Deps struct {
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
+	// Users, when set, lets a signed-in person make, list and revoke their own API tokens
+	// (/api/v1/me/tokens, tokens.go); nil: tokens are made at the command line only.
+	Users inventory.Users
 	// Sessions, when set, signs people in with a password (POST /api/v1/session) and keeps
 	// them signed in by a cookie (NewSessions); nil: tokens only.
 	Sessions *Sessions

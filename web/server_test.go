@@ -19,6 +19,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 		Extents: db,
 		Sites:   db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Evaluations:  db,
+		Users:        db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Sessions:     sessions,
 	}

@@ -82,6 +82,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Extents: db, OGCCRS: extraCRS,
 		Evaluations:    db,
+		Users:          db,
 		Authenticate:   web.TokenAuthenticator(db.Authenticate),
 		Sessions:       sessions,
 		Log:            e.log,

@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/landinv/landinv/web"
+)
+
+// TestMyTokens: a person signed in with a password makes, lists and revokes their own API
+// tokens; the public cannot; a token cannot make another; bad lifetimes, another person's
+// token and too many working tokens are refused and change nothing.
+func TestMyTokens(t *testing.T) {
+	e := sessionEnv(t, nil)
+	if r := e.send(t, "GET", "/api/v1/me/tokens", "", nil); r.status != 401 {
+		t.Errorf("public list = %d %s", r.status, r.body)
+	}
+	if r := e.send(t, "POST", "/api/v1/me/tokens", "", nil); r.status != 401 {
+		t.Errorf("public create = %d %s", r.status, r.body)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + e.tokens["alice"], "Content-Type": "application/json"}
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := e.db.Pool.QueryRow(t.Context(), "select count(*) from api_tokens").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	// alice's token lists her tokens (the one she has), but makes none.
+	r := e.send(t, "GET", "/api/v1/me/tokens", "", bearer)
+	list, _ := r.json(t)["tokens"].([]any)
+	if r.status != 200 || len(list) != 1 || r.header.Get("Cache-Control") != "no-store" || strings.Contains(string(r.body), e.tokens["alice"]) {
+		t.Fatalf("alice's list by token = %d %s", r.status, r.body)
+	}
+	if first := list[0].(map[string]any); first["user"] != "alice" || first["state"] != "active" || first["prefix"] != e.tokens["alice"][:8] {
+		t.Errorf("alice's token: %v", first)
+	}
+	if r := e.send(t, "POST", "/api/v1/me/tokens", `{}`, bearer); r.status != 403 || r.json(t)["field"] != "Authorization" {
+		t.Errorf("create by token = %d %s", r.status, r.body)
+	}
+
+	// By session: the write needs the CSRF token, like every write by cookie.
+	_, c := e.signIn(t, "bob", "bob password", nil)
+	cookie := map[string]string{"Cookie": c.Name + "=" + c.Value, "Content-Type": "application/json"}
+	if r := e.send(t, "POST", "/api/v1/me/tokens", `{}`, cookie); r.status != 403 {
+		t.Errorf("create without X-CSRF-Token = %d %s", r.status, r.body)
+	}
+	cookie["X-CSRF-Token"] = e.me(t, c)["csrf_token"].(string)
+	for _, bad := range []string{`{"expires_in_days":0}`, `{"expires_in_days":366}`, `{"expires_in_days":"30"}`, `{"expires_in_days":1.5}`, `{"expires":30}`} {
+		r := e.send(t, "POST", "/api/v1/me/tokens", bad, cookie)
+		if f := r.json(t)["field"]; r.status < 400 || r.status >= 500 || f == nil || f == "" {
+			t.Errorf("create %s = %d %s, want a 4xx naming the field", bad, r.status, r.body)
+		}
+	}
+	if count() != before {
+		t.Fatal("refused creates made tokens")
+	}
+	// A viewer makes one for 30 days: it works, for bob, until he revokes it.
+	r = e.send(t, "POST", "/api/v1/me/tokens", `{"expires_in_days":30}`, cookie)
+	made := r.json(t)
+	tok, _ := made["token"].(string)
+	exp, _ := time.Parse(time.RFC3339, fmt.Sprint(made["expires_at"]))
+	if r.status != 201 || !strings.HasPrefix(tok, "li_") || made["prefix"] != tok[:8] || r.header.Get("Cache-Control") != "no-store" ||
+		exp.Sub(time.Now().Add(30*24*time.Hour)).Abs() > time.Minute {
+		t.Fatalf("create = %d %s", r.status, r.body)
+	}
+	byTok := map[string]string{"Authorization": "Bearer " + tok}
+	if me := e.send(t, "GET", "/api/v1/me", "", byTok).json(t); me["name"] != "bob" || me["via"] != "token" {
+		t.Errorf("the new token is %v", me)
+	}
+	// bob's list: the token the test environment gave him, and this one.
+	list, _ = e.send(t, "GET", "/api/v1/me/tokens", "", cookie).json(t)["tokens"].([]any)
+	id := ""
+	for _, x := range list {
+		if m := x.(map[string]any); m["prefix"] == made["prefix"] && m["user"] == "bob" {
+			id = fmt.Sprint(m["id"])
+		}
+	}
+	if len(list) != 2 || id == "" {
+		t.Fatalf("bob's tokens: %v", list)
+	}
+	// alice's token's id is not bob's to revoke: 404, and it still works.
+	aliceID := fmt.Sprint(e.send(t, "GET", "/api/v1/me/tokens", "", bearer).json(t)["tokens"].([]any)[0].(map[string]any)["id"])
+	if r := e.send(t, "DELETE", "/api/v1/me/tokens/"+aliceID, "", cookie); r.status != 404 {
+		t.Errorf("bob revoking alice's token = %d %s", r.status, r.body)
+	}
+	if r := e.send(t, "DELETE", "/api/v1/me/tokens/x", "", cookie); r.status != 404 {
+		t.Errorf("revoking token x = %d %s", r.status, r.body)
+	}
+	if me := e.send(t, "GET", "/api/v1/me", "", bearer).json(t); me["name"] != "alice" {
+		t.Fatal("alice's token stopped working")
+	}
+	if r := e.send(t, "DELETE", "/api/v1/me/tokens/"+id, "", cookie); r.status != 204 {
+		t.Fatalf("revoke = %d %s", r.status, r.body)
+	}
+	if r := e.send(t, "GET", "/api/v1/me", "", byTok); r.status != 401 {
+		t.Errorf("a revoked token = %d %s", r.status, r.body)
+	}
+	// At most MaxActiveTokens working tokens: bob holds one; the revoked one does not count.
+	for i := range web.MaxActiveTokens - 1 {
+		if r := e.send(t, "POST", "/api/v1/me/tokens", "", cookie); r.status != 201 {
+			t.Fatalf("token %d = %d %s", i+1, r.status, r.body)
+		}
+	}
+	n := count()
+	if r := e.send(t, "POST", "/api/v1/me/tokens", "", cookie); r.status != 409 || r.json(t)["field"] != "tokens" {
+		t.Errorf("one token too many = %d %s", r.status, r.body)
+	}
+	if count() != n {
+		t.Error("the refused token was made")
+	}
+}
