@@ -110,6 +110,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
 		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Evaluations:  db,
+		Users:        db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
 		Sessions:     sessions,
 		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),

@@ -152,6 +152,49 @@ for (const lang of ['zh', 'en']) {
     await page.screenshot({ path: join(out, 'signin-en-signed-in.png') });
     return { status: r.status(), cookie_sent: sentCookie };
   });
+  // The planner makes a token for QGIS on the signed-in page, in English: shown once, it works
+  // for their API requests; revoked, it no longer does. Then the section in Chinese, and both
+  // at 375 px.
+  await check('planner_makes_and_revokes_a_token', page, async () => {
+    await page.waitForSelector('#tokens:not([hidden]) #token-list li');
+    await page.selectOption('#token-days', '30');
+    await page.click('#token-create');
+    await page.waitForSelector('#token-made:not([hidden])');
+    const tok = await page.inputValue('#token-value');
+    const asToken = async () => (await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${tok}` } })).json();
+    const who = await asToken();
+    if (!tok.startsWith('li_') || who.name !== planner || who.via !== 'token') throw new Error(`token ${tok.slice(0, 8)}: ${JSON.stringify(who)}`);
+    await page.waitForFunction((p) => document.querySelector('#token-list').textContent.includes(p), tok.slice(0, 8));
+    const files = [];
+    for (const [lang, vp] of [['en', { width: 1366, height: 768 }], ['en', { width: 375, height: 740 }]]) {
+      await page.setViewportSize(vp);
+      const file = join(out, `signin-tokens-${lang}-${vp.width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      files.push(file);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) throw new Error(`${vp.width} px: ${overflow} px too wide`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const item = page.locator('#token-list li', { hasText: tok.slice(0, 8) });
+    await item.locator('button.revoke').click();
+    await page.waitForFunction((p) => [...document.querySelectorAll('#token-list li')].some((li) => li.textContent.includes(p) && li.textContent.includes('revoked')), tok.slice(0, 8));
+    const after = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${tok}` } });
+    if (after.status !== 401) throw new Error(`revoked token: ${after.status}`);
+    await page.goto(base + '/signin');
+    await page.waitForSelector('#tokens:not([hidden]) #token-list li');
+    const zh = await page.textContent('#tokens');
+    if (!zh.includes('GIS 客户端令牌') || !zh.includes('已吊销')) throw new Error(zh);
+    for (const vp of [{ width: 1366, height: 768 }, { width: 375, height: 740 }]) {
+      await page.setViewportSize(vp);
+      const file = join(out, `signin-tokens-zh-${vp.width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      files.push(file);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(base + '/signin?lang=en');
+    await page.waitForSelector('body[data-ready=true]');
+    return files;
+  });
   await check('planner_signs_out_en', page, async () => {
     await Promise.all([page.waitForEvent('load'), page.click('#signout')]);
     await page.waitForSelector('body[data-ready=true]');

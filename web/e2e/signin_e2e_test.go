@@ -64,7 +64,7 @@ func TestSignInInTheBrowser(t *testing.T) {
 		"--code", code, "--enterprise", enterprise, "--leader", "lead:lead 的密码", "--planner", "wang:wang 的密码")
 	expectChecks(t, results, "signin_page_zh_1366", "signin_page_zh_375", "signin_page_en_1366", "signin_page_en_375",
 		"leader_signs_in_sees_confidential_zh", "leader_cannot_edit", "leader_signs_out_zh",
-		"planner_signs_in_en", "csrf_from_another_origin_refused", "planner_signs_out_en", "no_page_errors")
+		"planner_signs_in_en", "csrf_from_another_origin_refused", "planner_makes_and_revokes_a_token", "planner_signs_out_en", "no_page_errors")
 	if n := plots(); n != before {
 		t.Errorf("plots: %d before, %d after: a forged or refused write changed the inventory", before, n)
 	}

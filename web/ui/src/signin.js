@@ -10,6 +10,7 @@ const lang = params.get('lang') === 'en' ? 'en' : 'zh';
 const text = {
   title: ['临汾经济开发区 土地一张图', 'Linfen Economic Development Zone · Land map'],
   heading: ['登录', 'Sign in'],
+  switch_heading: ['以其他用户登录', 'Sign in as someone else'],
   name: ['用户名', 'User name'],
   password: ['密码', 'Password'],
   submit: ['登录', 'Sign in'],
@@ -23,6 +24,21 @@ const text = {
   too_many: ['登录失败次数过多，请 {n} 分钟后再试。', 'Too many failed sign-ins; try again in {n} minutes.'],
   failed: ['登录失败（{status}），请稍后再试。', 'Sign-in failed ({status}); please try again later.'],
   viewer: ['访客', 'viewer'], leader: ['领导', 'leader'], planner: ['规划人员', 'planner'], admin: ['管理员', 'admin'],
+  tokens_heading: ['GIS 客户端令牌', 'Tokens for GIS clients'],
+  tokens_hint: ['QGIS、ArcGIS、GDAL 用令牌连接本系统：在 QGIS 的“认证 → API 请求头”中填写 Authorization = Bearer 令牌。令牌只在创建时显示一次。',
+    'QGIS, ArcGIS and GDAL connect with a token: in QGIS, Authentication → API Header, Authorization = Bearer followed by the token. A token is shown once, when it is made.'],
+  token_made: ['新令牌（只显示这一次，请立即复制保存）：', 'Your new token (shown this once only: copy it now):'],
+  copy: ['复制', 'Copy'], copied: ['已复制', 'Copied'],
+  lifetime: ['有效期（天）', 'Valid for (days)'],
+  create: ['创建令牌', 'Make a token'],
+  revoke: ['吊销', 'Revoke'],
+  no_tokens: ['还没有令牌。', 'No tokens yet.'],
+  token_line: ['创建于 {created}，{until}', 'made {created}, {until}'],
+  until: ['有效至 {date}', 'valid until {date}'],
+  never: ['永不过期', 'never expires'],
+  last_used: ['，最近使用 {date}', ', last used {date}'],
+  active: ['有效', 'active'], expired: ['已过期', 'expired'], revoked: ['已吊销', 'revoked'],
+  token_failed: ['操作失败（{status}）：{detail}', 'That failed ({status}): {detail}'],
 };
 const t = (k, vars = {}) => (text[k] ? text[k][lang === 'en' ? 1 : 0] : k).replace(/\{(\w+)\}/g, (_, v) => vars[v] ?? '');
 
@@ -100,6 +116,87 @@ async function csrfHeader() {
   return me.signed_in && me.csrf_token ? { 'X-CSRF-Token': me.csrf_token } : {};
 }
 
+// ---- Tokens for GIS clients (GET/POST /api/v1/me/tokens, DELETE …/{id}): shown to a person
+// signed in with a password; a token is shown once, in a read-only field with a copy button.
+
+const day = (iso) => (iso ? new Date(iso).toLocaleDateString(lang === 'en' ? 'en-GB' : 'zh-CN', { year: 'numeric', month: 'short', day: 'numeric' }) : '');
+
+async function tokenRequest(method, path, body) {
+  const r = await fetch(path, { method, headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...(await csrfHeader()) },
+    body: body ? JSON.stringify(body) : undefined, cache: 'no-store' });
+  const data = r.status === 204 ? {} : await r.json().catch(() => ({}));
+  if (!r.ok) throw Object.assign(new Error(data.detail || r.statusText), { status: r.status, detail: data.detail || r.statusText });
+  return data;
+}
+
+function showTokenError(e) {
+  $('#token-error').textContent = e ? t('token_failed', { status: e.status || '', detail: e.detail || e.message }) : '';
+}
+
+async function listTokens() {
+  const ul = $('#token-list');
+  let data;
+  try {
+    data = await tokenRequest('GET', '/api/v1/me/tokens');
+  } catch (e) { showTokenError(e); return; }
+  const items = (data.tokens || []).slice().reverse(); // the newest first
+  if (!items.length) {
+    ul.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('no_tokens') }));
+    return;
+  }
+  ul.replaceChildren(...items.map((tok) => {
+    const li = document.createElement('li');
+    li.className = `state-${tok.state}`;
+    const what = document.createElement('span');
+    const code = Object.assign(document.createElement('code'), { textContent: `${tok.prefix || 'li_'}…` });
+    const when = Object.assign(document.createElement('span'), { className: 'when',
+      textContent: ` ${t(tok.state)} · ${t('token_line', { created: day(tok.created_at), until: tok.expires_at ? t('until', { date: day(tok.expires_at) }) : t('never') })}${tok.last_used_at ? t('last_used', { date: day(tok.last_used_at) }) : ''}` });
+    what.append(code, when);
+    li.append(what);
+    if (tok.state === 'active') {
+      const b = Object.assign(document.createElement('button'), { type: 'button', textContent: t('revoke'), className: 'revoke' });
+      b.setAttribute('aria-label', `${t('revoke')} ${tok.prefix || ''}`);
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        try {
+          await tokenRequest('DELETE', `/api/v1/me/tokens/${encodeURIComponent(tok.id)}`);
+          showTokenError(null);
+        } catch (e) { showTokenError(e); }
+        await listTokens();
+      });
+      li.append(b);
+    }
+    return li;
+  }));
+}
+
+async function createToken() {
+  const b = $('#token-create');
+  b.disabled = true;
+  try {
+    const made = await tokenRequest('POST', '/api/v1/me/tokens', { expires_in_days: Number($('#token-days').value) });
+    showTokenError(null);
+    $('#token-value').value = made.token;
+    $('#token-made').hidden = false;
+    $('#token-value').focus();
+    $('#token-value').select();
+    await listTokens();
+  } catch (e) { showTokenError(e); } finally { b.disabled = false; }
+}
+
+function initTokens() {
+  $('#tokens').hidden = false;
+  $('#token-create').addEventListener('click', createToken);
+  $('#token-copy').addEventListener('click', async () => {
+    const v = $('#token-value');
+    v.select();
+    try { await navigator.clipboard.writeText(v.value); } catch { document.execCommand('copy'); }
+    $('#token-copy').textContent = t('copied');
+  });
+  listTokens();
+  if (location.hash === '#tokens') $('#tokens').scrollIntoView(); // from the map's editing panel
+}
+
 async function init() {
   translate();
   $('#signin-form').addEventListener('submit', submit);
@@ -108,8 +205,15 @@ async function init() {
     $('#signed-in-as').textContent = t('signed_in_as', { name: me.name, role: t(me.role) });
     $('#signed-in').hidden = false;
     $('#signout').addEventListener('click', async () => { await signOut(); location.reload(); });
+    if (me.via === 'session') initTokens();
+    // Signed in already: the form is for another user, and takes no focus (on a phone the
+    // keyboard would cover the page).
+    const heading = $('#signin-form h2');
+    heading.dataset.t = 'switch_heading';
+    heading.textContent = t('switch_heading');
+  } else {
+    $('#signin-form').elements.name.focus();
   }
-  $('#signin-form').elements.name.focus();
   document.body.dataset.ready = 'true';
 }
 
