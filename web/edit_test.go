@@ -500,7 +500,9 @@ func TestPublicNeverSeesConfidential(t *testing.T) {
 	// The tenant's rent is 97.31, not a number a timestamp can hold (17.77 once matched a
 	// history's valid_from at hh:mm:17.77…: seconds never reach 97).
 	secrets := []string{`"confidential"`, "机密企业XYZ", "98765.4321", "秘密租户", "97.31", "13800000000", "秘密亩均企业", "4321.987", firm,
-		"秘密项目投资方", "54321.123"}
+		"秘密项目投资方", "54321.123",
+		// alice is the planner who made the versions above: changed_by, a staff login name, is staff-only.
+		`"alice"`}
 	var paths []string
 	// e.server is built by web.NewServer, the constructor cmd/landinv serves: walking its router
 	// visits every route the binary serves.
