@@ -12,8 +12,8 @@
 -- 0001, and schema_migrations (the migrations' ledger) is shown empty.
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
--- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql, 0077_immutable_per_table.sql
--- Migrations sha256: d361b8514232891ca939bd613f655621c585ac22ed7e398c36fd2dd1e121406e
+-- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql, 0077_immutable_per_table.sql, 0078_change_boxes.sql
+-- Migrations sha256: bccf6bd01fe7525df60966a72226de471aba593b3a011e109d2e5e3ec1ecade5
 
 
 --
@@ -274,9 +274,15 @@ CREATE FUNCTION public.landinv_bump_revision_once() RETURNS trigger
     AS $$
 declare
   mark constant text := 'landinv.revision_bumped';
+  now_n bigint;
 begin
   if coalesce(current_setting(mark, true), '') <> txid_current()::text then
-    update inventory_revision set n = n + 1;
+    update inventory_revision set n = n + 1 returning n into now_n;
+    insert into inventory_revision_log (n, xid) values (now_n, txid_current());
+    if now_n % 1000 = 0 then
+      delete from inventory_changes c using inventory_revision_log l where c.xid = l.xid and l.n <= now_n - 20000;
+      delete from inventory_revision_log where n <= now_n - 20000;
+    end if;
     perform set_config(mark, txid_current()::text, true);
   end if;
   return null;
@@ -492,6 +498,40 @@ begin
   where not exists (select 1 from enterprises e where e.zone_id = zone and e.name = f.name and e.valid_to = 'infinity');
   get diagnostics n = row_count;
   return n;
+end $$;
+
+
+--
+-- Name: landinv_log_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_log_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  e box2d;
+  b geometry;
+begin
+  if TG_ARGV[0] = 'anywhere' then
+    insert into inventory_changes (xid, tbl) values (txid_current(), TG_TABLE_NAME);
+    return null;
+  end if;
+  if TG_OP = 'INSERT' then
+    select ST_Extent(geom) into e from new_rows;
+  elsif TG_OP = 'UPDATE' then
+    select ST_Extent(geom) into e from (select geom from old_rows union all select geom from new_rows) u;
+  else
+    select ST_Extent(geom) into e from old_rows;
+  end if;
+  if e is null then
+    return null; -- no rows, or none with a geometry: nothing drawn changed
+  end if;
+  -- Web Mercator's x follows longitude and its y latitude, each monotonically: the box's corners
+  -- transformed bound the rows' transformed geometries. Latitudes are clamped to Web Mercator's.
+  b := ST_Transform(ST_SetSRID(ST_MakeEnvelope(ST_XMin(e), greatest(ST_YMin(e), -85.05), ST_XMax(e), least(ST_YMax(e), 85.05)), 4326), 3857);
+  insert into inventory_changes (xid, tbl, min_x, min_y, max_x, max_y)
+    values (txid_current(), TG_TABLE_NAME, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b));
+  return null;
 end $$;
 
 
@@ -1646,6 +1686,20 @@ ALTER TABLE public.idle_sites ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: inventory_changes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_changes (
+    xid bigint NOT NULL,
+    tbl text NOT NULL,
+    min_x double precision,
+    min_y double precision,
+    max_x double precision,
+    max_y double precision
+);
+
+
+--
 -- Name: inventory_revision; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1653,6 +1707,16 @@ CREATE TABLE public.inventory_revision (
     one boolean DEFAULT true NOT NULL,
     n bigint NOT NULL,
     CONSTRAINT inventory_revision_one_check CHECK (one)
+);
+
+
+--
+-- Name: inventory_revision_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.inventory_revision_log (
+    n bigint NOT NULL,
+    xid bigint NOT NULL
 );
 
 
@@ -2363,6 +2427,14 @@ ALTER TABLE ONLY public.idle_sites
 
 
 --
+-- Name: inventory_revision_log inventory_revision_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.inventory_revision_log
+    ADD CONSTRAINT inventory_revision_log_pkey PRIMARY KEY (n);
+
+
+--
 -- Name: inventory_revision inventory_revision_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2660,6 +2732,20 @@ CREATE UNIQUE INDEX idle_sites_live_code ON public.idle_sites USING btree (zone_
 --
 
 CREATE INDEX idle_sites_live_geom_gix ON public.idle_sites USING gist (geom) WHERE ((valid_to = 'infinity'::timestamp with time zone) AND (NOT archived));
+
+
+--
+-- Name: inventory_changes_xid; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_changes_xid ON public.inventory_changes USING btree (xid);
+
+
+--
+-- Name: inventory_revision_log_xid; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX inventory_revision_log_xid ON public.inventory_revision_log USING btree (xid);
 
 
 --
@@ -3199,6 +3285,125 @@ CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON pu
 --
 
 CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON public.zones DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.landinv_bump_revision_once();
+
+
+--
+-- Name: land_use_codes z_log_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE ON public.land_use_codes FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: zones z_log_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE ON public.zones FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: idle_sites z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.idle_sites REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: layout z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.layout REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plants z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.plants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plots z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.plots REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: roads z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.roads REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: idle_sites z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.idle_sites REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: layout z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.layout REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plants z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plots z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: roads z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.roads REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: idle_sites z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.idle_sites REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: layout z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.layout REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plants z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.plants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: plots z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.plots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: roads z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.roads REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
 
 
 --

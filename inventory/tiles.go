@@ -53,6 +53,10 @@ type RevisionTile struct {
 	Rendered bool   // false when Revision was one of held.Revisions, or Same
 	Content  string // the content key; "" when the revision was one of held.Revisions (not read)
 	Same     bool   // Content is held.Content: the held tile is this revision's too
+	// Box is the box the tile draws its features from, in EPSG:3857 (minX, minY, maxX, maxY):
+	// its envelope (ST_TileEnvelope) with the buffer, as PostGIS computed it. A change outside
+	// it leaves the tile as it is (TileChange.Touches).
+	Box [4]float64
 }
 
 // CheckTile reports whether z/x/y names a tile.
@@ -68,4 +72,41 @@ func CheckTile(z, x, y int) error {
 		return Errorf(EInvalid, "y", "must be from 0 to %d at zoom %d", n-1, z)
 	}
 	return nil
+}
+
+// TileChangeLog says where the inventory changed, revision by revision (inventory_changes,
+// migration 0078), so that a tile cache can keep a tile that a write elsewhere did not touch
+// without asking the database about that tile.
+type TileChangeLog interface {
+	// TileChanges returns the changes of the revisions after after, up to the current one, read
+	// in one snapshot with that revision (To). Revisions lists every revision of (after, To]
+	// the log holds (a revision the log has lost, or never had, is missing from it).
+	TileChanges(ctx context.Context, after int64) (TileChanges, error)
+}
+
+// TileChanges is the log of the revisions (After, To].
+type TileChanges struct {
+	After, To int64
+	Revisions []int64      // the revisions of (After, To] the log holds, ascending
+	Changes   []TileChange // what they changed, by revision
+}
+
+// TileChange is one writing statement's change: the table it wrote and the box (EPSG:3857) the
+// rows it wrote cover, old and new versions alike; Anywhere for a change that is not in one
+// place (a zone, a land-use code), which may change any tile.
+type TileChange struct {
+	Revision               int64
+	Table                  string
+	Anywhere               bool
+	MinX, MinY, MaxX, MaxY float64
+}
+
+// Touches reports whether c may change a tile of table whose box (EPSG:3857, with the tile's
+// buffer) is minX, minY, maxX, maxY: a change anywhere, or on that table in a box that meets it
+// (edges included).
+func (c TileChange) Touches(table string, minX, minY, maxX, maxY float64) bool {
+	if c.Anywhere {
+		return true
+	}
+	return c.Table == table && c.MinX <= maxX && c.MaxX >= minX && c.MinY <= maxY && c.MaxY >= minY
 }

@@ -328,6 +328,13 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 			s.writeTile(w, r, rev, haveClient && rev == client, cached)
 			return
 		}
+		// Newer revisions, none of which touched the tile's box (the change log, tilechanges.go):
+		// the cached tile is rev's too.
+		if s.tileChanges.untouched(r.Context(), tl.Layer.Table, ent.box, cachedRev, rev) {
+			s.tileCache.seen(key, ent.content, rev)
+			s.writeTile(w, r, rev, haveClient && rev == client, cached)
+			return
+		}
 	}
 	held := inventory.TileHeld{Revisions: make([]int64, 0, 2)}
 	if haveClient {
@@ -345,7 +352,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 	b := t.Tile
 	switch {
 	case t.Rendered:
-		s.tileCache.put(key, t.Revision, t.Content, b)
+		s.tileCache.put(key, t.Revision, t.Content, t.Box, b)
 	case t.Same: // the cached tile's content, at this revision: a write elsewhere left it as it was
 		s.tileCache.seen(key, t.Content, t.Revision)
 		b = cached

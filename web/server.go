@@ -78,6 +78,9 @@ type Deps struct {
 	// Authenticate, when set, turns a request's credentials into a viewer (TokenAuthenticator);
 	// requests it does not recognise are the anonymous public. Nil: everyone is the public.
 	Authenticate func(r *http.Request) (inventory.Viewer, error)
+	// TileChanges, when set, is the store's change log: a cached tile that the writes since it
+	// was drawn did not touch is served without a statement of its own (tilechanges.go).
+	TileChanges inventory.TileChangeLog
 	// Users, when set, lets a signed-in person make, list and revoke their own API tokens
 	// (/api/v1/me/tokens, tokens.go); nil: tokens are made at the command line only.
 	Users inventory.Users
@@ -134,6 +137,8 @@ type Server struct {
 	importSlots chan struct{}
 	// streamBufs are the buffers of streamed feature lists (streambuf.go).
 	streamBufs *streamBuffers
+	// tileChanges is the copy of the store's change log the tile cache consults (nil: none).
+	tileChanges *tileChanges
 }
 
 // NewServer checks d and builds the server with every route (routes.go). A missing service is
@@ -161,7 +166,7 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
 		tileCache: newTileCache(d.TileCacheBytes), importSlots: make(chan struct{}, d.MaxImports),
-		streamBufs: newStreamBuffers()}
+		streamBufs: newStreamBuffers(), tileChanges: newTileChanges(d.TileChanges)}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(MetricsSources{})
 	}

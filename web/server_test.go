@@ -15,7 +15,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 		panic(err)
 	}
 	return web.Deps{
-		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db, TileChanges: db,
 		Extents: db,
 		Sites:   db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Evaluations:  db,

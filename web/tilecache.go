@@ -40,7 +40,8 @@ type tileCache struct {
 
 type tileEntry struct {
 	rev     int64
-	content string // the content key of the features drawn
+	content string     // the content key of the features drawn
+	box     [4]float64 // where the tile draws from (inventory.RevisionTile.Box)
 	tile    []byte
 }
 
@@ -82,14 +83,14 @@ func (c *tileCache) seen(k tileKey, content string, rev int64) {
 		if old.content != content || rev <= old.rev {
 			return old, otter.CancelOp
 		}
-		return &tileEntry{rev: rev, content: old.content, tile: old.tile}, otter.WriteOp
+		return &tileEntry{rev: rev, content: old.content, box: old.box, tile: old.tile}, otter.WriteOp
 	})
 }
 
 // put stores tile, as of revision rev with content key content, under k; the cache evicts
 // beyond its bound. An entry of a newer revision is kept. A tile over an eighth of the bound is
 // not kept.
-func (c *tileCache) put(k tileKey, rev int64, content string, tile []byte) {
+func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
 	}
@@ -100,7 +101,7 @@ func (c *tileCache) put(k tileKey, rev int64, content string, tile []byte) {
 		if found && old.rev > rev {
 			return old, otter.CancelOp
 		}
-		return &tileEntry{rev: rev, content: content, tile: tile}, otter.WriteOp
+		return &tileEntry{rev: rev, content: content, box: box, tile: tile}, otter.WriteOp
 	})
 }
 

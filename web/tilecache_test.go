@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/landinv/landinv/inventory"
 )
@@ -108,9 +109,11 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 type countingTiles struct {
 	inventory.TileService
 	drawn atomic.Int64
+	calls atomic.Int64 // the tile statements run, drawn or not
 }
 
 func (c *countingTiles) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, z, x, y int, held inventory.TileHeld) (inventory.RevisionTile, error) {
+	c.calls.Add(1)
 	t, err := c.TileService.TileAt(ctx, tl, zone, z, x, y, held)
 	if t.Rendered {
 		c.drawn.Add(1)
@@ -163,5 +166,92 @@ func TestTileKeptThroughWritesElsewhere(t *testing.T) {
 	st, tag2, body2 := get("")
 	if st != 200 || tag2 == tag1 || !bytes.Contains(body2, []byte("P1 renamed")) || tiles.drawn.Load() != 2 {
 		t.Errorf("after an edit of P1: %d %s, shows it %v, %d drawn (want 2)", st, tag2, bytes.Contains(body2, []byte("P1 renamed")), tiles.drawn.Load())
+	}
+}
+
+// TestTileKeptByTheChangeLog: with the store's change log (migration 0078), a cached tile that a
+// write elsewhere did not touch is served under the new revision with no tile statement at all,
+// once the server's copy of the log holds that revision (it loads in the background: the first
+// requests after a write go the ordinary way). A write inside the tile's box, and a change of
+// the zones (which may change any tile), still go to the tile's statement, which draws the
+// edit; both are checked once the copy holds their revision (a second tile, in the zone's other
+// corner, is asked for until it is), so that a copy that wrongly kept the tile would serve it
+// stale here. Without the log the same writes each cost a statement
+// (TestTileKeptThroughWritesElsewhere).
+func TestTileKeptByTheChangeLog(t *testing.T) {
+	e := newEditEnv(t)
+	d := storeDeps(e.db)
+	if d.TileChanges == nil {
+		t.Fatal("storeDeps gives no change log")
+	}
+	tiles := &countingTiles{TileService: e.db}
+	d.Tiles = tiles
+	srv := httptest.NewServer(newServer(t, d))
+	defer srv.Close()
+	tilePath := func(lon, lat float64) string {
+		x, y := tileOf(lon, lat, 14)
+		return fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
+	}
+	near, far := tilePath(111.515, 36.015), tilePath(111.585, 36.085) // P1's tile; the other corner's
+	if near == far {
+		t.Fatal("the two tiles are one")
+	}
+	revision := func() string { return fmt.Sprintf(`"%d"`, inventoryRevision(t, e.db)) }
+	// settle asks for the tile at path until a request runs no tile statement (the copy of the
+	// log holds the current revision and the tile is untouched), for at most 5 s.
+	settle := func(path string) reply {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			before := tiles.calls.Load()
+			r := getWith(t, path)
+			if tiles.calls.Load() == before {
+				return r
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: every request still runs the tile statement", path)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	first := getWith(t, near)
+	if first.status != 200 || !bytes.Contains(first.body, []byte("P1")) {
+		t.Fatalf("first read: %d", first.status)
+	}
+	if r := getWith(t, far); r.status != 200 && r.status != 204 {
+		t.Fatalf("far tile: %d", r.status)
+	}
+	// A plot in the far corner: P1's tile is kept, with no statement, under the new ETag.
+	if r := e.do(t, "POST", "/api/v1/plots?zone=hand", "alice", "", feat(box(111.58, 36.08, 111.585, 36.085), `{"code":"FAR","land_use":"100101","status":"planned"}`)); r.status != 201 {
+		t.Fatalf("create FAR: %d %s", r.status, r.body)
+	}
+	if r := settle(far); !bytes.Contains(r.body, []byte("FAR")) {
+		t.Fatalf("the far tile does not show FAR: %d", r.status)
+	}
+	r := settle(near)
+	if r.status != 200 || r.header.Get("ETag") != revision() || !bytes.Equal(r.body, first.body) {
+		t.Fatalf("after a write elsewhere: %d, ETag %s (revision %s), same bytes %v", r.status, r.header.Get("ETag"), revision(), bytes.Equal(r.body, first.body))
+	}
+	// An edit of P1, inside the near tile: once the copy holds it (the far tile settles), the
+	// near tile's next request runs the statement and shows the edit.
+	cur := e.do(t, "GET", "/api/v1/plots/P1?zone=hand", "alice", "", "")
+	if r := e.do(t, "PATCH", "/api/v1/plots/P1?zone=hand", "alice", cur.header.Get("ETag"), `{"type":"Feature","properties":{"name":"P1 renamed"}}`); r.status != 200 {
+		t.Fatalf("edit P1: %d %s", r.status, r.body)
+	}
+	settle(far)
+	drawn := tiles.drawn.Load()
+	r = getWith(t, near)
+	if r.status != 200 || r.header.Get("ETag") != revision() || !bytes.Contains(r.body, []byte("P1 renamed")) || tiles.drawn.Load() != drawn+1 {
+		t.Fatalf("after an edit of P1: %d %s (revision %s), shows it %v, drawn %d", r.status, r.header.Get("ETag"), revision(), bytes.Contains(r.body, []byte("P1 renamed")), tiles.drawn.Load()-drawn)
+	}
+	// A change of the zones may change any tile (the default zone, say): once the copy holds
+	// it, the near tile still asks its statement.
+	if _, err := e.db.Pool.Exec(t.Context(), "update zones set name = name || '' where code = 'hand'"); err != nil {
+		t.Fatal(err)
+	}
+	settle(far)
+	calls := tiles.calls.Load()
+	if r := getWith(t, near); r.status != 200 || r.header.Get("ETag") != revision() || tiles.calls.Load() != calls+1 {
+		t.Errorf("after a change of the zones: %d %s (revision %s), %d statements (want 1)", r.status, r.header.Get("ETag"), revision(), tiles.calls.Load()-calls)
 	}
 }

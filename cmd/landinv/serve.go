@@ -78,7 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db, Replicas: db})
 	db.ObserveQueries(metrics.ObserveQuery)
 	s, err := web.NewServer(web.Deps{
-		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db,
+		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db, TileChanges: db,
 		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
 		Extents: db, OGCCRS: extraCRS,
 		Evaluations:    db,

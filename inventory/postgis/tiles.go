@@ -61,7 +61,8 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 	if revalidate {
 		args = append(args, held.Content)
 	}
-	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out.Revision, &found, &content, &tile); err != nil {
+	var box []float64
+	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out.Revision, &found, &content, &tile, &box); err != nil {
 		return out, fmt.Errorf("tile %s %d/%d/%d: %w", tl.Layer.Name, z, x, y, asError(err))
 	}
 	if !found {
@@ -72,6 +73,9 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 	}
 	if content != nil {
 		out.Content = *content
+	}
+	if len(box) == 4 {
+		out.Box = [4]float64(box)
 	}
 	out.Same = out.Content != "" && out.Content == held.Content
 	out.Rendered = !slices.Contains(have, out.Revision) && !out.Same
@@ -85,8 +89,9 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 // $2–$4 z/x/y, $5 the layer's name in the tile, $6 the revisions whose tile is not rendered,
 // and, when revalidate, $7 the content key of a tile held, not rendered again. It returns the
 // revision, whether the zone exists, the content key (tileDigest of the rows the tile draws
-// from; null when the revision was one of $6: nothing read), and the tile (empty when it draws
-// nothing or is skipped).
+// from; null when the revision was one of $6: nothing read), the tile (empty when it draws
+// nothing or is skipped), and the box the tile reads its rows from (its envelope with the
+// buffer, EPSG:3857: RevisionTile.Box).
 //
 // To revalidate, the rows are read once (r, materialized, with the columns the tile needs),
 // their key computed, and the tile drawn from them only when the key is not $7 (a one-time
@@ -128,7 +133,9 @@ func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 	props := strings.Join(rcols, ", ")
 	tail := `select (select n from rv), exists (select from zn),
 		  case when (select n from rv) <> all($6::bigint[]) then (select key from k) end,
-		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea)`
+		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea),
+		  (select array[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
+		     from (select ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64) as e from b) x)`
 	if !revalidate {
 		// Nothing held to compare: the rows are drawn as they are read, and the key taken
 		// from the same rows.
