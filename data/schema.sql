@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql, 0077_immutable_per_table.sql, 0078_change_boxes.sql
--- Migrations sha256: bccf6bd01fe7525df60966a72226de471aba593b3a011e109d2e5e3ec1ecade5
+-- Migrations sha256: cb6d72c0728d3e8426d1bd4e19df1285deb7ae528eee0189e6ec77431526c02e
 
 
 --
@@ -266,10 +266,10 @@ CREATE FUNCTION public.landinv_bulk() RETURNS boolean
 
 
 --
--- Name: landinv_bump_revision_once(); Type: FUNCTION; Schema: public; Owner: -
+-- Name: landinv_bump_revision_now(); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.landinv_bump_revision_once() RETURNS trigger
+CREATE FUNCTION public.landinv_bump_revision_now() RETURNS void
     LANGUAGE plpgsql
     AS $$
 declare
@@ -285,6 +285,18 @@ begin
     end if;
     perform set_config(mark, txid_current()::text, true);
   end if;
+end $$;
+
+
+--
+-- Name: landinv_bump_revision_once(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.landinv_bump_revision_once() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  perform landinv_bump_revision_now();
   return null;
 end $$;
 
@@ -512,9 +524,26 @@ declare
   e box2d;
   b geometry;
 begin
-  if TG_ARGV[0] = 'anywhere' then
+  if TG_ARGV[0] = 'anywhere' or TG_OP = 'TRUNCATE' then
     insert into inventory_changes (xid, tbl) values (txid_current(), TG_TABLE_NAME);
+    if TG_OP = 'TRUNCATE' then
+      perform landinv_bump_revision_now();
+    end if;
     return null;
+  end if;
+  if TG_ARGV[0] = 'mercator' then
+    if TG_OP = 'INSERT' then
+      select ST_Extent(geom_3857) into e from new_rows;
+    elsif TG_OP = 'UPDATE' then
+      select ST_Extent(g) into e from (select geom_3857 as g from old_rows union all select geom_3857 from new_rows) u;
+    else
+      select ST_Extent(geom_3857) into e from old_rows;
+    end if;
+    if e is not null then
+      insert into inventory_changes (xid, tbl, min_x, min_y, max_x, max_y)
+        values (txid_current(), TG_TABLE_NAME, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e));
+    end if;
+    return null; -- no rows, or none in Web Mercator's range (which no tile draws)
   end if;
   if TG_OP = 'INSERT' then
     select ST_Extent(geom) into e from new_rows;
@@ -527,8 +556,11 @@ begin
     return null; -- no rows, or none with a geometry: nothing drawn changed
   end if;
   -- Web Mercator's x follows longitude and its y latitude, each monotonically: the box's corners
-  -- transformed bound the rows' transformed geometries. Latitudes are clamped to Web Mercator's.
-  b := ST_Transform(ST_SetSRID(ST_MakeEnvelope(ST_XMin(e), greatest(ST_YMin(e), -85.05), ST_XMax(e), least(ST_YMax(e), 85.05)), 4326), 3857);
+  -- transformed bound the rows' transformed geometries. Latitudes are clamped short of the
+  -- poles (where the transform fails), beyond any tile's edge (85.0511°), so a box reaching
+  -- past the map's edge still covers the edge tiles.
+  b := ST_Transform(ST_SetSRID(ST_MakeEnvelope(greatest(ST_XMin(e), -180), greatest(ST_YMin(e), -89.9),
+                                               least(ST_XMax(e), 180), least(ST_YMax(e), 89.9)), 4326), 3857);
   insert into inventory_changes (xid, tbl, min_x, min_y, max_x, max_y)
     values (txid_current(), TG_TABLE_NAME, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b));
   return null;
@@ -3291,14 +3323,14 @@ CREATE CONSTRAINT TRIGGER z_bump_revision AFTER INSERT OR DELETE OR UPDATE ON pu
 -- Name: land_use_codes z_log_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE ON public.land_use_codes FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.land_use_codes FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
 
 
 --
 -- Name: zones z_log_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE ON public.zones FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+CREATE TRIGGER z_log_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.zones FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
 
 
 --
@@ -3326,7 +3358,7 @@ CREATE TRIGGER z_log_change_del AFTER DELETE ON public.plants REFERENCING OLD TA
 -- Name: plots z_log_change_del; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER z_log_change_del AFTER DELETE ON public.plots REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+CREATE TRIGGER z_log_change_del AFTER DELETE ON public.plots REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('mercator');
 
 
 --
@@ -3361,7 +3393,7 @@ CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plants REFERENCING NEW TA
 -- Name: plots z_log_change_ins; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('mercator');
 
 
 --
@@ -3369,6 +3401,41 @@ CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.plots REFERENCING NEW TAB
 --
 
 CREATE TRIGGER z_log_change_ins AFTER INSERT ON public.roads REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+
+
+--
+-- Name: idle_sites z_log_change_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_truncate AFTER TRUNCATE ON public.idle_sites FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: layout z_log_change_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_truncate AFTER TRUNCATE ON public.layout FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: plants z_log_change_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_truncate AFTER TRUNCATE ON public.plants FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: plots z_log_change_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_truncate AFTER TRUNCATE ON public.plots FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
+
+
+--
+-- Name: roads z_log_change_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER z_log_change_truncate AFTER TRUNCATE ON public.roads FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('anywhere');
 
 
 --
@@ -3396,7 +3463,7 @@ CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.plants REFERENCING OLD TA
 -- Name: plots z_log_change_upd; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.plots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('box');
+CREATE TRIGGER z_log_change_upd AFTER UPDATE ON public.plots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.landinv_log_change('mercator');
 
 
 --

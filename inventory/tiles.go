@@ -57,6 +57,8 @@ type RevisionTile struct {
 	// its envelope (ST_TileEnvelope) with the buffer, as PostGIS computed it. A change outside
 	// it leaves the tile as it is (TileChange.Touches).
 	Box [4]float64
+	// Epoch is TileChanges.Epoch of the database the tile was drawn from.
+	Epoch uint32
 }
 
 // CheckTile reports whether z/x/y names a tile.
@@ -87,6 +89,9 @@ type TileChangeLog interface {
 // TileChanges is the log of the revisions (After, To].
 type TileChanges struct {
 	After, To int64
+	// Epoch tells one database from another whose revisions may repeat the same numbers (one
+	// restored under the server): the oid of the revision's table (0: not known).
+	Epoch     uint32
 	Revisions []int64      // the revisions of (After, To] the log holds, ascending
 	Changes   []TileChange // what they changed, by revision
 }

@@ -330,7 +330,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 		}
 		// Newer revisions, none of which touched the tile's box (the change log, tilechanges.go):
 		// the cached tile is rev's too.
-		if s.tileChanges.untouched(r.Context(), tl.Layer.Table, ent.box, cachedRev, rev) {
+		if s.tileChanges.untouched(r.Context(), tl.Layer.Table, ent.box, ent.epoch, cachedRev, rev) {
 			s.tileCache.seen(key, ent.content, rev)
 			s.writeTile(w, r, rev, haveClient && rev == client, cached)
 			return
@@ -352,7 +352,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 	b := t.Tile
 	switch {
 	case t.Rendered:
-		s.tileCache.put(key, t.Revision, t.Content, t.Box, b)
+		s.tileCache.put(key, t.Revision, t.Content, t.Box, t.Epoch, b)
 	case t.Same: // the cached tile's content, at this revision: a write elsewhere left it as it was
 		s.tileCache.seen(key, t.Content, t.Revision)
 		b = cached

@@ -42,6 +42,7 @@ type tileEntry struct {
 	rev     int64
 	content string     // the content key of the features drawn
 	box     [4]float64 // where the tile draws from (inventory.RevisionTile.Box)
+	epoch   uint32     // the database it was drawn from (inventory.RevisionTile.Epoch)
 	tile    []byte
 }
 
@@ -83,14 +84,14 @@ func (c *tileCache) seen(k tileKey, content string, rev int64) {
 		if old.content != content || rev <= old.rev {
 			return old, otter.CancelOp
 		}
-		return &tileEntry{rev: rev, content: old.content, box: old.box, tile: old.tile}, otter.WriteOp
+		return &tileEntry{rev: rev, content: old.content, box: old.box, epoch: old.epoch, tile: old.tile}, otter.WriteOp
 	})
 }
 
 // put stores tile, as of revision rev with content key content, under k; the cache evicts
 // beyond its bound. An entry of a newer revision is kept. A tile over an eighth of the bound is
 // not kept.
-func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, tile []byte) {
+func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, epoch uint32, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
 	}
@@ -101,7 +102,7 @@ func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, ti
 		if found && old.rev > rev {
 			return old, otter.CancelOp
 		}
-		return &tileEntry{rev: rev, content: content, box: box, tile: tile}, otter.WriteOp
+		return &tileEntry{rev: rev, content: content, box: box, epoch: epoch, tile: tile}, otter.WriteOp
 	})
 }
 

@@ -13,9 +13,9 @@ func TestTileCacheBound(t *testing.T) {
 	c := newTileCache(10 << 10)
 	key := func(x int) tileKey { return tileKey{layer: "plots", z: 14, x: x} }
 	tile := make([]byte, 1000)
-	c.put(key(0), 1, "k", [4]float64{}, tile)
+	c.put(key(0), 1, "k", [4]float64{}, 0, tile)
 	for x := 1; x < 200; x++ {
-		c.put(key(x), 1, "k", [4]float64{}, tile)
+		c.put(key(x), 1, "k", [4]float64{}, 0, tile)
 		if _, ok := c.get(key(0)); !ok {
 			t.Fatalf("tile 0, asked for after every put, evicted after %d puts", x)
 		}
@@ -35,15 +35,15 @@ func TestTileCacheBound(t *testing.T) {
 
 	// The revision rules, in a cache with room to spare.
 	c = newTileCache(1 << 20)
-	c.put(key(49), 1, "k", [4]float64{}, tile)
+	c.put(key(49), 1, "k", [4]float64{}, 0, tile)
 	if e, ok := c.get(key(49)); !ok || e.rev != 1 || e.content != "k" || len(e.tile) != 1000 {
 		t.Errorf("a tile just stored: revision %d, key %q, %d bytes, %v", e.rev, e.content, len(e.tile), ok)
 	}
-	c.put(key(100), 2, "n", [4]float64{}, []byte("new"))
+	c.put(key(100), 2, "n", [4]float64{}, 0, []byte("new"))
 	if _, ok := c.get(key(49)); !ok {
 		t.Error("a tile of revision 1 was dropped when one of revision 2 was stored")
 	}
-	c.put(key(100), 1, "o", [4]float64{}, tile) // rendered before the write, stored after it: not kept
+	c.put(key(100), 1, "o", [4]float64{}, 0, tile) // rendered before the write, stored after it: not kept
 	if e, ok := c.get(key(100)); !ok || e.rev != 2 || string(e.tile) != "new" {
 		t.Errorf("a tile of an older revision replaced a newer one: %d %q %v", e.rev, e.tile, ok)
 	}
@@ -60,20 +60,20 @@ func TestTileCacheBound(t *testing.T) {
 	if _, ok := c.get(key(101)); ok {
 		t.Error("seen stored a tile under a key that held none")
 	}
-	c.put(key(100), 6, "m", [4]float64{}, []byte("newer"))
+	c.put(key(100), 6, "m", [4]float64{}, 0, []byte("newer"))
 	if e, _ := c.get(key(100)); e.rev != 6 || string(e.tile) != "newer" || e.content != "m" {
 		t.Errorf("a tile re-rendered at revision 6 reads %d %q %q", e.rev, e.tile, e.content)
 	}
-	c.put(key(102), 1, "k", [4]float64{}, nil) // an empty tile is held as an empty tile
+	c.put(key(102), 1, "k", [4]float64{}, 0, nil) // an empty tile is held as an empty tile
 	if e, ok := c.get(key(102)); !ok || e.tile == nil || len(e.tile) != 0 {
 		t.Errorf("an empty tile: %v %v", e.tile, ok)
 	}
-	c.put(key(103), 1, "k", [4]float64{}, make([]byte, 1<<20/8+1)) // over an eighth of the bound: not kept
+	c.put(key(103), 1, "k", [4]float64{}, 0, make([]byte, 1<<20/8+1)) // over an eighth of the bound: not kept
 	if _, ok := c.get(key(103)); ok {
 		t.Error("a tile over an eighth of the bound was kept")
 	}
 	var nilCache *tileCache
-	nilCache.put(key(1), 1, "k", [4]float64{}, tile)
+	nilCache.put(key(1), 1, "k", [4]float64{}, 0, tile)
 	nilCache.seen(key(1), "k", 2)
 	if _, ok := nilCache.get(key(1)); ok {
 		t.Error("a disabled cache returned a tile")

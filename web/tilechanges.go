@@ -32,7 +32,8 @@ type tileChanges struct {
 	keep int64
 
 	mu      sync.Mutex
-	after   int64 // the copy holds every revision of (after, to]
+	epoch   uint32 // the database the copy is of (inventory.TileChanges.Epoch)
+	after   int64  // the copy holds every revision of (after, to]
 	to      int64
 	changes []inventory.TileChange // of (after, to], by revision
 	loading chan struct{}          // closed when the running load ends; nil: none running
@@ -45,22 +46,26 @@ func newTileChanges(log inventory.TileChangeLog) *tileChanges {
 	return &tileChanges{log: log, keep: 20000}
 }
 
-// untouched reports whether a tile of table, of revision from, whose box is box, is current at
-// revision to: the copy holds every revision of (from, to] and none of their changes touches
-// the box. When the copy does not reach to, the caller waits for a load (one for all the
+// untouched reports whether a tile of table, of revision from, whose box is box, drawn from the
+// database epoch, is current at revision to: the copy is of that database, holds every revision
+// of (from, to], and none of their changes touches the box. When the copy does not reach to, the caller waits for a load (one for all the
 // requests waiting, started after the first of them read to, so it reads at least to; at most
 // two loads, and never past ctx). false means "not known": the caller asks the database.
-func (c *tileChanges) untouched(ctx context.Context, table string, box [4]float64, from, to int64) bool {
-	if c == nil || box == [4]float64{} || from >= to {
+func (c *tileChanges) untouched(ctx context.Context, table string, box [4]float64, epoch uint32, from, to int64) bool {
+	if c == nil || box == [4]float64{} || epoch == 0 || from >= to {
 		return false
 	}
 	for range 3 {
 		c.mu.Lock()
-		if from < c.after {
+		if c.epoch == epoch && from < c.after {
 			c.mu.Unlock()
 			return false // older than the copy keeps
 		}
-		if to <= c.to {
+		if c.epoch != 0 && c.epoch != epoch && to <= c.to {
+			c.mu.Unlock()
+			return false // the tile is of another database than the current one
+		}
+		if c.epoch == epoch && to <= c.to {
 			defer c.mu.Unlock()
 			i := sort.Search(len(c.changes), func(i int) bool { return c.changes[i].Revision > from })
 			for ; i < len(c.changes) && c.changes[i].Revision <= to; i++ {
@@ -110,12 +115,17 @@ func (c *tileChanges) loadLocked(want int64) chan struct{} {
 	return done
 }
 
-// merge adds a load to the copy. The load holds every revision of (base, got.To], base being
+// merge adds a load to the copy. A load of another database (another epoch) replaces the copy:
+// revisions of the two do not compare. The load holds every revision of (base, got.To], base being
 // the highest revision of (got.After, got.To] it lacks (got.After when it lacks none). It joins
 // the copy when it starts where the copy ends and lacks nothing; otherwise the copy starts again
 // from (base, got.To]. A load no newer than the copy (a lagging replica's) is dropped. The copy
 // keeps the newest keep revisions.
 func (c *tileChanges) merge(got inventory.TileChanges) {
+	if got.Epoch != c.epoch {
+		// Another database (restored under the server): nothing of the copy holds for it.
+		c.epoch, c.after, c.to, c.changes = got.Epoch, 0, 0, nil
+	}
 	if got.To <= c.to {
 		return
 	}

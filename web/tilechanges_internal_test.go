@@ -16,9 +16,9 @@ func TestTileChangesCopy(t *testing.T) {
 	at := func(rev int64, table string, x float64) inventory.TileChange {
 		return inventory.TileChange{Revision: rev, Table: table, MinX: x, MinY: 1, MaxX: x + 1, MaxY: 2}
 	}
-	c := &tileChanges{keep: 100}
+	c := &tileChanges{keep: 100, epoch: 7}
 	// (0, 5], revision 3 missing: the copy holds (3, 5] only.
-	c.merge(inventory.TileChanges{After: 0, To: 5, Revisions: []int64{1, 2, 4, 5}, Changes: []inventory.TileChange{at(2, "plots", 5), at(4, "plots", 50)}})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 0, To: 5, Revisions: []int64{1, 2, 4, 5}, Changes: []inventory.TileChange{at(2, "plots", 5), at(4, "plots", 50)}})
 	for _, q := range []struct {
 		name     string
 		table    string
@@ -36,7 +36,7 @@ func TestTileChangesCopy(t *testing.T) {
 		}
 	}
 	// Joins on: (5, 8] with a change in the box on another table, and one in the box on plots.
-	c.merge(inventory.TileChanges{After: 5, To: 8, Revisions: []int64{6, 7, 8}, Changes: []inventory.TileChange{at(6, "roads", 5), at(8, "plots", 9.5)}})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 5, To: 8, Revisions: []int64{6, 7, 8}, Changes: []inventory.TileChange{at(6, "roads", 5), at(8, "plots", 9.5)}})
 	if c.after != 3 || c.to != 8 {
 		t.Fatalf("copy (%d, %d], want (3, 8]", c.after, c.to)
 	}
@@ -44,19 +44,30 @@ func TestTileChangesCopy(t *testing.T) {
 		t.Error("touches: a roads change touched plots, or the plots change at 8 (edge inside) was missed")
 	}
 	// A lagging replica's older snapshot is dropped.
-	c.merge(inventory.TileChanges{After: 8, To: 7})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 8, To: 7})
 	if c.to != 8 {
 		t.Errorf("an older snapshot moved the copy to %d", c.to)
 	}
 	// A change anywhere touches every tile.
-	c.merge(inventory.TileChanges{After: 8, To: 9, Revisions: []int64{9}, Changes: []inventory.TileChange{{Revision: 9, Table: "zones", Anywhere: true}}})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 8, To: 9, Revisions: []int64{9}, Changes: []inventory.TileChange{{Revision: 9, Table: "zones", Anywhere: true}}})
 	if c.untouchedNoLoad("plots", box, 8, 9) || !c.untouchedNoLoad("plots", box, 3, 4) {
 		t.Error("a change anywhere was missed, or a range before it touched")
 	}
 	// A load that does not start where the copy ends (after a failed load, say) replaces it.
-	c.merge(inventory.TileChanges{After: 20, To: 22, Revisions: []int64{21, 22}})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 20, To: 22, Revisions: []int64{21, 22}})
 	if c.after != 20 || c.to != 22 || len(c.changes) != 0 || c.untouchedNoLoad("plots", box, 9, 22) {
 		t.Errorf("copy (%d, %d] with %d changes after a load that does not join on", c.after, c.to, len(c.changes))
+	}
+	// A load of another database (restored under the server, its revisions repeating numbers)
+	// replaces the copy, and tiles of the old one are never answered for.
+	c2 := &tileChanges{keep: 100, epoch: 7}
+	c2.merge(inventory.TileChanges{Epoch: 7, After: 0, To: 10, Revisions: []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}})
+	c2.merge(inventory.TileChanges{Epoch: 8, After: 10, To: 12, Revisions: []int64{11, 12}})
+	if c2.epoch != 8 || c2.after != 10 || c2.to != 12 {
+		t.Errorf("after a restore: copy of %d, (%d, %d]", c2.epoch, c2.after, c2.to)
+	}
+	if c2.untouchedNoLoad("plots", box, 10, 12) {
+		t.Error("a tile of the old database was answered for the restored one")
 	}
 	// Only the newest keep revisions stay.
 	var revs []int64
@@ -65,7 +76,7 @@ func TestTileChangesCopy(t *testing.T) {
 		revs = append(revs, r)
 		changes = append(changes, at(r, "plots", 100))
 	}
-	c.merge(inventory.TileChanges{After: 22, To: 250, Revisions: revs, Changes: changes})
+	c.merge(inventory.TileChanges{Epoch: 7, After: 22, To: 250, Revisions: revs, Changes: changes})
 	if c.after != 150 || c.to != 250 || len(c.changes) != 100 || c.changes[0].Revision != 151 || !c.untouchedNoLoad("plots", box, 150, 250) || c.untouchedNoLoad("plots", box, 149, 250) {
 		t.Errorf("after trimming: copy (%d, %d], %d changes", c.after, c.to, len(c.changes))
 	}
@@ -78,5 +89,5 @@ func (c *tileChanges) untouchedNoLoad(table string, box [4]float64, from, to int
 	close(done)
 	c.loading = done
 	defer func() { c.loading = nil }()
-	return c.untouched(context.Background(), table, box, from, to)
+	return c.untouched(context.Background(), table, box, 7, from, to)
 }

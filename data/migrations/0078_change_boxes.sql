@@ -24,7 +24,10 @@
 -- them.
 --
 -- The log keeps the last 20 000 revisions (pruned by the bump every 1 000); a tile older than
--- that is read the ordinary way.
+-- that is read the ordinary way. A TRUNCATE of a tiled table is a change anywhere and bumps the
+-- revision (0032's bump, a deferred constraint trigger, cannot fire on TRUNCATE). A backup
+-- carries the log's definition but not its rows (landinv restore leaves them out: their
+-- transaction ids are another cluster's), so a restored database starts with an empty log.
 create table inventory_revision_log (
   n bigint primary key,
   xid bigint not null
@@ -39,7 +42,10 @@ create table inventory_changes (
 );
 create index inventory_changes_xid on inventory_changes (xid);
 
-create or replace function landinv_bump_revision_once() returns trigger language plpgsql as $$
+-- landinv_bump_revision_now bumps the revision once per transaction and logs the transaction
+-- behind it: what 0032's landinv_bump_revision_once did, plus the log, shared by the deferred
+-- trigger and the TRUNCATE trigger below.
+create function landinv_bump_revision_now() returns void language plpgsql as $$
 declare
   mark constant text := 'landinv.revision_bumped';
   now_n bigint;
@@ -53,19 +59,44 @@ begin
     end if;
     perform set_config(mark, txid_current()::text, true);
   end if;
+end $$;
+
+create or replace function landinv_bump_revision_once() returns trigger language plpgsql as $$
+begin
+  perform landinv_bump_revision_now();
   return null;
 end $$;
 
--- landinv_log_change logs the box of the rows one statement wrote (TG_ARGV[0]: 'box' for a
--- table with a geom column in EPSG:4326, 'anywhere' for one whose change is not in one place).
+-- landinv_log_change logs the box of the rows one statement wrote. TG_ARGV[0]: 'mercator' for
+-- plots, whose stored geom_3857 (0070) is what their tiles read, so its extent is the box
+-- exactly; 'box' for a table with a geom column in EPSG:4326, transformed here; 'anywhere' for a
+-- table whose change is not in one place. A TRUNCATE is a change anywhere, and bumps the
+-- revision itself (0032's deferred trigger cannot fire on TRUNCATE).
 create function landinv_log_change() returns trigger language plpgsql as $$
 declare
   e box2d;
   b geometry;
 begin
-  if TG_ARGV[0] = 'anywhere' then
+  if TG_ARGV[0] = 'anywhere' or TG_OP = 'TRUNCATE' then
     insert into inventory_changes (xid, tbl) values (txid_current(), TG_TABLE_NAME);
+    if TG_OP = 'TRUNCATE' then
+      perform landinv_bump_revision_now();
+    end if;
     return null;
+  end if;
+  if TG_ARGV[0] = 'mercator' then
+    if TG_OP = 'INSERT' then
+      select ST_Extent(geom_3857) into e from new_rows;
+    elsif TG_OP = 'UPDATE' then
+      select ST_Extent(g) into e from (select geom_3857 as g from old_rows union all select geom_3857 from new_rows) u;
+    else
+      select ST_Extent(geom_3857) into e from old_rows;
+    end if;
+    if e is not null then
+      insert into inventory_changes (xid, tbl, min_x, min_y, max_x, max_y)
+        values (txid_current(), TG_TABLE_NAME, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e));
+    end if;
+    return null; -- no rows, or none in Web Mercator's range (which no tile draws)
   end if;
   if TG_OP = 'INSERT' then
     select ST_Extent(geom) into e from new_rows;
@@ -78,8 +109,11 @@ begin
     return null; -- no rows, or none with a geometry: nothing drawn changed
   end if;
   -- Web Mercator's x follows longitude and its y latitude, each monotonically: the box's corners
-  -- transformed bound the rows' transformed geometries. Latitudes are clamped to Web Mercator's.
-  b := ST_Transform(ST_SetSRID(ST_MakeEnvelope(ST_XMin(e), greatest(ST_YMin(e), -85.05), ST_XMax(e), least(ST_YMax(e), 85.05)), 4326), 3857);
+  -- transformed bound the rows' transformed geometries. Latitudes are clamped short of the
+  -- poles (where the transform fails), beyond any tile's edge (85.0511°), so a box reaching
+  -- past the map's edge still covers the edge tiles.
+  b := ST_Transform(ST_SetSRID(ST_MakeEnvelope(greatest(ST_XMin(e), -180), greatest(ST_YMin(e), -89.9),
+                                               least(ST_XMax(e), 180), least(ST_YMax(e), 89.9)), 4326), 3857);
   insert into inventory_changes (xid, tbl, min_x, min_y, max_x, max_y)
     values (txid_current(), TG_TABLE_NAME, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b));
   return null;
@@ -88,17 +122,21 @@ end $$;
 do $$
 declare
   t text;
+  kind text;
 begin
   foreach t in array array['layout', 'plots', 'plants', 'idle_sites', 'roads'] loop
+    kind := case when t = 'plots' then 'mercator' else 'box' end;
     execute format('create trigger z_log_change_ins after insert on %I referencing new table as new_rows
-                    for each statement execute function landinv_log_change(''box'')', t);
+                    for each statement execute function landinv_log_change(%L)', t, kind);
     execute format('create trigger z_log_change_upd after update on %I referencing old table as old_rows new table as new_rows
-                    for each statement execute function landinv_log_change(''box'')', t);
+                    for each statement execute function landinv_log_change(%L)', t, kind);
     execute format('create trigger z_log_change_del after delete on %I referencing old table as old_rows
-                    for each statement execute function landinv_log_change(''box'')', t);
+                    for each statement execute function landinv_log_change(%L)', t, kind);
+    execute format('create trigger z_log_change_truncate after truncate on %I
+                    for each statement execute function landinv_log_change(''anywhere'')', t);
   end loop;
   foreach t in array array['zones', 'land_use_codes'] loop
-    execute format('create trigger z_log_change after insert or update or delete on %I
+    execute format('create trigger z_log_change after insert or update or delete or truncate on %I
                     for each statement execute function landinv_log_change(''anywhere'')', t);
   end loop;
 end $$;

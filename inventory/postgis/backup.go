@@ -235,7 +235,8 @@ func (db *DB) mayRestoreSRS(ctx context.Context, restore string, env []string, f
 // backup and returns it without the comments on extensions: COMMENT ON EXTENSION needs the
 // extension's owner, which the restoring role need not be when PostGIS was created beforehand
 // by a superuser, and the comment is PostGIS's own text anyway. Without keepSRS it also leaves
-// out spatial_ref_sys's rows (see mayRestoreSRS).
+// out spatial_ref_sys's rows (see mayRestoreSRS). It always leaves out the rows of the tile
+// change log (inventory_revision_log, inventory_changes; migration 0078).
 func restoreList(toc []byte, keepSRS bool) ([]byte, error) {
 	var out bytes.Buffer
 	landinv := false
@@ -247,6 +248,13 @@ func restoreList(toc []byte, keepSRS bool) ([]byte, error) {
 			landinv = true
 		}
 		if strings.Contains(line, " COMMENT - EXTENSION ") || (!keepSRS && strings.Contains(line, " TABLE DATA public spatial_ref_sys ")) {
+			continue
+		}
+		if strings.Contains(line, " TABLE DATA public inventory_revision_log ") || strings.Contains(line, " TABLE DATA public inventory_changes ") {
+			// The tile change log (0078) starts empty in a restored database: its rows name
+			// transactions of the cluster they were written in, and the revisions they name
+			// were the backed-up server's (a running server's copy of the log must not match
+			// them to this database's revisions).
 			continue
 		}
 		out.WriteString(line)

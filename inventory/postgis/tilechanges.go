@@ -19,7 +19,7 @@ const MaxTileChangeRevisions = 20000
 // revision it returns is that server's, and the log is complete up to it.
 func (db *DB) TileChanges(ctx context.Context, after int64) (inventory.TileChanges, error) {
 	out := inventory.TileChanges{After: after}
-	rows, err := db.Pool.Query(ctx, `select rv.n, l.n, c.tbl, c.min_x, c.min_y, c.max_x, c.max_y
+	rows, err := db.Pool.Query(ctx, `select rv.n, rv.tableoid::int8, l.n, c.tbl, c.min_x, c.min_y, c.max_x, c.max_y
 		from inventory_revision rv
 		left join inventory_revision_log l on l.n > greatest($1::bigint, rv.n - $2::bigint) and l.n <= rv.n
 		left join inventory_changes c on c.xid = l.xid
@@ -29,14 +29,14 @@ func (db *DB) TileChanges(ctx context.Context, after int64) (inventory.TileChang
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var n int64
+		var n, epoch int64
 		var rev *int64
 		var tbl *string
 		var minX, minY, maxX, maxY *float64
-		if err := rows.Scan(&n, &rev, &tbl, &minX, &minY, &maxX, &maxY); err != nil {
+		if err := rows.Scan(&n, &epoch, &rev, &tbl, &minX, &minY, &maxX, &maxY); err != nil {
 			return out, fmt.Errorf("tile changes: %w", err)
 		}
-		out.To = n
+		out.To, out.Epoch = n, uint32(epoch)
 		if rev == nil {
 			continue // no revision after after
 		}

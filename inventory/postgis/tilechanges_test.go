@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
 )
 
 // mercator is Web Mercator (EPSG:3857) of lon, lat on the sphere of radius 6 378 137 m,
@@ -107,4 +108,77 @@ func TestTileChanges(t *testing.T) {
 	if got, err := db.TileChanges(ctx, start+4); err != nil || got.To != start+4 || len(got.Revisions) != 0 {
 		t.Errorf("nothing new: %+v %v", got, err)
 	}
+}
+
+// TestTileChangesAtTheEdges (found by review): a plot at the map's northern edge (85.00–85.055°,
+// inside Web Mercator's 85.0511° and its stored geom_3857) is logged with a box that meets the
+// top-row tile it shows in; a TRUNCATE (in maintenance) bumps the revision by itself and is a
+// change anywhere, alone or beside another write.
+func TestTileChangesAtTheEdges(t *testing.T) {
+	ctx := context.Background()
+	tl := inventory.TileLayers["plots"]
+	t.Run("north edge", func(t *testing.T) {
+		db := postgistest.New(t)
+		if _, err := db.Pool.Exec(ctx, `insert into zones (code, name, geom) values ('arc', 'Arctic', ST_Multi(ST_MakeEnvelope(10.00, 84.90, 10.10, 85.058, 4326)))`); err != nil {
+			t.Fatal(err)
+		}
+		z, y := 15, 0
+		x := int((10.015 + 180) / 360 * float64(int(1)<<z))
+		before, err := db.TileAt(ctx, tl, "arc", z, x, y, inventory.TileHeld{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `insert into plots (zone_id, code, land_use, status, geom) values (1, 'NORTH', '100101', 'planned', ST_Multi(ST_MakeEnvelope(10.01, 85.00, 10.02, 85.055, 4326)))`); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.TileAt(ctx, tl, "arc", z, x, y, inventory.TileHeld{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after.Tile) == 0 || string(after.Tile) == string(before.Tile) {
+			t.Fatalf("the plot does not change the top-row tile (%d → %d bytes): the case is not made", len(before.Tile), len(after.Tile))
+		}
+		got, err := db.TileChanges(ctx, before.Revision)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, touched := before.Box, false
+		for _, c := range got.Changes {
+			touched = touched || c.Touches("plots", b[0], b[1], b[2], b[3])
+		}
+		if !touched {
+			t.Errorf("no change of %+v touches the top-row tile's box %v", got.Changes, b)
+		}
+	})
+	t.Run("truncate", func(t *testing.T) {
+		db := mapZone(t)
+		rev := func() int64 {
+			var n int64
+			if err := db.Pool.QueryRow(ctx, "select n from inventory_revision").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, c := range []struct{ name, sql string }{
+			{"alone", `begin; set local landinv.maintenance = on; truncate plots cascade; commit`},
+			{"beside an insert", `begin; set local landinv.maintenance = on; truncate plots cascade;
+				insert into plots (zone_id, code, land_use, status, geom) values (1, 'FAR', '100101', 'planned', ST_Multi(ST_MakeEnvelope(111.58, 36.08, 111.59, 36.09, 4326))); commit`},
+		} {
+			start := rev()
+			if _, err := db.Pool.Exec(ctx, c.sql); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			got, err := db.TileChanges(ctx, start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			anywhere := false
+			for _, ch := range got.Changes {
+				anywhere = anywhere || (ch.Anywhere && ch.Table == "plots")
+			}
+			if got.To != start+1 || len(got.Revisions) != 1 || !anywhere {
+				t.Errorf("truncate %s: revision %d → %d (want one more), logged %+v, want a change anywhere", c.name, start, got.To, got.Changes)
+			}
+		}
+	})
 }

@@ -62,7 +62,8 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 		args = append(args, held.Content)
 	}
 	var box []float64
-	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out.Revision, &found, &content, &tile, &box); err != nil {
+	var epoch int64
+	if err := db.Pool.QueryRow(ctx, sql, args...).Scan(&out.Revision, &found, &content, &tile, &box, &epoch); err != nil {
 		return out, fmt.Errorf("tile %s %d/%d/%d: %w", tl.Layer.Name, z, x, y, asError(err))
 	}
 	if !found {
@@ -77,6 +78,7 @@ func (db *DB) TileAt(ctx context.Context, tl *inventory.TileLayer, zone string, 
 	if len(box) == 4 {
 		out.Box = [4]float64(box)
 	}
+	out.Epoch = uint32(epoch)
 	out.Same = out.Content != "" && out.Content == held.Content
 	out.Rendered = !slices.Contains(have, out.Revision) && !out.Same
 	if out.Rendered && len(tile) > 0 {
@@ -121,7 +123,7 @@ func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 	}
 	head := fmt.Sprintf(`with zn as (select id from zones
 		    where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1))),
-		rv as (select n from inventory_revision),
+		rv as (select n, tableoid::int8 as epoch from inventory_revision),
 		b as (select ST_TileEnvelope($2, $3, $4) as env),
 		r as materialized (
 		  select t.id, %s as g, %s
@@ -135,7 +137,8 @@ func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 		  case when (select n from rv) <> all($6::bigint[]) then (select key from k) end,
 		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea),
 		  (select array[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
-		     from (select ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64) as e from b) x)`
+		     from (select ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64) as e from b) x),
+		  (select epoch from rv)`
 	if !revalidate {
 		// Nothing held to compare: the rows are drawn as they are read, and the key taken
 		// from the same rows.
