@@ -17,7 +17,7 @@ function row(goal, bench, unit, op, target, scale,    v, ok, shown) {
   }
   v = m[bench, unit] * scale
   ok = (op == ">=") ? (v >= target) : (v <= target)
-  shown = sprintf("%.3g", v)
+  shown = (v >= 100 || v <= -100) ? sprintf("%.0f", v) : sprintf("%.3g", v)
   printf "%-46s %-12s %-10s %s\n", goal, shown, op " " target, ok ? "met" : "NOT MET"
   total++
   if (ok) met++
