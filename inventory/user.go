@@ -26,7 +26,8 @@ type Users interface {
 	SetRole(ctx context.Context, name string, role Role) error
 	// SetPassword sets the user's password (密码), hashed with argon2id (inventory/password);
 	// EInvalid "password" when it is too short or too long, ENotFound for an unknown user.
-	// Every session signed in with the old password ends.
+	// Every session signed in with the old password ends, and every token made in a session
+	// (CreateSessionToken) is revoked; tokens made at the command line stay.
 	SetPassword(ctx context.Context, name, password string) error
 	// DisableUser stops a user's tokens and sessions from working.
 	DisableUser(ctx context.Context, name string) error
@@ -39,6 +40,13 @@ type Users interface {
 	// "expires" unless it is in the future). The zero time makes a token that never expires:
 	// meant for service accounts, made on purpose by an administrator.
 	CreateTokenUntil(ctx context.Context, name string, expires time.Time) (string, error)
+	// CreateSessionToken makes a token for a person signed in by password (POST
+	// /api/v1/me/tokens): it stops working at expires, and is revoked when the person's password
+	// changes (SetPassword). It refuses (EConflict naming "tokens") when the person already holds
+	// maxActive working tokens: counted and made under a lock of the person's row, so requests
+	// at the same instant cannot pass the count together. ENotFound for an unknown or disabled
+	// user.
+	CreateSessionToken(ctx context.Context, name string, expires time.Time, maxActive int) (string, error)
 	// ListTokens lists the tokens of the user, or of every user when name is empty, by user
 	// and creation; never the tokens themselves.
 	ListTokens(ctx context.Context, name string) ([]Token, error)

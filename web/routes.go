@@ -72,9 +72,9 @@ func (s *Server) routes() chi.Router {
 		r.With(none).Get("/meta", s.meta) // layers, fields, units, filters
 		r.With(none).Get("/me", s.me)     // who the credentials belong to (and a session's csrf_token)
 		if s.deps.Users != nil {          // one's own API tokens, for a GIS client (tokens.go)
-			r.With(signedIn, read, none).Get("/me/tokens", s.myTokens)
-			r.With(signedIn, write, none).Post("/me/tokens", s.createMyToken)
-			r.With(signedIn, write, none).Delete("/me/tokens/{id}", s.revokeMyToken)
+			r.With(signedInPerson, read, none).Get("/me/tokens", s.myTokens)
+			r.With(signedInPerson, write, none).Post("/me/tokens", s.createMyToken)
+			r.With(signedInPerson, write, none).Delete("/me/tokens/{id}", s.revokeMyToken)
 		}
 
 		// Sessions for people: sign in with a name and password (204 and a cookie; 401; 429),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,7 +20,9 @@ import (
 //   - POST /api/v1/me/tokens {"expires_in_days": N}: a new token, shown in the answer only
 //     (201, Cache-Control: no-store). N is 1 to MaxSelfTokenDays, 90 when left out. Only a
 //     session may make one (403 for a token: a stolen token must not mint its own successors),
-//     and a person keeps at most MaxActiveTokens working at once (409: revoke one first).
+//     and a person keeps at most MaxActiveTokens working at once (409: revoke one first; the
+//     store counts under a lock of the person's row). A password change revokes the tokens
+//     made this way (inventory.Users.CreateSessionToken).
 //     Tokens that never expire are for service accounts, made at the command line
 //     (landinv token create --expires never).
 //   - DELETE /api/v1/me/tokens/{id}: revokes one of the caller's tokens (204; 404 for an id
@@ -32,6 +35,19 @@ const MaxSelfTokenDays = 365
 
 // MaxActiveTokens is how many working tokens a person may hold when making another.
 const MaxActiveTokens = 10
+
+// signedInPerson is the middleware of the token routes: 401 for the public (with
+// WWW-Authenticate), saying what to do, before anything else; any role may go on.
+func signedInPerson(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if inventory.ViewerFrom(r.Context()).Name == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="landinv"`)
+			Problem(w, r, inventory.Errorf(inventory.EUnauthorized, "Authorization", "sign in (/signin) to see or make your own tokens"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // myTokens answers GET /api/v1/me/tokens.
 func (s *Server) myTokens(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +82,7 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !viaSession(r.Context()) {
+	if !viaSession(r.Context()) || v.Name == "" {
 		Problem(w, r, inventory.Errorf(inventory.EForbidden, "Authorization",
 			"a token is made by a person signed in with a password (/signin), not with another token"))
 		return
@@ -79,23 +95,8 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "expires_in_days", "must be a whole number of days from 1 to %d", MaxSelfTokenDays))
 		return
 	}
-	list, err := s.deps.Users.ListTokens(r.Context(), v.Name)
-	if err != nil {
-		Problem(w, r, err)
-		return
-	}
-	now, active := time.Now(), 0
-	for _, t := range list {
-		if t.State(now) == "active" {
-			active++
-		}
-	}
-	if active >= MaxActiveTokens {
-		Problem(w, r, inventory.Errorf(inventory.EConflict, "tokens", "you already hold %d working tokens, the most one person may: revoke one you no longer use first", active))
-		return
-	}
-	expires := now.Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Second)
-	tok, err := s.deps.Users.CreateTokenUntil(r.Context(), v.Name, expires)
+	expires := time.Now().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Second)
+	tok, err := s.deps.Users.CreateSessionToken(r.Context(), v.Name, expires, MaxActiveTokens)
 	if err != nil {
 		Problem(w, r, err)
 		return
@@ -108,7 +109,7 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 func (s *Server) revokeMyToken(w http.ResponseWriter, r *http.Request) {
 	v := inventory.ViewerFrom(r.Context())
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	if err != nil || id <= 0 || id > math.MaxInt32 { // api_tokens.id is an integer
 		Problem(w, r, inventory.Errorf(inventory.ENotFound, "id", "no token %q of yours", chi.URLParam(r, "id")))
 		return
 	}

@@ -26,13 +26,18 @@ func (db *DB) SetPassword(ctx context.Context, name, pw string) error {
 	if err != nil {
 		return fmt.Errorf("set password of %s: %w", name, err)
 	}
-	tag, err := db.Pool.Exec(ctx, `update users set password_hash = $2,
-		password_set_at = greatest(clock_timestamp(), password_set_at + interval '1 microsecond')
-		where name = $1`, name, hash)
-	if err != nil {
+	// One statement: the new password, and the tokens made in a session revoked (migration 0079).
+	var n int
+	if err := db.Pool.QueryRow(ctx, `with u as (
+		  update users set password_hash = $2,
+		    password_set_at = greatest(clock_timestamp(), password_set_at + interval '1 microsecond')
+		  where name = $1 returning id),
+		r as (update api_tokens t set revoked_at = clock_timestamp() from u
+		  where t.user_id = u.id and t.made_in_session and t.revoked_at is null returning 1)
+		select count(*) from u`, name, hash).Scan(&n); err != nil {
 		return fmt.Errorf("set password of %s: %w", name, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return inventory.Errorf(inventory.ENotFound, "name", "no user %s", name)
 	}
 	return nil

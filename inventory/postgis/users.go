@@ -128,6 +128,46 @@ func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Ti
 	return token, nil
 }
 
+// CreateSessionToken makes a token for a person signed in by password (see inventory.Users):
+// in one transaction, the person's row locked (FOR UPDATE: a second request waits, then counts
+// in a snapshot that holds the first's token), the working tokens counted, the token made.
+func (db *DB) CreateSessionToken(ctx context.Context, name string, expires time.Time, maxActive int) (string, error) {
+	if !expires.After(time.Now()) {
+		return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, "select id from users where name = $1 and not disabled for update", name).Scan(&id); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return inventory.Errorf(inventory.ENotFound, "name", "no enabled user %s", name)
+			}
+			return fmt.Errorf("create token for %s: %w", name, err)
+		}
+		var active int
+		if err := tx.QueryRow(ctx, `select count(*) from api_tokens where user_id = $1 and revoked_at is null
+			and (expires_at is null or expires_at > now())`, id).Scan(&active); err != nil {
+			return fmt.Errorf("create token for %s: %w", name, err)
+		}
+		if active >= maxActive {
+			return inventory.Errorf(inventory.EConflict, "tokens", "you already hold %d working tokens, the most one person may: revoke one you no longer use first", active)
+		}
+		if _, err := tx.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at, made_in_session)
+			values ($1, $2, $3, $4, true)`, id, HashToken(token), shownPrefix(token), expires); err != nil {
+			return fmt.Errorf("create token for %s: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
 // shownPrefix is the part of a token that `token list` shows: "li_" and 5 characters (30 of
 // its 256 random bits).
 func shownPrefix(token string) string { return token[:len(tokenPrefix)+5] }

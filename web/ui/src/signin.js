@@ -195,6 +195,9 @@ function initTokens() {
   });
   listTokens();
   if (location.hash === '#tokens') $('#tokens').scrollIntoView(); // from the map's editing panel
+  // A token shown once is not kept by the page: leaving it (or the browser keeping the page for
+  // "back") clears the field.
+  addEventListener('pagehide', () => { $('#token-value').value = ''; $('#token-made').hidden = true; });
 }
 
 async function init() {
