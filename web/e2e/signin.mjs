@@ -176,10 +176,23 @@ for (const lang of ['zh', 'en']) {
     }
     await page.setViewportSize({ width: 1366, height: 768 });
     const item = page.locator('#token-list li', { hasText: tok.slice(0, 8) });
+    // Revoking asks first: dismissed, nothing happens; accepted, the token stops working and
+    // the token shown is cleared.
+    page.once('dialog', (d) => d.dismiss());
+    await item.locator('button.revoke').click();
+    await page.waitForTimeout(300);
+    if ((await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${tok}` } })).status !== 200) throw new Error('a dismissed revoke revoked the token');
+    const steps = await page.textContent('#qgis-steps');
+    if (!steps.includes(`${base}/ogc`) || !steps.includes('Authorization')) throw new Error(`QGIS steps: ${steps}`);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
     await item.locator('button.revoke').click();
     await page.waitForFunction((p) => [...document.querySelectorAll('#token-list li')].some((li) => li.textContent.includes(p) && li.textContent.includes('revoked')), tok.slice(0, 8));
     const after = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${tok}` } });
     if (after.status !== 401) throw new Error(`revoked token: ${after.status}`);
+    if (!asked.includes(tok.slice(0, 8)) || !(await page.isHidden('#token-made')) || await page.inputValue('#token-value') !== '') {
+      throw new Error(`after revoking: asked ${JSON.stringify(asked)}, the token still shown`);
+    }
     await page.goto(base + '/signin');
     await page.waitForSelector('#tokens:not([hidden]) #token-list li');
     const zh = await page.textContent('#tokens');

@@ -16,7 +16,8 @@ const text = {
   submit: ['登录', 'Sign in'],
   hint: ['没有账号？请联系管理员。', 'No account? Ask your administrator.'],
   back: ['← 返回地图（不登录）', '← Back to the map (without signing in)'],
-  continue: ['继续', 'Continue'],
+  back_signed_in: ['← 返回地图', '← Back to the map'],
+  continue: ['返回地图', 'Back to the map'],
   signout: ['退出登录', 'Sign out'],
   signed_in_as: ['已登录：{name}（{role}）', 'Signed in as {name} ({role})'],
   required: ['请填写用户名和密码。', 'Enter your user name and password.'],
@@ -25,8 +26,10 @@ const text = {
   failed: ['登录失败（{status}），请稍后再试。', 'Sign-in failed ({status}); please try again later.'],
   viewer: ['访客', 'viewer'], leader: ['领导', 'leader'], planner: ['规划人员', 'planner'], admin: ['管理员', 'admin'],
   tokens_heading: ['GIS 客户端令牌', 'Tokens for GIS clients'],
-  tokens_hint: ['QGIS、ArcGIS、GDAL 用令牌连接本系统：在 QGIS 的“认证 → API 请求头”中填写 Authorization = Bearer 令牌。令牌只在创建时显示一次。',
-    'QGIS, ArcGIS and GDAL connect with a token: in QGIS, Authentication → API Header, Authorization = Bearer followed by the token. A token is shown once, when it is made.'],
+  tokens_hint: ['QGIS、ArcGIS、GDAL 用令牌连接本系统。令牌代表您本人：能做您能做的一切（编辑数据、查看保密信息），请像密码一样保管，勿外传。令牌只在创建时显示一次。',
+    'QGIS, ArcGIS and GDAL connect with a token. A token acts as you: it can do all you can (edit, see confidential figures), so keep it like a password. A token is shown once, when it is made.'],
+  qgis_steps: ['在 QGIS 中：图层 → 添加图层 → 添加 WFS / OGC API – Features 图层 → 新建；URL 填 {url}，版本选 OGC API – Features；认证 → API Header（API 请求头），键填 Authorization，值填 Bearer 加一个空格再加令牌。',
+    'In QGIS: Layer → Add Layer → Add WFS / OGC API – Features Layer → New; URL {url}, version OGC API – Features; Authentication → API Header, key Authorization, value Bearer, a space, then the token.'],
   token_made: ['新令牌（只显示这一次，请立即复制保存）：', 'Your new token (shown this once only: copy it now):'],
   copy: ['复制', 'Copy'], copied: ['已复制', 'Copied'],
   lifetime: ['有效期（天）', 'Valid for (days)'],
@@ -35,6 +38,9 @@ const text = {
   no_tokens: ['还没有令牌。', 'No tokens yet.'],
   token_line: ['创建于 {created}，{until}', 'made {created}, {until}'],
   until: ['有效至 {date}', 'valid until {date}'],
+  revoked_on: ['吊销于 {date}', 'revoked {date}'],
+  confirm_revoke: ['吊销后，使用这个令牌的 QGIS 等连接立即失效，且无法恢复。确定吊销 {prefix}…？', 'Once revoked, QGIS and any other client using this token stop working at once, and it cannot be undone. Revoke {prefix}…?'],
+  old_tokens: ['已吊销或过期的令牌（{n}）', 'Revoked or expired tokens ({n})'],
   never: ['永不过期', 'never expires'],
   last_used: ['，最近使用 {date}', ', last used {date}'],
   active: ['有效', 'active'], expired: ['已过期', 'expired'], revoked: ['已吊销', 'revoked'],
@@ -144,30 +150,53 @@ async function listTokens() {
     ul.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('no_tokens') }));
     return;
   }
-  ul.replaceChildren(...items.map((tok) => {
+  const line = (tok) => {
     const li = document.createElement('li');
     li.className = `state-${tok.state}`;
     const what = document.createElement('span');
     const code = Object.assign(document.createElement('code'), { textContent: `${tok.prefix || 'li_'}…` });
     const when = Object.assign(document.createElement('span'), { className: 'when',
-      textContent: ` ${t(tok.state)} · ${t('token_line', { created: day(tok.created_at), until: tok.expires_at ? t('until', { date: day(tok.expires_at) }) : t('never') })}${tok.last_used_at ? t('last_used', { date: day(tok.last_used_at) }) : ''}` });
+      textContent: ` ${t(tok.state)} · ${t('token_line', { created: day(tok.created_at),
+        until: tok.revoked_at ? t('revoked_on', { date: day(tok.revoked_at) }) : tok.expires_at ? t('until', { date: day(tok.expires_at) }) : t('never') })}${tok.last_used_at ? t('last_used', { date: day(tok.last_used_at) }) : ''}` });
     what.append(code, when);
     li.append(what);
     if (tok.state === 'active') {
       const b = Object.assign(document.createElement('button'), { type: 'button', textContent: t('revoke'), className: 'revoke' });
       b.setAttribute('aria-label', `${t('revoke')} ${tok.prefix || ''}`);
       b.addEventListener('click', async () => {
+        if (!confirm(t('confirm_revoke', { prefix: tok.prefix || 'li_' }))) return;
         b.disabled = true;
         try {
           await tokenRequest('DELETE', `/api/v1/me/tokens/${encodeURIComponent(tok.id)}`);
           showTokenError(null);
+          // The token shown just now, if it is this one, is no use any more.
+          if ((tok.prefix && $('#token-value').value.startsWith(tok.prefix))) {
+            $('#token-value').value = '';
+            $('#token-made').hidden = true;
+          }
         } catch (e) { showTokenError(e); }
         await listTokens();
       });
       li.append(b);
     }
     return li;
-  }));
+  };
+  // Working tokens first; the revoked and expired ones folded away below them.
+  const active = items.filter((tok) => tok.state === 'active');
+  const old = items.filter((tok) => tok.state !== 'active');
+  const rows = active.map(line);
+  if (old.length) {
+    const li = document.createElement('li');
+    li.className = 'old-tokens';
+    const d = document.createElement('details');
+    d.append(Object.assign(document.createElement('summary'), { textContent: t('old_tokens', { n: old.length }) }),
+      Object.assign(document.createElement('ul'), {}));
+    d.querySelector('ul').append(...old.map(line));
+    li.append(d);
+    rows.push(li);
+  }
+  if (!active.length && !old.length) rows.push(Object.assign(document.createElement('li'), { textContent: t('no_tokens') }));
+  ul.replaceChildren(...rows);
 }
 
 async function createToken() {
@@ -186,6 +215,7 @@ async function createToken() {
 
 function initTokens() {
   $('#tokens').hidden = false;
+  $('#qgis-steps').textContent = t('qgis_steps', { url: `${location.origin}/ogc` });
   $('#token-create').addEventListener('click', createToken);
   $('#token-copy').addEventListener('click', async () => {
     const v = $('#token-value');
@@ -214,6 +244,8 @@ async function init() {
     const heading = $('#signin-form h2');
     heading.dataset.t = 'switch_heading';
     heading.textContent = t('switch_heading');
+    $('#back').dataset.t = 'back_signed_in';
+    $('#back').textContent = t('back_signed_in');
   } else {
     $('#signin-form').elements.name.focus();
   }
