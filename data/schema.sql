@@ -13,7 +13,7 @@
 --
 -- Dumped by pg_dump 15 (PostgreSQL 15).
 -- Migrations: 0001_schema.sql, 0002_history.sql, 0030_integrity.sql, 0031_zone_lock_once.sql, 0032_revision_at_commit.sql, 0040_token_expiry.sql, 0045_ranges.sql, 0046_passwords_sessions.sql, 0047_sites_enquiries.sql, 0048_site_ranges.sql, 0050_enterprises.sql, 0055_zone_indexes.sql, 0056_zone_keys.sql, 0057_zone_place.sql, 0058_evaluation_zone_keys.sql, 0059_bulk_import.sql, 0060_figure_ranges.sql, 0061_projects.sql, 0062_project_archive.sql, 0063_match_rankings.sql, 0065_credit_org_check.sql, 0067_layout_context.sql, 0070_plots_web_mercator.sql, 0071_one_version_hashed.sql, 0074_project_land_use.sql, 0075_project_code_ranking.sql, 0076_project_enquiry_bigint.sql, 0077_immutable_per_table.sql, 0078_change_boxes.sql, 0079_tokens_made_in_session.sql
--- Migrations sha256: f6c7570988dfa6c3fe8a41580a4578125aa7fca9d10e37011e1150a35bf55031
+-- Migrations sha256: d65215a8a0319a5b59cf250b9065a79957068488e5cf149a20f913c7afa71350
 
 
 --
@@ -1338,7 +1338,9 @@ CREATE TABLE public.api_tokens (
     expires_at timestamp with time zone,
     prefix text,
     made_in_session boolean DEFAULT false NOT NULL,
+    label text,
     CONSTRAINT api_tokens_expires_after_created CHECK ((expires_at > created_at)),
+    CONSTRAINT api_tokens_label_check CHECK (((label IS NULL) OR ((char_length(label) >= 1) AND (char_length(label) <= 60) AND (label !~ '[[:cntrl:]]'::text)))),
     CONSTRAINT api_tokens_prefix_check CHECK ((prefix ~ '^li_[A-Za-z0-9_-]{1,8}$'::text)),
     CONSTRAINT api_tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );

@@ -46,7 +46,8 @@ type Users interface {
 	// maxActive working tokens: counted and made under a lock of the person's row, so requests
 	// at the same instant cannot pass the count together. ENotFound for an unknown or disabled
 	// user.
-	CreateSessionToken(ctx context.Context, name string, expires time.Time, maxActive int) (string, error)
+	// label says what the token is for (Token.Label; "" for none).
+	CreateSessionToken(ctx context.Context, name, label string, expires time.Time, maxActive int) (string, error)
 	// ListTokens lists the tokens of the user, or of every user when name is empty, by user
 	// and creation; never the tokens themselves.
 	ListTokens(ctx context.Context, name string) ([]Token, error)
@@ -70,6 +71,7 @@ type Token struct {
 	ID         int64      `json:"id"`
 	User       string     `json:"user"`
 	Prefix     string     `json:"prefix,omitempty"`
+	Label      string     `json:"label,omitempty"` // what it is for, in its owner's words (tokens made in a session)
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  *time.Time `json:"expires_at"` // nil: never expires
 	LastUsedAt *time.Time `json:"last_used_at"`

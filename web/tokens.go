@@ -4,7 +4,10 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -17,7 +20,7 @@ import (
 //
 //   - GET /api/v1/me/tokens: the caller's tokens (never the tokens themselves: their first
 //     characters, dates and state), by a session or a token.
-//   - POST /api/v1/me/tokens {"expires_in_days": N}: a new token, shown in the answer only
+//   - POST /api/v1/me/tokens {"expires_in_days": N, "label": "office QGIS"}: a new token, shown in the answer only
 //     (201, Cache-Control: no-store). N is 1 to MaxSelfTokenDays, 90 when left out. Only a
 //     session may make one (403 for a token: a stolen token must not mint its own successors),
 //     and a person keeps at most MaxActiveTokens working at once (409: revoke one first; the
@@ -32,6 +35,9 @@ import (
 
 // MaxSelfTokenDays bounds the life of a token made over HTTP.
 const MaxSelfTokenDays = 365
+
+// MaxTokenLabel bounds a token's label (what it is for), in characters.
+const MaxTokenLabel = 60
 
 // MaxActiveTokens is how many working tokens a person may hold when making another.
 const MaxActiveTokens = 10
@@ -74,7 +80,8 @@ func (s *Server) myTokens(w http.ResponseWriter, r *http.Request) {
 func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 	v := inventory.ViewerFrom(r.Context())
 	var body struct {
-		ExpiresInDays *int `json:"expires_in_days"`
+		ExpiresInDays *int   `json:"expires_in_days"`
+		Label         string `json:"label"`
 	}
 	if r.ContentLength != 0 {
 		if err := readJSONBody(w, r, 1<<10, &body); err != nil {
@@ -95,8 +102,13 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "expires_in_days", "must be a whole number of days from 1 to %d", MaxSelfTokenDays))
 		return
 	}
+	label := strings.TrimSpace(body.Label)
+	if n := utf8.RuneCountInString(label); n > MaxTokenLabel || strings.ContainsFunc(label, unicode.IsControl) {
+		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "label", "must be one line of at most %d characters (what the token is for, e.g. office QGIS)", MaxTokenLabel))
+		return
+	}
 	expires := time.Now().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Second)
-	tok, err := s.deps.Users.CreateSessionToken(r.Context(), v.Name, expires, MaxActiveTokens)
+	tok, err := s.deps.Users.CreateSessionToken(r.Context(), v.Name, label, expires, MaxActiveTokens)
 	if err != nil {
 		Problem(w, r, err)
 		return

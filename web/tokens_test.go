@@ -52,7 +52,8 @@ func TestMyTokens(t *testing.T) {
 		t.Errorf("create without X-CSRF-Token = %d %s", r.status, r.body)
 	}
 	cookie["X-CSRF-Token"] = e.me(t, c)["csrf_token"].(string)
-	for _, bad := range []string{`{"expires_in_days":0}`, `{"expires_in_days":366}`, `{"expires_in_days":"30"}`, `{"expires_in_days":1.5}`, `{"expires":30}`} {
+	for _, bad := range []string{`{"expires_in_days":0}`, `{"expires_in_days":366}`, `{"expires_in_days":"30"}`, `{"expires_in_days":1.5}`, `{"expires":30}`,
+		`{"label":"` + strings.Repeat("长", 61) + `"}`, `{"label":"two\nlines"}`, `{"label":3}`} {
 		r := e.send(t, "POST", "/api/v1/me/tokens", bad, cookie)
 		if f := r.json(t)["field"]; r.status < 400 || r.status >= 500 || f == nil || f == "" {
 			t.Errorf("create %s = %d %s, want a 4xx naming the field", bad, r.status, r.body)
@@ -62,7 +63,7 @@ func TestMyTokens(t *testing.T) {
 		t.Fatal("refused creates made tokens")
 	}
 	// A viewer makes one for 30 days: it works, for bob, until he revokes it.
-	r = e.send(t, "POST", "/api/v1/me/tokens", `{"expires_in_days":30}`, cookie)
+	r = e.send(t, "POST", "/api/v1/me/tokens", `{"expires_in_days":30,"label":"  办公室电脑 QGIS "}`, cookie)
 	made := r.json(t)
 	tok, _ := made["token"].(string)
 	exp, _ := time.Parse(time.RFC3339, fmt.Sprint(made["expires_at"]))
@@ -84,6 +85,15 @@ func TestMyTokens(t *testing.T) {
 	}
 	if len(list) != 2 || id == "" {
 		t.Fatalf("bob's tokens: %v", list)
+	}
+	labels := 0
+	for _, x := range list {
+		if m := x.(map[string]any); m["label"] == "办公室电脑 QGIS" && fmt.Sprint(m["id"]) == id {
+			labels++
+		}
+	}
+	if labels != 1 {
+		t.Errorf("the new token's label (trimmed) is not in the list: %v", list)
 	}
 	// alice's token's id is not bob's to revoke: 404, and it still works.
 	aliceID := fmt.Sprint(e.send(t, "GET", "/api/v1/me/tokens", "", bearer).json(t)["tokens"].([]any)[0].(map[string]any)["id"])

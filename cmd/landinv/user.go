@@ -287,10 +287,11 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// writeTokens lists tokens as a table: never the token, only its id and first characters.
+// writeTokens lists tokens as a table: never the token, only its id and first characters, and
+// the label its owner gave it on the sign-in page.
 func writeTokens(w io.Writer, toks []inventory.Token, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tUSER\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+	fmt.Fprintln(tw, "ID\tUSER\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tLABEL\tSTATE")
 	day := func(t *time.Time, none string) string {
 		if t == nil {
 			return none
@@ -302,8 +303,12 @@ func writeTokens(w io.Writer, toks []inventory.Token, now time.Time) {
 		if prefix == "" {
 			prefix = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, prefix, day(&t.CreatedAt, ""),
-			day(t.ExpiresAt, "never"), day(t.LastUsedAt, "never"), t.State(now))
+		label := t.Label // a person's own words for a token made on the sign-in page
+		if label == "" {
+			label = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.User, prefix, day(&t.CreatedAt, ""),
+			day(t.ExpiresAt, "never"), day(t.LastUsedAt, "never"), label, t.State(now))
 	}
 	tw.Flush()
 }

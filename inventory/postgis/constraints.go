@@ -46,6 +46,7 @@ var checkRules = sync.OnceValue(func() map[string]checkRule {
 		"users_name_check":             {[]string{"name"}, "must be 1–64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", inventory.CodeInvalidCode, nil},
 
 		"api_tokens_expires_after_created": {[]string{"expires_at"}, "must be after the token's creation", inventory.CodeInternalRule, nil},
+		"api_tokens_label_check":           {[]string{"label"}, "must be one line of at most 60 characters", inventory.CodeInternalRule, nil},
 		"api_tokens_prefix_check":          {[]string{"prefix"}, "must be li_ and 1–8 letters, digits, '_' or '-'", inventory.CodeInternalRule, nil},
 		"api_tokens_token_hash_check":      {[]string{"token_hash"}, "must be 32 bytes", inventory.CodeInternalRule, nil},
 		"land_use_codes_scheme_check":      {[]string{"scheme"}, "must be gtkj or gbt21010", inventory.CodeUnknownValue, nil},

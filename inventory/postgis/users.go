@@ -131,7 +131,7 @@ func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Ti
 // CreateSessionToken makes a token for a person signed in by password (see inventory.Users):
 // in one transaction, the person's row locked (FOR UPDATE: a second request waits, then counts
 // in a snapshot that holds the first's token), the working tokens counted, the token made.
-func (db *DB) CreateSessionToken(ctx context.Context, name string, expires time.Time, maxActive int) (string, error) {
+func (db *DB) CreateSessionToken(ctx context.Context, name, label string, expires time.Time, maxActive int) (string, error) {
 	if !expires.After(time.Now()) {
 		return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
 	}
@@ -156,9 +156,9 @@ func (db *DB) CreateSessionToken(ctx context.Context, name string, expires time.
 		if active >= maxActive {
 			return inventory.Errorf(inventory.EConflict, "tokens", "you already hold %d working tokens, the most one person may: revoke one you no longer use first", active)
 		}
-		if _, err := tx.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at, made_in_session)
-			values ($1, $2, $3, $4, true)`, id, HashToken(token), shownPrefix(token), expires); err != nil {
-			return fmt.Errorf("create token for %s: %w", name, err)
+		if _, err := tx.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at, made_in_session, label)
+			values ($1, $2, $3, $4, true, nullif($5, ''))`, id, HashToken(token), shownPrefix(token), expires, label); err != nil {
+			return fmt.Errorf("create token for %s: %w", name, asError(err))
 		}
 		return nil
 	})
@@ -179,7 +179,7 @@ func (db *DB) ListTokens(ctx context.Context, name string) ([]inventory.Token, e
 			return nil, err
 		}
 	}
-	rows, err := db.Pool.Query(ctx, `select t.id, u.name, coalesce(t.prefix, ''), t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+	rows, err := db.Pool.Query(ctx, `select t.id, u.name, coalesce(t.prefix, ''), coalesce(t.label, ''), t.created_at, t.expires_at, t.last_used_at, t.revoked_at
 		from api_tokens t join users u on u.id = t.user_id
 		where $1 = '' or u.name = $1
 		order by u.name, t.created_at, t.id`, name)
@@ -190,7 +190,7 @@ func (db *DB) ListTokens(ctx context.Context, name string) ([]inventory.Token, e
 	var out []inventory.Token
 	for rows.Next() {
 		var t inventory.Token
-		if err := rows.Scan(&t.ID, &t.User, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+		if err := rows.Scan(&t.ID, &t.User, &t.Prefix, &t.Label, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
 			return nil, fmt.Errorf("list tokens: %w", err)
 		}
 		out = append(out, t)

@@ -158,6 +158,7 @@ for (const lang of ['zh', 'en']) {
   await check('planner_makes_and_revokes_a_token', page, async () => {
     await page.waitForSelector('#tokens:not([hidden]) #token-list li');
     await page.selectOption('#token-days', '30');
+    await page.fill('#token-label', 'Office QGIS');
     await page.click('#token-create');
     await page.waitForSelector('#token-made:not([hidden])');
     const tok = await page.inputValue('#token-value');
@@ -165,6 +166,7 @@ for (const lang of ['zh', 'en']) {
     const who = await asToken();
     if (!tok.startsWith('li_') || who.name !== planner || who.via !== 'token') throw new Error(`token ${tok.slice(0, 8)}: ${JSON.stringify(who)}`);
     await page.waitForFunction((p) => document.querySelector('#token-list').textContent.includes(p), tok.slice(0, 8));
+    if (!(await page.textContent('#token-list')).includes('Office QGIS') || await page.inputValue('#token-label') !== '') throw new Error('the label is not listed, or not cleared');
     const files = [];
     for (const [lang, vp] of [['en', { width: 1366, height: 768 }], ['en', { width: 375, height: 740 }]]) {
       await page.setViewportSize(vp);

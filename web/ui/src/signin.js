@@ -33,6 +33,8 @@ const text = {
   token_made: ['新令牌（只显示这一次，请立即复制保存）：', 'Your new token (shown this once only: copy it now):'],
   copy: ['复制', 'Copy'], copied: ['已复制', 'Copied'],
   lifetime: ['有效期（天）', 'Valid for (days)'],
+  token_label: ['用途（可选）', 'What it is for (optional)'],
+  token_label_hint: ['如：办公室电脑 QGIS', 'e.g. office QGIS'],
   create: ['创建令牌', 'Make a token'],
   revoke: ['吊销', 'Revoke'],
   no_tokens: ['还没有令牌。', 'No tokens yet.'],
@@ -67,6 +69,7 @@ function translate() {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   document.title = `${t('heading')} · ${lang === 'en' ? 'Land map' : '土地一张图'}`;
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  for (const el of document.querySelectorAll('[data-placeholder]')) el.placeholder = t(el.dataset.placeholder);
   const other = new URLSearchParams(params);
   if (lang === 'en') other.delete('lang'); else other.set('lang', 'en');
   const sw = $('#lang');
@@ -155,6 +158,7 @@ async function listTokens() {
     li.className = `state-${tok.state}`;
     const what = document.createElement('span');
     const code = Object.assign(document.createElement('code'), { textContent: `${tok.prefix || 'li_'}…` });
+    if (tok.label) what.append(Object.assign(document.createElement('strong'), { className: 'label', textContent: `${tok.label} ` }));
     const when = Object.assign(document.createElement('span'), { className: 'when',
       textContent: ` ${t(tok.state)} · ${t('token_line', { created: day(tok.created_at),
         until: tok.revoked_at ? t('revoked_on', { date: day(tok.revoked_at) }) : tok.expires_at ? t('until', { date: day(tok.expires_at) }) : t('never') })}${tok.last_used_at ? t('last_used', { date: day(tok.last_used_at) }) : ''}` });
@@ -203,7 +207,8 @@ async function createToken() {
   const b = $('#token-create');
   b.disabled = true;
   try {
-    const made = await tokenRequest('POST', '/api/v1/me/tokens', { expires_in_days: Number($('#token-days').value) });
+    const made = await tokenRequest('POST', '/api/v1/me/tokens', { expires_in_days: Number($('#token-days').value), label: $('#token-label').value.trim() });
+    $('#token-label').value = '';
     showTokenError(null);
     $('#token-value').value = made.token;
     $('#token-made').hidden = false;
