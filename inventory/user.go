@@ -2,7 +2,10 @@ package inventory
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // User is an account (用户): a name and a role. Viewers are the default; leaders read
@@ -46,7 +49,7 @@ type Users interface {
 	// maxActive working tokens: counted and made under a lock of the person's row, so requests
 	// at the same instant cannot pass the count together. ENotFound for an unknown or disabled
 	// user.
-	// label says what the token is for (Token.Label; "" for none).
+	// label says what the token is for (Token.Label, TokenLabel's rule; "" for none).
 	CreateSessionToken(ctx context.Context, name, label string, expires time.Time, maxActive int) (string, error)
 	// ListTokens lists the tokens of the user, or of every user when name is empty, by user
 	// and creation; never the tokens themselves.
@@ -60,6 +63,30 @@ type Users interface {
 	// unknown, revoked, expired, or its user disabled. An expired token is told so, and nothing
 	// else (not whose it was, nor when it expired).
 	Authenticate(ctx context.Context, token string) (Viewer, error)
+}
+
+// TokenPrefix is the part of a token that lists show (Token.Prefix): its first 8 characters,
+// "li_" and 5 more (30 of its 256 random bits), enough to tell tokens apart, far too few to use.
+func TokenPrefix(token string) string {
+	if len(token) > 8 {
+		return token[:8]
+	}
+	return token
+}
+
+// MaxTokenLabel bounds a token's label (Token.Label), in characters.
+const MaxTokenLabel = 60
+
+// TokenLabel checks a token's label, what it is for in its owner's words ("办公室电脑 QGIS"):
+// one line of at most MaxTokenLabel characters, spaces around it dropped; "" is none. EInvalid
+// naming "label" otherwise. (The database's api_tokens_label_check holds the same rule for any
+// other writer.)
+func TokenLabel(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > MaxTokenLabel || strings.ContainsFunc(s, unicode.IsControl) {
+		return "", Errorf(EInvalid, "label", "must be one line of at most %d characters (what the token is for, e.g. office QGIS)", MaxTokenLabel)
+	}
+	return s, nil
 }
 
 // DefaultTokenLifetime is how long a token made without an explicit expiry works: 90 days.

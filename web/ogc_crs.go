@@ -79,7 +79,7 @@ func (l ogcCRSList) URIs() []string {
 func (l ogcCRSList) parse(param, raw string) (int, string, error) {
 	s := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(raw), "["), "]")
 	switch s {
-	case CRS84, "OGC:CRS84", "CRS84", "http://www.opengis.net/def/crs/OGC/0/CRS84":
+	case CRS84, "OGC:CRS84", "CRS84", "http://www.opengis.net/def/crs/OGC/0/CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84":
 		return 0, CRS84, nil
 	}
 	var num string

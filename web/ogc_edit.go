@@ -22,13 +22,14 @@ import (
 // transforms in PostGIS). Silently reading such coordinates as degrees would put the plot in
 // the wrong place, or be refused later as outside the zone with a misleading reason. No header,
 // or CRS84 in any of its spellings, goes on.
-func ogcContentCRS(next http.Handler) http.Handler {
+//
+// The header is read by the collections' CRS parser (ogcCRSList.parse, the one for crs=,
+// bbox-crs and filter-crs), within its angle brackets.
+func (s *Server) ogcContentCRS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if raw := strings.TrimSpace(r.Header.Get("Content-Crs")); raw != "" && r.Method != http.MethodDelete {
-			s := strings.TrimSuffix(strings.TrimPrefix(raw, "<"), ">")
-			switch strings.TrimSuffix(strings.TrimPrefix(s, "["), "]") {
-			case CRS84, "http://www.opengis.net/def/crs/OGC/0/CRS84", "OGC:CRS84", "CRS84", "urn:ogc:def:crs:OGC:1.3:CRS84":
-			default:
+			code, _, err := s.ogcCRS.parse("Content-Crs", strings.TrimSuffix(strings.TrimPrefix(raw, "<"), ">"))
+			if err != nil || code != 0 {
 				Problem(w, r, inventory.Errorf(inventory.EInvalid, "Content-Crs",
 					"is %s; writes take GeoJSON in %s (longitude, latitude) only: reproject the geometry, or import the file (landinv import --crs)", raw, CRS84))
 				return

@@ -209,7 +209,7 @@ func (s *Server) routes() chi.Router {
 				r.With(tile, s.featureParams("zone", MinRevisionParam)).Get(base+"/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", s.ogcTile(tl))
 			}
 			// Part 4: planners and admins only, If-Match as on /api/v1.
-			edit := r.With(signedIn, write, s.writeRevision, s.params("zone"), ogcContentCRS)
+			edit := r.With(signedIn, write, s.writeRevision, s.params("zone"), s.ogcContentCRS)
 			edit.Post(base+"/items", create(s.deps.Editor, l, "/ogc"+base+"/items/"))
 			edit.Put(base+"/items/{code}", replace(s.deps.Editor, l))
 			edit.Patch(base+"/items/{code}", update(s.deps.Editor, l))

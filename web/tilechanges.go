@@ -48,9 +48,10 @@ func newTileChanges(log inventory.TileChangeLog) *tileChanges {
 
 // untouched reports whether a tile of table, of revision from, whose box is box, drawn from the
 // database epoch, is current at revision to: the copy is of that database, holds every revision
-// of (from, to], and none of their changes touches the box. When the copy does not reach to, the caller waits for a load (one for all the
-// requests waiting, started after the first of them read to, so it reads at least to; at most
-// two loads, and never past ctx). false means "not known": the caller asks the database.
+// of (from, to], and none of their changes touches the box. When the copy does not reach to,
+// the caller waits for a load (one for all the requests waiting; a load started after the
+// caller read to reads at least to; at most three, and never past ctx). false means "not
+// known": the caller asks the database.
 func (c *tileChanges) untouched(ctx context.Context, table string, box [4]float64, epoch uint32, from, to int64) bool {
 	if c == nil || box == [4]float64{} || epoch == 0 || from >= to {
 		return false
@@ -66,14 +67,9 @@ func (c *tileChanges) untouched(ctx context.Context, table string, box [4]float6
 			return false // the tile is of another database than the current one
 		}
 		if c.epoch == epoch && to <= c.to {
-			defer c.mu.Unlock()
-			i := sort.Search(len(c.changes), func(i int) bool { return c.changes[i].Revision > from })
-			for ; i < len(c.changes) && c.changes[i].Revision <= to; i++ {
-				if c.changes[i].Touches(table, box[0], box[1], box[2], box[3]) {
-					return false
-				}
-			}
-			return true
+			ok := c.noneTouchLocked(table, box, from, to)
+			c.mu.Unlock()
+			return ok
 		}
 		done := c.loadLocked(to)
 		c.mu.Unlock()
@@ -84,6 +80,18 @@ func (c *tileChanges) untouched(ctx context.Context, table string, box [4]float6
 		}
 	}
 	return false
+}
+
+// noneTouchLocked reports whether no change of the revisions (from, to], which the copy holds,
+// touches box on table.
+func (c *tileChanges) noneTouchLocked(table string, box [4]float64, from, to int64) bool {
+	i := sort.Search(len(c.changes), func(i int) bool { return c.changes[i].Revision > from })
+	for ; i < len(c.changes) && c.changes[i].Revision <= to; i++ {
+		if c.changes[i].Touches(table, box[0], box[1], box[2], box[3]) {
+			return false
+		}
+	}
+	return true
 }
 
 // loadLocked returns a channel closed when a load of the revisions the copy lacks ends: the

@@ -4,10 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -35,9 +32,6 @@ import (
 
 // MaxSelfTokenDays bounds the life of a token made over HTTP.
 const MaxSelfTokenDays = 365
-
-// MaxTokenLabel bounds a token's label (what it is for), in characters.
-const MaxTokenLabel = 60
 
 // MaxActiveTokens is how many working tokens a person may hold when making another.
 const MaxActiveTokens = 10
@@ -102,19 +96,14 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "expires_in_days", "must be a whole number of days from 1 to %d", MaxSelfTokenDays))
 		return
 	}
-	label := strings.TrimSpace(body.Label)
-	if n := utf8.RuneCountInString(label); n > MaxTokenLabel || strings.ContainsFunc(label, unicode.IsControl) {
-		ProblemBody(w, r, inventory.Errorf(inventory.EInvalid, "label", "must be one line of at most %d characters (what the token is for, e.g. office QGIS)", MaxTokenLabel))
-		return
-	}
 	expires := time.Now().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Second)
-	tok, err := s.deps.Users.CreateSessionToken(r.Context(), v.Name, label, expires, MaxActiveTokens)
+	tok, err := s.deps.Users.CreateSessionToken(r.Context(), v.Name, body.Label, expires, MaxActiveTokens)
 	if err != nil {
 		Problem(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "prefix": tokenPrefix(tok), "expires_at": expires.UTC()})
+	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "prefix": inventory.TokenPrefix(tok), "expires_at": expires.UTC()})
 }
 
 // revokeMyToken answers DELETE /api/v1/me/tokens/{id}.
@@ -130,12 +119,4 @@ func (s *Server) revokeMyToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// tokenPrefix is the first characters of a token, as the store keeps them (Token.Prefix).
-func tokenPrefix(tok string) string {
-	if len(tok) > 8 {
-		return tok[:8]
-	}
-	return tok
 }

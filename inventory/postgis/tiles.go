@@ -117,14 +117,17 @@ func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 		rcols = append(rcols, "r."+pgx.Identifier{p}.Sanitize())
 	}
 	// The geometry in Web Mercator, and the test that finds it through an index.
-	geom, near := "ST_Transform(t.geom, 3857)", "t.geom && ST_Transform(ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64), 4326)"
+	// b.buffered is the tile with its buffer (64 of 4096 units a side), the box its rows come
+	// from and the one it reports (RevisionTile.Box).
+	geom, near := "ST_Transform(t.geom, 3857)", "t.geom && ST_Transform(b.buffered, 4326)"
 	if tl.Layer.Table == "plots" {
-		geom, near = "t.geom_3857", "t.geom_3857 && ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64)"
+		geom, near = "t.geom_3857", "t.geom_3857 && b.buffered"
 	}
 	head := fmt.Sprintf(`with zn as (select id from zones
 		    where code = coalesce(nullif($1, ''), (select code from zones order by code limit 1))),
 		rv as (select n, tableoid::int8 as epoch from inventory_revision),
-		b as (select ST_TileEnvelope($2, $3, $4) as env),
+		b as (select env, ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) / 64) as buffered
+		      from ST_TileEnvelope($2, $3, $4) env),
 		r as materialized (
 		  select t.id, %s as g, %s
 		  from %s t, b
@@ -136,8 +139,7 @@ func tileSQL(tl *inventory.TileLayer, revalidate bool) (string, error) {
 	tail := `select (select n from rv), exists (select from zn),
 		  case when (select n from rv) <> all($6::bigint[]) then (select key from k) end,
 		  coalesce((select ST_AsMVT(f, $5, 4096, 'geom') from f where f.geom is not null), ''::bytea),
-		  (select array[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
-		     from (select ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64) as e from b) x),
+		  (select array[ST_XMin(buffered), ST_YMin(buffered), ST_XMax(buffered), ST_YMax(buffered)] from b),
 		  (select epoch from rv)`
 	if !revalidate {
 		// Nothing held to compare: the rows are drawn as they are read, and the key taken

@@ -107,16 +107,12 @@ func (db *DB) CreateToken(ctx context.Context, name string) (string, error) {
 func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Time) (string, error) {
 	var exp *time.Time
 	if !expires.IsZero() {
-		if !expires.After(time.Now()) {
-			return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
-		}
 		exp = &expires
 	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
+	token, err := newToken(expires)
+	if err != nil {
+		return "", err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	tag, err := db.Pool.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at)
 		select id, $2, $3, $4 from users where name = $1 and not disabled`, name, HashToken(token), shownPrefix(token), exp)
 	if err != nil {
@@ -132,15 +128,18 @@ func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Ti
 // in one transaction, the person's row locked (FOR UPDATE: a second request waits, then counts
 // in a snapshot that holds the first's token), the working tokens counted, the token made.
 func (db *DB) CreateSessionToken(ctx context.Context, name, label string, expires time.Time, maxActive int) (string, error) {
-	if !expires.After(time.Now()) {
-		return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
+	if expires.IsZero() {
+		return "", inventory.Errorf(inventory.EInvalid, "expires", "is required: a token made in a session expires")
 	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
+	label, err := inventory.TokenLabel(label)
+	if err != nil {
+		return "", err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	err := pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+	token, err := newToken(expires)
+	if err != nil {
+		return "", err
+	}
+	err = pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, "select id from users where name = $1 and not disabled for update", name).Scan(&id); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -168,9 +167,21 @@ func (db *DB) CreateSessionToken(ctx context.Context, name, label string, expire
 	return token, nil
 }
 
-// shownPrefix is the part of a token that `token list` shows: "li_" and 5 characters (30 of
-// its 256 random bits).
-func shownPrefix(token string) string { return token[:len(tokenPrefix)+5] }
+// newToken makes a new random token (32 bytes, base64url, prefixed "li_") to stop working at
+// expires (the zero time: never), which must be in the future.
+func newToken(expires time.Time) (string, error) {
+	if !expires.IsZero() && !expires.After(time.Now()) {
+		return "", inventory.Errorf(inventory.EInvalid, "expires", "must be in the future, not %s", expires.Format(time.RFC3339))
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// shownPrefix is the part of a token that `token list` shows (inventory.TokenPrefix).
+func shownPrefix(token string) string { return inventory.TokenPrefix(token) }
 
 // ListTokens lists the tokens of the user (of everyone when name is empty).
 func (db *DB) ListTokens(ctx context.Context, name string) ([]inventory.Token, error) {
