@@ -31,6 +31,11 @@ type TileService interface {
 	// the caller holds was drawn from), the tile is not rendered and Tile is nil. zone "" is the
 	// default zone; a zone that does not exist is ENotFound naming zone.
 	TileAt(ctx context.Context, tl *TileLayer, zone string, z, x, y int, held TileHeld) (RevisionTile, error)
+	// RevisionEpoch is FeatureReader.Revision with the epoch of the database it was read from
+	// (TileChanges.Epoch; 0 when not known): a tile drawn at revision n is current at n only in
+	// the database it was drawn from, since one restored under the server may count the same
+	// numbers again.
+	RevisionEpoch(ctx context.Context) (rev int64, epoch uint32, err error)
 }
 
 // TileHeld is what a caller of TileAt holds of a tile already: the revisions it has the tile of

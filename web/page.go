@@ -319,12 +319,16 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 		// (inventory/postgis/revisiongate.go), one query for many requests. Without a cached
 		// tile the zone is not known to exist, so even a client's ETag goes to the tile's
 		// statement (which checks the zone).
-		rev, err := s.deps.Features.Revision(r.Context())
+		rev, epoch, err := s.deps.Tiles.RevisionEpoch(r.Context())
 		if err != nil {
 			Problem(w, r, err)
 			return
 		}
-		if (haveClient && rev == client) || rev == cachedRev {
+		if epoch != 0 && epoch != ent.epoch {
+			// The database was restored under the server since the tile was drawn: its
+			// revision numbers name other states. Draw again (the entry is replaced).
+			hit, cachedRev, cached, ent = false, 0, nil, tileEntry{}
+		} else if (haveClient && rev == client) || rev == cachedRev {
 			s.writeTile(w, r, rev, haveClient && rev == client, cached)
 			return
 		}

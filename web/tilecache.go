@@ -90,7 +90,8 @@ func (c *tileCache) seen(k tileKey, content string, rev int64) {
 
 // put stores tile, as of revision rev with content key content, under k; the cache evicts
 // beyond its bound. An entry of a newer revision is kept. A tile over an eighth of the bound is
-// not kept.
+// not kept. An entry of another database (epoch) is replaced whatever its revision: its numbers
+// are not this database's.
 func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, epoch uint32, tile []byte) {
 	if c == nil || int64(len(tile)) > c.max/8 {
 		return
@@ -99,7 +100,7 @@ func (c *tileCache) put(k tileKey, rev int64, content string, box [4]float64, ep
 		tile = []byte{}
 	}
 	c.c.Compute(k, func(old *tileEntry, found bool) (*tileEntry, otter.ComputeOp) {
-		if found && old.rev > rev {
+		if found && old.epoch == epoch && old.rev > rev {
 			return old, otter.CancelOp
 		}
 		return &tileEntry{rev: rev, content: content, box: box, epoch: epoch, tile: tile}, otter.WriteOp

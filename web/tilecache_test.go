@@ -169,6 +169,61 @@ func TestTileKeptThroughWritesElsewhere(t *testing.T) {
 	}
 }
 
+// TestTileAfterARestoreUnderTheServer: a database restored under a running server (its
+// revision's table made again, with the same counter, and a plot's name changed without the
+// triggers, so the revision is the one the server's cached tile was drawn at) is not answered
+// for by the cached tile: the revision names another state there. The tile is drawn again and
+// shows the restored name. It fails when the tile path trusts an equal revision alone.
+func TestTileAfterARestoreUnderTheServer(t *testing.T) {
+	e := newEditEnv(t)
+	d := storeDeps(e.db)
+	tiles := &countingTiles{TileService: e.db}
+	d.Tiles = tiles
+	srv := httptest.NewServer(newServer(t, d))
+	defer srv.Close()
+	x, y := tileOf(111.515, 36.015, 14)
+	path := fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
+	first := getWith(t, path)
+	if first.status != 200 || !bytes.Contains(first.body, []byte("P1")) {
+		t.Fatalf("first read: %d", first.status)
+	}
+	before := tiles.calls.Load()
+	if again := getWith(t, path); again.status != 200 || tiles.calls.Load() != before {
+		t.Fatalf("the tile is not served from the cache: %d, %d statements", again.status, tiles.calls.Load()-before)
+	}
+	rev := inventoryRevision(t, e.db)
+
+	ctx := context.Background()
+	conn, err := e.db.Pool.Pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	for _, sql := range []string{
+		`begin`,
+		`alter table inventory_revision rename to inventory_revision_old`,
+		`create table inventory_revision as select * from inventory_revision_old`,
+		`drop table inventory_revision_old cascade`,
+		`set local session_replication_role = replica`,
+		`update plots set name = 'restored name' where code = 'P1' and valid_to = 'infinity'`,
+		`commit`,
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	if now := inventoryRevision(t, e.db); now != rev {
+		t.Fatalf("the restore changed the revision (%d → %d): the case is not made", rev, now)
+	}
+	r := getWith(t, path)
+	if r.status != 200 || !bytes.Contains(r.body, []byte("restored name")) {
+		t.Errorf("after a restore under the server the tile is %d and does not show the restored name (%d statements)", r.status, tiles.calls.Load()-before)
+	}
+	if r := getWith(t, path); !bytes.Contains(r.body, []byte("restored name")) {
+		t.Errorf("the tile drawn after the restore was not kept: %d", r.status)
+	}
+}
+
 // TestTileKeptByTheChangeLog: with the store's change log (migration 0078), a cached tile that a
 // write elsewhere did not touch is served under the new revision with no tile statement at all,
 // once the server's copy of the log holds that revision (it loads in the background: the first

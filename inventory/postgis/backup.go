@@ -140,7 +140,8 @@ func (db *DB) Backup(ctx context.Context, file, bin string) (*BackupSummary, err
 // (--no-owner --no-privileges): the restoring role owns everything. The extensions are created
 // when missing (CREATE EXTENSION IF NOT EXISTS), so the role needs the right to create PostGIS
 // (a superuser, or a database where a superuser already ran `create extension postgis`).
-// Afterwards the tables are analysed for the planner.
+// Afterwards the tables are analysed for the planner, and the revision counter is moved on
+// (moveRevisionOn): the summary's Revision is the restored inventory's new one.
 func (db *DB) RestoreBackup(ctx context.Context, file, bin string) (*BackupSummary, error) {
 	fail := func(err error) (*BackupSummary, error) { return nil, fmt.Errorf("restore %s: %w", file, err) }
 	bin, err := db.FindPGBin(ctx, bin)
@@ -189,6 +190,9 @@ func (db *DB) RestoreBackup(ctx context.Context, file, bin string) (*BackupSumma
 	}
 	sum, err := summarize(ctx, db.Pool)
 	if err != nil {
+		return fail(err)
+	}
+	if sum.Revision, err = moveRevisionOn(ctx, db.Pool); err != nil {
 		return fail(err)
 	}
 	if st, err := os.Stat(file); err == nil {
@@ -450,4 +454,22 @@ func syncFile(name string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// moveRevisionOn moves a restored inventory's revision counter past every number the backed-up
+// database can have given out, and returns it. The revision is every ETag's and every server
+// cache's name for a state of the inventory, so it must never name two: the database backed up
+// went on (revision R+1, R+2…) after its backup at R, and a restored one counting on from R
+// would give those numbers to other states, which a client's If-None-Match or a running
+// server's cached tile would take for the ones they hold. The counter becomes the time in
+// microseconds since 1970 when that is larger: a counter grows by one a write, so no database
+// counting from an earlier restore (or from 0) reaches the time of a later one.
+func moveRevisionOn(ctx context.Context, p *Pool) (int64, error) {
+	var n int64
+	err := p.QueryRow(ctx, `update inventory_revision
+		set n = greatest(n + 1, (extract(epoch from clock_timestamp()) * 1000000)::int8) returning n`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("move the revision on: %w", err)
+	}
+	return n, nil
 }

@@ -523,6 +523,21 @@ func (db *DB) Revision(ctx context.Context) (int64, error) {
 	return rev, nil
 }
 
+// RevisionEpoch is Revision with the oid of the revision's table (revisionReading), read by the
+// same statement; 0 when the shared rounds do not read it (with read replicas, or a read that
+// must see a given revision).
+func (db *DB) RevisionEpoch(ctx context.Context) (int64, uint32, error) {
+	if !db.sharesRevision(ctx) {
+		rev, err := db.Revision(ctx)
+		return rev, 0, err
+	}
+	r, err := db.revisions.reading(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("inventory revision: %w", err)
+	}
+	return r.rev, r.epoch, nil
+}
+
 // revision reads the revision in the shared rounds (revisiongate.go) when they read the
 // database ctx's statement would (sharesRevision); otherwise with ctx, on its own.
 func (db *DB) revision(ctx context.Context) (int64, error) {
