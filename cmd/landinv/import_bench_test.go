@@ -2,13 +2,9 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
-	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,10 +43,7 @@ func BenchmarkImportMemory(b *testing.B) {
 		side, _ = strconv.Atoi(s)
 	}
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "landinv")
-	if out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildLandinv(b)
 	u := postgistest.URL(b, false)
 	nOGR := 36_000
 	if s := os.Getenv("LANDINV_BENCH_IMPORT_OGR_N"); s != "" {
@@ -94,55 +87,10 @@ func BenchmarkImportMemory(b *testing.B) {
 	f.Close()
 	st, _ := os.Stat(file)
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	srv := exec.Command(bin, "serve", "--addr", addr)
-	srv.Env = append(os.Environ(), "DATABASE_URL="+u, "TMPDIR="+dir)
-	var logs bytes.Buffer
-	srv.Stdout, srv.Stderr = &logs, &logs
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		if r, err := http.Get(base + "/healthz"); err == nil {
-			r.Body.Close()
-			break
-		}
-		if i == 100 {
-			b.Fatalf("landinv serve did not start:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	pid := srv.Process.Pid
-	mib := func(key string) float64 {
-		s, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(s))
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
-				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-				return kb / 1024
-			}
-		}
-		b.Fatalf("no %s in /proc/%d/status", key, pid)
-		return 0
-	}
-	resetPeak := func() {
-		if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
-			b.Fatalf("reset the peak RSS: %v", err)
-		}
-	}
+	srv := startServe(b, bin, "landinv", "DATABASE_URL="+u, "TMPDIR="+dir)
+	base := srv.url
+	mib := func(key string) float64 { return srv.mib(b, key) }
+	resetPeak := func() { srv.resetPeak(b) }
 	post := func(query string, body io.Reader, length int64) (int, string) {
 		req, err := http.NewRequest("POST", base+"/api/v1/import?"+query, body)
 		if err != nil {
@@ -177,7 +125,7 @@ func BenchmarkImportMemory(b *testing.B) {
 			c.Close()
 		}
 		if status != want && !(want == 413 && status == 0) {
-			b.Fatalf("%s: %d, want %d: %.500s\n%s", what, status, want, out, logs.String())
+			b.Fatalf("%s: %d, want %d: %.500s\n%s", what, status, want, out, srv.log)
 		}
 		peak := mib("VmHWM")
 		time.Sleep(2 * time.Second)

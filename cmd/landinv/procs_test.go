@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,7 +23,7 @@ import (
 )
 
 // buildLandinv builds the landinv binary (go build) into a temporary folder.
-func buildLandinv(t *testing.T) string {
+func buildLandinv(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "landinv")
 	goBin, err := exec.LookPath("go")
@@ -40,17 +41,18 @@ type proc struct {
 	name string
 	url  string // http://127.0.0.1:PORT
 	log  *lockedBuffer
+	pid  int
 }
 
 // startServe runs `landinv serve` on a free port with env added to the test's environment, and
 // waits until /readyz answers 200. The test's end stops it with SIGTERM, as a supervisor would.
-func startServe(t *testing.T, bin, name string, env ...string) *proc {
+func startServe(t testing.TB, bin, name string, env ...string) *proc {
 	t.Helper()
 	return startServeArgs(t, bin, name, nil, env...)
 }
 
 // startServeArgs is startServe with more arguments for `serve`.
-func startServeArgs(t *testing.T, bin, name string, args []string, env ...string) *proc {
+func startServeArgs(t testing.TB, bin, name string, args []string, env ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{name: name, url: "http://" + addr, log: &lockedBuffer{}}
@@ -60,6 +62,7 @@ func startServeArgs(t *testing.T, bin, name string, args []string, env ...string
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
+	p.pid = cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
@@ -88,6 +91,31 @@ func startServeArgs(t *testing.T, bin, name string, args []string, env ...string
 		if time.Now().After(deadline) {
 			t.Fatalf("%s not ready: %v\n%s", name, err, p.log)
 		}
+	}
+}
+
+// mib reads a memory figure of p's /proc/PID/status (VmRSS, VmHWM: the peak), in MiB. Linux only.
+func (p *proc) mib(t testing.TB, key string) float64 {
+	t.Helper()
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(st), "\n") {
+		if rest, ok := strings.CutPrefix(line, key+":"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	t.Fatalf("no %s in /proc/%d/status", key, p.pid)
+	return 0
+}
+
+// resetPeak starts p's peak resident memory (VmHWM) afresh at its current one.
+func (p *proc) resetPeak(t testing.TB) {
+	t.Helper()
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.pid), []byte("5"), 0); err != nil {
+		t.Fatalf("reset the peak RSS: %v", err)
 	}
 }
 
