@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/landinv/landinv/inventory"
 	"github.com/landinv/landinv/inventory/postgis"
 	"github.com/landinv/landinv/inventory/postgis/postgistest"
 )
@@ -484,6 +485,53 @@ func TestOGCTileIsTheMapsTile(t *testing.T) {
 	}
 	if r := e.do(t, "GET", "/ogc/collections/plots/tiles/WebMercatorQuad/12/4096/0", "", "", ""); r.status != 400 || r.json(t)["field"] != "tileRow" {
 		t.Errorf("row out of range = %d %s", r.status, r.body)
+	}
+}
+
+// TestTilesetPropertiesSchema: the tileset's layer describes its properties as JSON Schema (OGC
+// API – Tiles, propertiesSchema), one schema per property the tiles carry, each with a JSON type
+// (the one /schema gives it) and its title; it listed titles as bare strings, which no client
+// can read as a schema.
+func TestTilesetPropertiesSchema(t *testing.T) {
+	e := newOGCEnv(t)
+	var set struct {
+		Layers []struct {
+			ID               string `json:"id"`
+			PropertiesSchema struct {
+				Type       string                     `json:"type"`
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"propertiesSchema"`
+		} `json:"layers"`
+	}
+	getJSON(t, e.srv, "/ogc/collections/plots/tiles/WebMercatorQuad", 200, &set)
+	var schema struct {
+		Properties map[string]struct {
+			Type string `json:"type"`
+		} `json:"properties"`
+	}
+	getJSON(t, e.srv, "/ogc/collections/plots/schema", 200, &schema)
+	if len(set.Layers) != 1 || set.Layers[0].ID != "plots" || set.Layers[0].PropertiesSchema.Type != "object" {
+		t.Fatalf("tileset layers %+v", set.Layers)
+	}
+	props := set.Layers[0].PropertiesSchema.Properties
+	if len(props) != len(inventory.TileLayers["plots"].Properties) {
+		t.Errorf("%d properties described, the tiles carry %d", len(props), len(inventory.TileLayers["plots"].Properties))
+	}
+	for _, name := range inventory.TileLayers["plots"].Properties {
+		var p struct {
+			Type  string `json:"type"`
+			Title string `json:"title"`
+		}
+		if err := json.Unmarshal(props[name], &p); err != nil {
+			t.Errorf("%s: not a schema object: %s (%v)", name, props[name], err)
+			continue
+		}
+		if p.Type == "" || p.Type != schema.Properties[name].Type || p.Title == "" {
+			t.Errorf("%s: type %q (the schema's %q), title %q", name, p.Type, schema.Properties[name].Type, p.Title)
+		}
+	}
+	if p := props["area_mu"]; !strings.Contains(string(p), `"number"`) {
+		t.Errorf("area_mu: %s, want a number", p)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/cql2"
 )
 
 // OGC API – Tiles (矢量瓦片) over the vector tiles of /tiles/{layer}/{z}/{x}/{y}.mvt: the
@@ -95,10 +96,13 @@ func (s *Server) ogcTilesets(tl *inventory.TileLayer) http.HandlerFunc {
 // ogcTileset answers GET /ogc/collections/{layer}/tiles/WebMercatorQuad.
 func (s *Server) ogcTileset(tl *inventory.TileLayer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		fields := map[string]string{}
+		// The layer's properties as JSON Schema, as /schema gives them (OGC API – Tiles:
+		// propertiesSchema is a schema, each property one, not a title).
+		qa := cql2.LayerQueryables(tl.Layer, inventory.ViewerFrom(r.Context()))
+		fields := map[string]any{}
 		for _, p := range tl.Properties {
 			f, _ := tl.Layer.Field(p)
-			fields[p] = f.Label + " / " + f.LabelEN
+			fields[p] = ogcPropertySchema(f, qa[p])
 		}
 		writeJSON(w, http.StatusOK, map[string]any{
 			"title": tl.Layer.Label + " / " + tl.Layer.LabelEN, "dataType": "vector",
