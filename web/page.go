@@ -335,7 +335,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 		// Newer revisions, none of which touched the tile's box (the change log, tilechanges.go):
 		// the cached tile is rev's too.
 		if s.tileChanges.untouched(r.Context(), tl.Layer.Table, ent.box, ent.epoch, cachedRev, rev) {
-			s.tileCache.seen(key, ent.content, rev)
+			s.tileCache.seen(key, ent.content, rev, ent.epoch)
 			s.writeTile(w, r, rev, haveClient && rev == client, cached)
 			return
 		}
@@ -358,7 +358,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, tl *inventory
 	case t.Rendered:
 		s.tileCache.put(key, t.Revision, t.Content, t.Box, t.Epoch, b)
 	case t.Same: // the cached tile's content, at this revision: a write elsewhere left it as it was
-		s.tileCache.seen(key, t.Content, t.Revision)
+		s.tileCache.seen(key, t.Content, t.Revision, t.Epoch)
 		b = cached
 	case !haveClient || t.Revision != client: // the revision is the cached tile's
 		b = cached

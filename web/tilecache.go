@@ -74,17 +74,19 @@ func (c *tileCache) get(k tileKey) (tileEntry, bool) {
 	return *e, true
 }
 
-// seen records that the tile stored under k with content key content is revision rev's too
-// (its statement found the same content at rev); an entry since replaced is left alone.
-func (c *tileCache) seen(k tileKey, content string, rev int64) {
+// seen records that the tile stored under k with content key content is revision rev's of the
+// database epoch too (its statement, or the change log, found the same content at rev); an
+// entry since replaced is left alone. The content key names the versions drawn, so a database
+// restored under the server with the same versions draws the same tile: the entry moves to it.
+func (c *tileCache) seen(k tileKey, content string, rev int64, epoch uint32) {
 	if c == nil {
 		return
 	}
 	c.c.ComputeIfPresent(k, func(old *tileEntry) (*tileEntry, otter.ComputeOp) {
-		if old.content != content || rev <= old.rev {
+		if old.content != content || (old.epoch == epoch && rev <= old.rev) {
 			return old, otter.CancelOp
 		}
-		return &tileEntry{rev: rev, content: old.content, box: old.box, epoch: old.epoch, tile: old.tile}, otter.WriteOp
+		return &tileEntry{rev: rev, content: old.content, box: old.box, epoch: epoch, tile: old.tile}, otter.WriteOp
 	})
 }
 

@@ -47,22 +47,34 @@ func TestTileCacheBound(t *testing.T) {
 	if e, ok := c.get(key(100)); !ok || e.rev != 2 || string(e.tile) != "new" {
 		t.Errorf("a tile of an older revision replaced a newer one: %d %q %v", e.rev, e.tile, ok)
 	}
-	c.seen(key(100), "n", 5) // found unchanged at revision 5
+	c.seen(key(100), "n", 5, 0) // found unchanged at revision 5
 	if e, _ := c.get(key(100)); e.rev != 5 || string(e.tile) != "new" {
 		t.Errorf("after seen(5) with its key: revision %d %q", e.rev, e.tile)
 	}
-	c.seen(key(100), "other", 7) // another content: not this entry's
-	c.seen(key(100), "n", 4)     // an older revision: no step back
+	c.seen(key(100), "other", 7, 0) // another content: not this entry's
+	c.seen(key(100), "n", 4, 0)     // an older revision: no step back
 	if e, _ := c.get(key(100)); e.rev != 5 {
 		t.Errorf("seen with another key or an older revision moved the entry to %d", e.rev)
 	}
-	c.seen(key(101), "n", 9) // nothing stored: nothing made
+	c.seen(key(101), "n", 9, 0) // nothing stored: nothing made
 	if _, ok := c.get(key(101)); ok {
 		t.Error("seen stored a tile under a key that held none")
 	}
 	c.put(key(100), 6, "m", [4]float64{}, 0, []byte("newer"))
 	if e, _ := c.get(key(100)); e.rev != 6 || string(e.tile) != "newer" || e.content != "m" {
 		t.Errorf("a tile re-rendered at revision 6 reads %d %q %q", e.rev, e.tile, e.content)
+	}
+	// Another database (epoch 7, restored under the server, its counter lower): its tile of
+	// revision 3 replaces the entry of revision 6, and seen moves an entry to it whatever the
+	// revision, when the content is the same.
+	c.put(key(100), 3, "r", [4]float64{}, 7, []byte("restored"))
+	if e, _ := c.get(key(100)); e.rev != 3 || e.epoch != 7 || string(e.tile) != "restored" {
+		t.Errorf("another database's tile of a lower revision did not replace the entry: %d %d %q", e.rev, e.epoch, e.tile)
+	}
+	c.put(key(104), 6, "s", [4]float64{}, 0, []byte("same"))
+	c.seen(key(104), "s", 2, 7)
+	if e, _ := c.get(key(104)); e.rev != 2 || e.epoch != 7 {
+		t.Errorf("seen in another database with the same content: revision %d, epoch %d", e.rev, e.epoch)
 	}
 	c.put(key(102), 1, "k", [4]float64{}, 0, nil) // an empty tile is held as an empty tile
 	if e, ok := c.get(key(102)); !ok || e.tile == nil || len(e.tile) != 0 {
@@ -74,7 +86,7 @@ func TestTileCacheBound(t *testing.T) {
 	}
 	var nilCache *tileCache
 	nilCache.put(key(1), 1, "k", [4]float64{}, 0, tile)
-	nilCache.seen(key(1), "k", 2)
+	nilCache.seen(key(1), "k", 2, 0)
 	if _, ok := nilCache.get(key(1)); ok {
 		t.Error("a disabled cache returned a tile")
 	}

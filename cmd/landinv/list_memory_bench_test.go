@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,10 +72,11 @@ func BenchmarkListMemory(b *testing.B) {
 	bin := buildLandinv(b)
 
 	type figure struct {
-		cache, what              string
-		pageMB                   float64
-		took                     time.Duration
-		before, peak, after, gcd float64
+		cache, what         string
+		pageMB              float64
+		took                time.Duration
+		served              float64 // the longest handler, in seconds
+		before, peak, after float64
 	}
 	var figs []figure
 	for _, cache := range []string{"0", ""} {
@@ -84,23 +88,26 @@ func BenchmarkListMemory(b *testing.B) {
 			name = "with the feature cache"
 		}
 		srv := startServeArgs(b, bin, "landinv", []string{"--rate", "0", "--rate-costly", "0"}, env...)
-		// read fetches one page with the given offset; slow reads it 64 KiB at a time, 20 ms apart.
-		read := func(offset int, slow bool) int64 {
-			resp, err := http.Get(fmt.Sprintf("%s/api/v1/plots?zone=synthetic&limit=%d&offset=%d", srv.url, limit, offset))
+		// read fetches one page with the given offset, uncompressed (the whole 11 MB go through
+		// the sockets, more than their buffers hold); slow reads it 64 KiB at a time, 20 ms
+		// apart. It is called from several goroutines: errors are returned, not fatal.
+		read := func(offset int, slow bool) (int64, error) {
+			req, err := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/plots?zone=synthetic&limit=%d&offset=%d", srv.url, limit, offset), nil)
 			if err != nil {
-				b.Fatal(err)
+				return 0, err
+			}
+			req.Header.Set("Accept-Encoding", "identity")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, err
 			}
 			defer resp.Body.Close()
-			if resp.StatusCode != 200 {
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "" {
 				body, _ := io.ReadAll(resp.Body)
-				b.Fatalf("page at offset %d: %d %.300s", offset, resp.StatusCode, body)
+				return 0, fmt.Errorf("page at offset %d: %d %q %.300s", offset, resp.StatusCode, resp.Header.Get("Content-Encoding"), body)
 			}
 			if !slow {
-				n, err := io.Copy(io.Discard, resp.Body)
-				if err != nil {
-					b.Fatal(err)
-				}
-				return n
+				return io.Copy(io.Discard, resp.Body)
 			}
 			var n int64
 			buf := make([]byte, 64<<10)
@@ -108,52 +115,71 @@ func BenchmarkListMemory(b *testing.B) {
 				k, err := io.ReadFull(resp.Body, buf)
 				n += int64(k)
 				if err == io.EOF || err == io.ErrUnexpectedEOF {
-					return n
+					return n, nil
 				}
 				if err != nil {
-					b.Fatal(err)
+					return n, err
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
 		}
 		measure := func(what string, clients int, slow bool) {
-			runtime.GC()
-			time.Sleep(500 * time.Millisecond)
+			time.Sleep(time.Second) // the server's collector settles after the last case
 			before := srv.mib(b, "VmRSS")
+			logFrom := len(srv.log.String())
 			srv.resetPeak(b)
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			var bytes int64
+			var errs []error
 			start := time.Now()
 			for c := range clients {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					n := read((c%(plots/limit))*limit, slow)
+					n, err := read((c%(plots/limit))*limit, slow)
 					mu.Lock()
 					bytes += n
+					errs = append(errs, err)
 					mu.Unlock()
 				}()
 			}
 			wg.Wait()
 			took := time.Since(start)
+			if err := errors.Join(errs...); err != nil {
+				b.Fatal(err)
+			}
 			peak := srv.mib(b, "VmHWM")
+			// How long the server's handlers ran (the access log's duration_ms): with slow
+			// readers, as long as the readers took, since a page is written as it is read.
+			var served float64
+			for _, line := range strings.Split(srv.log.String()[logFrom:], "\n") {
+				var rec struct {
+					Path       string  `json:"path"`
+					DurationMS float64 `json:"duration_ms"`
+				}
+				if json.Unmarshal([]byte(line), &rec) == nil && rec.Path == "/api/v1/plots" {
+					served = max(served, rec.DurationMS/1000)
+				}
+			}
 			time.Sleep(2 * time.Second)
-			figs = append(figs, figure{name, what, float64(bytes) / float64(clients) / 1e6, took, before, peak, srv.mib(b, "VmRSS"), 0})
+			figs = append(figs, figure{name, what, float64(bytes) / float64(clients) / 1e6, took, served, before, peak, srv.mib(b, "VmRSS")})
 		}
 		// Every page once first: with the cache, the plots' texts are then held (what a server
 		// that has served the map holds), and the cases below measure the pages, not the filling.
 		for off := 0; off < plots; off += limit {
-			read(off, false)
+			if _, err := read(off, false); err != nil {
+				b.Fatal(err)
+			}
 		}
 		measure("1 client", 1, false)
 		measure("8 clients at once", 8, false)
 		measure("8 slow clients at once", 8, true)
 	}
 	b.Logf("%d plots; pages of %d features", plots, limit)
-	b.Logf("%-26s %-24s %8s %8s %11s %11s %11s", "server", "clients", "page", "took", "RSS before", "peak RSS", "RSS after")
+	b.Logf("%-26s %-24s %8s %8s %8s %11s %11s %11s", "server", "clients", "page", "took", "handler", "RSS before", "peak RSS", "RSS after")
 	for _, f := range figs {
-		b.Logf("%-26s %-24s %5.1f MB %7.1fs %7.0f MiB %7.0f MiB %7.0f MiB", f.cache, f.what, f.pageMB, f.took.Seconds(), f.before, f.peak, f.after)
+		b.Logf("%-26s %-24s %5.1f MB %7.1fs %7.1fs %7.0f MiB %7.0f MiB %7.0f MiB", f.cache, f.what, f.pageMB, f.took.Seconds(), f.served, f.before, f.peak, f.after)
 	}
 	for i, key := range []string{"one", "eight", "eight_slow"} {
 		b.ReportMetric(figs[i].peak-figs[i].before, "nocache_"+key+"_peak_over_MiB")

@@ -185,6 +185,14 @@ func (db *DB) RestoreBackup(ctx context.Context, file, bin string) (*BackupSumma
 	if err != nil {
 		return fail(err)
 	}
+	// At once, and even when ctx has ended (an interrupted restore): the rows are in, and a
+	// second restore would be refused, so this is the only chance.
+	mctx, cancel := endCtx(ctx)
+	rev, err := moveRevisionOn(mctx, db.Pool)
+	cancel()
+	if err != nil {
+		return fail(fmt.Errorf("%w; the rows are restored: move the counter on by hand before serving: %s", err, moveRevisionSQL))
+	}
 	if _, err := db.Pool.Exec(ctx, "analyze"); err != nil {
 		return fail(fmt.Errorf("analyze: %w", err))
 	}
@@ -192,8 +200,8 @@ func (db *DB) RestoreBackup(ctx context.Context, file, bin string) (*BackupSumma
 	if err != nil {
 		return fail(err)
 	}
-	if sum.Revision, err = moveRevisionOn(ctx, db.Pool); err != nil {
-		return fail(err)
+	if sum.Revision != rev {
+		return fail(fmt.Errorf("the revision moved on to %d, then read as %d", rev, sum.Revision))
 	}
 	if st, err := os.Stat(file); err == nil {
 		sum.Bytes = st.Size()
@@ -463,13 +471,16 @@ func syncFile(name string) error {
 // would give those numbers to other states, which a client's If-None-Match or a running
 // server's cached tile would take for the ones they hold. The counter becomes the time in
 // microseconds since 1970 when that is larger: a counter grows by one a write, so no database
-// counting from an earlier restore (or from 0) reaches the time of a later one.
+// counting from an earlier restore (or from 0) reaches the time of a later one. It runs right
+// after pg_restore commits, before anything that may fail or be interrupted.
 func moveRevisionOn(ctx context.Context, p *Pool) (int64, error) {
 	var n int64
-	err := p.QueryRow(ctx, `update inventory_revision
-		set n = greatest(n + 1, (extract(epoch from clock_timestamp()) * 1000000)::int8) returning n`).Scan(&n)
+	err := p.QueryRow(ctx, moveRevisionSQL).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("move the revision on: %w", err)
 	}
 	return n, nil
 }
+
+// moveRevisionSQL is moveRevisionOn's statement (also what an operator runs by hand when it failed).
+const moveRevisionSQL = `update inventory_revision set n = greatest(n + 1, (extract(epoch from clock_timestamp()) * 1000000)::int8) returning n`
