@@ -131,8 +131,9 @@ func (s *Server) list(l *inventory.Layer) http.HandlerFunc {
 			return
 		}
 		q.Zone = zoneOf(r) // as named: the page's statement finds the zone (featureParams)
-		// A weak ETag from the inventory's revision, the query and what the viewer may see.
-		sum := sha256.Sum256([]byte(r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
+		// A weak ETag from the inventory's revision, the query, what the viewer may see and the
+		// release writing the page (releaseOf).
+		sum := sha256.Sum256([]byte(s.release + "|" + r.URL.Query().Encode() + "|" + strconv.FormatBool(inventory.ViewerFrom(r.Context()).SeesConfidential())))
 		tag := func(rev int64) string { return fmt.Sprintf(`W/"%s-%d-%x"`, l.Name, rev, sum[:8]) }
 		w.Header().Add("Vary", "Authorization")
 		// The page's revision: the one its rows are read at, which the page's statement reads in

@@ -67,12 +67,41 @@ func TestListETagIsItsRevision(t *testing.T) {
 	// district named is a 404 naming zone, not an unknown district.
 	other := strings.Replace(empty, "zone=hand", "zone=nowhere", 1)
 	u, _ := url.Parse(other)
-	sum := sha256.Sum256([]byte(u.Query().Encode() + "|false")) // the list's tag: web/api.go
+	sum := sha256.Sum256([]byte("test|" + u.Query().Encode() + "|false")) // the list's tag: web/api.go, storeDeps' release
 	forged := fmt.Sprintf(`W/"plots-%d-%x"`, revision(), sum[:8])
 	for _, c := range []struct{ path, inm string }{{other, forged}, {"/api/v1/plots?zone=nowhere&district=W", ""}} {
 		if got := get(c.path, c.inm); got.status != 404 || !strings.Contains(string(got.body), `"field":"zone"`) {
 			t.Errorf("%s (If-None-Match %q): %d %s, want 404 naming zone", c.path, c.inm, got.status, got.body)
 		}
+	}
+}
+
+// TestListETagNamesTheRelease: a list's ETag names the release that wrote it as well as the
+// revision and the query, so that a page a new release writes differently (a property added, a
+// number written otherwise) is not taken for the old one: a server of another release answers
+// the old release's tag with the page, not 304, and its own tag with 304.
+func TestListETagNamesTheRelease(t *testing.T) {
+	e := newEditEnv(t)
+	path := "/api/v1/plots?zone=hand&limit=5"
+	old := getWith(t, e.srv.URL+path)
+	oldTag := old.header.Get("ETag")
+	if old.status != 200 || oldTag == "" {
+		t.Fatalf("%s: %d, ETag %q", path, old.status, oldTag)
+	}
+	d := storeDeps(e.db)
+	d.Release = "next"
+	next := httptest.NewServer(newServer(t, d))
+	defer next.Close()
+	r := getWith(t, next.URL+path, "If-None-Match", oldTag)
+	newTag := r.header.Get("ETag")
+	if r.status != 200 || newTag == "" || newTag == oldTag {
+		t.Errorf("another release with the old release's tag: %d, ETag %q (old %q), want the page under a tag of its own", r.status, newTag, oldTag)
+	}
+	if r := getWith(t, next.URL+path, "If-None-Match", newTag); r.status != 304 {
+		t.Errorf("the new release with its own tag: %d, want 304", r.status)
+	}
+	if r := getWith(t, e.srv.URL+path, "If-None-Match", oldTag); r.status != 304 {
+		t.Errorf("the old release with its own tag: %d, want 304", r.status)
 	}
 }
 

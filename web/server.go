@@ -114,6 +114,9 @@ type Deps struct {
 	// MaxImports is how many imports (POST /api/v1/import) this process runs at once
 	// (default DefaultMaxImports); one more is answered 503 with Retry-After.
 	MaxImports int
+	// Release names this build in the ETags of lists (release.go): a page a new release writes
+	// differently is never taken for the old one's. Empty: from the binary's build information.
+	Release string
 }
 
 // Server serves the whole HTTP interface of landinv: every route is in routes.go.
@@ -122,6 +125,8 @@ type Server struct {
 	router chi.Router
 	// etags are the embedded page files' entity tags, by path.
 	etags map[string]string
+	// release names this build in the lists' ETags (releaseOf).
+	release string
 	// ogcCRS are the CRSs the /ogc collections are offered in.
 	ogcCRS ogcCRSList
 
@@ -164,7 +169,7 @@ func NewServer(d Deps) (*Server, error) {
 	if d.MaxImports <= 0 {
 		d.MaxImports = DefaultMaxImports
 	}
-	s := &Server{deps: d, etags: pageETags(), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
+	s := &Server{deps: d, etags: pageETags(), release: releaseOf(d.Release), ogcCRS: crs, metrics: d.Metrics, rates: newRateLimits(d.Limits),
 		tileCache: newTileCache(d.TileCacheBytes), importSlots: make(chan struct{}, d.MaxImports),
 		streamBufs: newStreamBuffers(), tileChanges: newTileChanges(d.TileChanges)}
 	if s.metrics == nil {

@@ -21,6 +21,7 @@ func storeDeps(db *postgis.DB) web.Deps {
 		Evaluations:  db,
 		Users:        db,
 		Authenticate: web.TokenAuthenticator(db.Authenticate),
+		Release:      "test", // the lists' ETags name it (TestListETagNamesTheRelease)
 		Sessions:     sessions,
 	}
 }
