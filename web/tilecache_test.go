@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/landinv/landinv/inventory"
+	"github.com/landinv/landinv/inventory/postgis/postgistest"
 )
 
 // tileOf returns the XYZ tile of zoom z that holds lon, lat (Web Mercator).
@@ -105,6 +106,17 @@ func TestTileAndPageCacheSeeWrites(t *testing.T) {
 	}
 }
 
+// countedTileServer serves e's store with its tile statements counted; the test's end closes it.
+func countedTileServer(t *testing.T, e *editEnv) (*httptest.Server, *countingTiles) {
+	t.Helper()
+	d := storeDeps(e.db)
+	tiles := &countingTiles{TileService: e.db}
+	d.Tiles = tiles
+	srv := httptest.NewServer(newServer(t, d))
+	t.Cleanup(srv.Close)
+	return srv, tiles
+}
+
 // countingTiles counts the tiles its store draws.
 type countingTiles struct {
 	inventory.TileService
@@ -127,11 +139,7 @@ func (c *countingTiles) TileAt(ctx context.Context, tl *inventory.TileLayer, zon
 // a plot the tile draws makes it draw again, showing the write.
 func TestTileKeptThroughWritesElsewhere(t *testing.T) {
 	e := newEditEnv(t)
-	d := storeDeps(e.db)
-	tiles := &countingTiles{TileService: e.db}
-	d.Tiles = tiles
-	srv := httptest.NewServer(newServer(t, d))
-	defer srv.Close()
+	srv, tiles := countedTileServer(t, e)
 	x, y := tileOf(111.515, 36.015, 14) // P1's tile
 	path := fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
 	get := func(etag string) (int, string, []byte) {
@@ -176,11 +184,7 @@ func TestTileKeptThroughWritesElsewhere(t *testing.T) {
 // shows the restored name. It fails when the tile path trusts an equal revision alone.
 func TestTileAfterARestoreUnderTheServer(t *testing.T) {
 	e := newEditEnv(t)
-	d := storeDeps(e.db)
-	tiles := &countingTiles{TileService: e.db}
-	d.Tiles = tiles
-	srv := httptest.NewServer(newServer(t, d))
-	defer srv.Close()
+	srv, tiles := countedTileServer(t, e)
 	x, y := tileOf(111.515, 36.015, 14)
 	path := fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)
 	first := getWith(t, path)
@@ -193,25 +197,7 @@ func TestTileAfterARestoreUnderTheServer(t *testing.T) {
 	}
 	rev := inventoryRevision(t, e.db)
 
-	ctx := context.Background()
-	conn, err := e.db.Pool.Pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	for _, sql := range []string{
-		`begin`,
-		`alter table inventory_revision rename to inventory_revision_old`,
-		`create table inventory_revision as select * from inventory_revision_old`,
-		`drop table inventory_revision_old cascade`,
-		`set local session_replication_role = replica`,
-		`update plots set name = 'restored name' where code = 'P1' and valid_to = 'infinity'`,
-		`commit`,
-	} {
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
+	postgistest.RestoreUnder(t, e.db.Pool.Pool, `update plots set name = 'restored name' where code = 'P1' and valid_to = 'infinity'`)
 	if now := inventoryRevision(t, e.db); now != rev {
 		t.Fatalf("the restore changed the revision (%d → %d): the case is not made", rev, now)
 	}
@@ -235,14 +221,10 @@ func TestTileAfterARestoreUnderTheServer(t *testing.T) {
 // (TestTileKeptThroughWritesElsewhere).
 func TestTileKeptByTheChangeLog(t *testing.T) {
 	e := newEditEnv(t)
-	d := storeDeps(e.db)
-	if d.TileChanges == nil {
+	if storeDeps(e.db).TileChanges == nil {
 		t.Fatal("storeDeps gives no change log")
 	}
-	tiles := &countingTiles{TileService: e.db}
-	d.Tiles = tiles
-	srv := httptest.NewServer(newServer(t, d))
-	defer srv.Close()
+	srv, tiles := countedTileServer(t, e)
 	tilePath := func(lon, lat float64) string {
 		x, y := tileOf(lon, lat, 14)
 		return fmt.Sprintf("%s/tiles/plots/14/%d/%d.mvt?zone=hand", srv.URL, x, y)

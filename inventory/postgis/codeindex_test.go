@@ -245,24 +245,7 @@ func TestReadByCodeOutOfDate(t *testing.T) {
 
 	// The restore: same counter, new table; LF-D1-0004 renamed without a trigger.
 	warm("LF-D1-0004")
-	conn, err := plain.Pool.Pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	for _, sql := range []string{
-		`begin`,
-		`alter table inventory_revision rename to inventory_revision_old`,
-		`create table inventory_revision as select * from inventory_revision_old`,
-		`drop table inventory_revision_old`,
-		`set local session_replication_role = replica`,
-		`update plots set name = '恢复后的名称' where code = 'LF-D1-0004' and valid_to = 'infinity'`,
-		`commit`,
-	} {
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
+	postgistest.RestoreUnder(t, plain.Pool.Pool, `update plots set name = '恢复后的名称' where code = 'LF-D1-0004' and valid_to = 'infinity'`)
 	if got := read("LF-D1-0004"); !strings.Contains(got, "恢复后的名称") {
 		t.Errorf("after the restore, LF-D1-0004 reads %.300s", got)
 	}
