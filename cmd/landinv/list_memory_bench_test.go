@@ -48,21 +48,7 @@ func BenchmarkListMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, s := range []string{
-		`insert into zones (code, name, illustrative, geom) values ('synthetic', 'Synthetic benchmark zone', true,
-			ST_Multi(ST_MakeEnvelope(111.40, 36.00, 111.40 + 401 * 0.001111, 36.00 + 1001 * 0.000899, 4326)))`,
-		`set session_replication_role = replica`, // rows valid by construction: no per-row rules
-		fmt.Sprintf(`insert into plots (zone_id, code, land_use, status, cluster, standard_land, district, illustrative, geom)
-			select 1, format('S-%%s', lpad(i::text, 6, '0')), (array['100101','100102','0901','1101'])[1 + i %% 4],
-			       (array['planned','ready','reserved','supplied','under_construction','in_production','idle'])[1 + i %% 7],
-			       (array['intelligent_manufacturing','energy_saving_environmental','new_energy','new_materials','modern_services'])[1 + i %% 5],
-			       i %% 3 = 0, 'D' || (1 + i %% 3), true,
-			       ST_Multi(ST_MakeEnvelope(111.40 + (i %% 400) * 0.001111, 36.00 + (i / 400) * 0.000899,
-			                                111.40 + (i %% 400) * 0.001111 + 0.001, 36.00 + (i / 400) * 0.000899 + 0.00081, 4326))
-			from generate_series(0, %d - 1) i`, plots),
-		`set session_replication_role = origin`,
-		`analyze plots`,
-	} {
+	for _, s := range postgistest.BenchZoneSQL(plots) {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			b.Fatalf("%s: %v", s, err)
 		}
