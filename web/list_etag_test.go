@@ -65,10 +65,18 @@ func TestListETagIsItsRevision(t *testing.T) {
 	}
 	// A tag anyone can compute does not make an unknown zone a 304, and an unknown zone with a
 	// district named is a 404 naming zone, not an unknown district.
+	// The list's tag as web/api.go makes it (storeDeps' release, the query, the audience); it
+	// must reproduce a real tag first, or the forged one below would prove nothing.
+	tagOf := func(path string) string {
+		u, _ := url.Parse(path)
+		sum := sha256.Sum256([]byte("test|" + u.Query().Encode() + "|false"))
+		return fmt.Sprintf(`W/"plots-%d-%x"`, revision(), sum[:8])
+	}
+	if real := get("/api/v1/plots?zone=hand&limit=3", "").header.Get("ETag"); real != tagOf("/api/v1/plots?zone=hand&limit=3") {
+		t.Fatalf("the tag's formula here does not make the server's tag: %q against %q", tagOf("/api/v1/plots?zone=hand&limit=3"), real)
+	}
 	other := strings.Replace(empty, "zone=hand", "zone=nowhere", 1)
-	u, _ := url.Parse(other)
-	sum := sha256.Sum256([]byte("test|" + u.Query().Encode() + "|false")) // the list's tag: web/api.go, storeDeps' release
-	forged := fmt.Sprintf(`W/"plots-%d-%x"`, revision(), sum[:8])
+	forged := tagOf(other)
 	for _, c := range []struct{ path, inm string }{{other, forged}, {"/api/v1/plots?zone=nowhere&district=W", ""}} {
 		if got := get(c.path, c.inm); got.status != 404 || !strings.Contains(string(got.body), `"field":"zone"`) {
 			t.Errorf("%s (If-None-Match %q): %d %s, want 404 naming zone", c.path, c.inm, got.status, got.body)

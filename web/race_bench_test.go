@@ -116,8 +116,12 @@ func BenchmarkPageRace(b *testing.B) {
 								b.Error(err)
 								return
 							}
-							n, _ := io.Copy(io.Discard, resp.Body)
+							n, err := io.Copy(io.Discard, resp.Body)
 							resp.Body.Close()
+							if err != nil { // a page cut off mid-stream is not a page served
+								b.Errorf("%s: %v after %d bytes", req.URL, err, n)
+								return
+							}
 							// gzip when asked, except a body too small to gain from it (one
 							// feature; landinv sends those plain, web/compress.go).
 							gz := resp.Header.Get("Content-Encoding") == "gzip"

@@ -115,7 +115,8 @@ type Deps struct {
 	// (default DefaultMaxImports); one more is answered 503 with Retry-After.
 	MaxImports int
 	// Release names this build in the ETags of lists (release.go): a page a new release writes
-	// differently is never taken for the old one's. Empty: from the binary's build information.
+	// differently is never taken for the old one's. Empty: from the binary's build information
+	// (BuildRelease); `landinv serve` passes ExecutableRelease.
 	Release string
 }
 

@@ -77,6 +77,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	metrics := web.NewMetrics(web.MetricsSources{Pool: db.Pool, Revision: db, Replicas: db})
 	db.ObserveQueries(metrics.ObserveQuery)
+	release, err := web.ExecutableRelease()
+	if err != nil {
+		return err
+	}
 	s, err := web.NewServer(web.Deps{
 		Zones: db, Features: db, Health: db, Editor: db, History: db, Importer: db, Reports: db, Map: db, Tiles: db, TileChanges: db,
 		Sites: db, Enquiries: db, Projects: db, Matcher: db, Rankings: db,
@@ -92,6 +96,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Limits:         webLimits(db.Timeouts(), *rate, *rateCostly, *rateFailedAuth),
 		MaxImports:     *imports,
 		ClientIPHeader: *clientIP,
+		Release:        release,
 	})
 	if err != nil {
 		return err
