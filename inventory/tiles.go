@@ -81,6 +81,10 @@ func CheckTile(z, x, y int) error {
 	return nil
 }
 
+// TileChangeLogKeeps is how many of the newest revisions the change log keeps (migration 0078
+// prunes beyond it): what one TileChanges reads at most, and what a copy of the log keeps.
+const TileChangeLogKeeps = 20000
+
 // TileChangeLog says where the inventory changed, revision by revision (inventory_changes,
 // migration 0078), so that a tile cache can keep a tile that a write elsewhere did not touch
 // without asking the database about that tile.

@@ -530,8 +530,22 @@ func TestTilesetPropertiesSchema(t *testing.T) {
 			t.Errorf("%s: type %q (the schema's %q), title %q", name, p.Type, schema.Properties[name].Type, p.Title)
 		}
 	}
-	if p := props["area_mu"]; !strings.Contains(string(p), `"number"`) {
-		t.Errorf("area_mu: %s, want a number", p)
+	// What the tiles' values are, written out here rather than taken from the code: text and
+	// enumerations are strings, standard_land a boolean, area_mu a number.
+	want := map[string]string{"code": "string", "name": "string", "district": "string", "land_use": "string",
+		"cluster": "string", "status": "string", "standard_land": "boolean", "area_mu": "number"}
+	for name, typ := range want {
+		var p struct {
+			Type string   `json:"type"`
+			Enum []string `json:"enum"`
+		}
+		_ = json.Unmarshal(props[name], &p)
+		if p.Type != typ {
+			t.Errorf("%s: type %q, want %q", name, p.Type, typ)
+		}
+		if (name == "cluster" || name == "status") && len(p.Enum) == 0 {
+			t.Errorf("%s: no enum, want its values", name)
+		}
 	}
 }
 

@@ -43,7 +43,7 @@ func newTileChanges(log inventory.TileChangeLog) *tileChanges {
 	if log == nil {
 		return nil
 	}
-	return &tileChanges{log: log, keep: 20000}
+	return &tileChanges{log: log, keep: inventory.TileChangeLogKeeps}
 }
 
 // untouched reports whether a tile of table, of revision from, whose box is box, drawn from the

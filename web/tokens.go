@@ -17,9 +17,10 @@ import (
 //
 //   - GET /api/v1/me/tokens: the caller's tokens (never the tokens themselves: their first
 //     characters, dates and state), by a session or a token.
-//   - POST /api/v1/me/tokens {"expires_in_days": N, "label": "office QGIS"}: a new token, shown in the answer only
-//     (201, Cache-Control: no-store). N is 1 to MaxSelfTokenDays, 90 when left out. Only a
-//     session may make one (403 for a token: a stolen token must not mint its own successors),
+//   - POST /api/v1/me/tokens {"expires_in_days": N, "label": "office QGIS"}: a new token, shown
+//     in the answer only (201, Cache-Control: no-store). N is 1 to MaxSelfTokenDays,
+//     inventory.DefaultTokenLifetime (90 days) when left out. Only a session may make one
+//     (403 for a token: a stolen token must not mint its own successors),
 //     and a person keeps at most MaxActiveTokens working at once (409: revoke one first; the
 //     store counts under a lock of the person's row). A password change revokes the tokens
 //     made this way (inventory.Users.CreateSessionToken).
@@ -88,7 +89,7 @@ func (s *Server) createMyToken(w http.ResponseWriter, r *http.Request) {
 			"a token is made by a person signed in with a password (/signin), not with another token"))
 		return
 	}
-	days := 90
+	days := int(inventory.DefaultTokenLifetime / (24 * time.Hour))
 	if body.ExpiresInDays != nil {
 		days = *body.ExpiresInDays
 	}

@@ -516,35 +516,33 @@ func byCode(q inventory.Query) bool {
 // change exactly when they can see the change. A read replica answers with the revision it has
 // replayed (replica.go).
 func (db *DB) Revision(ctx context.Context) (int64, error) {
-	rev, err := db.revision(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("inventory revision: %w", err)
-	}
-	return rev, nil
+	r, err := db.revision(ctx)
+	return r.rev, err
 }
 
 // RevisionEpoch is Revision with the oid of the revision's table (revisionReading), read by the
 // same statement; 0 when the shared rounds do not read it (with read replicas, or a read that
 // must see a given revision).
 func (db *DB) RevisionEpoch(ctx context.Context) (int64, uint32, error) {
-	if !db.sharesRevision(ctx) {
-		rev, err := db.Revision(ctx)
-		return rev, 0, err
-	}
-	r, err := db.revisions.reading(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("inventory revision: %w", err)
-	}
-	return r.rev, r.epoch, nil
+	r, err := db.revision(ctx)
+	return r.rev, r.epoch, err
 }
 
 // revision reads the revision in the shared rounds (revisiongate.go) when they read the
-// database ctx's statement would (sharesRevision); otherwise with ctx, on its own.
-func (db *DB) revision(ctx context.Context) (int64, error) {
-	if !db.sharesRevision(ctx) {
-		return db.Pool.revision(ctx)
+// database ctx's statement would (sharesRevision), with the table's oid; otherwise with ctx, on
+// its own, without it.
+func (db *DB) revision(ctx context.Context) (revisionReading, error) {
+	var r revisionReading
+	var err error
+	if db.sharesRevision(ctx) {
+		r, err = db.revisions.reading(ctx)
+	} else {
+		r.rev, err = db.Pool.revision(ctx)
 	}
-	return db.revisions.after(ctx)
+	if err != nil {
+		return revisionReading{}, fmt.Errorf("inventory revision: %w", err)
+	}
+	return r, nil
 }
 
 // sharesRevision reports whether the shared rounds read the revision ctx's statements would:

@@ -70,13 +70,6 @@ type gateRound struct {
 	err  error
 }
 
-// after returns a revision read by a statement that began after the call, or ctx's error when
-// ctx ends first (the round goes on for the others).
-func (g *revisionGate) after(ctx context.Context) (int64, error) {
-	r, err := g.reading(ctx)
-	return r.rev, err
-}
-
 // lastRead is the newest reading a round has made: a revision below it, of the same table, is
 // out of date for sure (the counter only grows), with no need to wait for a round. A reading of
 // another table (a database restored under the server) replaces it, whatever its counter.
@@ -87,7 +80,8 @@ func (g *revisionGate) lastRead() revisionReading {
 	return revisionReading{}
 }
 
-// reading is after with the table's oid.
+// reading returns a revision, with its table's oid, read by a statement that began after the
+// call, or ctx's error when ctx ends first (the round goes on for the others).
 func (g *revisionGate) reading(ctx context.Context) (revisionReading, error) {
 	g.mu.Lock()
 	r := g.next

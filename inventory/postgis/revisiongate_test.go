@@ -40,7 +40,8 @@ func TestRevisionGate(t *testing.T) {
 					defer wg.Done()
 					for range c.each {
 						called := clock.Add(1)
-						rev, err := g.after(context.Background())
+						r, err := g.reading(context.Background())
+						rev := r.rev
 						if err != nil {
 							t.Error(err)
 							return
@@ -84,16 +85,16 @@ func TestRevisionGateErrorsAndCancel(t *testing.T) {
 		}
 		return revisionReading{rev: 42}, nil
 	}}
-	if _, err := g.after(context.Background()); !errors.Is(err, boom) {
+	if _, err := g.reading(context.Background()); !errors.Is(err, boom) {
 		t.Fatalf("first read: %v, want %v", err, boom)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := g.after(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := g.reading(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a read held up: %v, want the caller's deadline", err)
 	}
 	close(release)
-	if rev, err := g.after(context.Background()); err != nil || rev != 42 || g.lastRead().rev != 42 {
-		t.Fatalf("after the held read: %d, %v (last read %+v)", rev, err, g.lastRead())
+	if r, err := g.reading(context.Background()); err != nil || r.rev != 42 || g.lastRead().rev != 42 {
+		t.Fatalf("after the held read: %d, %v (last read %+v)", r.rev, err, g.lastRead())
 	}
 }

@@ -9,21 +9,18 @@ import (
 
 var _ inventory.TileChangeLog = (*DB)(nil)
 
-// MaxTileChangeRevisions bounds what one TileChanges reads: the revisions the log keeps
-// (migration 0078 prunes beyond 20 000). A caller further behind is told only of the newest.
-const MaxTileChangeRevisions = 20000
-
 // TileChanges reads the change log (inventory_revision_log, inventory_changes; migration 0078)
 // of the revisions after after, up to the current one, in one statement: the current revision
 // and the log in the same snapshot. With read replicas it runs where the pool sends a read; the
-// revision it returns is that server's, and the log is complete up to it.
+// revision it returns is that server's, and the log is complete up to it. It reads at most the
+// newest inventory.TileChangeLogKeeps revisions: a caller further behind is told only of those.
 func (db *DB) TileChanges(ctx context.Context, after int64) (inventory.TileChanges, error) {
 	out := inventory.TileChanges{After: after}
 	rows, err := db.Pool.Query(ctx, `select rv.n, rv.tableoid::int8, l.n, c.tbl, c.min_x, c.min_y, c.max_x, c.max_y
 		from inventory_revision rv
 		left join inventory_revision_log l on l.n > greatest($1::bigint, rv.n - $2::bigint) and l.n <= rv.n
 		left join inventory_changes c on c.xid = l.xid
-		order by l.n`, after, int64(MaxTileChangeRevisions))
+		order by l.n`, after, int64(inventory.TileChangeLogKeeps))
 	if err != nil {
 		return out, fmt.Errorf("tile changes after %d: %w", after, asError(err))
 	}

@@ -114,7 +114,7 @@ func (db *DB) CreateTokenUntil(ctx context.Context, name string, expires time.Ti
 		return "", err
 	}
 	tag, err := db.Pool.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at)
-		select id, $2, $3, $4 from users where name = $1 and not disabled`, name, HashToken(token), shownPrefix(token), exp)
+		select id, $2, $3, $4 from users where name = $1 and not disabled`, name, HashToken(token), inventory.TokenPrefix(token), exp)
 	if err != nil {
 		return "", fmt.Errorf("create token for %s: %w", name, err)
 	}
@@ -156,7 +156,7 @@ func (db *DB) CreateSessionToken(ctx context.Context, name, label string, expire
 			return inventory.Errorf(inventory.EConflict, "tokens", "you already hold %d working tokens, the most one person may: revoke one you no longer use first", active)
 		}
 		if _, err := tx.Exec(ctx, `insert into api_tokens (user_id, token_hash, prefix, expires_at, made_in_session, label)
-			values ($1, $2, $3, $4, true, nullif($5, ''))`, id, HashToken(token), shownPrefix(token), expires, label); err != nil {
+			values ($1, $2, $3, $4, true, nullif($5, ''))`, id, HashToken(token), inventory.TokenPrefix(token), expires, label); err != nil {
 			return fmt.Errorf("create token for %s: %w", name, asError(err))
 		}
 		return nil
@@ -179,9 +179,6 @@ func newToken(expires time.Time) (string, error) {
 	}
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
-
-// shownPrefix is the part of a token that `token list` shows (inventory.TokenPrefix).
-func shownPrefix(token string) string { return inventory.TokenPrefix(token) }
 
 // ListTokens lists the tokens of the user (of everyone when name is empty).
 func (db *DB) ListTokens(ctx context.Context, name string) ([]inventory.Token, error) {
