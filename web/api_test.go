@@ -51,6 +51,9 @@ var cleanups []func()
 func (k *keep) Cleanup(f func()) { cleanups = append(cleanups, f) }
 
 func TestMain(m *testing.M) {
+	if serveRaceSide() { // BenchmarkPageRace's servers run in processes of their own
+		os.Exit(0)
+	}
 	code := m.Run()
 	if demoSrv != nil {
 		demoSrv.Close()
