@@ -93,11 +93,14 @@ test: build browser gdal nginx pgbouncer
 
 bench: build browser gdal
 	mkdir -p test-output; \
-	url="$$(data/pg/cluster.sh landinv)"; \
-	{ LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -timeout 60m -run '^$$' -bench . -skip 'BenchmarkImport100kPlots|BenchmarkImportMemory|BenchmarkListMemory' -benchmem -benchtime 20x ./...; \
-	  LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/; \
-	  LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench 'BenchmarkImportMemory|BenchmarkListMemory' -benchtime 1x -timeout 30m ./cmd/landinv/; } 2>&1 | tee test-output/bench.log; \
-	awk -f data/bench/goals.awk test-output/bench.log | tee test-output/bench-goals.txt
+	url="$$(data/pg/cluster.sh landinv)"; status=0; \
+	{ rc=0; \
+	  LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -timeout 60m -run '^$$' -bench . -skip 'BenchmarkImport100kPlots|BenchmarkImportMemory|BenchmarkListMemory' -benchmem -benchtime 20x ./... || rc=1; \
+	  LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench BenchmarkImport100kPlots -benchtime 1x ./inventory/postgis/ || rc=1; \
+	  LANDINV_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench 'BenchmarkImportMemory|BenchmarkListMemory' -benchtime 1x -timeout 30m ./cmd/landinv/ || rc=1; \
+	  exit $$rc; } 2>&1 | tee test-output/bench.log || status=$$?; \
+	awk -f data/bench/goals.awk test-output/bench.log | tee test-output/bench-goals.txt; \
+	exit $$status
 
 # schema: regenerate data/schema.sql, today's schema in one file: pg_dump --schema-only of a
 # freshly migrated database, normalised (inventory/postgis/schema_test.go writes it). Run it
