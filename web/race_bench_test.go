@@ -218,6 +218,9 @@ type refServer struct {
 	cols []string
 }
 
+// refBuffers are the reference's 64 KiB response buffers, reused from request to request.
+var refBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+
 type refFeature struct {
 	Type       string          `json:"type"`
 	ID         string          `json:"id"`
@@ -281,9 +284,15 @@ func (s *refServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	// Written through a 64 KiB buffer, as landinv writes its pages (streambuf.go): net/http's own
-	// 4 KiB buffer would make a system call every few features.
-	bw := bufio.NewWriterSize(w, 64<<10)
-	defer bw.Flush()
+	// 4 KiB buffer would make a system call every few features. The buffers are reused, as
+	// landinv's are, so that they add no garbage.
+	bw := refBuffers.Get().(*bufio.Writer)
+	bw.Reset(w)
+	defer func() {
+		bw.Flush() //nolint:errcheck
+		bw.Reset(nil)
+		refBuffers.Put(bw)
+	}()
 	enc = json.NewEncoder(bw)
 	io.WriteString(bw, `{"type":"FeatureCollection","features":[`) //nolint:errcheck
 	n := 0

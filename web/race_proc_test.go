@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +43,10 @@ func serveRaceSide() bool {
 	side := os.Getenv(raceSideEnv)
 	if side == "" {
 		return false
+	}
+	if os.Getenv(raceDBEnv) == "" { // not started by startRaceSide: say so rather than run no tests
+		fmt.Fprintf(os.Stderr, "%s is set without %s: unset it to run the tests\n", raceSideEnv, raceDBEnv)
+		os.Exit(2)
 	}
 	if err := runRaceSide(side, os.Getenv(raceDBEnv), os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintf(os.Stderr, "race side %s: %v\n", side, err)
@@ -92,41 +96,58 @@ func runRaceSide(side, url string, stdin io.Reader, stdout io.Writer) error {
 	return srv.Close()
 }
 
-// raceSide is a started race side: its base URL, and its feature cache's counters.
+// raceSide is a started race side: its base URL.
 type raceSide struct {
-	URL  string
-	stop func()
+	URL string
 }
 
 // startRaceSide starts this test binary again as the race side named, on the database at url,
-// and stops it when b ends.
+// and stops it when b ends. Every side runs with Go's default GOGC and no GOMEMLIMIT, whatever
+// the benchmark's own environment says, but the reference's GOGC is raceRefGOGCEnv's when set.
 func startRaceSide(b *testing.B, side, url string) *raceSide {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), raceSideEnv+"="+side, raceDBEnv+"="+url)
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=")
+	})
+	cmd.Env = append(cmd.Env, raceSideEnv+"="+side, raceDBEnv+"="+url)
 	if g := os.Getenv(raceRefGOGCEnv); g != "" && side == "reference" {
 		cmd.Env = append(cmd.Env, "GOGC="+g)
 	}
 	cmd.Stderr = os.Stderr
+	cmd.WaitDelay = 5 * time.Second
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
+	ready := &firstLine{line: make(chan string, 1)}
+	cmd.Stdout = ready // the side's address, then whatever it writes (discarded, never blocking it)
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	stop := func() { in.Close(); _ = cmd.Wait() }
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
+	// The side stops when its standard input closes; one that does not within 5 s is killed.
+	stop := func() {
+		in.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	}
+	var line string
+	select {
+	case line = <-ready.line:
+	case <-time.After(60 * time.Second):
+	}
+	if !strings.HasPrefix(line, "http://") {
 		stop()
-		b.Fatalf("race side %s did not start: %v", side, err)
+		b.Fatalf("race side %s did not start: %q", side, line)
 	}
 	b.Cleanup(stop)
-	return &raceSide{URL: strings.TrimSpace(line), stop: stop}
+	return &raceSide{URL: strings.TrimSpace(line)}
 }
 
 // stats reads the side's feature cache counters.
@@ -142,4 +163,23 @@ func (s *raceSide) stats(b *testing.B) postgis.FeatureCacheStats {
 		b.Fatal(err)
 	}
 	return st
+}
+
+// firstLine is a race side's standard output: it passes on the first line written and
+// discards the rest.
+type firstLine struct {
+	buf  []byte
+	sent bool
+	line chan string
+}
+
+func (f *firstLine) Write(p []byte) (int, error) {
+	if !f.sent {
+		f.buf = append(f.buf, p...)
+		if i := strings.IndexByte(string(f.buf), '\n'); i >= 0 {
+			f.line <- string(f.buf[:i+1])
+			f.sent = true
+		}
+	}
+	return len(p), nil
 }
