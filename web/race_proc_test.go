@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -106,7 +107,10 @@ type raceSide struct {
 // the benchmark's own environment says, but the reference's GOGC is raceRefGOGCEnv's when set.
 func startRaceSide(b *testing.B, side, url string) *raceSide {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	// The side stops when its standard input closes (Cancel); exec kills one that has not
+	// stopped WaitDelay later.
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=")
 	})
@@ -115,39 +119,32 @@ func startRaceSide(b *testing.B, side, url string) *raceSide {
 		cmd.Env = append(cmd.Env, "GOGC="+g)
 	}
 	cmd.Stderr = os.Stderr
-	cmd.WaitDelay = 5 * time.Second
 	in, err := cmd.StdinPipe()
 	if err != nil {
+		cancel()
 		b.Fatal(err)
 	}
+	cmd.Cancel = in.Close
+	cmd.WaitDelay = 5 * time.Second
 	ready := &firstLine{line: make(chan string, 1)}
 	cmd.Stdout = ready // the side's address, then whatever it writes (discarded, never blocking it)
 	if err := cmd.Start(); err != nil {
+		cancel()
 		b.Fatal(err)
 	}
-	// The side stops when its standard input closes; one that does not within 5 s is killed.
-	stop := func() {
-		in.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}
-	var line string
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	b.Cleanup(func() { cancel(); <-exited })
 	select {
-	case line = <-ready.line:
+	case line := <-ready.line:
+		return &raceSide{URL: strings.TrimSpace(line)}
+	case err := <-exited:
+		exited <- err // for the cleanup
+		b.Fatalf("race side %s ended before serving: %v", side, err)
 	case <-time.After(60 * time.Second):
+		b.Fatalf("race side %s did not start within a minute", side)
 	}
-	if !strings.HasPrefix(line, "http://") {
-		stop()
-		b.Fatalf("race side %s did not start: %q", side, line)
-	}
-	b.Cleanup(stop)
-	return &raceSide{URL: strings.TrimSpace(line)}
+	return nil
 }
 
 // stats reads the side's feature cache counters.
@@ -176,7 +173,7 @@ type firstLine struct {
 func (f *firstLine) Write(p []byte) (int, error) {
 	if !f.sent {
 		f.buf = append(f.buf, p...)
-		if i := strings.IndexByte(string(f.buf), '\n'); i >= 0 {
+		if i := bytes.IndexByte(f.buf, '\n'); i >= 0 {
 			f.line <- string(f.buf[:i+1])
 			f.sent = true
 		}
